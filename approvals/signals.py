@@ -1,0 +1,31 @@
+"""Sign-in events go to the audit log (MLPS 2.0: log every login and every failure)."""
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from approvals.models import AuditEvent
+from approvals.services import audit_record
+
+
+@receiver(user_logged_in)
+def _signed_in(sender, request, user, **kwargs):
+    audit_record(event=AuditEvent.SIGN_IN, actor=user, request=request)
+
+
+@receiver(user_logged_out)
+def _signed_out(sender, request, user, **kwargs):
+    if user is not None:
+        audit_record(event=AuditEvent.SIGN_OUT, actor=user, request=request)
+
+
+@receiver(user_login_failed)
+def _sign_in_failed(sender, credentials, request=None, **kwargs):
+    audit_record(
+        event=AuditEvent.SIGN_IN_FAILED, request=request, success=False, username=credentials.get("username", "")
+    )
+
+
+@receiver(user_locked_out)
+def _locked_out(sender, request, username, ip_address, **kwargs):
+    audit_record(event=AuditEvent.LOCKED_OUT, request=request, success=False, username=username or "")

@@ -1,0 +1,20 @@
+"""Module permissions as Django permissions, so `user.has_perm("org.module_files")` and
+viewflow's task queues understand them without a Permission row per user."""
+
+from django.contrib.auth.backends import ModelBackend
+
+MODULE_PERMISSION_PREFIX = "org.module_"
+
+
+def module_permission(module: str) -> str:
+    return MODULE_PERMISSION_PREFIX + module
+
+
+class ModulePermissionBackend(ModelBackend):
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        return {module_permission(m) for m in user_obj.modules}
+
+    def has_perm(self, user_obj, perm, obj=None):
+        return perm in self.get_all_permissions(user_obj, obj)

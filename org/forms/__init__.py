@@ -1,0 +1,1 @@
+"""Forms of the org app, one module per area (account, units, users, codes, help centre)."""

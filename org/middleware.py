@@ -1,0 +1,28 @@
+"""Until a user has passed first sign-in (unit confirmed, details completed, default password
+changed) every page leads to the step still open (manual 0.3–0.4)."""
+
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from org.services.accounts import first_sign_in_step
+
+_ALWAYS_OPEN = ("logout", "org:first_unit_confirm", "org:first_profile", "org:first_unit_details")
+
+
+class FirstSignInMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._open_paths = None
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            step = first_sign_in_step(user)
+            if step is not None and request.path not in self._paths():
+                return redirect(step)
+        return self.get_response(request)
+
+    def _paths(self) -> set[str]:
+        if self._open_paths is None:
+            self._open_paths = {reverse(name) for name in _ALWAYS_OPEN}
+        return self._open_paths

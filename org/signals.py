@@ -1,0 +1,8 @@
+"""Signals other apps hook into."""
+
+from django.dispatch import Signal
+
+# Sent inside the transaction that moved a subtree (cut/paste, manual 18.2.3), after the units'
+# paths changed. Receivers get unit, old_path, new_path and actor; the reporting core uses it to
+# return every reportable row of the subtree to `draft` at its owner and rewrite `unit_path`.
+unit_moved = Signal()

@@ -1,0 +1,60 @@
+// Small progressive enhancements; every page also works without JavaScript.
+(function () {
+  "use strict";
+
+  // Ask before destructive actions: <form data-confirm="确定删除……?">
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) event.preventDefault();
+  });
+
+  // <select data-autosubmit> submits its form on change (unit switchers, filters).
+  document.addEventListener("change", function (event) {
+    if (event.target.hasAttribute("data-autosubmit")) event.target.form.submit();
+  });
+
+  // Ordering lists: <ol class="sortable"> of <li> each holding <input type=hidden name=order>.
+  // Drag with the mouse, or focus an item and press Alt+↑ / Alt+↓; the form posts the new order.
+  function initSortable(list) {
+    var dragged = null;
+    list.querySelectorAll("li").forEach(function (item) {
+      item.setAttribute("draggable", "true");
+      item.tabIndex = 0;
+      item.addEventListener("dragstart", function () { dragged = item; item.classList.add("dragging"); });
+      item.addEventListener("dragend", function () { item.classList.remove("dragging"); dragged = null; });
+      item.addEventListener("dragover", function (event) {
+        event.preventDefault();
+        if (!dragged || dragged === item) return;
+        var rect = item.getBoundingClientRect();
+        var after = event.clientY > rect.top + rect.height / 2;
+        list.insertBefore(dragged, after ? item.nextSibling : item);
+      });
+      item.addEventListener("keydown", function (event) {
+        if (!event.altKey) return;
+        if (event.key === "ArrowUp" && item.previousElementSibling) {
+          list.insertBefore(item, item.previousElementSibling); item.focus(); event.preventDefault();
+        } else if (event.key === "ArrowDown" && item.nextElementSibling) {
+          list.insertBefore(item.nextElementSibling, item); item.focus(); event.preventDefault();
+        }
+      });
+    });
+    list.querySelectorAll("button[data-move]").forEach(function (button) {
+      button.addEventListener("click", function (event) {
+        event.preventDefault();
+        var item = button.closest("li");
+        if (button.dataset.move === "up" && item.previousElementSibling) list.insertBefore(item, item.previousElementSibling);
+        if (button.dataset.move === "down" && item.nextElementSibling) list.insertBefore(item.nextElementSibling, item);
+        button.focus();
+      });
+    });
+    var reset = list.closest("form") && list.closest("form").querySelector("button[data-restart]");
+    if (reset) {
+      var original = Array.prototype.slice.call(list.children);
+      reset.addEventListener("click", function (event) {
+        event.preventDefault();
+        original.forEach(function (item) { list.appendChild(item); });
+      });
+    }
+  }
+  document.querySelectorAll("ol.sortable").forEach(initSortable);
+})();

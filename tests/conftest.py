@@ -1,0 +1,103 @@
+"""The fixed cast of DESIGN.md §6: a small union tree and a user at each level.
+
+    national 全国总工会
+    ├── province_a 四川省总工会
+    │   └── city_a 成都市总工会
+    │       ├── county_a 武侯区总工会
+    │       │   ├── street_a  浆洗街街道工会
+    │       │   └── street_a2 玉林街道工会
+    │       └── county_a2 锦江区总工会
+    └── province_b 广东省总工会
+        └── city_b 广州市总工会
+            └── county_b 天河区总工会
+                └── street_b 石牌街道工会
+
+Users are named after their role: `<unit>_admin` holds the unit-admin permission, `street_a`
+and `street_a2` are clerks, `county_a` and `province_b` reviewers (business modules only).
+"""
+
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+
+from org.models import Module, Unit, User
+
+CAST_PASSWORD = "Cast#2026pass"
+
+TREE = [
+    # key, parent key, name, code
+    ("national", None, "中华全国总工会", "0001"),
+    ("province_a", "national", "四川省总工会", "57"),
+    ("city_a", "province_a", "成都市总工会", "1106"),
+    ("county_a", "city_a", "武侯区总工会", "110601"),
+    ("street_a", "county_a", "浆洗街街道工会", "11060101"),
+    ("street_a2", "county_a", "玉林街道工会", "11060102"),
+    ("county_a2", "city_a", "锦江区总工会", "110602"),
+    ("province_b", "national", "广东省总工会", "44"),
+    ("city_b", "province_b", "广州市总工会", "4401"),
+    ("county_b", "city_b", "天河区总工会", "440101"),
+    ("street_b", "county_b", "石牌街道工会", "44010101"),
+]
+
+BUSINESS_MODULES = [m for m in Module.values if m != Module.UNIT_ADMIN]
+
+USERS = [
+    # username, unit key, modules
+    ("national_admin", "national", [Module.UNIT_ADMIN, *BUSINESS_MODULES]),
+    ("province_a_admin", "province_a", [Module.UNIT_ADMIN]),
+    ("city_a_admin", "city_a", [Module.UNIT_ADMIN]),
+    ("county_a_admin", "county_a", [Module.UNIT_ADMIN]),
+    ("county_a", "county_a", BUSINESS_MODULES),
+    ("street_a_admin", "street_a", [Module.UNIT_ADMIN]),
+    ("street_a", "street_a", BUSINESS_MODULES),
+    ("street_a2", "street_a2", BUSINESS_MODULES),
+    ("province_b_admin", "province_b", [Module.UNIT_ADMIN]),
+    ("province_b", "province_b", BUSINESS_MODULES),
+]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def build_tree() -> dict[str, Unit]:
+    units: dict[str, Unit] = {}
+    for key, parent_key, name, code in TREE:
+        fields = dict(name=name, code=code, details_confirmed=True, office_phone="028-8736765" + str(len(units)))
+        if parent_key is None:
+            units[key] = Unit.objects.add_root(fields)
+        else:
+            units[key] = Unit.objects.add_child(units[parent_key], fields)
+    return units
+
+
+def make_user(username: str, unit: Unit, modules, *, password: str = CAST_PASSWORD, **extra) -> User:
+    user = User(
+        username=username,
+        unit=unit,
+        modules=list(modules),
+        full_name=extra.pop("full_name", username),
+        must_change_password=False,
+        unit_confirmed=True,
+        profile_confirmed=True,
+        **extra,
+    )
+    user.set_password(password)
+    user.save()
+    return user
+
+
+class Cast(SimpleNamespace):
+    def client(self, username: str) -> Client:
+        client = Client()
+        client.force_login(self.users[username])
+        return client
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    units = build_tree()
+    users = {name: make_user(name, units[unit_key], modules) for name, unit_key, modules in USERS}
+    return Cast(units=units, users=users)
