@@ -1,0 +1,3 @@
+"""Policy documents, work briefs and notices shown on the home page.
+
+Empty until its issue lands (DESIGN.md §2 layout)."""

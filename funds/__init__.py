@@ -1,0 +1,3 @@
+"""Special-fund ledger (append-only), fund statistics and the real-name summary tables.
+
+Empty until its issue lands (DESIGN.md §2 layout)."""

@@ -1,0 +1,126 @@
+"""Every URL, visited by every cast member, answers with the status its access rule gives.
+
+pretix's `test_permissions` pattern: a route table states each URL's access rule once; the
+test expands it over the whole cast. `test_every_url_is_in_the_table` fails when a new URL
+is added without a row here, so new pages are covered by construction.
+
+Access rules:
+- EVERYONE: any signed-in user (200, or a redirect for pages that lead on).
+- UNIT_ADMIN: holders of the unit-admin permission whose subtree contains the target; a user
+  whose subtree does not contain the target gets 404 (as if it did not exist), a user in scope
+  without the permission 403.
+- NATIONAL_ADMIN: only the national unit's admin; everyone else 403.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from org.models import Code, CodeTable, Module
+from tests.conftest import USERS
+
+pytestmark = pytest.mark.django_db
+
+EVERYONE, UNIT_ADMIN, NATIONAL_ADMIN = "everyone", "unit_admin", "national_admin"
+OK = {200, 302}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    rule: str
+    method: str = "get"
+    target_unit: str = "national"  # the cast unit the URL acts on (scope of UNIT_ADMIN)
+    kwargs: dict = field(default_factory=dict)  # values: "unit:<key>", "user:<name>", "codetable", "code"
+
+
+ROUTES = [
+    Route("home", EVERYONE),
+    Route("org:password_change", EVERYONE),
+    Route("org:first_unit_confirm", EVERYONE),
+    Route("org:first_profile", EVERYONE),
+    Route("org:first_unit_details", EVERYONE),
+    Route("org:help_centre", EVERYONE),
+    Route("org:directory", EVERYONE),
+    Route("org:directory_unit", EVERYONE, kwargs={"pk": "unit:street_b"}),
+    # Unit management: the target is street_a's county, so admins from county_a up manage it.
+    Route("org:units", UNIT_ADMIN, target_unit=None),
+    Route("org:user_search", UNIT_ADMIN, target_unit=None),
+    Route("org:unit_detail", UNIT_ADMIN, target_unit="county_a", kwargs={"pk": "unit:county_a"}),
+    Route("org:unit_create", UNIT_ADMIN, target_unit="county_a", kwargs={"pk": "unit:county_a"}),
+    Route("org:unit_edit", UNIT_ADMIN, target_unit="county_a", kwargs={"pk": "unit:county_a"}),
+    Route("org:unit_delete", UNIT_ADMIN, target_unit="county_a", kwargs={"pk": "unit:county_a"}),
+    Route("org:unit_cut", UNIT_ADMIN, "post", target_unit="county_a", kwargs={"pk": "unit:county_a"}),
+    Route("org:unit_paste", UNIT_ADMIN, target_unit="county_a", kwargs={"pk": "unit:county_a"}),
+    Route("org:unit_order", UNIT_ADMIN, target_unit="county_a", kwargs={"pk": "unit:county_a"}),
+    Route("org:unit_order_reset", UNIT_ADMIN, "post", target_unit="county_a", kwargs={"pk": "unit:county_a"}),
+    Route("org:user_create", UNIT_ADMIN, target_unit="county_a", kwargs={"pk": "unit:county_a"}),
+    Route("org:user_order", UNIT_ADMIN, target_unit="county_a", kwargs={"pk": "unit:county_a"}),
+    Route("org:user_order_reset", UNIT_ADMIN, "post", target_unit="county_a", kwargs={"pk": "unit:county_a"}),
+    Route("org:user_edit", UNIT_ADMIN, target_unit="street_a", kwargs={"pk": "user:street_a"}),
+    Route("org:user_delete", UNIT_ADMIN, target_unit="street_a", kwargs={"pk": "user:street_a"}),
+    # Code tables: the national unit admin only.
+    Route("org:code_tables", NATIONAL_ADMIN),
+    Route("org:code_add", NATIONAL_ADMIN, "post", kwargs={"table_pk": "codetable"}),
+    Route("org:code_order", NATIONAL_ADMIN, "post", kwargs={"table_pk": "codetable"}),
+    Route("org:code_rename", NATIONAL_ADMIN, "post", kwargs={"pk": "code"}),
+    Route("org:code_delete", NATIONAL_ADMIN, "post", kwargs={"pk": "code"}),
+]
+
+# Served by Django itself or by the sign-in machinery, tested in tests/org/test_accounts.py.
+NOT_IN_TABLE = {"login", "logout"}
+
+
+def expected_status(route: Route, cast, username: str) -> set[int]:
+    user = cast.users[username]
+    if route.rule == EVERYONE:
+        return OK
+    if route.rule == NATIONAL_ADMIN:
+        return OK if user.has_module(Module.UNIT_ADMIN) and user.unit.depth == 1 else {403}
+    target = cast.units[route.target_unit] if route.target_unit else user.unit
+    if not target.is_within(user.unit):
+        return {404}
+    return OK if user.has_module(Module.UNIT_ADMIN) else {403}
+
+
+def resolve_kwargs(route: Route, cast) -> dict:
+    def value(spec: str):
+        kind, _, key = spec.partition(":")
+        if kind == "unit":
+            return cast.units[key].pk
+        if kind == "user":
+            return cast.users[key].pk
+        if kind == "codetable":
+            return CodeTable.objects.get(key="ethnicity").pk
+        if kind == "code":
+            return Code.objects.filter(table__key="ethnicity").order_by("-display_order").first().pk
+        raise ValueError(spec)
+
+    return {name: value(spec) for name, spec in route.kwargs.items()}
+
+
+def url_names(resolver=None, namespace="") -> set[str]:
+    resolver = resolver or get_resolver()
+    names = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(namespace + pattern.name)
+    return names
+
+
+def test_every_url_is_in_the_table():
+    covered = {route.name for route in ROUTES} | NOT_IN_TABLE
+    assert url_names() - covered == set(), "add the new URL to ROUTES with its access rule"
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+@pytest.mark.parametrize("username", [name for name, _unit, _modules in USERS])
+def test_status_for_every_cast_member(cast, route, username):
+    url = reverse(route.name, kwargs=resolve_kwargs(route, cast))
+    client = cast.client(username)
+    response = client.post(url, {}) if route.method == "post" else client.get(url)
+    assert response.status_code in expected_status(route, cast, username), f"{username} {route.method.upper()} {url}"
