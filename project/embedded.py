@@ -5,7 +5,11 @@ Used only when DATABASE_URL / DRAMATIQ_BROKER_URL are unset. Both keep their dat
 one exits, so `make run`'s web server, worker and scheduler can share one instance.
 """
 
+import logging
 from pathlib import Path
+
+# pgserver logs every pg_ctl call it makes at INFO; only its problems are worth reading.
+logging.getLogger("pgserver").setLevel(logging.WARNING)
 
 VAR_DIR = Path(__file__).resolve().parent.parent / "var"
 

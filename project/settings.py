@@ -198,4 +198,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("BANGFU_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # The scheduler logs each 5-second lock refresh, axes each attempt (the audit log has them).
+        "apscheduler": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "pgserver": {"level": "WARNING"},
+    },
 }
