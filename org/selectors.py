@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from org.models import Unit, User
+from org.models import Code, HelpCentreProfile, Unit, User
 
 
 def subtree(unit: Unit) -> QuerySet[Unit]:
@@ -44,3 +44,12 @@ def get_user_in_subtree(actor: User, pk: int) -> User:
         return users_of_subtree(actor.unit).get(pk=pk)
     except (User.DoesNotExist, ValueError, TypeError):
         raise Http404("用户不存在或不在本单位管辖范围内。") from None
+
+
+def codes_of(key: str) -> QuerySet[Code]:
+    """The values of one code table in display order, for building choice fields."""
+    return Code.objects.filter(table__key=key).order_by("display_order", "id")
+
+
+def help_centre_profile_of(unit: Unit) -> HelpCentreProfile | None:
+    return HelpCentreProfile.objects.filter(unit=unit).first()

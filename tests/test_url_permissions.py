@@ -60,6 +60,7 @@ ROUTES = [
     Route("org:user_order_reset", UNIT_ADMIN, "post", target_unit="county_a", kwargs={"pk": "unit:county_a"}),
     Route("org:user_edit", UNIT_ADMIN, target_unit="street_a", kwargs={"pk": "user:street_a"}),
     Route("org:user_delete", UNIT_ADMIN, target_unit="street_a", kwargs={"pk": "user:street_a"}),
+    Route("org:user_password_reset", UNIT_ADMIN, "post", target_unit="street_a", kwargs={"pk": "user:street_a"}),
     # Code tables: the national unit admin only.
     Route("org:code_tables", NATIONAL_ADMIN),
     Route("org:code_add", NATIONAL_ADMIN, "post", kwargs={"table_pk": "codetable"}),

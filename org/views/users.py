@@ -1,21 +1,117 @@
-"""Placeholder until this area is written (being built now)."""
-from django.http import Http404
+"""User management of a unit admin's subtree (manual 18.2.5–18.2.8)."""
+
+from copy import copy
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from org.forms.users import UserCreateForm, UserForm
+from org.models import User
+from org.selectors import get_user_in_subtree, users_of_unit
+from org.services import users as services
+from org.services.units import OrgError
+from org.services.users import SEARCH_LIMIT
+from org.views.units import admin_unit, ordered_ids, require_unit_admin, unit_admin_required
 
 
-def user_create(request, **kwargs):
-    raise Http404
+def _admin_user(request, pk) -> User:
+    user = get_user_in_subtree(request.user, pk)
+    require_unit_admin(request.user)
+    return user
 
-def user_order(request, **kwargs):
-    raise Http404
 
-def user_order_reset(request, **kwargs):
-    raise Http404
+def _profile(form) -> dict:
+    return {name: form.cleaned_data[name] for name in services.USER_FIELDS}
 
-def user_search(request, **kwargs):
-    raise Http404
 
-def user_edit(request, **kwargs):
-    raise Http404
+@require_http_methods(["GET", "POST"])
+def user_create(request, pk):
+    unit = admin_unit(request, pk)
+    form = UserCreateForm(request.POST or None, instance=User(unit=unit), unit_admin=services.unit_admin_of(unit))
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(
+                actor=request.user, unit=unit, data=_profile(form), password=form.chosen_password(), request=request
+            )
+        except OrgError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, f"已新增人员“{user}”。首次登录时须修改密码。")
+            if "add_another" in request.POST:
+                return redirect("org:user_create", pk=unit.pk)
+            return redirect("org:unit_detail", pk=unit.pk)
+    return render(request, "org/users/form.html", {"form": form, "unit": unit})
 
-def user_delete(request, **kwargs):
-    raise Http404
+
+@require_http_methods(["GET", "POST"])
+def user_edit(request, pk):
+    user = _admin_user(request, pk)
+    # A copy, so that the heading keeps the saved name while the form shows what was typed.
+    form = UserForm(request.POST or None, instance=copy(user), unit_admin=services.unit_admin_of(user.unit))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(actor=request.user, user=user, data=_profile(form), request=request)
+        except OrgError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, "人员信息已保存。")
+            return redirect("org:unit_detail", pk=user.unit_id)
+    context = {"form": form, "unit": user.unit, "edited_user": user, "is_self": user.pk == request.user.pk}
+    return render(request, "org/users/form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def user_delete(request, pk):
+    user = _admin_user(request, pk)
+    error = None
+    if request.method == "POST":
+        try:
+            services.user_delete(actor=request.user, user=user, request=request)
+        except OrgError as exc:
+            error = exc.message
+        else:
+            messages.success(request, f"已删除人员“{user}”。")
+            return redirect("org:unit_detail", pk=user.unit_id)
+    context = {"deleted_user": user, "error": error, "is_self": user.pk == request.user.pk}
+    return render(request, "org/users/delete.html", context)
+
+
+@require_POST
+def user_password_reset(request, pk):
+    user = _admin_user(request, pk)
+    services.user_password_reset(actor=request.user, user=user, request=request)
+    messages.success(request, f"“{user}”的密码已重置为默认口令,下次登录时须修改。")
+    return redirect("org:user_edit", pk=user.pk)
+
+
+@unit_admin_required
+@require_GET
+def user_search(request):
+    name = request.GET.get("name", "").strip()
+    results = list(services.user_search(actor=request.user, name=name)) if name else None
+    context = {"name": name, "results": results, "limit": SEARCH_LIMIT}
+    return render(request, "org/users/search.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def user_order(request, pk):
+    unit = admin_unit(request, pk)
+    error = None
+    if request.method == "POST":
+        try:
+            services.unit_users_order(actor=request.user, unit=unit, ordered_ids=ordered_ids(request), request=request)
+        except OrgError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "人员顺序已保存。")
+            return redirect("org:unit_detail", pk=unit.pk)
+    return render(request, "org/users/order.html", {"unit": unit, "users": users_of_unit(unit), "error": error})
+
+
+@require_POST
+def user_order_reset(request, pk):
+    unit = admin_unit(request, pk)
+    services.unit_users_order_reset(actor=request.user, unit=unit, request=request)
+    messages.success(request, "人员已恢复为新增时的顺序。")
+    return redirect("org:unit_detail", pk=unit.pk)

@@ -1,0 +1,164 @@
+"""Writes of the unit tree by a unit admin (manual 18.2.1–18.2.4)."""
+
+from collections import Counter
+
+from django.db import transaction
+from django.db.models import Case, Max, ProtectedError, RestrictedError, Value, When
+
+from approvals.models import AuditEvent
+from approvals.services import audit_record
+from org.models import MAX_DEPTH, Module, Unit, User
+from org.selectors import children_of, subtree
+from org.signals import unit_moved
+
+
+class OrgError(Exception):
+    """A refused change of units or users; `message` is shown to the user, next to `field` if given."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def check_in_scope(actor: User, unit: Unit) -> None:
+    if not actor.has_module(Module.UNIT_ADMIN):
+        raise OrgError("只有用户管理员才能管理单位和人员。")
+    if not unit.is_within(actor.unit):
+        raise OrgError(f"“{unit.name}”不在本单位管辖范围内。")
+
+
+def check_subordinate(actor: User, unit: Unit) -> None:
+    """The admin's own unit may be edited but never deleted, cut or moved (manual 18.2.2)."""
+    check_in_scope(actor, unit)
+    if unit.pk == actor.unit_id:
+        raise OrgError("不能删除、剪切或移动本单位,只能操作本单位的下级单位。")
+
+
+def protected_holders_message(error: ProtectedError | RestrictedError) -> str:
+    """'用户 3 个、困难职工档案 2 个' — what still points at the rows a delete was refused for."""
+    held = getattr(error, "protected_objects", None) or error.restricted_objects
+    counts = Counter(str(type(obj)._meta.verbose_name) for obj in held)
+    return "、".join(f"{name} {count} 个" for name, count in sorted(counts.items()))
+
+
+IDENTITY_FIELDS = ("name", "code")
+
+
+def _locked(unit: Unit) -> Unit:
+    return Unit.objects.select_for_update().get(pk=unit.pk)
+
+
+def _check_unique_name(parent: Unit, name: str, exclude_pk: int | None = None) -> None:
+    siblings = children_of(parent).filter(name=name).exclude(pk=exclude_pk)
+    if siblings.exists():
+        raise OrgError(f"“{parent.name}”下已有名为“{name}”的单位。", field="name")
+
+
+@transaction.atomic
+def unit_create(*, actor: User, parent: Unit, data: dict, request=None) -> Unit:
+    parent = _locked(parent)
+    check_in_scope(actor, parent)
+    if parent.depth >= MAX_DEPTH:
+        raise OrgError("基层单位不能再建下级单位。")
+    _check_unique_name(parent, data["name"])
+    unit = Unit.objects.add_child(parent, data)
+    audit_record(event=AuditEvent.UNIT_CREATED, actor=actor, request=request, obj=unit, detail={"parent": parent.pk})
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor: User, unit: Unit, data: dict, request=None) -> Unit:
+    unit = _locked(unit)
+    check_in_scope(actor, unit)
+    changes_identity = any(data.get(name, getattr(unit, name)) != getattr(unit, name) for name in IDENTITY_FIELDS)
+    if unit.pk == actor.unit_id and changes_identity:
+        raise OrgError("本单位的名称和代码只能由上级单位的用户管理员修改。", field="name")
+    parent = unit.parent_unit()
+    if parent is not None and "name" in data:
+        _check_unique_name(parent, data["name"], exclude_pk=unit.pk)
+    changed = [name for name, value in data.items() if getattr(unit, name) != value]
+    for name in changed:
+        setattr(unit, name, data[name])
+    if changed:
+        unit.save(update_fields=changed)
+    audit_record(event=AuditEvent.UNIT_CHANGED, actor=actor, request=request, obj=unit, detail={"fields": changed})
+    return unit
+
+
+@transaction.atomic
+def unit_delete(*, actor: User, unit: Unit, request=None) -> int:
+    """Delete the unit and its whole subtree, refused while anything there is still in use.
+    Every model pointing at Unit protects it, so the database itself names what holds it."""
+    unit = _locked(unit)
+    check_subordinate(actor, unit)
+    try:
+        with transaction.atomic():
+            count = subtree(unit).count()
+            Unit.objects.filter(pk=unit.pk).delete()
+    except (ProtectedError, RestrictedError) as error:
+        raise OrgError(
+            f"无法删除“{unit.name}”:该单位及其下级单位中仍有 {protected_holders_message(error)}。"
+            "请先删除或转移这些数据。"
+        ) from None
+    detail = {"path": unit.path, "units": count}
+    audit_record(event=AuditEvent.UNIT_DELETED, actor=actor, request=request, obj=unit, detail=detail)
+    return count
+
+
+@transaction.atomic
+def unit_move(*, actor: User, unit: Unit, new_parent: Unit, request=None) -> Unit:
+    """Cut and paste (manual 18.2.3): the unit and its subtree go under `new_parent`.
+    `unit_moved` lets the reporting core return the subtree's rows to draft in this transaction."""
+    unit, new_parent = _locked(unit), _locked(new_parent)
+    check_subordinate(actor, unit)
+    check_in_scope(actor, new_parent)
+    if new_parent.is_within(unit):
+        raise OrgError("不能粘贴到该单位自身或其下级单位之下。")
+    if new_parent.path == unit.path[: -Unit.steplen]:
+        raise OrgError(f"“{unit.name}”已经是“{new_parent.name}”的下级单位。")
+    deepest = subtree(unit).aggregate(deepest=Max("depth"))["deepest"]
+    if deepest - unit.depth + new_parent.depth + 1 > MAX_DEPTH:
+        raise OrgError(f"粘贴到“{new_parent.name}”之下后,“{unit.name}”的下级单位将超过 {MAX_DEPTH} 级,不能粘贴。")
+    old_path = unit.path
+    Unit.objects.move(unit, new_parent, "last-child")
+    unit.refresh_from_db()
+    unit_moved.send(sender=Unit, unit=unit, old_path=old_path, new_path=unit.path, actor=actor)
+    audit_record(
+        event=AuditEvent.UNIT_MOVED,
+        actor=actor,
+        request=request,
+        obj=unit,
+        detail={"old_path": old_path, "new_path": unit.path, "new_parent": new_parent.pk},
+    )
+    return unit
+
+
+def check_exact_order(ordered_ids: list[int], expected_ids: set[int]) -> None:
+    if len(ordered_ids) != len(set(ordered_ids)) or set(ordered_ids) != expected_ids:
+        raise OrgError("列表已被他人修改,请刷新页面后重新排序。")
+
+
+def display_order_cases(ordered_ids: list[int]) -> Case:
+    return Case(*(When(pk=pk, then=Value(position)) for position, pk in enumerate(ordered_ids, 1)), default=Value(0))
+
+
+@transaction.atomic
+def unit_children_order(*, actor: User, parent: Unit, ordered_ids: list[int], request=None) -> None:
+    """Sets the children's display_order; never `path`, which millions of rows copy."""
+    parent = _locked(parent)
+    check_in_scope(actor, parent)
+    children = children_of(parent)
+    check_exact_order(ordered_ids, set(children.values_list("pk", flat=True)))
+    children.update(display_order=display_order_cases(ordered_ids))
+    detail = {"order": ordered_ids}
+    audit_record(event=AuditEvent.UNITS_ORDERED, actor=actor, request=request, obj=parent, detail=detail)
+
+
+@transaction.atomic
+def unit_children_order_reset(*, actor: User, parent: Unit, request=None) -> None:
+    """重排单位: back to creation order, which `path` keeps."""
+    parent = _locked(parent)
+    check_in_scope(actor, parent)
+    children_of(parent).update(display_order=0)
+    audit_record(event=AuditEvent.UNITS_ORDERED, actor=actor, request=request, obj=parent, detail={"reset": True})

@@ -1,0 +1,162 @@
+"""Writes of user accounts by a unit admin (manual 18.2.5–18.2.8)."""
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, Q, QuerySet, RestrictedError
+
+from approvals.models import AuditEvent
+from approvals.services import audit_record
+from org.models import Module, Unit, User
+from org.selectors import users_of_subtree, users_of_unit
+from org.services.units import (
+    OrgError,
+    check_exact_order,
+    check_in_scope,
+    display_order_cases,
+    protected_holders_message,
+)
+
+USER_FIELDS = ("username", "full_name", "gender", "phone", "position", "email", "modules")
+ONE_ADMIN_CONSTRAINT = "org_user_one_admin_per_unit"
+SEARCH_LIMIT = 200
+
+
+def _locked(user: User) -> User:
+    return User.objects.select_for_update().select_related("unit").get(pk=user.pk)
+
+
+def _check_username_free(username: str, exclude_pk: int | None = None) -> None:
+    if User.objects.filter(username__iexact=username).exclude(pk=exclude_pk).exists():
+        raise OrgError(f"登录名“{username}”已被使用(不区分大小写),请换一个。", field="username")
+
+
+def unit_admin_of(unit: Unit) -> User | None:
+    return User.objects.filter(unit=unit, modules__contains=[Module.UNIT_ADMIN]).first()
+
+
+def _one_admin_error(unit: Unit) -> OrgError:
+    admin = unit_admin_of(unit)
+    name = f":{admin}" if admin else ""
+    return OrgError(f"本单位已有用户管理员{name}。一个单位只能有一个用户管理员。", field="modules")
+
+
+def _check_one_admin(unit: Unit, modules: list[str], exclude_pk: int | None = None) -> None:
+    if Module.UNIT_ADMIN not in modules:
+        return
+    admin = unit_admin_of(unit)
+    if admin is not None and admin.pk != exclude_pk:
+        raise _one_admin_error(unit)
+
+
+def _save(user: User, **save_kwargs) -> None:
+    """Save, turning a lost race on the database's uniqueness rules into the same messages
+    the checks above give."""
+    try:
+        with transaction.atomic():
+            user.save(**save_kwargs)
+    except IntegrityError as error:
+        constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", "") or ""
+        if constraint == ONE_ADMIN_CONSTRAINT:
+            raise _one_admin_error(user.unit) from None
+        if "username" in constraint:
+            raise OrgError(f"登录名“{user.username}”已被使用,请换一个。", field="username") from None
+        raise
+
+
+def _validated_password(password: str, user: User) -> str:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise OrgError(" ".join(error.messages), field="new_password1") from None
+    return password
+
+
+@transaction.atomic
+def user_create(*, actor: User, unit: Unit, data: dict, password: str | None = None, request=None) -> User:
+    """New account; both the default and an admin-chosen password must be changed at first sign-in."""
+    check_in_scope(actor, unit)
+    user = User(unit=unit, **{name: data[name] for name in USER_FIELDS}, must_change_password=True)
+    _check_username_free(user.username)
+    _check_one_admin(unit, user.modules)
+    user.set_password(settings.DEFAULT_PASSWORD if password is None else _validated_password(password, user))
+    _save(user)
+    audit_record(
+        event=AuditEvent.USER_CREATED,
+        actor=actor,
+        request=request,
+        obj=user,
+        detail={"unit": unit.pk, "modules": user.modules, "default_password": password is None},
+    )
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor: User, user: User, data: dict, request=None) -> User:
+    user = _locked(user)
+    check_in_scope(actor, user.unit)
+    if user.pk == actor.pk and Module.UNIT_ADMIN not in data.get("modules", user.modules):
+        raise OrgError("不能取消自己的“用户管理”权限。请由上级单位的用户管理员调整。", field="modules")
+    if "username" in data:
+        _check_username_free(data["username"], exclude_pk=user.pk)
+    if "modules" in data:
+        _check_one_admin(user.unit, data["modules"], exclude_pk=user.pk)
+    changed = [name for name, value in data.items() if getattr(user, name) != value]
+    for name in changed:
+        setattr(user, name, data[name])
+    if changed:
+        _save(user, update_fields=changed)
+    audit_record(event=AuditEvent.USER_CHANGED, actor=actor, request=request, obj=user, detail={"fields": changed})
+    return user
+
+
+@transaction.atomic
+def user_delete(*, actor: User, user: User, request=None) -> None:
+    user = _locked(user)
+    check_in_scope(actor, user.unit)
+    if user.pk == actor.pk:
+        raise OrgError("不能删除自己的账户。")
+    try:
+        with transaction.atomic():
+            User.objects.filter(pk=user.pk).delete()
+    except (ProtectedError, RestrictedError) as error:
+        raise OrgError(f"无法删除“{user}”:仍有 {protected_holders_message(error)} 与该用户关联。") from None
+    audit_record(
+        event=AuditEvent.USER_DELETED, actor=actor, request=request, obj=user, detail={"username": user.username}
+    )
+
+
+@transaction.atomic
+def user_password_reset(*, actor: User, user: User, request=None) -> None:
+    """Back to the default password, which the user must change at the next sign-in."""
+    user = _locked(user)
+    check_in_scope(actor, user.unit)
+    user.set_password(settings.DEFAULT_PASSWORD)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    audit_record(event=AuditEvent.PASSWORD_CHANGED, actor=actor, request=request, obj=user, detail={"reset": True})
+
+
+def user_search(*, actor: User, name: str) -> QuerySet[User]:
+    """查询人员 over the admin's subtree, by login name or full name."""
+    name = name.strip()
+    matches = Q(username__icontains=name) | Q(full_name__icontains=name)
+    return users_of_subtree(actor.unit).filter(matches).order_by("unit__path", "display_order", "id")[:SEARCH_LIMIT]
+
+
+@transaction.atomic
+def unit_users_order(*, actor: User, unit: Unit, ordered_ids: list[int], request=None) -> None:
+    check_in_scope(actor, unit)
+    users = users_of_unit(unit).select_for_update()
+    check_exact_order(ordered_ids, set(users.values_list("pk", flat=True)))
+    User.objects.filter(unit=unit).update(display_order=display_order_cases(ordered_ids))
+    audit_record(event=AuditEvent.USERS_ORDERED, actor=actor, request=request, obj=unit, detail={"order": ordered_ids})
+
+
+@transaction.atomic
+def unit_users_order_reset(*, actor: User, unit: Unit, request=None) -> None:
+    """重排人员: back to creation order."""
+    check_in_scope(actor, unit)
+    User.objects.filter(unit=unit).update(display_order=0)
+    audit_record(event=AuditEvent.USERS_ORDERED, actor=actor, request=request, obj=unit, detail={"reset": True})
