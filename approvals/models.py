@@ -44,7 +44,12 @@ class AuditLog(models.Model):
     )
     username = models.CharField(_("登录名"), max_length=150, blank=True)
     unit = models.ForeignKey(
-        "org.Unit", verbose_name=_("单位"), null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "org.Unit",
+        verbose_name=_("单位"),
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     unit_name = models.CharField(_("单位名称"), max_length=100, blank=True)
     event = models.CharField(_("事件"), max_length=40, choices=AuditEvent.choices)

@@ -123,9 +123,7 @@ class User(AbstractUser):
             models.UniqueConstraint(
                 fields=["unit"], condition=Q(modules__contains=["unit_admin"]), name="org_user_one_admin_per_unit"
             ),
-            models.CheckConstraint(
-                condition=Q(modules__contained_by=Module.values), name="org_user_modules_known"
-            ),
+            models.CheckConstraint(condition=Q(modules__contained_by=Module.values), name="org_user_modules_known"),
         ]
         indexes = [models.Index(Upper("username"), name="org_user_username_upper")]
 
@@ -187,18 +185,14 @@ class HelpCentreProfile(models.Model):
     unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="help_centre", verbose_name=_("单位"))
     centre_name = models.CharField(_("帮扶中心名称"), max_length=100)
     established_on = models.DateField(_("成立时间"), null=True, blank=True)
-    floor_area = models.DecimalField(
-        _("办公面积(平方米)"), max_digits=9, decimal_places=2, null=True, blank=True
-    )
+    floor_area = models.DecimalField(_("办公面积(平方米)"), max_digits=9, decimal_places=2, null=True, blank=True)
     full_time_staff = models.PositiveIntegerField(_("专职工作人员数"), default=0)
     part_time_staff = models.PositiveIntegerField(_("兼职工作人员数"), default=0)
     service_windows = models.PositiveIntegerField(_("服务窗口数"), default=0)
     has_independent_premises = models.BooleanField(_("有独立办公场所"), default=False)
     has_hotline = models.BooleanField(_("开通服务热线"), default=False)
     hotline = models.CharField(_("服务热线号码"), max_length=30, blank=True)
-    annual_budget = models.DecimalField(
-        _("年度工作经费(万元)"), max_digits=12, decimal_places=2, null=True, blank=True
-    )
+    annual_budget = models.DecimalField(_("年度工作经费(万元)"), max_digits=12, decimal_places=2, null=True, blank=True)
     services = models.TextField(_("主要服务项目"), blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

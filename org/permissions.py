@@ -7,12 +7,20 @@ from django.core.exceptions import PermissionDenied
 from org.models import Module
 
 
+def require_module(user, module: Module) -> None:
+    """403 unless the user holds the module. Views acting on one object look the object up in
+    the user's scope first (404 outside it) and call this second (DESIGN.md §5.3)."""
+    if not user.has_module(module):
+        raise PermissionDenied(f"需要“{module.label}”权限。")
+
+
 def module_required(module: Module):
+    """For pages without a target object: 403 unless the user holds the module."""
+
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if not request.user.has_module(module):
-                raise PermissionDenied(f"需要“{module.label}”权限。")
+            require_module(request.user, module)
             return view(request, *args, **kwargs)
 
         return wrapped

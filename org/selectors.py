@@ -1,6 +1,7 @@
 """Reads of units and users, always scoped by the acting user's unit (DESIGN.md §5.3)."""
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import Left
 from django.http import Http404
 
 from org.models import Code, HelpCentreProfile, Unit, User
@@ -53,3 +54,47 @@ def codes_of(key: str) -> QuerySet[Code]:
 
 def help_centre_profile_of(unit: Unit) -> HelpCentreProfile | None:
     return HelpCentreProfile.objects.filter(unit=unit).first()
+
+
+def switcher_units(own_unit: Unit, selected: Unit) -> list[Unit]:
+    """What a unit switcher offers: the own unit down to the selected one, then the selected
+    unit's children — one level at a time, never the whole subtree. Each unit carries `indent`."""
+    chain = [*ancestors_of(selected).filter(depth__gte=own_unit.depth), selected]
+    units = chain + list(children_of(selected))
+    for unit in units:
+        unit.indent = "\u3000" * (unit.depth - own_unit.depth)
+    return units
+
+
+# --- the cross-region directory (chapter 20): every unit's contact details, open to every
+# signed-in user. Each page reads one level of the tree or one search, never the whole tree.
+
+DIRECTORY_SEARCH_LIMIT = 100
+
+
+def _with_parent_name(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    parent_path = Left(OuterRef("path"), (OuterRef("depth") - 1) * Unit.steplen)
+    return units.annotate(parent_name=Subquery(Unit.objects.filter(path=parent_path).values("name")[:1]))
+
+
+def national_unit() -> Unit:
+    unit = Unit.objects.filter(depth=1).order_by("path").first()
+    if unit is None:
+        raise Http404("尚未建立全国总工会。")
+    return unit
+
+
+def get_directory_unit(pk: str | int) -> Unit:
+    """Any unit by id, or 404: the directory is open to everyone."""
+    try:
+        return Unit.objects.get(pk=int(pk))
+    except (Unit.DoesNotExist, ValueError, TypeError):
+        raise Http404("单位不存在。") from None
+
+
+def directory_search(name: str) -> tuple[list[Unit], bool]:
+    """Units whose name contains `name`, higher levels first, each with its parent's name;
+    at most DIRECTORY_SEARCH_LIMIT of them, and whether there were more."""
+    matches = _with_parent_name(Unit.objects.filter(name__icontains=name)).order_by("depth", "path")
+    units = list(matches[: DIRECTORY_SEARCH_LIMIT + 1])
+    return units[:DIRECTORY_SEARCH_LIMIT], len(units) > DIRECTORY_SEARCH_LIMIT

@@ -8,41 +8,95 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditLog',
+            name="AuditLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='时间')),
-                ('username', models.CharField(blank=True, max_length=150, verbose_name='登录名')),
-                ('unit_name', models.CharField(blank=True, max_length=100, verbose_name='单位名称')),
-                ('event', models.CharField(choices=[('sign_in', '登录'), ('sign_in_failed', '登录失败'), ('sign_out', '退出'), ('locked_out', '账户锁定'), ('password_changed', '修改密码'), ('first_sign_in', '首次登录核实'), ('user_created', '新增人员'), ('user_changed', '编辑人员'), ('user_deleted', '删除人员'), ('users_ordered', '人员排序'), ('unit_created', '新建单位'), ('unit_changed', '编辑单位'), ('unit_deleted', '删除单位'), ('unit_moved', '剪切粘贴单位'), ('units_ordered', '单位排序'), ('code_changed', '代码表维护'), ('help_centre_changed', '帮扶中心信息')], max_length=40, verbose_name='事件')),
-                ('object_type', models.CharField(blank=True, max_length=50, verbose_name='对象类型')),
-                ('object_id', models.CharField(blank=True, max_length=50, verbose_name='对象标识')),
-                ('object_repr', models.CharField(blank=True, max_length=200, verbose_name='对象')),
-                ('success', models.BooleanField(default=True, verbose_name='成功')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP地址')),
-                ('detail', models.JSONField(blank=True, default=dict, verbose_name='详情')),
-                ('unit', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.unit', verbose_name='单位')),
-                ('user', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="时间")),
+                ("username", models.CharField(blank=True, max_length=150, verbose_name="登录名")),
+                ("unit_name", models.CharField(blank=True, max_length=100, verbose_name="单位名称")),
+                (
+                    "event",
+                    models.CharField(
+                        choices=[
+                            ("sign_in", "登录"),
+                            ("sign_in_failed", "登录失败"),
+                            ("sign_out", "退出"),
+                            ("locked_out", "账户锁定"),
+                            ("password_changed", "修改密码"),
+                            ("first_sign_in", "首次登录核实"),
+                            ("user_created", "新增人员"),
+                            ("user_changed", "编辑人员"),
+                            ("user_deleted", "删除人员"),
+                            ("users_ordered", "人员排序"),
+                            ("unit_created", "新建单位"),
+                            ("unit_changed", "编辑单位"),
+                            ("unit_deleted", "删除单位"),
+                            ("unit_moved", "剪切粘贴单位"),
+                            ("units_ordered", "单位排序"),
+                            ("code_changed", "代码表维护"),
+                            ("help_centre_changed", "帮扶中心信息"),
+                        ],
+                        max_length=40,
+                        verbose_name="事件",
+                    ),
+                ),
+                ("object_type", models.CharField(blank=True, max_length=50, verbose_name="对象类型")),
+                ("object_id", models.CharField(blank=True, max_length=50, verbose_name="对象标识")),
+                ("object_repr", models.CharField(blank=True, max_length=200, verbose_name="对象")),
+                ("success", models.BooleanField(default=True, verbose_name="成功")),
+                ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="IP地址")),
+                ("detail", models.JSONField(blank=True, default=dict, verbose_name="详情")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="单位",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="用户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '审计日志',
-                'verbose_name_plural': '审计日志',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['user', 'at'], name='approvals_audit_user_at')],
+                "verbose_name": "审计日志",
+                "verbose_name_plural": "审计日志",
+                "ordering": ["-at", "-id"],
+                "indexes": [models.Index(fields=["user", "at"], name="approvals_audit_user_at")],
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='auditlog',
-            trigger=pgtrigger.compiler.Trigger(name='audit_log_append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='ffc06e6f07f20a3dbea2a46b5bfbc9cc1cf8f8c4', operation='UPDATE OR DELETE', pgid='pgtrigger_audit_log_append_only_75163', table='approvals_auditlog', when='BEFORE')),
+            model_name="auditlog",
+            trigger=pgtrigger.compiler.Trigger(
+                name="audit_log_append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="ffc06e6f07f20a3dbea2a46b5bfbc9cc1cf8f8c4",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_audit_log_append_only_75163",
+                    table="approvals_auditlog",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]

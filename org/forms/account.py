@@ -12,7 +12,7 @@ _PHONE = re.compile(r"^[0-9()\-+ 转]{5,30}$")
 _DIGITS = re.compile(r"^[0-9]+$")
 
 
-def _clean_phone(value: str) -> str:
+def clean_phone(value: str) -> str:
     value = value.strip()
     if value and not _PHONE.match(value):
         raise ValidationError("电话号码只能包含数字、空格和 - ( ) + 转,长度 5–30 位。")
@@ -51,16 +51,16 @@ class UnitContactForm(forms.ModelForm):
         return value
 
     def clean_leader_phone(self):
-        return _clean_phone(self.cleaned_data["leader_phone"])
+        return clean_phone(self.cleaned_data["leader_phone"])
 
     def clean_office_phone(self):
-        return _clean_phone(self.cleaned_data["office_phone"])
+        return clean_phone(self.cleaned_data["office_phone"])
 
     def clean_duty_phone(self):
-        return _clean_phone(self.cleaned_data["duty_phone"])
+        return clean_phone(self.cleaned_data["duty_phone"])
 
     def clean_fax(self):
-        return _clean_phone(self.cleaned_data["fax"])
+        return clean_phone(self.cleaned_data["fax"])
 
 
 class NewPasswordMixin(forms.Form):
@@ -103,7 +103,7 @@ class ProfileForm(forms.ModelForm):
             self.fields[name].required = True
 
     def clean_phone(self):
-        return _clean_phone(self.cleaned_data["phone"])
+        return clean_phone(self.cleaned_data["phone"])
 
 
 class FirstProfileForm(ProfileForm, NewPasswordMixin):

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.utils import timezone
 
-from org.forms.account import _clean_phone
+from org.forms.account import clean_phone
 from org.models import HelpCentreProfile
 
 
@@ -39,7 +39,7 @@ class HelpCentreProfileForm(forms.ModelForm):
         return value
 
     def clean_hotline(self):
-        return _clean_phone(self.cleaned_data["hotline"])
+        return clean_phone(self.cleaned_data["hotline"])
 
     def clean(self):
         cleaned = super().clean()

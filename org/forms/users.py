@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from org.forms.account import NewPasswordMixin, _clean_phone
+from org.forms.account import NewPasswordMixin, clean_phone
 from org.models import Gender, Module, User
 
 
@@ -33,14 +33,18 @@ class UserForm(forms.ModelForm):
             self.fields["modules"].help_text = f"本单位已有用户管理员:{unit_admin},不能再选择“用户管理”。"
 
     def clean_phone(self):
-        return _clean_phone(self.cleaned_data["phone"])
+        return clean_phone(self.cleaned_data["phone"])
 
 
 class UserCreateForm(UserForm, NewPasswordMixin):
     """新增人员: the default password 123456, or an initial password typed twice."""
 
     use_default_password = forms.BooleanField(
-        label="使用默认口令", required=False, initial=True, help_text="默认口令为 123456。不使用默认口令时,请填写下面的初始密码。"
+        label="使用默认口令",
+        required=False,
+        initial=True,
+        help_text="默认口令为 123456。不使用默认口令时,请填写下面的初始密码。",
+        widget=forms.CheckboxInput(attrs={"data-hides": "id_new_password1 id_new_password2"}),
     )
     field_order = [*UserForm.Meta.fields, "use_default_password", "new_password1", "new_password2"]
 

@@ -11,133 +11,299 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CodeTable',
+            name="CodeTable",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=40, unique=True, verbose_name='代码表标识')),
-                ('name', models.CharField(max_length=50, verbose_name='代码表名称')),
-                ('display_order', models.PositiveIntegerField(default=0, verbose_name='显示顺序')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.SlugField(max_length=40, unique=True, verbose_name="代码表标识")),
+                ("name", models.CharField(max_length=50, verbose_name="代码表名称")),
+                ("display_order", models.PositiveIntegerField(default=0, verbose_name="显示顺序")),
             ],
             options={
-                'verbose_name': '代码表',
-                'verbose_name_plural': '代码表',
-                'ordering': ['display_order', 'id'],
+                "verbose_name": "代码表",
+                "verbose_name_plural": "代码表",
+                "ordering": ["display_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=255, unique=True)),
-                ('depth', models.PositiveIntegerField()),
-                ('numchild', models.PositiveIntegerField(default=0)),
-                ('name', models.CharField(max_length=100, verbose_name='单位名称')),
-                ('code', models.CharField(blank=True, max_length=20, verbose_name='单位代码')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('postal_code', models.CharField(blank=True, max_length=6, verbose_name='邮政编码')),
-                ('area_code', models.CharField(blank=True, max_length=6, verbose_name='区号')),
-                ('person_in_charge', models.CharField(blank=True, max_length=50, verbose_name='负责人')),
-                ('leader_phone', models.CharField(blank=True, max_length=30, verbose_name='负责人电话')),
-                ('office_phone', models.CharField(blank=True, max_length=30, verbose_name='办公电话')),
-                ('duty_phone', models.CharField(blank=True, max_length=30, verbose_name='值班电话')),
-                ('fax', models.CharField(blank=True, max_length=30, verbose_name='传真')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='电子邮件')),
-                ('introduction', models.TextField(blank=True, verbose_name='中心简介')),
-                ('is_help_centre', models.BooleanField(default=False, verbose_name='是帮扶中心')),
-                ('details_confirmed', models.BooleanField(default=False, help_text='本单位第一位登录的用户核实并补全单位信息后为是。', verbose_name='单位信息已核实')),
-                ('display_order', models.PositiveIntegerField(default=0, verbose_name='显示顺序')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("path", models.CharField(max_length=255, unique=True)),
+                ("depth", models.PositiveIntegerField()),
+                ("numchild", models.PositiveIntegerField(default=0)),
+                ("name", models.CharField(max_length=100, verbose_name="单位名称")),
+                ("code", models.CharField(blank=True, max_length=20, verbose_name="单位代码")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                ("postal_code", models.CharField(blank=True, max_length=6, verbose_name="邮政编码")),
+                ("area_code", models.CharField(blank=True, max_length=6, verbose_name="区号")),
+                ("person_in_charge", models.CharField(blank=True, max_length=50, verbose_name="负责人")),
+                ("leader_phone", models.CharField(blank=True, max_length=30, verbose_name="负责人电话")),
+                ("office_phone", models.CharField(blank=True, max_length=30, verbose_name="办公电话")),
+                ("duty_phone", models.CharField(blank=True, max_length=30, verbose_name="值班电话")),
+                ("fax", models.CharField(blank=True, max_length=30, verbose_name="传真")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="电子邮件")),
+                ("introduction", models.TextField(blank=True, verbose_name="中心简介")),
+                ("is_help_centre", models.BooleanField(default=False, verbose_name="是帮扶中心")),
+                (
+                    "details_confirmed",
+                    models.BooleanField(
+                        default=False,
+                        help_text="本单位第一位登录的用户核实并补全单位信息后为是。",
+                        verbose_name="单位信息已核实",
+                    ),
+                ),
+                ("display_order", models.PositiveIntegerField(default=0, verbose_name="显示顺序")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
             ],
             options={
-                'verbose_name': '单位',
-                'verbose_name_plural': '单位',
-                'indexes': [models.Index(django.contrib.postgres.indexes.OpClass('path', name='text_pattern_ops'), name='org_unit_path_prefix'), models.Index(fields=['name'], name='org_unit_name')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('depth__gte', 1), ('depth__lte', 5)), name='org_unit_depth_1_to_5')],
+                "verbose_name": "单位",
+                "verbose_name_plural": "单位",
+                "indexes": [
+                    models.Index(
+                        django.contrib.postgres.indexes.OpClass("path", name="text_pattern_ops"),
+                        name="org_unit_path_prefix",
+                    ),
+                    models.Index(fields=["name"], name="org_unit_name"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("depth__gte", 1), ("depth__lte", 5)), name="org_unit_depth_1_to_5"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Code',
+            name="Code",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.CharField(max_length=50, verbose_name='代码值')),
-                ('display_order', models.PositiveIntegerField(default=0, verbose_name='显示顺序')),
-                ('table', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='codes', to='org.codetable', verbose_name='代码表')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("value", models.CharField(max_length=50, verbose_name="代码值")),
+                ("display_order", models.PositiveIntegerField(default=0, verbose_name="显示顺序")),
+                (
+                    "table",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="codes",
+                        to="org.codetable",
+                        verbose_name="代码表",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '代码',
-                'verbose_name_plural': '代码',
-                'ordering': ['display_order', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('table', 'value'), name='org_code_unique_value_per_table')],
+                "verbose_name": "代码",
+                "verbose_name_plural": "代码",
+                "ordering": ["display_order", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("table", "value"), name="org_code_unique_value_per_table")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HelpCentreProfile',
+            name="HelpCentreProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('centre_name', models.CharField(max_length=100, verbose_name='帮扶中心名称')),
-                ('established_on', models.DateField(blank=True, null=True, verbose_name='成立时间')),
-                ('floor_area', models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True, verbose_name='办公面积(平方米)')),
-                ('full_time_staff', models.PositiveIntegerField(default=0, verbose_name='专职工作人员数')),
-                ('part_time_staff', models.PositiveIntegerField(default=0, verbose_name='兼职工作人员数')),
-                ('service_windows', models.PositiveIntegerField(default=0, verbose_name='服务窗口数')),
-                ('has_independent_premises', models.BooleanField(default=False, verbose_name='有独立办公场所')),
-                ('has_hotline', models.BooleanField(default=False, verbose_name='开通服务热线')),
-                ('hotline', models.CharField(blank=True, max_length=30, verbose_name='服务热线号码')),
-                ('annual_budget', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='年度工作经费(万元)')),
-                ('services', models.TextField(blank=True, verbose_name='主要服务项目')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('unit', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='help_centre', to='org.unit', verbose_name='单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("centre_name", models.CharField(max_length=100, verbose_name="帮扶中心名称")),
+                ("established_on", models.DateField(blank=True, null=True, verbose_name="成立时间")),
+                (
+                    "floor_area",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=9, null=True, verbose_name="办公面积(平方米)"
+                    ),
+                ),
+                ("full_time_staff", models.PositiveIntegerField(default=0, verbose_name="专职工作人员数")),
+                ("part_time_staff", models.PositiveIntegerField(default=0, verbose_name="兼职工作人员数")),
+                ("service_windows", models.PositiveIntegerField(default=0, verbose_name="服务窗口数")),
+                ("has_independent_premises", models.BooleanField(default=False, verbose_name="有独立办公场所")),
+                ("has_hotline", models.BooleanField(default=False, verbose_name="开通服务热线")),
+                ("hotline", models.CharField(blank=True, max_length=30, verbose_name="服务热线号码")),
+                (
+                    "annual_budget",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="年度工作经费(万元)"
+                    ),
+                ),
+                ("services", models.TextField(blank=True, verbose_name="主要服务项目")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "unit",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="help_centre",
+                        to="org.unit",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '帮扶中心信息',
-                'verbose_name_plural': '帮扶中心信息',
-                'constraints': [models.CheckConstraint(condition=models.Q(('has_hotline', False), models.Q(('hotline', ''), _negated=True), _connector='OR'), name='org_helpcentre_hotline_when_enabled')],
+                "verbose_name": "帮扶中心信息",
+                "verbose_name_plural": "帮扶中心信息",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("has_hotline", False), models.Q(("hotline", ""), _negated=True), _connector="OR"
+                        ),
+                        name="org_helpcentre_hotline_when_enabled",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('modules', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('files', '困难职工档案'), ('assistance', '帮扶救助'), ('petitions', '信访接待'), ('consultations', '政策咨询'), ('legal_aid', '法律援助'), ('jobs', '职业介绍'), ('training', '技能培训'), ('stat_forms', '报表管理'), ('funds', '财政专项资金'), ('bulletins', '政策文件'), ('unit_admin', '用户管理')], max_length=20), blank=True, default=list, size=None, verbose_name='用户权限')),
-                ('full_name', models.CharField(blank=True, max_length=50, verbose_name='姓名')),
-                ('gender', models.CharField(blank=True, choices=[('M', '男'), ('F', '女')], max_length=1, verbose_name='性别')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='联系电话')),
-                ('position', models.CharField(blank=True, max_length=50, verbose_name='职务')),
-                ('display_order', models.PositiveIntegerField(default=0, verbose_name='显示顺序')),
-                ('must_change_password', models.BooleanField(default=True, verbose_name='须修改密码')),
-                ('unit_confirmed', models.BooleanField(default=False, verbose_name='已确认单位')),
-                ('profile_confirmed', models.BooleanField(default=False, verbose_name='已核实个人信息')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='users', to='org.unit', verbose_name='所属单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined")),
+                (
+                    "modules",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("files", "困难职工档案"),
+                                ("assistance", "帮扶救助"),
+                                ("petitions", "信访接待"),
+                                ("consultations", "政策咨询"),
+                                ("legal_aid", "法律援助"),
+                                ("jobs", "职业介绍"),
+                                ("training", "技能培训"),
+                                ("stat_forms", "报表管理"),
+                                ("funds", "财政专项资金"),
+                                ("bulletins", "政策文件"),
+                                ("unit_admin", "用户管理"),
+                            ],
+                            max_length=20,
+                        ),
+                        blank=True,
+                        default=list,
+                        size=None,
+                        verbose_name="用户权限",
+                    ),
+                ),
+                ("full_name", models.CharField(blank=True, max_length=50, verbose_name="姓名")),
+                (
+                    "gender",
+                    models.CharField(blank=True, choices=[("M", "男"), ("F", "女")], max_length=1, verbose_name="性别"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="联系电话")),
+                ("position", models.CharField(blank=True, max_length=50, verbose_name="职务")),
+                ("display_order", models.PositiveIntegerField(default=0, verbose_name="显示顺序")),
+                ("must_change_password", models.BooleanField(default=True, verbose_name="须修改密码")),
+                ("unit_confirmed", models.BooleanField(default=False, verbose_name="已确认单位")),
+                ("profile_confirmed", models.BooleanField(default=False, verbose_name="已核实个人信息")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="org.unit",
+                        verbose_name="所属单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '用户',
-                'verbose_name_plural': '用户',
-                'indexes': [models.Index(django.db.models.functions.text.Upper('username'), name='org_user_username_upper')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('modules__contains', ['unit_admin'])), fields=('unit',), name='org_user_one_admin_per_unit'), models.CheckConstraint(condition=models.Q(('modules__contained_by', ['files', 'assistance', 'petitions', 'consultations', 'legal_aid', 'jobs', 'training', 'stat_forms', 'funds', 'bulletins', 'unit_admin'])), name='org_user_modules_known')],
+                "verbose_name": "用户",
+                "verbose_name_plural": "用户",
+                "indexes": [
+                    models.Index(django.db.models.functions.text.Upper("username"), name="org_user_username_upper")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("modules__contains", ["unit_admin"])),
+                        fields=("unit",),
+                        name="org_user_one_admin_per_unit",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "modules__contained_by",
+                                [
+                                    "files",
+                                    "assistance",
+                                    "petitions",
+                                    "consultations",
+                                    "legal_aid",
+                                    "jobs",
+                                    "training",
+                                    "stat_forms",
+                                    "funds",
+                                    "bulletins",
+                                    "unit_admin",
+                                ],
+                            )
+                        ),
+                        name="org_user_modules_known",
+                    ),
+                ],
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
     ]

@@ -60,7 +60,9 @@ def unit_details_complete(*, actor: User, details: dict, request=None) -> Unit:
         setattr(unit, name, value)
     unit.details_confirmed = True
     unit.save(update_fields=[*details.keys(), "details_confirmed"])
-    audit_record(event=AuditEvent.UNIT_CHANGED, actor=actor, request=request, obj=unit, detail={"step": "first_sign_in"})
+    audit_record(
+        event=AuditEvent.UNIT_CHANGED, actor=actor, request=request, obj=unit, detail={"step": "first_sign_in"}
+    )
     return unit
 
 

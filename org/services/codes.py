@@ -10,6 +10,7 @@ from django.db import IntegrityError, models, transaction
 from approvals.models import AuditEvent
 from approvals.services import audit_record
 from org.models import Code, CodeTable, User
+from org.services.protection import protected_references
 
 VALUE_MAX_LENGTH = Code._meta.get_field("value").max_length
 
@@ -68,19 +69,6 @@ def code_rename(*, actor: User, code: Code, value: str, request=None) -> Code:
     return code
 
 
-def _protected_references(code: Code) -> int:
-    """Rows of every model that points at this code with on_delete=PROTECT.
-
-    Counted up front because Django's ProtectedError loads every referencing row into memory,
-    which for 汉族 would be millions of persons.
-    """
-    return sum(
-        relation.related_model._base_manager.filter(**{relation.field.name: code}).count()
-        for relation in Code._meta.related_objects
-        if relation.on_delete is models.PROTECT
-    )
-
-
 def _in_use_error(code: Code, count: int) -> ValidationError:
     return ValidationError(f"“{code.value}”正在被 {count} 条记录使用,不能删除。")
 
@@ -88,7 +76,7 @@ def _in_use_error(code: Code, count: int) -> ValidationError:
 @transaction.atomic
 def code_delete(*, actor: User, code: Code, request=None) -> None:
     """Delete a value no record uses. Record models protect the values they use."""
-    count = _protected_references(code)
+    count = sum(protected_references(Code.objects.filter(pk=code.pk)).values())
     if count:
         raise _in_use_error(code, count)
     _audit(actor=actor, request=request, code=code, action="delete")

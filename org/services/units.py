@@ -1,14 +1,13 @@
 """Writes of the unit tree by a unit admin (manual 18.2.1–18.2.4)."""
 
-from collections import Counter
-
 from django.db import transaction
-from django.db.models import Case, Max, ProtectedError, RestrictedError, Value, When
+from django.db.models import Case, Max, ProtectedError, Value, When
 
 from approvals.models import AuditEvent
 from approvals.services import audit_record
 from org.models import MAX_DEPTH, Module, Unit, User
 from org.selectors import children_of, subtree
+from org.services.protection import describe, protected_references
 from org.signals import unit_moved
 
 
@@ -33,13 +32,6 @@ def check_subordinate(actor: User, unit: Unit) -> None:
     check_in_scope(actor, unit)
     if unit.pk == actor.unit_id:
         raise OrgError("不能删除、剪切或移动本单位,只能操作本单位的下级单位。")
-
-
-def protected_holders_message(error: ProtectedError | RestrictedError) -> str:
-    """'用户 3 个、困难职工档案 2 个' — what still points at the rows a delete was refused for."""
-    held = getattr(error, "protected_objects", None) or error.restricted_objects
-    counts = Counter(str(type(obj)._meta.verbose_name) for obj in held)
-    return "、".join(f"{name} {count} 个" for name, count in sorted(counts.items()))
 
 
 IDENTITY_FIELDS = ("name", "code")
@@ -92,15 +84,16 @@ def unit_delete(*, actor: User, unit: Unit, request=None) -> int:
     Every model pointing at Unit protects it, so the database itself names what holds it."""
     unit = _locked(unit)
     check_subordinate(actor, unit)
+    held = protected_references(subtree(unit))
+    if held:
+        raise OrgError(f"无法删除“{unit.name}”:该单位及其下级单位中仍有 {describe(held)}。请先删除或转移这些数据。")
+    count = subtree(unit).count()
     try:
         with transaction.atomic():
-            count = subtree(unit).count()
             Unit.objects.filter(pk=unit.pk).delete()
-    except (ProtectedError, RestrictedError) as error:
-        raise OrgError(
-            f"无法删除“{unit.name}”:该单位及其下级单位中仍有 {protected_holders_message(error)}。"
-            "请先删除或转移这些数据。"
-        ) from None
+    except ProtectedError:
+        # Something was added to the subtree between the count and the delete.
+        raise OrgError(f"无法删除“{unit.name}”:该单位及其下级单位中刚有新数据,请刷新后重试。") from None
     detail = {"path": unit.path, "units": count}
     audit_record(event=AuditEvent.UNIT_DELETED, actor=actor, request=request, obj=unit, detail=detail)
     return count

@@ -4,19 +4,14 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError, Q, QuerySet, RestrictedError
+from django.db.models import ProtectedError, Q, QuerySet
 
 from approvals.models import AuditEvent
 from approvals.services import audit_record
 from org.models import Module, Unit, User
 from org.selectors import users_of_subtree, users_of_unit
-from org.services.units import (
-    OrgError,
-    check_exact_order,
-    check_in_scope,
-    display_order_cases,
-    protected_holders_message,
-)
+from org.services.protection import describe, protected_references
+from org.services.units import OrgError, check_exact_order, check_in_scope, display_order_cases
 
 USER_FIELDS = ("username", "full_name", "gender", "phone", "position", "email", "modules")
 ONE_ADMIN_CONSTRAINT = "org_user_one_admin_per_unit"
@@ -117,11 +112,14 @@ def user_delete(*, actor: User, user: User, request=None) -> None:
     check_in_scope(actor, user.unit)
     if user.pk == actor.pk:
         raise OrgError("不能删除自己的账户。")
+    held = protected_references(User.objects.filter(pk=user.pk))
+    if held:
+        raise OrgError(f"无法删除“{user}”:仍有 {describe(held)} 与该用户关联。")
     try:
         with transaction.atomic():
             User.objects.filter(pk=user.pk).delete()
-    except (ProtectedError, RestrictedError) as error:
-        raise OrgError(f"无法删除“{user}”:仍有 {protected_holders_message(error)} 与该用户关联。") from None
+    except ProtectedError:
+        raise OrgError(f"无法删除“{user}”:刚有新数据与该用户关联,请刷新后重试。") from None
     audit_record(
         event=AuditEvent.USER_DELETED, actor=actor, request=request, obj=user, detail={"username": user.username}
     )
@@ -138,11 +136,14 @@ def user_password_reset(*, actor: User, user: User, request=None) -> None:
     audit_record(event=AuditEvent.PASSWORD_CHANGED, actor=actor, request=request, obj=user, detail={"reset": True})
 
 
-def user_search(*, actor: User, name: str) -> QuerySet[User]:
-    """查询人员 over the admin's subtree, by login name or full name."""
+def user_search(*, actor: User, name: str, within: Unit | None = None) -> QuerySet[User]:
+    """查询人员 by login name or full name, over the admin's subtree or the part of it below
+    `within` (a unit of that subtree, chosen with the unit switcher)."""
+    within = within or actor.unit
+    check_in_scope(actor, within)
     name = name.strip()
     matches = Q(username__icontains=name) | Q(full_name__icontains=name)
-    return users_of_subtree(actor.unit).filter(matches).order_by("unit__path", "display_order", "id")[:SEARCH_LIMIT]
+    return users_of_subtree(within).filter(matches).order_by("unit__path", "display_order", "id")[:SEARCH_LIMIT]
 
 
 @transaction.atomic

@@ -3,8 +3,15 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from org.selectors import ancestors_of, children_of, help_centre_profile_of
-from org.selectors_directory import SEARCH_LIMIT, directory_search, get_directory_unit, national_unit
+from org.selectors import (
+    DIRECTORY_SEARCH_LIMIT,
+    ancestors_of,
+    children_of,
+    directory_search,
+    get_directory_unit,
+    help_centre_profile_of,
+    national_unit,
+)
 
 
 @require_GET
@@ -16,7 +23,7 @@ def directory(request):
     query = request.GET.get("q", "").strip()
     if query:
         results, truncated = directory_search(query)
-        context |= {"query": query, "results": results, "truncated": truncated, "limit": SEARCH_LIMIT}
+        context |= {"query": query, "results": results, "truncated": truncated, "limit": DIRECTORY_SEARCH_LIMIT}
     return render(request, "org/directory/directory.html", context)
 
 

@@ -24,7 +24,9 @@ def help_centre_profile(request):
     form = None
     if can_edit:
         initial = None if profile else {"centre_name": unit.name}
-        form = HelpCentreProfileForm(request.POST if request.method == "POST" else None, instance=profile, initial=initial)
+        form = HelpCentreProfileForm(
+            request.POST if request.method == "POST" else None, instance=profile, initial=initial
+        )
         if request.method == "POST" and form.is_valid():
             help_centre_profile_save(actor=request.user, data=form.cleaned_data, request=request)
             messages.success(request, "保存成功")

@@ -3,14 +3,13 @@
 from copy import copy
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from org.forms.account import UnitContactForm
 from org.forms.units import UnitCreateForm, UnitForm
 from org.models import MAX_DEPTH, Module, Unit
-from org.permissions import module_required
+from org.permissions import module_required, require_module
 from org.selectors import ancestors_of, children_of, get_unit_in_subtree, subtree, users_of_unit
 from org.services import units as services
 from org.services.units import OrgError
@@ -20,16 +19,11 @@ CUT_SESSION_KEY = "org_cut_unit"
 unit_admin_required = module_required(Module.UNIT_ADMIN)
 
 
-def require_unit_admin(user) -> None:
-    if not user.has_module(Module.UNIT_ADMIN):
-        raise PermissionDenied(f"需要“{Module.UNIT_ADMIN.label}”权限。")
-
-
 def admin_unit(request, pk) -> Unit:
     """Scope before permission (DESIGN §5.3): a unit outside the subtree is 404 for everyone,
     one inside it 403 for a user without the unit-admin permission."""
     unit = get_unit_in_subtree(request.user, pk)
-    require_unit_admin(request.user)
+    require_module(request.user, Module.UNIT_ADMIN)
     return unit
 
 

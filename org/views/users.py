@@ -7,17 +7,19 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from org.forms.users import UserCreateForm, UserForm
-from org.models import User
+from org.models import Module, User
+from org.permissions import require_module
 from org.selectors import get_user_in_subtree, users_of_unit
 from org.services import users as services
 from org.services.units import OrgError
 from org.services.users import SEARCH_LIMIT
-from org.views.units import admin_unit, ordered_ids, require_unit_admin, unit_admin_required
+from org.views.switcher import unit_switcher_context
+from org.views.units import admin_unit, ordered_ids, unit_admin_required
 
 
 def _admin_user(request, pk) -> User:
     user = get_user_in_subtree(request.user, pk)
-    require_unit_admin(request.user)
+    require_module(request.user, Module.UNIT_ADMIN)
     return user
 
 
@@ -89,8 +91,10 @@ def user_password_reset(request, pk):
 @require_GET
 def user_search(request):
     name = request.GET.get("name", "").strip()
-    results = list(services.user_search(actor=request.user, name=name)) if name else None
-    context = {"name": name, "results": results, "limit": SEARCH_LIMIT}
+    switcher = unit_switcher_context(request)
+    within = switcher["selected_unit"]
+    results = list(services.user_search(actor=request.user, name=name, within=within)) if name else None
+    context = {"name": name, "results": results, "limit": SEARCH_LIMIT, **switcher}
     return render(request, "org/users/search.html", context)
 
 

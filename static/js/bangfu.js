@@ -13,6 +13,19 @@
     if (event.target.hasAttribute("data-autosubmit")) event.target.form.submit();
   });
 
+  // <input type=checkbox data-hides="id1 id2"> hides those fields while it is checked.
+  function applyHides(box) {
+    box.getAttribute("data-hides").split(/\s+/).forEach(function (id) {
+      var input = document.getElementById(id);
+      var field = input && input.closest(".field");
+      if (field) field.hidden = box.checked;
+    });
+  }
+  document.querySelectorAll("input[data-hides]").forEach(function (box) {
+    applyHides(box);
+    box.addEventListener("change", function () { applyHides(box); });
+  });
+
   // Ordering lists: <ol class="sortable"> of <li> each holding <input type=hidden name=order>.
   // Drag with the mouse, or focus an item and press Alt+↑ / Alt+↓; the form posts the new order.
   function initSortable(list) {

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from org.models import HelpCentreProfile, Unit
-from org.selectors_directory import SEARCH_LIMIT
+from org.selectors import DIRECTORY_SEARCH_LIMIT
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,18 @@ def test_street_a_sees_a_province_b_unit_card(cast):
     html = response.content.decode()
     assert response.status_code == 200
     assert "广州市总工会(4401)" in html and "广东省总工会</a>(44)" in html
-    for label in ["地址", "邮政编码", "区号", "负责人", "负责人电话", "办公电话", "传真", "值班电话", "电子邮件", "中心简介"]:
+    for label in [
+        "地址",
+        "邮政编码",
+        "区号",
+        "负责人",
+        "负责人电话",
+        "办公电话",
+        "传真",
+        "值班电话",
+        "电子邮件",
+        "中心简介",
+    ]:
         assert f"<dt>{label}</dt>" in html
     for value in ["广州市越秀区", "510030", "020", "李明", "83331234", "83331235", "83331236", "gz@example.cn"]:
         assert value in html
@@ -88,10 +99,10 @@ def test_search_without_match(cast):
 
 def test_search_is_limited_with_a_note(cast):
     county = cast.units["county_b"]
-    for i in range(SEARCH_LIMIT + 1):
+    for i in range(DIRECTORY_SEARCH_LIMIT + 1):
         Unit.objects.add_child(Unit.objects.get(pk=county.pk), {"name": f"测试基层工会{i}"})
     response = cast.client("street_a").get(DIRECTORY, {"q": "测试基层"})
-    assert len(response.context["results"]) == SEARCH_LIMIT
+    assert len(response.context["results"]) == DIRECTORY_SEARCH_LIMIT
     assert "仅显示前 100 条,请输入更精确的名称" in response.content.decode()
 
 

@@ -40,7 +40,7 @@ def test_not_a_help_centre_only_explains(cast):
     html = response.content.decode()
     assert response.status_code == 200
     assert "本单位不是帮扶中心,无需填写。" in html
-    assert "<form method=\"post\" novalidate>" not in html
+    assert '<form method="post" novalidate>' not in html
 
 
 def test_not_a_help_centre_refuses_post(cast):

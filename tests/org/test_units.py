@@ -157,7 +157,9 @@ def test_delete_is_refused_while_the_subtree_holds_users(cast):
     county = cast.units["county_a"]
     with pytest.raises(OrgError) as refused:
         unit_delete(actor=cast.users["city_a_admin"], unit=county)
-    assert refused.value.message == "无法删除“武侯区总工会”:该单位及其下级单位中仍有 用户 5 个。请先删除或转移这些数据。"
+    assert (
+        refused.value.message == "无法删除“武侯区总工会”:该单位及其下级单位中仍有 用户 5 个。请先删除或转移这些数据。"
+    )
     body = cast.client("city_a_admin").post(reverse("org:unit_delete", args=[county.pk])).content.decode()
     assert "仍有 用户 5 个" in body
     assert Unit.objects.filter(path__startswith=county.path).count() == 3
@@ -287,4 +289,3 @@ def test_order_page_lists_children_sortably(cast):
     body = cast.client("county_a_admin").get(reverse("org:unit_order", args=[cast.units["county_a"].pk]))
     html = body.content.decode()
     assert 'class="sortable"' in html and "data-restart" in html and "玉林街道工会" in html
-

@@ -230,3 +230,18 @@ def test_user_order_refuses_a_different_set(cast):
     body = client.post(reverse("org:user_order", args=[unit.pk]), {"order": [cast.users["county_a"].pk]})
     assert "请刷新页面后重新排序" in body.content.decode()
     assert not User.objects.exclude(display_order=0).exists()
+
+
+def test_user_search_within_a_subordinate_unit_chosen_with_the_switcher(cast):
+    client = cast.client("city_a_admin")
+    url = reverse("org:user_search")
+    everywhere = client.get(url, {"name": "street_a"}).content.decode()
+    assert "street_a_admin" in everywhere and "street_a2" in everywhere
+    response = client.get(url, {"name": "street_a", "unit": cast.units["street_a"].pk})
+    body = response.content.decode()
+    assert "street_a_admin" in body and "玉林街道工会" not in body.split("</select>")[1]
+    # The switcher offers the way back up and the next level down, not the whole subtree.
+    options = body.split("<select")[1].split("</select>")[0]
+    assert "成都市总工会" in options and "武侯区总工会" in options and "锦江区总工会" not in options
+    # A unit outside the admin's subtree is 404, as if it did not exist.
+    assert client.get(url, {"name": "a", "unit": cast.units["street_b"].pk}).status_code == 404

@@ -60,13 +60,17 @@ LOGINS = [
 ]
 
 
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN_NAMES = ["建华", "志强", "秀兰", "桂英", "海燕", "明", "军", "红梅", "立新", "晓东"]
+
+
 def _contact(name: str, address: str, postal_code: str, area_code: str, serial: int) -> dict:
     return {
         "name": name,
         "address": address,
         "postal_code": postal_code,
         "area_code": area_code,
-        "person_in_charge": "",
+        "person_in_charge": SURNAMES[serial % len(SURNAMES)] + GIVEN_NAMES[serial % len(GIVEN_NAMES)],
         "office_phone": f"{8730_0000 + serial * 17}",
         "duty_phone": f"{8730_0000 + serial * 17 + 1}",
         "introduction": f"{name}困难职工帮扶中心:了解和掌握困难职工在生活、就医、子女就学、就业等方面的实际困难,"
@@ -91,7 +95,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._build_tree()
             self._create_users()
-        self.stdout.write(self.style.SUCCESS(f"演示数据已载入:{Unit.objects.count()} 个单位,{User.objects.count()} 个用户。"))
+        self.stdout.write(
+            self.style.SUCCESS(f"演示数据已载入:{Unit.objects.count()} 个单位,{User.objects.count()} 个用户。")
+        )
 
     def _build_tree(self) -> None:
         serial = iter(range(1, 10_000))
@@ -99,7 +105,9 @@ class Command(BaseCommand):
             {**_contact("中华全国总工会", "北京市西城区复兴门外大街 10 号", "100865", "010", 0), "code": "0001"}
         )
         for (p_name, p_code, p_addr, p_zip, p_area), cities in TREE.items():
-            province = Unit.objects.add_child(national, {**_contact(p_name, p_addr, p_zip, p_area, next(serial)), "code": p_code})
+            province = Unit.objects.add_child(
+                national, {**_contact(p_name, p_addr, p_zip, p_area, next(serial)), "code": p_code}
+            )
             for (c_name, c_code, c_addr, c_zip, c_area), counties in cities.items():
                 city = Unit.objects.add_child(
                     province,
