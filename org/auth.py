@@ -1,7 +1,10 @@
 """Module permissions as Django permissions, so `user.has_perm("org.module_files")` and
 viewflow's task queues understand them without a Permission row per user."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+
+UserModel = get_user_model()
 
 MODULE_PERMISSION_PREFIX = "org.module_"
 
@@ -11,6 +14,11 @@ def module_permission(module: str) -> str:
 
 
 class ModulePermissionBackend(ModelBackend):
+    def get_user(self, user_id):
+        # Every page shows the user's unit and first sign-in checks it: load both in one query.
+        user = UserModel._default_manager.select_related("unit").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
+
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()

@@ -92,7 +92,7 @@ def make_user(username: str, unit: Unit, modules, *, password: str = CAST_PASSWO
 class Cast(SimpleNamespace):
     def client(self, username: str) -> Client:
         client = Client()
-        client.force_login(self.users[username])
+        client.force_login(self.users[username], backend="org.auth.ModulePermissionBackend")
         return client
 
 

@@ -202,3 +202,11 @@ def test_one_unit_admin_per_unit_is_a_database_constraint(cast):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         make_user("second_admin", cast.units["street_a"], [Module.UNIT_ADMIN])
+
+
+def test_home_page_loads_user_and_unit_in_one_query(cast, django_assert_num_queries):
+    client = cast.client("street_a")
+    # session read, user joined with unit, the unit's ancestors for the breadcrumb, and the
+    # idle-timeout session save (savepoint, update, release)
+    with django_assert_num_queries(6):
+        assert client.get(reverse("home")).status_code == 200
