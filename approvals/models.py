@@ -1,12 +1,13 @@
-"""The reporting core's shared records. For now: the append-only audit log (MLPS 2.0 level 3).
-
-The report/return engine (reportable base model, movement log) joins this module later.
-"""
+"""The reporting core: the reportable base model, report/return actions, the movement log,
+and the append-only audit log (MLPS 2.0 level 3) every module writes to."""
 
 import pgtrigger
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.indexes import OpClass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from viewflow.fsm import FSMField
 
 
 class AuditEvent(models.TextChoices):
@@ -27,6 +28,10 @@ class AuditEvent(models.TextChoices):
     UNITS_ORDERED = "units_ordered", _("单位排序")
     CODE_CHANGED = "code_changed", _("代码表维护")
     HELP_CENTRE_CHANGED = "help_centre_changed", _("帮扶中心信息")
+    ROWS_REPORTED = "rows_reported", _("上报")
+    ROWS_RETURNED = "rows_returned", _("退回")
+    ROWS_RESET = "rows_reset", _("单位调整后数据恢复为未上报")
+    REMINDER_HANDLED = "reminder_handled", _("处理提醒")
 
 
 class AuditLog(models.Model):
@@ -71,3 +76,141 @@ class AuditLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.get_event_display()}"
+
+
+# --- the reporting model (DESIGN.md §3) -----------------------------------------------------
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", _("未上报")
+    REPORTED = "reported", _("已上报")
+    RETURNED = "returned", _("被退回")
+
+
+# Which states a row held by the acting unit may leave by report or by return. engine.py
+# applies the same sets in SQL, so the one-row transitions and the set-based moves agree.
+REPORT_SOURCES = [ReportState.DRAFT, ReportState.REPORTED, ReportState.RETURNED]
+RETURN_SOURCES = [ReportState.REPORTED, ReportState.RETURNED]
+
+
+class Reportable(models.Model):
+    """A row that travels up and down the unit tree (report / return).
+
+    `unit` owns the row; `holder` is the unit that holds it now (the owner or an ancestor);
+    `unit_path` and `holder_depth` copy the two units' tree positions so the visibility rule
+    (selectors.visible_to) needs no join. State changes are set-based (services.py); the
+    transitions below state the same rules for one row, and engine.py applies them in SQL.
+
+    A module declares, as class attributes:
+    - `reporting_module`: the module key (org.models.Module) whose permission moves the rows;
+    - `report_blockers`: [(Q, reason)] — rows matching Q may not be reported (problem rows);
+    - `report_parent_field`: name of the FK to the parent row that must go up first.
+    """
+
+    unit = models.ForeignKey("org.Unit", verbose_name=_("填报单位"), on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(_("填报单位路径"), max_length=255, editable=False)
+    holder = models.ForeignKey(
+        "org.Unit", verbose_name=_("当前所在单位"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    holder_depth = models.PositiveSmallIntegerField(_("当前所在层级"), editable=False)
+    report_state = FSMField(
+        _("上报状态"), max_length=10, choices=ReportState.choices, default=ReportState.DRAFT, editable=False
+    )
+
+    reporting_module: str = ""
+    report_blockers: list = []
+    report_parent_field: str | None = None
+
+    class Meta:
+        abstract = True
+        indexes = [
+            # Visibility is `unit_path LIKE 'prefix%' AND holder_depth <= depth` (selectors.visible_to).
+            models.Index(
+                OpClass("unit_path", name="text_pattern_ops"), "holder_depth", name="%(app_label)s_%(class)s_scope"
+            ),
+            models.Index(fields=["holder", "report_state"], name="%(app_label)s_%(class)s_holder"),
+        ]
+
+    @report_state.transition(source=REPORT_SOURCES, target=ReportState.REPORTED)
+    def report_to(self, parent) -> None:
+        """One row goes up from its holder to the holder's parent (engine.report_rows in SQL)."""
+        self.holder = parent
+        self.holder_depth = parent.depth
+
+    @report_state.transition(
+        source=RETURN_SOURCES,
+        target=ReportState.RETURNED,
+        conditions=[lambda row: row.holder_id != row.unit_id],
+    )
+    def return_to(self, child) -> None:
+        """One row goes down to the holder's child on the path to the owner (engine.return_rows)."""
+        self.holder = child
+        self.holder_depth = child.depth
+
+    def place_at_owner(self, unit) -> None:
+        """A new row, or one whose unit moved: held by its owner, not reported."""
+        self.unit = unit
+        self.unit_path = unit.path
+        self.holder = unit
+        self.holder_depth = unit.depth
+        self.report_state = ReportState.DRAFT
+
+
+class ReportKind(models.TextChoices):
+    REPORT = "report", _("上报")
+    RETURN = "return", _("退回")
+    QUICK_REPORT = "quick_report", _("快速上报")
+    QUICK_RETURN = "quick_return", _("快速退回")
+    UNIT_MOVED = "unit_moved", _("单位调整恢复为未上报")
+
+
+class ReportAction(models.Model):
+    """One report or return action: who sent how many rows of which module to whom, with the
+    sender's message. Its process (flows) holds the reminder task of the receiving unit."""
+
+    kind = models.CharField(_("操作"), max_length=20, choices=ReportKind.choices)
+    module = models.CharField(_("模块"), max_length=20)
+    sender = models.ForeignKey("org.Unit", verbose_name=_("发送单位"), on_delete=models.PROTECT, related_name="+")
+    receiver = models.ForeignKey("org.Unit", verbose_name=_("接收单位"), on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.TextField(_("提醒内容"), blank=True)
+    count = models.PositiveIntegerField(_("数量"), default=0)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    process = models.OneToOneField(
+        "viewflow.Process",
+        verbose_name=_("流程"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="report_action",
+    )
+
+    class Meta:
+        verbose_name = _("上报退回操作")
+        verbose_name_plural = _("上报退回操作")
+        indexes = [models.Index(fields=["receiver", "module", "-at"], name="approvals_action_receiver")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.count} 条({self.sender} → {self.receiver})"
+
+
+class Movement(models.Model):
+    """The movement log: one row per moved record and action, written by one INSERT…SELECT."""
+
+    action = models.ForeignKey(ReportAction, on_delete=models.PROTECT, related_name="movements")
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.BigIntegerField()
+    from_holder = models.ForeignKey(
+        "org.Unit", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", verbose_name=_("原所在单位")
+    )
+    to_holder = models.ForeignKey(
+        "org.Unit", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", verbose_name=_("新所在单位")
+    )
+
+    class Meta:
+        verbose_name = _("流转记录")
+        verbose_name_plural = _("流转记录")
+        indexes = [models.Index(fields=["content_type", "object_id"], name="approvals_movement_record")]
+        triggers = [pgtrigger.Protect(name="movement_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]

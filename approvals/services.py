@@ -1,8 +1,20 @@
-"""Writes of the reporting core. For now: the audit log that every module writes to."""
+"""Writes of the reporting core: the audit log every module writes to, and the report,
+return, quick report and quick return services (DESIGN.md §3)."""
 
-from django.db.models import Model
+from dataclasses import dataclass, field
 
-from approvals.models import AuditEvent, AuditLog
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models.functions import Left
+
+from approvals import engine, registry
+from approvals.models import AuditEvent, AuditLog, ReportAction, ReportKind, ReportState
+from approvals.registry import ReportingModule
+from approvals.selectors import from_subtree, visible_to
+from flows.flows import ReportUpFlow, ReturnDownFlow
+from org.models import Unit, User
+from org.selectors import children_of
 
 
 def client_ip(request) -> str | None:
@@ -38,3 +50,272 @@ def audit_record(
         ip=client_ip(request),
         detail=detail or {},
     )
+
+
+# --- report and return (DESIGN.md §3) -------------------------------------------------------
+
+REFUSAL_DETAIL_LIMIT = 100
+
+
+class ReportError(Exception):
+    """A refused action as a whole (nothing moved); `message` is shown to the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Refusal:
+    pk: int
+    label: str
+    reason: str
+
+
+@dataclass
+class MoveResult:
+    """How many rows moved, and for each refused row why (the first REFUSAL_DETAIL_LIMIT)."""
+
+    moved: int = 0
+    refused: list[Refusal] = field(default_factory=list)
+    refused_total: int = 0
+    actions: list[ReportAction] = field(default_factory=list)
+
+    def refuse(self, rows, reason: str, total: int | None = None) -> None:
+        rows = list(rows)
+        self.refused_total += len(rows) if total is None else total
+        room = REFUSAL_DETAIL_LIMIT - len(self.refused)
+        self.refused += [Refusal(row.pk, str(row), reason) for row in rows[: max(room, 0)]]
+
+
+def _require_module(actor: User, module_key: str) -> ReportingModule:
+    module = registry.get(module_key)
+    if not actor.has_module(module_key):
+        raise PermissionDenied(f"需要“{module.label}”权限。")
+    return module
+
+
+def _report_target(actor: User) -> Unit:
+    parent = actor.unit.parent_unit()
+    if parent is None:
+        raise ReportError("全国总工会没有上级单位,无需上报。")
+    return parent
+
+
+def _parent_not_up(model, unit: Unit) -> Q:
+    """Child rows whose parent row has not yet gone above `unit` (a recruiter before its agency)."""
+    if not model.report_parent_field:
+        return Q(pk__in=[])
+    return Q(**{f"{model.report_parent_field}__holder_depth__gte": unit.depth})
+
+
+def _children_up(model, unit: Unit) -> tuple[Q, list]:
+    """Parent rows that still have a child row at `unit` or above (an agency with a reported
+    recruiter): returning them would put the child above its parent."""
+    conditions = Q(pk__in=[])
+    names = []
+    for child in registry.all_models():
+        if child.report_parent_field and child._meta.get_field(child.report_parent_field).related_model is model:
+            above = child.objects.filter(**{child.report_parent_field: OuterRef("pk"), "holder_depth__lte": unit.depth})
+            conditions |= Q(Exists(above))
+            names.append(str(child._meta.verbose_name))
+    return conditions, names
+
+
+def _report_refusals(model, unit: Unit) -> list[tuple[Q, str]]:
+    refusals = list(model.report_blockers)
+    if model.report_parent_field:
+        parent = model._meta.get_field(model.report_parent_field).related_model
+        refusals.append((_parent_not_up(model, unit), f"须先上报其所属的{parent._meta.verbose_name}"))
+    return refusals
+
+
+def _return_refusals(model, unit: Unit) -> list[tuple[Q, str]]:
+    refusals = [(Q(unit_id=unit.pk), "本单位填报的数据不能退回")]
+    children_up, names = _children_up(model, unit)
+    if names:
+        refusals.append((children_up, f"其下的{'、'.join(names)}已上报,须先退回"))
+    return refusals
+
+
+def _eligible(held: QuerySet, refusals: list[tuple[Q, str]]) -> QuerySet:
+    """The rows of `held` no refusal applies to. Lazy: evaluated by the UPDATE itself, so a
+    parent row returned after its children in the same action sees them already moved."""
+    for condition, _reason in refusals:
+        held = held.exclude(condition)
+    return held
+
+
+def _record_refusals(result: MoveResult, held: QuerySet, refusals: list[tuple[Q, str]]) -> None:
+    """After the moves: why each row of `held` that is still held did not move."""
+    remaining = held
+    for condition, reason in refusals:
+        blocked = remaining.filter(condition)
+        total = blocked.count()
+        if total:
+            result.refuse(blocked.order_by("pk")[:REFUSAL_DETAIL_LIMIT], reason, total)
+            remaining = remaining.exclude(condition)
+
+
+def _refuse_not_held(result: MoveResult, model, pks: list[int], unit: Unit) -> None:
+    visible = visible_to(model.objects.filter(pk__in=pks), unit).exclude(holder=unit)
+    result.refuse(visible, "已不在本单位(可能已被上报或退回),请刷新列表")
+
+
+def _receiving_children(held_by_model: dict, unit: Unit) -> QuerySet[Unit]:
+    """The children of `unit` whose subtrees the held rows come from: each gets its own action."""
+    prefix = Left("unit_path", len(unit.path) + Unit.steplen)
+    paths = set()
+    for held in held_by_model.values():
+        paths |= set(held.order_by().annotate(child_path=prefix).values_list("child_path", flat=True).distinct())
+    return children_of(unit).filter(path__in=paths)
+
+
+def _open_action(*, kind, module, sender: Unit, receiver: Unit, actor: User, message: str) -> ReportAction:
+    return ReportAction.objects.create(
+        kind=kind, module=module.key, sender=sender, receiver=receiver, actor=actor, message=message.strip()
+    )
+
+
+def _close_action(action: ReportAction, moved: int, flow_class, request) -> None:
+    """Count the action, start its process (the receiving unit's reminder), audit it."""
+    action.count = moved
+    action.process = flow_class.start.run(action=action)
+    action.save(update_fields=["count", "process"])
+    event = AuditEvent.ROWS_REPORTED if flow_class is ReportUpFlow else AuditEvent.ROWS_RETURNED
+    audit_record(
+        event=event,
+        actor=action.actor,
+        request=request,
+        obj=action,
+        detail={"kind": action.kind, "module": action.module, "count": moved, "process": action.process_id},
+    )
+
+
+def _report(result: MoveResult, *, actor, module, held_by_model, kind, message, request) -> MoveResult:
+    """Report the eligible part of each model's held rows (parents first) as one action."""
+    unit, target = actor.unit, _report_target(actor)
+    with transaction.atomic():
+        action = _open_action(kind=kind, module=module, sender=unit, receiver=target, actor=actor, message=message)
+        refusals = {model: _report_refusals(model, unit) for model in held_by_model}
+        for model in module.models:
+            if model in held_by_model:
+                eligible = _eligible(held_by_model[model], refusals[model])
+                state = ReportState.REPORTED
+                result.moved += len(
+                    engine.move_to(model, eligible, holder=unit, target=target, state=state, action=action)
+                )
+        for model, held in held_by_model.items():
+            _record_refusals(result, held, refusals[model])
+        if result.moved:
+            _close_action(action, result.moved, ReportUpFlow, request)
+            result.actions.append(action)
+        else:
+            action.delete()
+    return result
+
+
+def _return(result: MoveResult, *, actor, module, held_by_model, kind, message, request) -> MoveResult:
+    """Return the eligible part of each model's held rows (children first), one action per
+    receiving child unit."""
+    unit = actor.unit
+    with transaction.atomic():
+        refusals = {model: _return_refusals(model, unit) for model in held_by_model}
+        eligible_by_model = {
+            model: _eligible(held_by_model[model], refusals[model])
+            for model in reversed(module.models)
+            if model in held_by_model
+        }
+        for child in _receiving_children(held_by_model, unit):
+            action = _open_action(kind=kind, module=module, sender=unit, receiver=child, actor=actor, message=message)
+            moved = 0
+            for model, eligible in eligible_by_model.items():
+                rows = from_subtree(eligible, child)
+                moved += len(
+                    engine.move_to(model, rows, holder=unit, target=child, state=ReportState.RETURNED, action=action)
+                )
+            if moved:
+                _close_action(action, moved, ReturnDownFlow, request)
+                result.moved += moved
+                result.actions.append(action)
+            else:
+                action.delete()
+        for model, held in held_by_model.items():
+            _record_refusals(result, held, refusals[model])
+    return result
+
+
+def report_rows(*, actor: User, model, pks: list[int], message: str = "", request=None) -> MoveResult:
+    """上报 the chosen rows held by the actor's unit to its parent."""
+    module = _require_module(actor, model.reporting_module)
+    result = MoveResult()
+    _refuse_not_held(result, model, pks, actor.unit)
+    held = model.objects.filter(pk__in=pks, holder=actor.unit)
+    return _report(
+        result, actor=actor, module=module, held_by_model={model: held}, kind=ReportKind.REPORT,
+        message=message, request=request,
+    )  # fmt: skip
+
+
+def return_rows(*, actor: User, model, pks: list[int], message: str = "", request=None) -> MoveResult:
+    """退回 the chosen rows held by the actor's unit, each one level down towards its owner."""
+    module = _require_module(actor, model.reporting_module)
+    result = MoveResult()
+    _refuse_not_held(result, model, pks, actor.unit)
+    held = model.objects.filter(pk__in=pks, holder=actor.unit)
+    return _return(
+        result, actor=actor, module=module, held_by_model={model: held}, kind=ReportKind.RETURN,
+        message=message, request=request,
+    )  # fmt: skip
+
+
+def quick_report(*, actor: User, module_key: str, scope: Unit, message: str = "", request=None) -> MoveResult:
+    """快速上报 (manual 2.6.1): every row of the module in `scope` (the actor's unit or one of its
+    children) held by the actor's unit goes up; invalid rows stay and are listed."""
+    module = _require_module(actor, module_key)
+    if scope.pk != actor.unit_id and scope.parent_unit() != actor.unit:
+        raise ReportError("只能快速上报本单位或直属下级单位的数据。")
+    held = {model: from_subtree(model.objects.filter(holder=actor.unit), scope) for model in module.models}
+    return _report(
+        MoveResult(), actor=actor, module=module, held_by_model=held, kind=ReportKind.QUICK_REPORT,
+        message=message, request=request,
+    )  # fmt: skip
+
+
+def quick_return(*, actor: User, module_key: str, child: Unit, message: str = "", request=None) -> MoveResult:
+    """快速退回 (manual 2.6.2): every row of the module from `child`'s subtree held by the actor's
+    unit goes back to `child`."""
+    module = _require_module(actor, module_key)
+    if child.parent_unit() != actor.unit:
+        raise ReportError("请选择一个直属下级单位进行快速退回;本级单位的数据没有快速退回。")
+    held = {model: from_subtree(model.objects.filter(holder=actor.unit), child) for model in module.models}
+    return _return(
+        MoveResult(), actor=actor, module=module, held_by_model=held, kind=ReportKind.QUICK_RETURN,
+        message=message, request=request,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def rows_reset_after_unit_move(*, actor: User, unit: Unit, old_path: str, new_path: str) -> int:
+    """Cut/paste of a unit (manual 18.2.3): every reportable row of the moved subtree returns to
+    `draft` at its owner with `unit_path` rewritten, in the transaction of the move."""
+    total = 0
+    for module in registry.all_modules():
+        action = _open_action(
+            kind=ReportKind.UNIT_MOVED, module=module, sender=unit, receiver=unit, actor=actor,
+            message=f"“{unit.name}”调整了上级单位,数据恢复为未上报。",
+        )  # fmt: skip
+        moved = sum(
+            engine.reset_moved_subtree(model, old_path=old_path, new_path=new_path, action=action)
+            for model in module.models
+        )
+        action.count = moved
+        action.save(update_fields=["count"])
+        total += moved
+    audit_record(
+        event=AuditEvent.ROWS_RESET,
+        actor=actor,
+        obj=unit,
+        detail={"old_path": old_path, "new_path": new_path, "count": total},
+    )
+    return total

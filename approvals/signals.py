@@ -1,11 +1,13 @@
-"""Sign-in events go to the audit log (MLPS 2.0: log every login and every failure)."""
+"""Receivers: sign-in events go to the audit log (MLPS 2.0: every login and every failure);
+a unit moved in the tree resets the reportable rows of its subtree."""
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from approvals.models import AuditEvent
-from approvals.services import audit_record
+from approvals.services import audit_record, rows_reset_after_unit_move
+from org.signals import unit_moved
 
 
 @receiver(user_logged_in)
@@ -29,3 +31,8 @@ def _sign_in_failed(sender, credentials, request=None, **kwargs):
 @receiver(user_locked_out)
 def _locked_out(sender, request, username, ip_address, **kwargs):
     audit_record(event=AuditEvent.LOCKED_OUT, request=request, success=False, username=username or "")
+
+
+@receiver(unit_moved)
+def _reset_rows_of_moved_unit(sender, unit, old_path, new_path, actor, **kwargs):
+    rows_reset_after_unit_move(actor=actor, unit=unit, old_path=old_path, new_path=new_path)

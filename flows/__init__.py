@@ -1,3 +1,2 @@
-"""viewflow Flow classes and their Process proxies: report-up, return-down, bulk export, merge, transfer.
-
-Empty until its issue lands (DESIGN.md §2 layout)."""
+"""viewflow Flow classes and their Process proxies: report-up and return-down today; bulk
+export, merge and transfer join them with their issues."""

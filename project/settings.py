@@ -47,9 +47,15 @@ INSTALLED_APPS = [
     "axes",
     "pgtrigger",
     "pghistory",
+    "viewflow",
+    "viewflow.workflow",
     "org",
     "approvals",
+    "flows",
 ]
+if UNDER_PYTEST:
+    # A small reportable module that exists only in tests, to prove the reporting engine.
+    INSTALLED_APPS.append("tests.reporting")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

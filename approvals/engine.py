@@ -1,0 +1,85 @@
+"""Set-based moves of reportable rows: one statement per move, whatever the number of rows.
+
+Each move is one UPDATE guarded by `holder_id = <acting unit>` — a row somebody else moved
+in the meantime no longer matches and is skipped, so two people acting at once can never move
+a row twice — chained (WITH … RETURNING) into the INSERT … SELECT of its movement log rows.
+Which rows are eligible is the caller's queryset; the guard and the target are decided here.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models import QuerySet
+
+from approvals.models import Movement, ReportAction, ReportState
+from org.models import Unit
+
+_MOVEMENT = Movement._meta.db_table
+
+
+def _eligible_sql(eligible: QuerySet) -> tuple[str, tuple]:
+    return eligible.order_by().values("pk").query.sql_with_params()
+
+
+def _log_and_collect(model, ctes: str, params: list, action: ReportAction) -> set[int]:
+    """Run `ctes`, whose last one, `moved`, is an UPDATE … RETURNING id, from_holder, to_holder,
+    and log every row whose holder changed. (PostgreSQL allows an UPDATE only in a top-level
+    WITH, hence the caller's CTEs are spliced in, not nested.)"""
+    content_type = ContentType.objects.get_for_model(model)
+    sql = f"""
+        WITH {ctes}
+        INSERT INTO {_MOVEMENT} (action_id, content_type_id, object_id, from_holder_id, to_holder_id)
+        SELECT %s, %s, id, from_holder, to_holder FROM moved WHERE from_holder <> to_holder
+        RETURNING object_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, action.pk, content_type.pk])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def move_to(model, eligible: QuerySet, *, holder: Unit, target: Unit, state: str, action: ReportAction) -> set[int]:
+    """Eligible rows held by `holder` go to one `target` unit: its parent (report) or one of its
+    children (return, each receiving child being its own action)."""
+    table = model._meta.db_table
+    sub_sql, sub_params = _eligible_sql(eligible)
+    moved = f"""moved AS (
+        UPDATE {table} AS t
+        SET holder_id = %s, holder_depth = %s, report_state = %s
+        WHERE t.id IN ({sub_sql}) AND t.holder_id = %s
+        RETURNING t.id, %s::bigint AS from_holder, t.holder_id AS to_holder
+    )"""
+    params = [target.pk, target.depth, state, *sub_params, holder.pk, holder.pk]
+    return _log_and_collect(model, moved, params, action)
+
+
+def reset_moved_subtree(model, *, old_path: str, new_path: str, action: ReportAction) -> int:
+    """After a unit moved in the tree (cut/paste): every row of its subtree returns to `draft`,
+    held by its owner, with `unit_path` rewritten. Rows that changed holder are logged; the
+    count returned is of those."""
+    table = model._meta.db_table
+    moved = f"""before AS (
+        SELECT id, holder_id FROM {table} WHERE unit_path LIKE %s FOR UPDATE
+    ), moved AS (
+        UPDATE {table} AS t
+        SET unit_path = %s || substr(t.unit_path, %s),
+            holder_id = t.unit_id,
+            holder_depth = (length(t.unit_path) - %s + %s) / %s,
+            report_state = %s
+        FROM before
+        WHERE t.id = before.id
+        RETURNING t.id, before.holder_id AS from_holder, t.holder_id AS to_holder
+    )"""
+    params = [
+        _like_prefix(old_path),
+        new_path,
+        len(old_path) + 1,
+        len(old_path),
+        len(new_path),
+        Unit.steplen,
+        ReportState.DRAFT,
+    ]
+    return len(_log_and_collect(model, moved, params, action))
+
+
+def _like_prefix(path: str) -> str:
+    # Paths use only [0-9A-Z]: nothing to escape for LIKE.
+    return path + "%"

@@ -1,0 +1,64 @@
+"""The one visibility rule of reportable rows, and the state each viewer sees (DESIGN.md §3).
+
+unit U sees row r ⇔ r.unit_path starts with U.path and r.holder_depth ≤ U.depth: all of its
+own rows, and a subordinate's rows once they have reached U. Every list, detail, query,
+statistics and export of a reportable model reads through `visible_to`.
+"""
+
+from django.db import models
+from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.http import Http404
+
+from approvals.models import ReportState
+from org.models import Unit
+
+
+class ViewerState(models.TextChoices):
+    """What a row is to the unit looking at it. Only the holder sees draft/received/returned;
+    every unit below the holder sees 已上报."""
+
+    DRAFT = "draft", "未上报"
+    RECEIVED = "received", "下级上报"
+    RETURNED = "returned", "被退回"
+    REPORTED = "reported", "已上报"
+
+
+def visible_to(queryset: QuerySet, unit: Unit) -> QuerySet:
+    return queryset.filter(unit_path__startswith=unit.path, holder_depth__lte=unit.depth)
+
+
+def from_subtree(queryset: QuerySet, unit: Unit) -> QuerySet:
+    """Rows owned within `unit`'s subtree (the subordinate-unit selector of list pages)."""
+    return queryset.filter(unit_path__startswith=unit.path)
+
+
+def viewer_state(unit: Unit) -> Case:
+    """The ViewerState of each row for `unit`, as an SQL expression (lists, counts, filters)."""
+    return Case(
+        When(~Q(holder_id=unit.pk), then=Value(ViewerState.REPORTED)),
+        When(report_state=ReportState.DRAFT, then=Value(ViewerState.DRAFT)),
+        When(report_state=ReportState.REPORTED, then=Value(ViewerState.RECEIVED)),
+        default=Value(ViewerState.RETURNED),
+        output_field=models.CharField(),
+    )
+
+
+def with_viewer_state(queryset: QuerySet, unit: Unit) -> QuerySet:
+    return queryset.annotate(viewer_state=viewer_state(unit))
+
+
+def state_counts(queryset: QuerySet, unit: Unit) -> dict[str, int]:
+    """Rows of `queryset` per ViewerState for `unit`: one grouped query."""
+    counts = dict.fromkeys(ViewerState.values, 0)
+    rows = with_viewer_state(queryset, unit).order_by().values("viewer_state").annotate(n=Count("pk"))
+    for row in rows:
+        counts[row["viewer_state"]] = row["n"]
+    return counts
+
+
+def get_visible_or_404(queryset: QuerySet, unit: Unit, pk):
+    """One row the unit may see, else 404 — the same answer as for a row that does not exist."""
+    try:
+        return visible_to(queryset, unit).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("数据不存在或不在本单位的查看范围内。") from None

@@ -1,0 +1,10 @@
+from viewflow.workflow.models import Process
+
+
+class ReportProcess(Process):
+    """The process of one report or return action; its data lives in approvals.ReportAction."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "上报退回流程"
+        verbose_name_plural = "上报退回流程"
