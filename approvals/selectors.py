@@ -5,11 +5,12 @@ own rows, and a subordinate's rows once they have reached U. Every list, detail,
 statistics and export of a reportable model reads through `visible_to`.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.http import Http404
 
-from approvals.models import ReportState
+from approvals.models import Movement, ReportState
 from org.models import Unit
 
 
@@ -32,13 +33,23 @@ def from_subtree(queryset: QuerySet, unit: Unit) -> QuerySet:
     return queryset.filter(unit_path__startswith=unit.path)
 
 
+def viewer_state_q(unit: Unit, state: str) -> Q:
+    """The visible rows that are in ViewerState `state` for `unit`. Written as plain column
+    conditions so that the (holder, report_state) index serves them."""
+    if state == ViewerState.REPORTED:
+        return Q(holder_depth__lt=unit.depth)
+    held_state = {
+        ViewerState.DRAFT: ReportState.DRAFT,
+        ViewerState.RECEIVED: ReportState.REPORTED,
+        ViewerState.RETURNED: ReportState.RETURNED,
+    }[state]
+    return Q(holder_id=unit.pk, report_state=held_state)
+
+
 def viewer_state(unit: Unit) -> Case:
-    """The ViewerState of each row for `unit`, as an SQL expression (lists, counts, filters)."""
+    """The ViewerState of each visible row for `unit`, as an SQL expression (for display)."""
     return Case(
-        When(~Q(holder_id=unit.pk), then=Value(ViewerState.REPORTED)),
-        When(report_state=ReportState.DRAFT, then=Value(ViewerState.DRAFT)),
-        When(report_state=ReportState.REPORTED, then=Value(ViewerState.RECEIVED)),
-        default=Value(ViewerState.RETURNED),
+        *(When(viewer_state_q(unit, state), then=Value(state)) for state in ViewerState.values),
         output_field=models.CharField(),
     )
 
@@ -48,7 +59,8 @@ def with_viewer_state(queryset: QuerySet, unit: Unit) -> QuerySet:
 
 
 def state_counts(queryset: QuerySet, unit: Unit) -> dict[str, int]:
-    """Rows of `queryset` per ViewerState for `unit`: one grouped query."""
+    """Visible rows of `queryset` per ViewerState for `unit`: one grouped query (exact; list
+    pages use capped per-state counts instead)."""
     counts = dict.fromkeys(ViewerState.values, 0)
     rows = with_viewer_state(queryset, unit).order_by().values("viewer_state").annotate(n=Count("pk"))
     for row in rows:
@@ -62,3 +74,12 @@ def get_visible_or_404(queryset: QuerySet, unit: Unit, pk):
         return visible_to(queryset, unit).get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404("数据不存在或不在本单位的查看范围内。") from None
+
+
+def movements_of(row) -> QuerySet:
+    """The movement log of one record, oldest first, with its actions' units and users."""
+    return (
+        Movement.objects.filter(content_type=ContentType.objects.get_for_model(row), object_id=row.pk)
+        .select_related("action__sender", "action__receiver", "action__actor", "from_holder", "to_holder")
+        .order_by("action__at", "pk")
+    )

@@ -26,6 +26,39 @@
     box.addEventListener("change", function () { applyHides(box); });
   });
 
+  // <input type=checkbox data-select-all="pks"> checks every box named "pks" of its form.
+  document.addEventListener("change", function (event) {
+    var name = event.target.getAttribute("data-select-all");
+    if (!name) return;
+    event.target.form.querySelectorAll('input[type=checkbox][name="' + name + '"]').forEach(function (box) {
+      box.checked = event.target.checked;
+    });
+  });
+
+  // Report/return buttons ask for the reminder message in the form's <dialog> first. Without
+  // JavaScript the buttons submit straight away (an empty message).
+  document.querySelectorAll("button[data-move-dialog]").forEach(function (button) {
+    var form = button.form;
+    var dialog = form.querySelector("dialog");
+    if (!dialog || !dialog.showModal) return;
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      if (form.querySelector('input[name="pks"]') && !form.querySelector('input[name="pks"]:checked')) {
+        window.alert("请先勾选要" + button.dataset.moveDialog + "的记录。");
+        return;
+      }
+      var confirm = dialog.querySelector("[data-move-confirm]");
+      confirm.name = "move";
+      confirm.value = button.value;
+      dialog.querySelector("[data-move-verb]").textContent = button.dataset.moveDialog;
+      dialog.showModal();
+      dialog.querySelector("textarea").focus();
+    });
+  });
+  document.querySelectorAll("[data-dialog-close]").forEach(function (button) {
+    button.addEventListener("click", function () { button.closest("dialog").close(); });
+  });
+
   // Ordering lists: <ol class="sortable"> of <li> each holding <input type=hidden name=order>.
   // Drag with the mouse, or focus an item and press Alt+↑ / Alt+↓; the form posts the new order.
   function initSortable(list) {

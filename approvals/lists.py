@@ -1,0 +1,178 @@
+"""The list page every reportable module reuses (manual 2.2.1, 3.2.1, 4.1, …): state labels,
+per-state counts, the subordinate-unit selector, checkboxes with report/return, keyset pages.
+
+A module subclasses ReportableListView with its model, columns and optional filter form:
+
+    class PetitionListView(ReportableListView):
+        model = Petition
+        columns = [Column("title", "标题"), Column("visited_on", "来访日期")]
+
+Reads go through approvals.selectors (one visibility rule); writes through approvals.services.
+"""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.shortcuts import redirect, render
+from django.utils.html import format_html, format_html_join
+from django.views import View
+
+from approvals import services
+from approvals.selectors import ViewerState, from_subtree, viewer_state_q, visible_to, with_viewer_state
+from org.views.switcher import unit_switcher_context
+
+PAGE_SIZE = 50
+COUNT_CAP = 10_000  # counts stop here ("10000+"): a count never scans a whole national scope
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    label: str
+
+    def value(self, row):
+        display = getattr(row, f"get_{self.field}_display", None)
+        value = display() if display else getattr(row, self.field)
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        return "" if value is None else value
+
+
+class MoveForm(forms.Form):
+    """The report/return submission: the checked rows and the reminder message."""
+
+    move = forms.ChoiceField(choices=[("report", "上报"), ("return", "退回")])
+    pks = forms.TypedMultipleChoiceField(coerce=int, choices=[], required=True, error_messages={
+        "required": "请先勾选要操作的记录。",
+    })  # fmt: skip
+    message = forms.CharField(max_length=500, required=False, strip=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any integer is accepted here; which rows may move is the service's decision.
+        self.fields["pks"].valid_value = lambda value: True
+
+
+def capped_count(queryset: QuerySet) -> tuple[int, bool]:
+    """Count up to COUNT_CAP rows: (count, capped)."""
+    n = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+    return min(n, COUNT_CAP), n > COUNT_CAP
+
+
+def keyset_page(queryset: QuerySet, after: int | None) -> tuple[list, int | None]:
+    """Newest first, PAGE_SIZE rows after the row `after`; and the key of the next page."""
+    if after is not None:
+        queryset = queryset.filter(pk__lt=after)
+    rows = list(queryset.order_by("-pk")[: PAGE_SIZE + 1])
+    next_after = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
+    return rows[:PAGE_SIZE], next_after
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class ReportableListView(View):
+    model = None
+    columns: list[Column] = []
+    filter_form_class: type[forms.Form] | None = None  # its clean data goes to filter_queryset
+    title = ""
+    template_name = "approvals/list.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_module(self.model.reporting_module):
+            raise PermissionDenied("您没有此模块的权限。")
+        return super().dispatch(request, *args, **kwargs)
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def filter_queryset(self, queryset: QuerySet, data: dict) -> QuerySet:
+        """Apply the module's filter form; the default matches fields by equality."""
+        return queryset.filter(**{name: value for name, value in data.items() if value not in (None, "")})
+
+    def scoped_queryset(self, unit, selected) -> QuerySet:
+        rows = visible_to(self.model.objects.all(), unit)
+        if selected.pk != unit.pk:
+            rows = from_subtree(rows, selected)
+        return with_viewer_state(rows, unit).select_related("unit")
+
+    def get(self, request, *args, **kwargs):
+        unit = request.user.unit
+        switcher = unit_switcher_context(request)
+        rows = self.scoped_queryset(unit, switcher["selected_unit"])
+        filter_form = self.filter_form_class(request.GET or None) if self.filter_form_class else None
+        if filter_form is not None and filter_form.is_valid():
+            rows = self.filter_queryset(rows, filter_form.cleaned_data)
+        state = request.GET.get("state")
+        counts = self.state_counts(rows, unit)
+        if state in ViewerState.values:
+            rows = rows.filter(viewer_state_q(unit, state))
+        page, next_after = keyset_page(rows, _int_or_none(request.GET.get("after")))
+        context = {
+            "title": self.title or self.model._meta.verbose_name,
+            "columns": self.columns,
+            "rows": [(row, [column.value(row) for column in self.columns]) for row in page],
+            "next_after": next_after,
+            "state": state,
+            "states": ViewerState.choices,
+            "counts": counts,
+            "filter_form": filter_form,
+            "can_report": unit.depth > 1,
+            "query_without_page": self.query_without("after"),
+            "query_without_state": self.query_without("after", "state"),
+            **switcher,
+        }
+        return render(request, self.template_name, context)
+
+    def state_counts(self, rows: QuerySet, unit) -> dict[str, tuple[int, bool]]:
+        return {state: capped_count(rows.filter(viewer_state_q(unit, state))) for state in ViewerState.values}
+
+    def query_without(self, *names: str) -> str:
+        query = self.request.GET.copy()
+        for name in names:
+            query.pop(name, None)
+        return query.urlencode()
+
+    # --- report / return -------------------------------------------------------------------
+
+    def post(self, request, *args, **kwargs):
+        form = MoveForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return redirect(request.get_full_path())
+        move = services.report_rows if form.cleaned_data["move"] == "report" else services.return_rows
+        try:
+            result = move(
+                actor=request.user,
+                model=self.model,
+                pks=form.cleaned_data["pks"],
+                message=form.cleaned_data["message"],
+                request=request,
+            )
+        except services.ReportError as error:
+            messages.error(request, error.message)
+        else:
+            report_result(request, result, form.cleaned_data["move"])
+        return redirect(request.get_full_path())
+
+
+def report_result(request, result: services.MoveResult, move: str) -> None:
+    """The outcome as messages: how many moved and to whom, then each refused row and why."""
+    verb = "上报" if move in ("report", "quick_report") else "退回"
+    if result.moved:
+        receivers = "、".join(str(action.receiver) for action in result.actions)
+        messages.success(request, f"已{verb} {result.moved} 条至{receivers},并已发送提醒。")
+    if result.refused_total:
+        items = format_html_join("", "<li>{}:{}</li>", ((r.label, r.reason) for r in result.refused))
+        more = "" if result.refused_total <= len(result.refused) else f"(仅列出前 {len(result.refused)} 条)"
+        messages.warning(
+            request, format_html("{} 条未能{}{}:<ul>{}</ul>", result.refused_total, verb, more, items)
+        )
+    if not result.moved and not result.refused_total:
+        messages.info(request, f"没有可{verb}的记录。")

@@ -1,0 +1,78 @@
+"""The quick report / quick return page of a module (manual 2.6, 3.3, 14.4): the acting unit's
+subordinate units with how many rows each has waiting, and the two one-click actions."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.db.models.functions import Left
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from approvals import registry, services
+from approvals.lists import report_result
+from org.models import Unit
+from org.selectors import children_of, get_unit_in_subtree
+
+
+def waiting_counts(module, unit: Unit) -> dict[str, int]:
+    """Rows held by `unit`, per child path ('' for the unit's own rows): one grouped query per model."""
+    child_path = Left("unit_path", len(unit.path) + Unit.steplen)
+    counts: dict[str, int] = {}
+    for model in module.models:
+        rows = model.objects.filter(holder=unit).order_by().values(path=child_path).annotate(n=Count("pk"))
+        for row in rows:
+            key = row["path"] if len(row["path"]) > len(unit.path) else ""
+            counts[key] = counts.get(key, 0) + row["n"]
+    return counts
+
+
+def _module_for(request, module_key: str):
+    try:
+        module = registry.get(module_key)
+    except KeyError:
+        raise Http404("没有这个模块。") from None
+    if not request.user.has_module(module.key):
+        raise PermissionDenied(f"需要“{module.label}”权限。")
+    return module
+
+
+@require_http_methods(["GET", "POST"])
+def quick_actions(request, module_key: str):
+    module = _module_for(request, module_key)
+    unit = request.user.unit
+    if request.method == "POST":
+        return _run_quick_action(request, module)
+    counts = waiting_counts(module, unit)
+    children = [(child, counts.get(child.path, 0)) for child in children_of(unit)]
+    context = {
+        "module": module,
+        "own_count": counts.get("", 0),
+        "total": sum(counts.values()),
+        "children": children,
+        "can_report": unit.depth > 1,
+    }
+    return render(request, "approvals/quick.html", context)
+
+
+def _run_quick_action(request, module):
+    kind, _, unit_pk = request.POST.get("move", "").partition(":")
+    if kind not in ("quick_report", "quick_return"):
+        messages.error(request, "请选择快速上报或快速退回。")
+        return redirect(request.path)
+    scope = get_unit_in_subtree(request.user, unit_pk)
+    message = request.POST.get("message", "").strip()[:500]
+    try:
+        if kind == "quick_report":
+            result = services.quick_report(
+                actor=request.user, module_key=module.key, scope=scope, message=message, request=request
+            )
+        else:
+            result = services.quick_return(
+                actor=request.user, module_key=module.key, child=scope, message=message, request=request
+            )
+    except services.ReportError as error:
+        messages.error(request, error.message)
+    else:
+        report_result(request, result, kind)
+    return redirect(request.path)

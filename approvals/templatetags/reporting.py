@@ -1,0 +1,21 @@
+from django import template
+
+from approvals.selectors import ViewerState, movements_of
+
+register = template.Library()
+
+
+@register.inclusion_tag("approvals/_state.html")
+def viewer_state_badge(state: str):
+    return {"state": state, "label": ViewerState(state).label}
+
+
+@register.filter
+def dict_get(mapping: dict, key):
+    return mapping.get(key)
+
+
+@register.inclusion_tag("approvals/_movement_log.html")
+def movement_log(row):
+    """The record page's 流转记录: every report, return and reset the row went through."""
+    return {"movements": movements_of(row)}

@@ -1,0 +1,144 @@
+"""The shared list page and the quick report/return page, on the test-only sample module."""
+
+import pytest
+from django.urls import reverse
+
+from approvals.lists import PAGE_SIZE
+from approvals.models import ReportState
+from tests.approvals.conftest import new_row, where
+from tests.reporting.models import SampleRecord
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.reporting.urls")]
+
+
+def rows_at(unit, n, **fields):
+    return [new_row(SampleRecord, unit, title=f"{unit.name}记录{i}", **fields) for i in range(n)]
+
+
+def test_list_shows_visible_rows_with_viewer_states_and_counts(cast):
+    own = rows_at(cast.units["county_a"], 2)
+    from_street = rows_at(cast.units["street_a"], 3)
+    client = cast.client("street_a")
+    client.post(reverse("sample_list"), {"move": "report", "pks": [r.pk for r in from_street[:2]], "message": "请审核"})
+    response = cast.client("county_a").get(reverse("sample_list"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["counts"]["draft"] == (2, False)
+    assert response.context["counts"]["received"] == (2, False)
+    assert "下级上报" in body and own[0].title in body and from_street[0].title in body
+    assert from_street[2].title not in body  # still a draft at the street: not visible to the county
+
+
+def test_report_from_the_list_moves_rows_and_says_so(cast):
+    rows = rows_at(cast.units["street_a"], 2)
+    bad = new_row(SampleRecord, cast.units["street_a"], title="缺项记录", complete=False)
+    response = cast.client("street_a").post(
+        reverse("sample_list"), {"move": "report", "pks": [*(r.pk for r in rows), bad.pk], "message": "月度上报"},
+        follow=True,
+    )  # fmt: skip
+    texts = [str(m) for m in response.context["messages"]]
+    assert any("已上报 2 条至武侯区总工会" in t for t in texts)
+    assert any("缺项记录:信息项没有填写完整" in t for t in texts)
+    assert where(rows[0]) == (cast.units["county_a"].pk, ReportState.REPORTED)
+    assert where(bad) == (cast.units["street_a"].pk, ReportState.DRAFT)
+
+
+def test_return_from_the_list(cast):
+    row = rows_at(cast.units["street_a"], 1)[0]
+    cast.client("street_a").post(reverse("sample_list"), {"move": "report", "pks": [row.pk]})
+    response = cast.client("county_a").post(
+        reverse("sample_list"), {"move": "return", "pks": [row.pk], "message": "身份证号有误"}, follow=True
+    )
+    assert any("已退回 1 条至浆洗街街道工会" in str(m) for m in response.context["messages"])
+    assert where(row) == (cast.units["street_a"].pk, ReportState.RETURNED)
+
+
+def test_nothing_checked_is_a_message_not_an_error(cast):
+    response = cast.client("street_a").post(reverse("sample_list"), {"move": "report"}, follow=True)
+    assert any("请先勾选" in str(m) for m in response.context["messages"])
+
+
+def test_subordinate_selector_narrows_to_that_subtree(cast):
+    a = rows_at(cast.units["street_a"], 1)[0]
+    a2 = rows_at(cast.units["street_a2"], 1)[0]
+    for user, row in (("street_a", a), ("street_a2", a2)):
+        cast.client(user).post(reverse("sample_list"), {"move": "report", "pks": [row.pk]})
+    body = cast.client("county_a").get(reverse("sample_list"), {"unit": cast.units["street_a2"].pk}).content.decode()
+    assert a2.title in body and a.title not in body
+    # Another branch's unit is 404 in the selector.
+    other = cast.client("county_a").get(reverse("sample_list"), {"unit": cast.units["street_b"].pk})
+    assert other.status_code == 404
+
+
+def test_state_filter_and_keyset_pages(cast):
+    rows = rows_at(cast.units["street_a"], PAGE_SIZE + 5)
+    client = cast.client("street_a")
+    first = client.get(reverse("sample_list"), {"state": "draft"})
+    assert len(first.context["rows"]) == PAGE_SIZE
+    after = first.context["next_after"]
+    second = client.get(reverse("sample_list"), {"state": "draft", "after": after})
+    shown = [row.pk for row, _cells in second.context["rows"]]
+    assert len(shown) == 5 and max(shown) < after and second.context["next_after"] is None
+    assert {r.pk for r in rows} == {row.pk for row, _ in first.context["rows"]} | set(shown)
+    assert client.get(reverse("sample_list"), {"state": "returned"}).context["rows"] == []
+
+
+def test_list_queries_do_not_grow_with_the_page(cast, django_assert_max_num_queries):
+    rows_at(cast.units["street_a"], 3)
+    client = cast.client("street_a")
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("sample_list"))
+    rows_at(cast.units["street_a"], 40)
+    with django_assert_max_num_queries(len(few)):
+        client.get(reverse("sample_list"))
+
+
+def test_list_needs_the_module_permission(cast):
+    assert cast.client("street_a_admin").get(reverse("sample_list")).status_code == 403
+
+
+def test_quick_page_counts_waiting_rows_per_child(cast):
+    for key, n in (("street_a", 2), ("street_a2", 1)):
+        rows = rows_at(cast.units[key], n)
+        cast.client(key).post(reverse("sample_list"), {"move": "report", "pks": [r.pk for r in rows]})
+    rows_at(cast.units["county_a"], 4)
+    response = cast.client("county_a").get(reverse("sample_quick", args=["petitions"]))
+    assert response.context["total"] == 7 and response.context["own_count"] == 4
+    counts = {child.name: n for child, n in response.context["children"]}
+    assert counts == {"浆洗街街道工会": 2, "玉林街道工会": 1}
+
+
+def test_quick_return_and_quick_report_from_the_page(cast):
+    rows = rows_at(cast.units["street_a"], 3)
+    cast.client("street_a").post(reverse("sample_list"), {"move": "report", "pks": [r.pk for r in rows]})
+    url = reverse("sample_quick", args=["petitions"])
+    client = cast.client("county_a")
+    response = client.post(url, {"move": f"quick_return:{cast.units['street_a'].pk}", "message": "请补充"}, follow=True)
+    assert any("已退回 3 条至浆洗街街道工会" in str(m) for m in response.context["messages"])
+    cast.client("street_a").post(reverse("sample_list"), {"move": "report", "pks": [r.pk for r in rows]})
+    response = client.post(url, {"move": f"quick_report:{cast.units['county_a'].pk}"}, follow=True)
+    assert any("已上报 3 条至成都市总工会" in str(m) for m in response.context["messages"])
+    assert where(rows[0]) == (cast.units["city_a"].pk, ReportState.REPORTED)
+
+
+def test_quick_page_refusals_and_scope(cast):
+    url = reverse("sample_quick", args=["petitions"])
+    client = cast.client("county_a")
+    response = client.post(url, {"move": f"quick_return:{cast.units['county_a'].pk}"}, follow=True)
+    assert any("本级单位的数据没有快速退回" in str(m) for m in response.context["messages"])
+    assert client.post(url, {"move": f"quick_report:{cast.units['street_b'].pk}"}).status_code == 404
+    assert client.get(reverse("sample_quick", args=["nosuchmodule"])).status_code == 404
+    assert cast.client("street_a_admin").get(url).status_code == 403
+    national = cast.client("national_admin").post(url, {"move": f"quick_report:{cast.units['national'].pk}"}, follow=True)
+    assert any("全国总工会没有上级单位" in str(m) for m in national.context["messages"])
+
+
+def test_movement_log_of_a_record(cast):
+    from django.template import Context, Template
+
+    row = rows_at(cast.units["street_a"], 1)[0]
+    cast.client("street_a").post(reverse("sample_list"), {"move": "report", "pks": [row.pk], "message": "请审核"})
+    cast.client("county_a").post(reverse("sample_list"), {"move": "return", "pks": [row.pk], "message": "电话有误"})
+    html = Template("{% load reporting %}{% movement_log row %}").render(Context({"row": row}))
+    assert html.index("上报") < html.index("退回")
+    assert "请审核" in html and "电话有误" in html and "浆洗街街道工会" in html and "武侯区总工会" in html
