@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-requirements
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test chromium lint
+.PHONY: run test chromium lint bench bench-data
 
 $(INSTALLED): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ run: $(INSTALLED)
 	$(PY) -m project.run
 
 test: $(INSTALLED) chromium
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 # Browser tests drive Debian's chromium (never a test tool's own browser download).
 chromium:
@@ -28,3 +28,11 @@ chromium:
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The benchmark (bench/README.md): SCALE=1 is national size (4.7M rows); data is built once.
+SCALE ?= 0.01
+bench: $(INSTALLED)
+	DJANGO_SETTINGS_MODULE=bench.settings $(PY) -m bench.run --scale $(SCALE) $(BENCH_ARGS)
+
+bench-data: $(INSTALLED)
+	DJANGO_SETTINGS_MODULE=bench.settings $(PY) -m bench.run --scale $(SCALE) --rebuild --runs 1 $(BENCH_ARGS)

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import F, QuerySet
 from django.shortcuts import redirect, render
 from django.utils.html import format_html, format_html_join
 from django.views import View
 
 from approvals import services
-from approvals.selectors import ViewerState, from_subtree, viewer_state_q, visible_to, with_viewer_state
+from approvals.selectors import HELD_STATES, ViewerState, from_subtree, held_and_above, with_viewer_state
 from org.views.switcher import unit_switcher_context
 
 PAGE_SIZE = 50
@@ -56,19 +57,37 @@ class MoveForm(forms.Form):
         self.fields["pks"].valid_value = lambda value: True
 
 
-def capped_count(queryset: QuerySet) -> tuple[int, bool]:
-    """Count up to COUNT_CAP rows: (count, capped)."""
-    n = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
-    return min(n, COUNT_CAP), n > COUNT_CAP
+def capped_counts(querysets: list[QuerySet]) -> list[tuple[int, bool]]:
+    """Count each queryset up to COUNT_CAP rows, all in one round trip: [(count, capped)]."""
+    if not querysets:
+        return []
+    selects, params = [], []
+    for queryset in querysets:
+        sql, query_params = queryset.order_by().values("pk")[: COUNT_CAP + 1].query.sql_with_params()
+        selects.append(f"(SELECT count(*) FROM ({sql}) AS capped)")
+        params.extend(query_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(selects), params)
+        counts = cursor.fetchone()
+    return [(min(n, COUNT_CAP), n > COUNT_CAP) for n in counts]
 
 
-def keyset_page(queryset: QuerySet, after: int | None) -> tuple[list, int | None]:
-    """Newest first, PAGE_SIZE rows after the row `after`; and the key of the next page."""
-    if after is not None:
-        queryset = queryset.filter(pk__lt=after)
-    rows = list(queryset.order_by("-pk")[: PAGE_SIZE + 1])
-    next_after = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
-    return rows[:PAGE_SIZE], next_after
+def page_keys(branches: list[QuerySet], after: int | None) -> QuerySet:
+    """The ids of one page, newest first, merged from one branch per holder.
+
+    Each branch is the rows one unit holds. The viewer's own branch is read in id order from
+    the (holder, id) index; the branches held by ancestors are sorted after an index range scan
+    on (holder, unit_path), because ids of one subtree may cluster (bulk imports) and a
+    backward scan of the whole primary key for them would read the entire table."""
+    parts = []
+    for i, branch in enumerate(branches):
+        if after is not None:
+            branch = branch.filter(pk__lt=after)
+        order = F("pk").desc() if i == 0 else (F("pk") + 0).desc()
+        parts.append(branch.order_by(order).values_list("pk", flat=True)[: PAGE_SIZE + 1])
+    if len(parts) == 1:
+        return parts[0]
+    return parts[0].union(*parts[1:], all=True).order_by("-pk")[: PAGE_SIZE + 1]
 
 
 def _int_or_none(value) -> int | None:
@@ -96,28 +115,27 @@ class ReportableListView(View):
         """Apply the module's filter form; the default matches fields by equality."""
         return queryset.filter(**{name: value for name, value in data.items() if value not in (None, "")})
 
-    def scoped_queryset(self, unit, selected) -> QuerySet:
-        rows = visible_to(self.model.objects.all(), unit)
-        if selected.pk != unit.pk:
-            rows = from_subtree(rows, selected)
-        return with_viewer_state(rows, unit).select_related("unit")
-
     def get(self, request, *args, **kwargs):
         unit = request.user.unit
         switcher = unit_switcher_context(request)
-        rows = self.scoped_queryset(unit, switcher["selected_unit"])
+        rows = self.model.objects.all()
+        if switcher["selected_unit"] != unit:
+            # Only then: a redundant prefix condition misleads the planner's row estimates.
+            rows = from_subtree(rows, switcher["selected_unit"])
         filter_form = self.filter_form_class(request.GET or None) if self.filter_form_class else None
         if filter_form is not None and filter_form.is_valid():
             rows = self.filter_queryset(rows, filter_form.cleaned_data)
+        held, above = held_and_above(rows, unit)
         state = request.GET.get("state")
-        counts = self.state_counts(rows, unit)
-        if state in ViewerState.values:
-            rows = rows.filter(viewer_state_q(unit, state))
-        page, next_after = keyset_page(rows, _int_or_none(request.GET.get("after")))
+        counts = self.state_counts(held, above)
+        keys = list(page_keys(self.branches(held, above, state), _int_or_none(request.GET.get("after"))))
+        next_after = keys[PAGE_SIZE - 1] if len(keys) > PAGE_SIZE else None
+        page = with_viewer_state(self.model.objects.filter(pk__in=keys[:PAGE_SIZE]), unit)
+        page = page.select_related("unit").order_by("-pk")
         context = {
             "title": self.title or self.model._meta.verbose_name,
             "columns": self.columns,
-            "rows": [(row, [column.value(row) for column in self.columns]) for row in page],
+            "rows": [self.display_row(row) for row in page],
             "next_after": next_after,
             "state": state,
             "states": ViewerState.choices,
@@ -130,8 +148,39 @@ class ReportableListView(View):
         }
         return render(request, self.template_name, context)
 
-    def state_counts(self, rows: QuerySet, unit) -> dict[str, tuple[int, bool]]:
-        return {state: capped_count(rows.filter(viewer_state_q(unit, state))) for state in ViewerState.values}
+    def display_row(self, row) -> dict:
+        """What the template shows of a row, computed here: templates are slow at lookups."""
+        url = row.get_absolute_url() if hasattr(row, "get_absolute_url") else None
+        state = ViewerState(row.viewer_state)
+        return {
+            "pk": row.pk,
+            "label": str(row),
+            "state": state.value,
+            "state_label": state.label,
+            "cells": [column.value(row) for column in self.columns],
+            "url": url,
+            "unit": row.unit.name,
+        }
+
+    @staticmethod
+    def branches(held: QuerySet, above: list[QuerySet], state: str | None) -> list[QuerySet]:
+        if state == ViewerState.REPORTED:
+            return above or [held.none()]
+        if state in HELD_STATES:
+            return [held.filter(report_state=HELD_STATES[state])]
+        return [held, *above]
+
+    @staticmethod
+    def state_counts(held: QuerySet, above: list[QuerySet]) -> dict[str, tuple[int, bool]]:
+        """Per ViewerState, capped: the three states held by the viewer, and 已上报 summed over
+        the ancestors' branches — one query."""
+        held_by_state = [held.filter(report_state=value) for value in HELD_STATES.values()]
+        results = capped_counts(held_by_state + above)
+        counts = dict(zip(HELD_STATES, results[: len(HELD_STATES)], strict=True))
+        reported = sum(n for n, _capped in results[len(HELD_STATES) :])
+        capped = reported > COUNT_CAP or any(c for _n, c in results[len(HELD_STATES) :])
+        counts[ViewerState.REPORTED] = (min(reported, COUNT_CAP), capped)
+        return counts
 
     def query_without(self, *names: str) -> str:
         query = self.request.GET.copy()
@@ -171,8 +220,6 @@ def report_result(request, result: services.MoveResult, move: str) -> None:
     if result.refused_total:
         items = format_html_join("", "<li>{}:{}</li>", ((r.label, r.reason) for r in result.refused))
         more = "" if result.refused_total <= len(result.refused) else f"(仅列出前 {len(result.refused)} 条)"
-        messages.warning(
-            request, format_html("{} 条未能{}{}:<ul>{}</ul>", result.refused_total, verb, more, items)
-        )
+        messages.warning(request, format_html("{} 条未能{}{}:<ul>{}</ul>", result.refused_total, verb, more, items))
     if not result.moved and not result.refused_total:
         messages.info(request, f"没有可{verb}的记录。")

@@ -1,6 +1,9 @@
 """The reporting core: the reportable base model, report/return actions, the movement log,
 and the append-only audit log (MLPS 2.0 level 3) every module writes to."""
 
+import functools
+import operator
+
 import pgtrigger
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -110,7 +113,12 @@ class Reportable(models.Model):
     unit = models.ForeignKey("org.Unit", verbose_name=_("填报单位"), on_delete=models.PROTECT, related_name="+")
     unit_path = models.CharField(_("填报单位路径"), max_length=255, editable=False)
     holder = models.ForeignKey(
-        "org.Unit", verbose_name=_("当前所在单位"), on_delete=models.PROTECT, related_name="+", editable=False
+        "org.Unit",
+        verbose_name=_("当前所在单位"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,  # the holder indexes below all lead with it
     )
     holder_depth = models.PositiveSmallIntegerField(_("当前所在层级"), editable=False)
     report_state = FSMField(
@@ -124,14 +132,39 @@ class Reportable(models.Model):
     class Meta:
         abstract = True
         indexes = [
-            # Visibility is `unit_path LIKE 'prefix%' AND holder_depth <= depth` (selectors.visible_to).
+            # Scope scans of queries, statistics and exports: `unit_path LIKE 'prefix%' AND
+            # holder_depth <= depth` (selectors.visible_to).
             models.Index(
                 OpClass("unit_path", name="text_pattern_ops"), "holder_depth", name="%(app_label)s_%(class)s_scope"
             ),
-            models.Index(fields=["holder", "report_state"], name="%(app_label)s_%(class)s_holder"),
+            # List pages read per holder (selectors.held_and_above, lists.page_keys): the rows a
+            # unit holds in id order, per state in id order, and an ancestor's rows of a subtree.
+            models.Index(fields=["holder", "id"], name="%(app_label)s_%(class)s_held"),
+            models.Index(fields=["holder", "report_state", "id"], name="%(app_label)s_%(class)s_held_state"),
+            models.Index(
+                "holder", OpClass("unit_path", name="text_pattern_ops"), name="%(app_label)s_%(class)s_held_path"
+            ),
         ]
 
-    @report_state.transition(source=REPORT_SOURCES, target=ReportState.REPORTED)
+    def passes_report_blockers(self) -> bool:
+        """None of the module's blockers matches this row (a problem row stays down)."""
+        conditions = [condition for condition, _reason in self.report_blockers]
+        return (
+            not conditions
+            or not type(self).objects.filter(pk=self.pk).filter(functools.reduce(operator.or_, conditions)).exists()
+        )
+
+    def parent_row_is_up(self) -> bool:
+        """The parent row (an agency of a recruiter) already sits above this row's holder."""
+        if not self.report_parent_field:
+            return True
+        return getattr(self, self.report_parent_field).holder_depth < self.holder_depth
+
+    @report_state.transition(
+        source=REPORT_SOURCES,
+        target=ReportState.REPORTED,
+        conditions=[passes_report_blockers, parent_row_is_up],
+    )
     def report_to(self, parent) -> None:
         """One row goes up from its holder to the holder's parent (engine.report_rows in SQL)."""
         self.holder = parent

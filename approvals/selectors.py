@@ -33,17 +33,30 @@ def from_subtree(queryset: QuerySet, unit: Unit) -> QuerySet:
     return queryset.filter(unit_path__startswith=unit.path)
 
 
+# The ViewerStates of rows the viewer holds, by the row's report_state.
+HELD_STATES = {
+    ViewerState.DRAFT: ReportState.DRAFT,
+    ViewerState.RECEIVED: ReportState.REPORTED,
+    ViewerState.RETURNED: ReportState.RETURNED,
+}
+
+
 def viewer_state_q(unit: Unit, state: str) -> Q:
-    """The visible rows that are in ViewerState `state` for `unit`. Written as plain column
-    conditions so that the (holder, report_state) index serves them."""
+    """The visible rows that are in ViewerState `state` for `unit`."""
     if state == ViewerState.REPORTED:
         return Q(holder_depth__lt=unit.depth)
-    held_state = {
-        ViewerState.DRAFT: ReportState.DRAFT,
-        ViewerState.RECEIVED: ReportState.REPORTED,
-        ViewerState.RETURNED: ReportState.RETURNED,
-    }[state]
-    return Q(holder_id=unit.pk, report_state=held_state)
+    return Q(holder_id=unit.pk, report_state=HELD_STATES[state])
+
+
+def held_and_above(queryset: QuerySet, unit: Unit) -> tuple[QuerySet, list[QuerySet]]:
+    """`visible_to` split by holder: the rows `unit` holds, and per ancestor the rows of
+    `unit`'s subtree that ancestor holds (已上报). Each part is one index range, whatever the
+    size of the table (see approvals.lists.page_keys)."""
+    held = queryset.filter(holder_id=unit.pk)
+    prefixes = [unit.path[:i] for i in range(Unit.steplen, len(unit.path), Unit.steplen)]
+    ancestors = Unit.objects.filter(path__in=prefixes).order_by("-depth").values_list("pk", flat=True)
+    above = [queryset.filter(holder_id=pk, unit_path__startswith=unit.path) for pk in ancestors]
+    return held, above
 
 
 def viewer_state(unit: Unit) -> Case:

@@ -4,7 +4,7 @@ return, quick report and quick return services (DESIGN.md §3)."""
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.db.models.functions import Left
 
@@ -80,6 +80,11 @@ class MoveResult:
     refused: list[Refusal] = field(default_factory=list)
     refused_total: int = 0
     actions: list[ReportAction] = field(default_factory=list)
+    moved_ids: set[int] = field(default_factory=set, repr=False)
+
+    def count_moved(self, ids: set[int]) -> int:
+        self.moved_ids |= ids
+        return len(ids)
 
     def refuse(self, rows, reason: str, total: int | None = None) -> None:
         rows = list(rows)
@@ -158,8 +163,11 @@ def _record_refusals(result: MoveResult, held: QuerySet, refusals: list[tuple[Q,
 
 
 def _refuse_not_held(result: MoveResult, model, pks: list[int], unit: Unit) -> None:
-    visible = visible_to(model.objects.filter(pk__in=pks), unit).exclude(holder=unit)
-    result.refuse(visible, "已不在本单位(可能已被上报或退回),请刷新列表")
+    """Chosen rows the unit sees but no longer holds, and that this action did not move:
+    somebody else reported or returned them first. Checked after the action, whose lock made
+    a racing action finish first."""
+    gone = visible_to(model.objects.filter(pk__in=pks), unit).exclude(holder=unit).exclude(pk__in=result.moved_ids)
+    result.refuse(gone, "已不在本单位(可能已被他人上报或退回),请刷新列表")
 
 
 def _receiving_children(held_by_model: dict, unit: Unit) -> QuerySet[Unit]:
@@ -192,17 +200,29 @@ def _close_action(action: ReportAction, moved: int, flow_class, request) -> None
     )
 
 
+def _lock_moves(unit: Unit, module: ReportingModule) -> None:
+    """Moves of one module by one unit run one at a time (until commit). The holder guard alone
+    keeps a row from moving twice, but a report (parents first, one UPDATE) and a return
+    (children first, one UPDATE per receiving child) lock the same rows in opposite orders and
+    deadlock; only the holder moves a row, so contending actions always share this key."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s), %s::integer)", [f"approvals.move.{module.key}", unit.pk]
+        )
+
+
 def _report(result: MoveResult, *, actor, module, held_by_model, kind, message, request) -> MoveResult:
     """Report the eligible part of each model's held rows (parents first) as one action."""
     unit, target = actor.unit, _report_target(actor)
     with transaction.atomic():
+        _lock_moves(unit, module)
         action = _open_action(kind=kind, module=module, sender=unit, receiver=target, actor=actor, message=message)
         refusals = {model: _report_refusals(model, unit) for model in held_by_model}
         for model in module.models:
             if model in held_by_model:
                 eligible = _eligible(held_by_model[model], refusals[model])
                 state = ReportState.REPORTED
-                result.moved += len(
+                result.moved += result.count_moved(
                     engine.move_to(model, eligible, holder=unit, target=target, state=state, action=action)
                 )
         for model, held in held_by_model.items():
@@ -220,6 +240,7 @@ def _return(result: MoveResult, *, actor, module, held_by_model, kind, message, 
     receiving child unit."""
     unit = actor.unit
     with transaction.atomic():
+        _lock_moves(unit, module)
         refusals = {model: _return_refusals(model, unit) for model in held_by_model}
         eligible_by_model = {
             model: _eligible(held_by_model[model], refusals[model])
@@ -231,7 +252,7 @@ def _return(result: MoveResult, *, actor, module, held_by_model, kind, message, 
             moved = 0
             for model, eligible in eligible_by_model.items():
                 rows = from_subtree(eligible, child)
-                moved += len(
+                moved += result.count_moved(
                     engine.move_to(model, rows, holder=unit, target=child, state=ReportState.RETURNED, action=action)
                 )
             if moved:
@@ -248,25 +269,25 @@ def _return(result: MoveResult, *, actor, module, held_by_model, kind, message, 
 def report_rows(*, actor: User, model, pks: list[int], message: str = "", request=None) -> MoveResult:
     """上报 the chosen rows held by the actor's unit to its parent."""
     module = _require_module(actor, model.reporting_module)
-    result = MoveResult()
-    _refuse_not_held(result, model, pks, actor.unit)
     held = model.objects.filter(pk__in=pks, holder=actor.unit)
-    return _report(
-        result, actor=actor, module=module, held_by_model={model: held}, kind=ReportKind.REPORT,
+    result = _report(
+        MoveResult(), actor=actor, module=module, held_by_model={model: held}, kind=ReportKind.REPORT,
         message=message, request=request,
     )  # fmt: skip
+    _refuse_not_held(result, model, pks, actor.unit)
+    return result
 
 
 def return_rows(*, actor: User, model, pks: list[int], message: str = "", request=None) -> MoveResult:
     """退回 the chosen rows held by the actor's unit, each one level down towards its owner."""
     module = _require_module(actor, model.reporting_module)
-    result = MoveResult()
-    _refuse_not_held(result, model, pks, actor.unit)
     held = model.objects.filter(pk__in=pks, holder=actor.unit)
-    return _return(
-        result, actor=actor, module=module, held_by_model={model: held}, kind=ReportKind.RETURN,
+    result = _return(
+        MoveResult(), actor=actor, module=module, held_by_model={model: held}, kind=ReportKind.RETURN,
         message=message, request=request,
     )  # fmt: skip
+    _refuse_not_held(result, model, pks, actor.unit)
+    return result
 
 
 def quick_report(*, actor: User, module_key: str, scope: Unit, message: str = "", request=None) -> MoveResult:

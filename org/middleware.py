@@ -1,5 +1,6 @@
-"""Until a user has passed first sign-in (unit confirmed, details completed, default password
-changed) every page leads to the step still open (manual 0.3–0.4)."""
+"""Request-wide rules of accounts: first sign-in and the idle timeout."""
+
+import time
 
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -10,6 +11,9 @@ _ALWAYS_OPEN = ("logout", "org:first_unit_confirm", "org:first_profile", "org:fi
 
 
 class FirstSignInMiddleware:
+    """Until a user has passed first sign-in (unit confirmed, details completed, default
+    password changed) every page leads to the step still open (manual 0.3–0.4)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
         self._open_paths = None
@@ -26,3 +30,24 @@ class FirstSignInMiddleware:
         if self._open_paths is None:
             self._open_paths = {reverse(name) for name in _ALWAYS_OPEN}
         return self._open_paths
+
+
+class IdleTimeoutMiddleware:
+    """A session ends SESSION_COOKIE_AGE (30 minutes) after the user's last request.
+
+    Saving the session on every request would do that too, at the price of an UPDATE per
+    request; refreshing it at most once a minute keeps the timeout within a minute of exact."""
+
+    REFRESH_SECONDS = 60
+    KEY = "_last_refresh"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            if now - request.session.get(self.KEY, 0) >= self.REFRESH_SECONDS:
+                request.session[self.KEY] = now  # marks the session modified: saved with a new expiry
+        return self.get_response(request)

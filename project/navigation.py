@@ -23,6 +23,7 @@ class NavEntry:
 
 NAVIGATION = [
     NavEntry("首页", "home"),
+    NavEntry("提醒信息", "approvals:reminders_pending"),
     NavEntry("用户管理", "org:units", Module.UNIT_ADMIN),
     NavEntry("代码表管理", "org:code_tables", Module.UNIT_ADMIN, national_admin_only=True),
     NavEntry("帮扶中心信息", "org:help_centre"),

@@ -69,8 +69,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "org.middleware.IdleTimeoutMiddleware",
     "org.middleware.FirstSignInMiddleware",
 ]
+
+# viewflow's AppConfig would append its Material-frontend middlewares to every request; the
+# flows here are driven from our own views.
+VIEWFLOW = {"AUTOREGISTER": False}
 
 ROOT_URLCONF = "project.urls"
 WSGI_APPLICATION = "project.wsgi.application"
@@ -86,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "project.navigation.navigation",
+                "approvals.context_processors.pending_reminders",
             ],
         },
     },
@@ -158,7 +164,7 @@ AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 SESSION_COOKIE_AGE = env_int("BANGFU_IDLE_TIMEOUT_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True  # the 30 minutes count from the last request: an idle timeout
+# The 30 minutes count from the last request (org.middleware.IdleTimeoutMiddleware).
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

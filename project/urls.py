@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", account.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("org.urls")),
+    path("reminders/", include("approvals.urls")),
 ]
 
 handler400 = "project.views.bad_request"

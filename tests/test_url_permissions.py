@@ -10,6 +10,10 @@ Access rules:
   whose subtree does not contain the target gets 404 (as if it did not exist), a user in scope
   without the permission 403.
 - NATIONAL_ADMIN: only the national unit's admin; everyone else 403.
+- ACTION_RECEIVER: a reminder (the "action" kwarg: street_a reported petitions to county_a)
+  is handled only by users of the receiving unit holding its module; everyone else 404.
+- ACTION_PARTY: the rows of that action are listed for users of the receiving or the sending
+  unit holding its module; everyone else 404.
 """
 
 from dataclasses import dataclass, field
@@ -17,12 +21,16 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from approvals.models import ReportAction, ReportKind
+from flows.flows import ReportUpFlow
 from org.models import Code, CodeTable, Module
 from tests.conftest import USERS
 
 pytestmark = pytest.mark.django_db
 
 EVERYONE, UNIT_ADMIN, NATIONAL_ADMIN = "everyone", "unit_admin", "national_admin"
+ACTION_RECEIVER, ACTION_PARTY = "action_receiver", "action_party"
+ACTION_MODULE, ACTION_SENDER, ACTION_RECEIVER_UNIT = Module.PETITIONS, "street_a", "county_a"
 OK = {200, 302}
 
 
@@ -32,7 +40,7 @@ class Route:
     rule: str
     method: str = "get"
     target_unit: str = "national"  # the cast unit the URL acts on (scope of UNIT_ADMIN)
-    kwargs: dict = field(default_factory=dict)  # values: "unit:<key>", "user:<name>", "codetable", "code"
+    kwargs: dict = field(default_factory=dict)  # "unit:<key>", "user:<name>", "codetable", "code", "action"
 
 
 ROUTES = [
@@ -67,6 +75,12 @@ ROUTES = [
     Route("org:code_order", NATIONAL_ADMIN, "post", kwargs={"table_pk": "codetable"}),
     Route("org:code_rename", NATIONAL_ADMIN, "post", kwargs={"pk": "code"}),
     Route("org:code_delete", NATIONAL_ADMIN, "post", kwargs={"pk": "code"}),
+    # Reminders (manual 19): lists of the own unit for everyone; one reminder only for its unit.
+    Route("approvals:reminders_pending", EVERYONE),
+    Route("approvals:reminders_all", EVERYONE),
+    Route("approvals:reminders_handle", EVERYONE, "post"),
+    Route("approvals:reminder_handle", ACTION_RECEIVER, "post", kwargs={"pk": "action"}),
+    Route("approvals:action_rows", ACTION_PARTY, kwargs={"pk": "action"}),
 ]
 
 # Served by Django itself or by the sign-in machinery, tested in tests/org/test_accounts.py.
@@ -79,6 +93,10 @@ def expected_status(route: Route, cast, username: str) -> set[int]:
         return OK
     if route.rule == NATIONAL_ADMIN:
         return OK if user.has_module(Module.UNIT_ADMIN) and user.unit.depth == 1 else {403}
+    if route.rule in (ACTION_RECEIVER, ACTION_PARTY):
+        parties = [ACTION_RECEIVER_UNIT] if route.rule == ACTION_RECEIVER else [ACTION_RECEIVER_UNIT, ACTION_SENDER]
+        in_party = any(user.unit == cast.units[key] for key in parties)
+        return OK if in_party and user.has_module(ACTION_MODULE) else {404}
     target = cast.units[route.target_unit] if route.target_unit else user.unit
     if not target.is_within(user.unit):
         return {404}
@@ -96,9 +114,26 @@ def resolve_kwargs(route: Route, cast) -> dict:
             return CodeTable.objects.get(key="ethnicity").pk
         if kind == "code":
             return Code.objects.filter(table__key="ethnicity").order_by("-display_order").first().pk
+        if kind == "action":
+            return report_action(cast).pk
         raise ValueError(spec)
 
     return {name: value(spec) for name, spec in route.kwargs.items()}
+
+
+def report_action(cast) -> ReportAction:
+    """A reminder: street_a reported petitions to county_a (no rows needed for the walk)."""
+    action = ReportAction.objects.create(
+        kind=ReportKind.REPORT,
+        module=ACTION_MODULE,
+        sender=cast.units[ACTION_SENDER],
+        receiver=cast.units[ACTION_RECEIVER_UNIT],
+        actor=cast.users[ACTION_SENDER],
+        message="请审核",
+    )
+    action.process = ReportUpFlow.start.run(action=action)
+    action.save(update_fields=["process"])
+    return action
 
 
 def url_names(resolver=None, namespace="") -> set[str]:

@@ -12,6 +12,7 @@ from org.models import Module, Unit, User
 from org.selectors import users_of_subtree, users_of_unit
 from org.services.protection import describe, protected_references
 from org.services.units import OrgError, check_exact_order, check_in_scope, display_order_cases
+from org.signals import user_deleting
 
 USER_FIELDS = ("username", "full_name", "gender", "phone", "position", "email", "modules")
 ONE_ADMIN_CONSTRAINT = "org_user_one_admin_per_unit"
@@ -117,6 +118,7 @@ def user_delete(*, actor: User, user: User, request=None) -> None:
         raise OrgError(f"无法删除“{user}”:仍有 {describe(held)} 与该用户关联。")
     try:
         with transaction.atomic():
+            user_deleting.send(sender=User, user=user)
             User.objects.filter(pk=user.pk).delete()
     except ProtectedError:
         raise OrgError(f"无法删除“{user}”:刚有新数据与该用户关联,请刷新后重试。") from None

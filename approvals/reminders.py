@@ -1,0 +1,312 @@
+"""Reminders (提醒, manual chapter 19): the inbox of report and return actions.
+
+A reminder is the `remind` task of a report/return action's process (flows.flows): it is
+pending while the process runs and handled once a user of the receiving unit completes the
+task, which ends the process. Users see the reminders received by their own unit in the
+modules they hold — never another unit's, whatever their module permissions or their level.
+
+Reads are selectors taking the acting user; the one write is `reminders_mark_handled`.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.http import Http404
+from django.utils import timezone
+from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import PROCESS, STATUS
+
+from approvals import registry
+from approvals.models import AuditEvent, Movement, ReportAction
+from approvals.services import audit_record
+from org.models import Module, User
+
+PAGE_SIZE = 50
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+# The task statuses of a reminder nobody has completed yet (ASSIGNED/STARTED only if a
+# completion was interrupted: the service takes it over).
+OPEN_TASK_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
+
+
+class ReminderState:
+    PENDING = "pending"
+    HANDLED = "handled"
+    CHOICES = [(PENDING, "待处理"), (HANDLED, "已处理")]
+
+
+# --- labels --------------------------------------------------------------------------------
+
+
+def module_label(key: str) -> str:
+    """The reporting module's label (registry), else the permission's name."""
+    try:
+        return registry.get(key).label
+    except KeyError:
+        return Module(key).label if key in Module.values else key
+
+
+def reminder_subject(action: ReportAction) -> str:
+    """e.g. 困难职工档案上报数据 / 困难职工档案退回数据 (manual 19.2)."""
+    kind = action.get_kind_display()
+    try:
+        return registry.get(action.module).subject(kind)
+    except KeyError:
+        return f"{module_label(action.module)}{kind}数据"
+
+
+def reminder_modules(user: User) -> list[str]:
+    """The modules whose reminders the user receives: the business modules they hold."""
+    if not user.is_active:
+        return []
+    return [m for m in Module.values if m in user.modules and m != Module.UNIT_ADMIN]
+
+
+# --- selectors -----------------------------------------------------------------------------
+
+
+def reminders_for_user(user: User) -> QuerySet[ReportAction]:
+    """Every reminder (open or handled) of the user's unit in the modules they hold."""
+    modules = reminder_modules(user)
+    if not modules:
+        return ReportAction.objects.none()
+    return ReportAction.objects.filter(receiver_id=user.unit_id, module__in=modules, process__isnull=False)
+
+
+def pending_reminders_for_user(user: User) -> QuerySet[ReportAction]:
+    return reminders_for_user(user).filter(process__status=PROCESS.NEW)
+
+
+def pending_reminder_count(user: User) -> int:
+    """For the page header: one COUNT query (none for a user without business modules)."""
+    return pending_reminders_for_user(user).count()
+
+
+def _handled_by() -> Subquery:
+    """Who completed the reminder task: the task owner's name (a correlated subquery, so the
+    list stays one query)."""
+    tasks = Task.objects.filter(process_id=OuterRef("process_id"), flow_task_type="HUMAN", status=STATUS.DONE)
+    name = Coalesce(NullIf(F("owner__full_name"), Value("")), F("owner__username"))
+    return Subquery(tasks.order_by("-finished").values_list(name)[:1])
+
+
+def with_reminder_columns(queryset: QuerySet[ReportAction]) -> QuerySet[ReportAction]:
+    """What a reminder row shows: sender, process state and time, handled by whom."""
+    return queryset.select_related("sender", "process").annotate(handled_by=_handled_by())
+
+
+def filter_reminders(
+    queryset: QuerySet[ReportAction],
+    *,
+    state: str = "",
+    module: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[ReportAction]:
+    """The 所有提醒 filters. Dates are local calendar days, turned into a range on `at`."""
+    if state == ReminderState.PENDING:
+        queryset = queryset.filter(process__status=PROCESS.NEW)
+    elif state == ReminderState.HANDLED:
+        queryset = queryset.filter(process__status=PROCESS.DONE)
+    if module:
+        queryset = queryset.filter(module=module)
+    if date_from:
+        queryset = queryset.filter(at__gte=_start_of(date_from))
+    if date_to:
+        queryset = queryset.filter(at__lt=_start_of(date_to + datetime.timedelta(days=1)))
+    return queryset
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def get_reminder_for_user(user: User, pk) -> ReportAction:
+    """A reminder the user may handle (their unit received it, they hold its module), else 404 —
+    the same answer as for one that does not exist."""
+    try:
+        return reminders_for_user(user).select_related("process").get(pk=pk)
+    except (ReportAction.DoesNotExist, ValueError, TypeError):
+        raise Http404("提醒不存在或不属于本单位。") from None
+
+
+def get_action_for_user(user: User, pk) -> ReportAction:
+    """A report/return action whose moved rows the user may list: their unit sent or received
+    it and they hold its module; else 404."""
+    modules = reminder_modules(user)
+    actions = ReportAction.objects.filter(
+        Q(receiver_id=user.unit_id) | Q(sender_id=user.unit_id), module__in=modules
+    ).select_related("sender", "receiver", "process")
+    try:
+        return actions.get(pk=pk)
+    except (ReportAction.DoesNotExist, ValueError, TypeError):
+        raise Http404("上报退回记录不存在或与本单位无关。") from None
+
+
+def can_handle(user: User, action: ReportAction) -> bool:
+    """Whether the user may mark this action's reminder handled now (for showing the button;
+    the service checks again)."""
+    return (
+        action.receiver_id == user.unit_id
+        and action.module in reminder_modules(user)
+        and action.process is not None
+        and action.process.status == PROCESS.NEW
+    )
+
+
+# --- keyset pages --------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    rows: list
+    total: int
+    next_cursor: str | None
+    is_first: bool
+
+
+def _parse_reminder_cursor(cursor: str | None) -> tuple[datetime.datetime, int] | None:
+    """`<microseconds since epoch>.<id>` of the last row shown; anything else means page one."""
+    try:
+        micros, pk = (int(part) for part in (cursor or "").split("."))
+        return _EPOCH + datetime.timedelta(microseconds=micros), pk
+    except (ValueError, OverflowError):
+        return None
+
+
+def _reminder_cursor(action: ReportAction) -> str:
+    return f"{(action.at - _EPOCH) // datetime.timedelta(microseconds=1)}.{action.pk}"
+
+
+def reminder_page(queryset: QuerySet[ReportAction], cursor: str | None) -> Page:
+    """Newest first, PAGE_SIZE rows after the cursor: one query for the rows, one for the total."""
+    total = queryset.count()
+    position = _parse_reminder_cursor(cursor)
+    rows = queryset.order_by("-at", "-pk")
+    if position:
+        at, pk = position
+        rows = rows.filter(Q(at__lt=at) | Q(at=at, pk__lt=pk))
+    rows = list(rows[: PAGE_SIZE + 1])
+    has_more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    for row in rows:
+        row.subject = reminder_subject(row)
+        row.module_label = module_label(row.module)
+        row.is_open = row.process.status == PROCESS.NEW
+        row.is_handled = row.process.status == PROCESS.DONE
+    next_cursor = _reminder_cursor(rows[-1]) if has_more else None
+    return Page(rows=rows, total=total, next_cursor=next_cursor, is_first=position is None)
+
+
+@dataclass
+class MovedRow:
+    movement: Movement
+    record: object | None  # None: the record has been deleted since
+
+    @property
+    def label(self) -> str:
+        return str(self.record) if self.record is not None else f"(已删除,编号 {self.movement.object_id})"
+
+    @property
+    def url(self) -> str | None:
+        get_url = getattr(self.record, "get_absolute_url", None)
+        return get_url() if get_url else None
+
+    @property
+    def kind(self) -> str:
+        model = self.movement.content_type.model_class()
+        return str(model._meta.verbose_name) if model else ""
+
+
+def moved_rows_page(action: ReportAction, after: str | None) -> Page:
+    """The movement log of one action, PAGE_SIZE rows at a time (an action may move 30,000
+    rows), with each row's record: one query per record model on the page."""
+    movements = Movement.objects.filter(action=action)
+    total = movements.count()
+    try:
+        after_pk = int(after) if after else None
+    except ValueError:
+        after_pk = None
+    page = movements.select_related("from_holder", "to_holder").order_by("pk")
+    if after_pk:
+        page = page.filter(pk__gt=after_pk)
+    page = list(page[: PAGE_SIZE + 1])
+    has_more = len(page) > PAGE_SIZE
+    page = page[:PAGE_SIZE]
+    records = {}
+    ids_by_type: dict[int, list[int]] = {}
+    for movement in page:
+        movement.content_type = ContentType.objects.get_for_id(movement.content_type_id)
+        ids_by_type.setdefault(movement.content_type_id, []).append(movement.object_id)
+    for type_id, ids in ids_by_type.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        if model is not None:
+            records[type_id] = model._default_manager.in_bulk(ids)
+    rows = [MovedRow(m, records.get(m.content_type_id, {}).get(m.object_id)) for m in page]
+    return Page(rows=rows, total=total, next_cursor=str(page[-1].pk) if has_more else None, is_first=not after_pk)
+
+
+# --- the service ---------------------------------------------------------------------------
+
+
+@dataclass
+class HandleResult:
+    handled: list[ReportAction] = field(default_factory=list)
+    already_handled: list[ReportAction] = field(default_factory=list)
+
+
+def reminders_mark_handled(*, actor: User, action_ids: list[int], request=None) -> HandleResult:
+    """处理提醒: complete the reminder task of each action, which ends its process.
+
+    Only reminders of the actor's unit in modules the actor holds: any other id is 404 and
+    nothing is done. Each reminder is its own transaction under its process's row lock (one
+    lock at a time, so no deadlock); a reminder already handled (a double submit, a colleague)
+    is reported, not an error.
+    """
+    wanted = {int(pk) for pk in action_ids}
+    actions = list(reminders_for_user(actor).filter(pk__in=wanted).select_related("process").order_by("process_id"))
+    if len(actions) != len(wanted):
+        raise Http404("提醒不存在或不属于本单位。")
+    result = HandleResult()
+    for action in actions:
+        completed = _complete_reminder(actor=actor, action=action, request=request)
+        (result.handled if completed else result.already_handled).append(action)
+    return result
+
+
+def _complete_reminder(*, actor: User, action: ReportAction, request) -> bool:
+    """Complete the open remind task of the action's process, as viewflow's task view does on
+    POST. False when there is none left (already handled)."""
+    with transaction.atomic():
+        # The flows' lock (lock.select_for_update_lock) is this row lock. Taken here with a
+        # wait rather than viewflow's NOWAIT-and-retry, so a double submit queues behind the
+        # first and then finds no open task; viewflow's own lock below re-enters it.
+        Process.objects.select_for_update().filter(pk=action.process_id).exists()
+        task = (
+            Task.objects.filter(process_id=action.process_id, flow_task_type="HUMAN", status__in=OPEN_TASK_STATUSES)
+            .order_by("pk")
+            .first()
+        )
+        if task is None:
+            return False
+        with task.activation() as activation:
+            if task.status == STATUS.NEW:
+                activation.assign(actor)
+            elif task.status == STATUS.ASSIGNED and task.owner_id != actor.pk:
+                activation.reassign(actor)
+        with task.activation() as activation:
+            if task.status == STATUS.ASSIGNED:
+                activation.start(None)
+            activation.execute()
+        audit_record(
+            event=AuditEvent.REMINDER_HANDLED,
+            actor=actor,
+            request=request,
+            obj=action,
+            detail={"action": action.pk, "process": action.process_id, "task": task.pk, "module": action.module},
+        )
+    return True

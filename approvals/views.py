@@ -1,0 +1,108 @@
+"""Reminder pages (manual chapter 19): pending and all reminders, marking them handled, and
+the rows one report or return action moved."""
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from approvals import registry, reminders
+
+
+class ReminderFilterForm(forms.Form):
+    """The filters of 所有提醒: state, module, date range."""
+
+    state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *reminders.ReminderState.CHOICES])
+    module = forms.ChoiceField(label="类别", required=False)
+    date_from = forms.DateField(label="提醒日期从", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        reporting = {module.key for module in registry.all_modules()}
+        modules = [(key, reminders.module_label(key)) for key in reminders.reminder_modules(user) if key in reporting]
+        self.fields["module"].choices = [("", "全部"), *modules]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError("开始日期不能晚于结束日期。")
+        return data
+
+
+@require_GET
+def reminders_pending(request):
+    """19.1 待处理提醒: the open reminders of the user's unit, newest first."""
+    page = reminders.reminder_page(
+        reminders.with_reminder_columns(reminders.pending_reminders_for_user(request.user)),
+        request.GET.get("after"),
+    )
+    # The header shows the same number: let it reuse this count instead of counting again.
+    request.pending_reminder_count = page.total
+    return render(request, "approvals/reminders_pending.html", {"page": page, "next_url": request.get_full_path()})
+
+
+@require_GET
+def reminders_all(request):
+    """19.2 所有提醒: open and handled reminders, filterable."""
+    form = ReminderFilterForm(request.GET or None, user=request.user)
+    queryset = reminders.reminders_for_user(request.user)
+    if form.is_bound and form.is_valid():
+        queryset = reminders.filter_reminders(queryset, **form.cleaned_data)
+    page = reminders.reminder_page(reminders.with_reminder_columns(queryset), request.GET.get("after"))
+    query = request.GET.copy()
+    query.pop("after", None)
+    context = {"page": page, "form": form, "query": query.urlencode(), "next_url": request.get_full_path()}
+    return render(request, "approvals/reminders_all.html", context)
+
+
+@require_POST
+def reminder_handle(request, pk):
+    """The 处理 button of one row."""
+    reminder = reminders.get_reminder_for_user(request.user, pk)
+    result = reminders.reminders_mark_handled(actor=request.user, action_ids=[reminder.pk], request=request)
+    _report(request, result)
+    return _back(request)
+
+
+@require_POST
+def reminders_handle(request):
+    """标记为已处理 for the checked rows."""
+    try:
+        ids = [int(pk) for pk in request.POST.getlist("ids")]
+    except ValueError:
+        ids = None
+    if not ids:
+        messages.warning(request, "请先勾选要标记为已处理的提醒。")
+        return _back(request)
+    result = reminders.reminders_mark_handled(actor=request.user, action_ids=ids, request=request)
+    _report(request, result)
+    return _back(request)
+
+
+@require_GET
+def action_rows(request, pk):
+    """The rows one report or return action moved (the link of a reminder)."""
+    action = reminders.get_action_for_user(request.user, pk)
+    action.subject = reminders.reminder_subject(action)
+    action.module_label = reminders.module_label(action.module)
+    page = reminders.moved_rows_page(action, request.GET.get("after"))
+    context = {"action": action, "page": page, "can_handle": reminders.can_handle(request.user, action)}
+    return render(request, "approvals/action_rows.html", context)
+
+
+def _report(request, result: reminders.HandleResult) -> None:
+    if result.handled:
+        messages.success(request, f"已将 {len(result.handled)} 条提醒标记为已处理。")
+    if result.already_handled:
+        messages.info(request, f"{len(result.already_handled)} 条提醒此前已处理,无需再次处理。")
+
+
+def _back(request):
+    """Back to the list the form was posted from (a local address only)."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(reverse("approvals:reminders_pending"))

@@ -1,0 +1,113 @@
+"""The national-scale data of the benchmark, built with set-based SQL (COPY, generate_series).
+
+SCALE=1: 31 provinces and ~52,000 units over five levels, and 4.7 million reportable rows
+(today the engine's sample records; household files replace them when they exist), spread over
+the streets and held at every level: drafts, returned rows and rows reported to each level.
+"""
+
+import time
+
+from django.db import connection, transaction
+
+from org.models import Module, Unit, User
+
+ALPHABET = Unit.alphabet
+STEP = Unit.steplen
+FANOUT_FULL = {2: 31, 3: 13, 4: 10, 5: 12}  # children per unit by depth: ~52,000 units
+FANOUT_SMALL = {2: 3, 3: 2, 4: 2, 5: 3}
+ROWS_AT_SCALE_1 = 4_700_000
+BENCH_PASSWORD = "Bench#2026pass"
+
+
+def segment(n: int) -> str:
+    digits = ""
+    while True:
+        n, r = divmod(n, len(ALPHABET))
+        digits = ALPHABET[r] + digits
+        if n == 0:
+            return digits.rjust(STEP, "0")
+
+
+def tree_rows(fanout: dict[int, int]):
+    """(path, depth, numchild, name) of every unit, national first."""
+    yield "0001", 1, fanout[2], "中华全国总工会"
+    level = [("0001", "")]
+    for depth in (2, 3, 4, 5):
+        next_level = []
+        for parent_path, parent_name in level:
+            for i in range(1, fanout[depth] + 1):
+                path = parent_path + segment(i)
+                name = f"{parent_name}{'省市区街'[depth - 2]}{i}"
+                next_level.append((path, name))
+                yield path, depth, fanout.get(depth + 1, 0) if depth < 5 else 0, name + "工会"
+        level = next_level
+
+
+def load_tree(fanout: dict[int, int]) -> int:
+    columns = [f.column for f in Unit._meta.concrete_fields if f.column != "id"]
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {Unit._meta.db_table} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        for path, depth, numchild, name in tree_rows(fanout):
+            values = dict.fromkeys(columns, "")
+            values.update(
+                path=path, depth=depth, numchild=numchild, name=name, is_help_centre=False,
+                details_confirmed=True, display_order=0, created_at="2026-01-01 00:00:00+08",
+            )  # fmt: skip
+            copy.write_row([values[c] for c in columns])
+    return Unit.objects.count()
+
+
+def load_rows(table: str, rows: int) -> None:
+    """`rows` reportable rows over the streets; 40% drafts at the owner (a tenth of them
+    returned), then 20/15/20/5% reported up to county, city, province and national."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            CREATE TEMP TABLE bench_streets AS
+                SELECT id, path, row_number() OVER (ORDER BY path) AS rn FROM {Unit._meta.db_table} WHERE depth = 5;
+            INSERT INTO {table} (unit_id, unit_path, holder_id, holder_depth, report_state, title, complete)
+            SELECT s.id, s.path, h.id, h.depth,
+                   CASE WHEN h.depth < 5 THEN 'reported' WHEN g %% 10 = 0 THEN 'returned' ELSE 'draft' END,
+                   '记录' || g, g %% 50 <> 0
+            FROM generate_series(1, %s) AS g
+            JOIN bench_streets s ON s.rn = g %% (SELECT count(*) FROM bench_streets) + 1
+            JOIN {Unit._meta.db_table} h ON h.path = left(s.path, %s * CASE
+                WHEN g %% 100 < 40 THEN 5 WHEN g %% 100 < 60 THEN 4 WHEN g %% 100 < 75 THEN 3
+                WHEN g %% 100 < 95 THEN 2 ELSE 1 END);
+            DROP TABLE bench_streets;
+            ANALYZE {table};
+            ANALYZE {Unit._meta.db_table};
+            """,
+            [rows, STEP],
+        )
+
+
+def create_users() -> None:
+    """One user with every business module at each level of the first branch."""
+    modules = [m for m in Module.values if m != Module.UNIT_ADMIN]
+    path = "0001"
+    for depth in range(1, 6):
+        user = User(username=f"bench{depth}", unit=Unit.objects.get(path=path), modules=modules,
+                    must_change_password=False, unit_confirmed=True, profile_confirmed=True)  # fmt: skip
+        user.set_password(BENCH_PASSWORD)
+        user.save()
+        path += segment(1)
+
+
+def generate(scale: float, rows: int | None = None) -> dict:
+    from tests.reporting.models import SampleRecord
+
+    rows = int(ROWS_AT_SCALE_1 * scale) if rows is None else rows
+    fanout = FANOUT_FULL if scale >= 0.1 else FANOUT_SMALL
+    started = time.monotonic()
+    with transaction.atomic():
+        units = load_tree(fanout)
+        load_rows(SampleRecord._meta.db_table, rows)
+        create_users()
+    return {"units": units, "rows": rows, "seconds": round(time.monotonic() - started, 1)}
+
+
+def bench_users() -> dict[int, User]:
+    return {user.unit.depth: user for user in User.objects.filter(username__startswith="bench").select_related("unit")}

@@ -1,0 +1,169 @@
+"""The timed operations of `make bench`, each beside the bare SQL that does the same work."""
+
+import time
+
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+
+from approvals import registry, services
+from approvals.lists import PAGE_SIZE, page_keys
+from approvals.registry import ReportingModule
+from approvals.selectors import held_and_above, visible_to
+from bench.generate import bench_users
+from bench.timing import in_rollback, machine, timed
+from org.models import Module, Unit
+from tests.reporting.models import SampleRecord
+
+QUICK_REPORT_ROWS = 30_000
+MOVE_ROWS = 1_000
+DEEP_ROWS = 10_000
+SAMPLE = ReportingModule(Module.PETITIONS, "测试记录", (SampleRecord,))
+TABLE = SampleRecord._meta.db_table
+
+
+def prepare(rebuild: bool, generate) -> None:
+    call_command("migrate", verbosity=0)
+    registry.register(SAMPLE)
+    if rebuild or not Unit.objects.exists():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE approvals_movement, approvals_reportaction, viewflow_task, viewflow_process, "
+                f"{TABLE}, org_user, org_unit RESTART IDENTITY CASCADE"
+            )
+        started = time.monotonic()
+        print(f"generating… {generate()}", flush=True)
+        print(f"generated in {time.monotonic() - started:.0f} s", flush=True)
+    _hold_at_province(QUICK_REPORT_ROWS)
+
+
+def _hold_at_province(rows: int) -> None:
+    """Give the first province `rows` rows it holds (reported up to it from its subtree)."""
+    province = bench_users()[2].unit
+    held = SampleRecord.objects.filter(holder=province).count()
+    if held >= rows:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE {TABLE} SET holder_id = %s, holder_depth = 2, report_state = 'reported'
+                WHERE id IN (SELECT id FROM {TABLE} WHERE unit_path LIKE %s AND holder_depth > 2
+                             AND complete ORDER BY id LIMIT %s)""",
+            [province.pk, province.path + "%", rows - held],
+        )
+        cursor.execute(f"ANALYZE {TABLE}")
+
+
+def _bare(sql: str, params) -> callable:
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            if cursor.description:
+                cursor.fetchall()
+
+    return run
+
+
+def _bare_page(unit, after):
+    """The page's two row queries as bare SQL: the keys of the page, then those rows."""
+    held, above = held_and_above(SampleRecord.objects.all(), unit)
+    keys_sql, keys_params = page_keys([held, *above], after).query.sql_with_params()
+    rows_sql = f"SELECT t.*, u.name FROM {TABLE} t JOIN org_unit u ON u.id = t.unit_id WHERE t.id = ANY(%s)"
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(keys_sql, keys_params)
+            keys = [row[0] for row in cursor.fetchall()]
+            cursor.execute(rows_sql, [keys])
+            cursor.fetchall()
+
+    return run
+
+
+def _deep_key(unit) -> tuple[int | None, int]:
+    """The key of the page DEEP_ROWS rows into the unit's list (or as deep as the list goes)."""
+    pks = visible_to(SampleRecord.objects.all(), unit).order_by("-pk").values_list("pk", flat=True)
+    keys = list(pks[DEEP_ROWS - 1 : DEEP_ROWS])
+    if keys:
+        return keys[0], DEEP_ROWS
+    last = list(pks[max(0, pks.count() - PAGE_SIZE) :][:1])
+    return (last[0] if last else None), pks.count()
+
+
+def list_pages(table, runs: int) -> None:
+    for _depth, user in sorted(bench_users().items()):
+        client = Client()
+        client.force_login(user, backend="org.auth.ModulePermissionBackend")
+        scope = f"{user.unit.level_name}({visible_to(SampleRecord.objects.all(), user.unit).count():,} 行可见)"
+        deep_key, depth_rows = _deep_key(user.unit)
+        for label, after in (("list page, first", None), (f"list page, {depth_rows:,} rows deep", deep_key)):
+            url = "/sample/" + (f"?after={after}" if after else "")
+            times = timed(lambda url=url, client=client: _ok(client.get(url)), runs)
+            table.add(
+                label, scope, times, timed(_bare_page(user.unit, after), runs), "whole request vs its row queries"
+            )
+
+
+def _ok(response):
+    assert response.status_code == 200, response.status_code
+    return response
+
+
+def moves(table, runs: int) -> None:
+    users = bench_users()
+    province_user, province = users[2], users[2].unit
+    national = Unit.objects.get(depth=1)
+    held = SampleRecord.objects.filter(holder=province, complete=True).exclude(unit=province).order_by("pk")
+    ids = list(held.values_list("pk", flat=True)[:MOVE_ROWS])
+
+    report = in_rollback(lambda: services.report_rows(actor=province_user, model=SampleRecord, pks=ids))
+    bare_report = in_rollback(_bare(
+        f"UPDATE {TABLE} SET holder_id = %s, holder_depth = 1, report_state = 'reported' "
+        "WHERE id = ANY(%s) AND holder_id = %s", [national.pk, ids, province.pk],
+    ))  # fmt: skip
+    table.add(f"report {len(ids):,} rows", "省 → 全总", timed(report, runs), timed(bare_report, runs))
+    vacuum()
+
+    back = in_rollback(lambda: services.return_rows(actor=province_user, model=SampleRecord, pks=ids))
+    bare_back = in_rollback(_bare(
+        f"UPDATE {TABLE} AS t SET holder_id = u.id, holder_depth = u.depth, report_state = 'returned' "
+        "FROM org_unit u WHERE u.path = left(t.unit_path, %s) AND t.id = ANY(%s) AND t.holder_id = %s",
+        [len(province.path) + Unit.steplen, ids, province.pk],
+    ))  # fmt: skip
+    table.add(f"return {len(ids):,} rows", "省 → 各市", timed(back, runs), timed(bare_back, runs))
+    vacuum()
+
+    held_total = SampleRecord.objects.filter(holder=province).count()
+    quick = in_rollback(lambda: services.quick_report(actor=province_user, module_key=SAMPLE.key, scope=province))
+    bare_quick = in_rollback(_bare(
+        f"UPDATE {TABLE} SET holder_id = %s, holder_depth = 1, report_state = 'reported' "
+        "WHERE holder_id = %s AND unit_path LIKE %s",
+        [national.pk, province.pk, province.path + "%"],
+    ))  # fmt: skip
+    table.add(
+        f"quick report ({held_total:,} held)", "省 → 全总", timed(quick, runs), timed(bare_quick, runs),
+        "incl. movement log, process, reminder, refusals",
+    )  # fmt: skip
+
+
+def vacuum() -> None:
+    """Rolled-back runs leave dead index entries behind; clear them so every operation is
+    measured on a table in its normal state."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {TABLE}")
+
+
+def run_all(table, runs: int) -> None:
+    vacuum()
+    list_pages(table, runs)
+    moves(table, runs)
+    vacuum()
+
+
+def describe(scale: float) -> str:
+    rows = SampleRecord.objects.count()
+    units = Unit.objects.count()
+    return (
+        f"# Benchmark — {time.strftime('%Y-%m-%d %H:%M')}\n\nMachine: {machine()}; PostgreSQL "
+        f"{connection.cursor().connection.info.server_version}; SCALE={scale}: {units:,} units, "
+        f"{rows:,} reportable rows (engine sample module)."
+    )

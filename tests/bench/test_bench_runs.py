@@ -1,0 +1,36 @@
+"""A tiny benchmark run on every test run, so that bench/ never rots (issue: bench)."""
+
+import os
+import subprocess
+import sys
+
+import psycopg
+import pytest
+from django.conf import settings
+
+
+def _admin_connection():
+    db = settings.DATABASES["default"]
+    params = {"dbname": "postgres", "user": db["USER"], "password": db["PASSWORD"] or None,
+              "host": db["HOST"] or db.get("OPTIONS", {}).get("host"), "port": db["PORT"] or None}  # fmt: skip
+    return psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True)
+
+
+@pytest.fixture
+def bench_database():
+    name = f"bangfu_bench_test_{os.getpid()}"
+    yield name
+    with _admin_connection() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_tiny_benchmark_builds_data_and_writes_its_table(bench_database, tmp_path):
+    output = tmp_path / "latest.md"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "BENCH_DATABASE_NAME": bench_database}
+    command = [sys.executable, "-m", "bench.run", "--scale", "0.001", "--runs", "1", "--output", str(output)]
+    completed = subprocess.run(command, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    table = output.read_text(encoding="utf-8")
+    for operation in ("| list page, first |", "| report ", "| return ", "| quick report ("):
+        assert operation in table
+    assert "| ratio |" in table and "SCALE=0.001" in table
