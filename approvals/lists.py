@@ -31,12 +31,15 @@ COUNT_CAP = 10_000  # counts stop here ("10000+"): a count never scans a whole n
 
 @dataclass(frozen=True)
 class Column:
-    field: str
+    field: str  # an attribute, or a path through relations: "head.name"
     label: str
 
     def value(self, row):
-        display = getattr(row, f"get_{self.field}_display", None)
-        value = display() if display else getattr(row, self.field)
+        *path, name = self.field.split(".")
+        for step in path:
+            row = getattr(row, step)
+        display = getattr(row, f"get_{name}_display", None)
+        value = display() if display else getattr(row, name)
         if isinstance(value, bool):
             return "是" if value else "否"
         return "" if value is None else value
@@ -100,6 +103,7 @@ def _int_or_none(value) -> int | None:
 class ReportableListView(View):
     model = None
     columns: list[Column] = []
+    select_related: tuple[str, ...] = ()  # what the columns read through relations
     filter_form_class: type[forms.Form] | None = None  # its clean data goes to filter_queryset
     title = ""
     template_name = "approvals/list.html"
@@ -111,6 +115,10 @@ class ReportableListView(View):
 
     # --- reading ---------------------------------------------------------------------------
 
+    def base_queryset(self) -> QuerySet:
+        """The rows this list is about (e.g. one kind of file), before scope and filters."""
+        return self.model.objects.all()
+
     def filter_queryset(self, queryset: QuerySet, data: dict) -> QuerySet:
         """Apply the module's filter form; the default matches fields by equality."""
         return queryset.filter(**{name: value for name, value in data.items() if value not in (None, "")})
@@ -118,7 +126,7 @@ class ReportableListView(View):
     def get(self, request, *args, **kwargs):
         unit = request.user.unit
         switcher = unit_switcher_context(request)
-        rows = self.model.objects.all()
+        rows = self.base_queryset()
         if switcher["selected_unit"] != unit:
             # Only then: a redundant prefix condition misleads the planner's row estimates.
             rows = from_subtree(rows, switcher["selected_unit"])
@@ -131,9 +139,10 @@ class ReportableListView(View):
         keys = list(page_keys(self.branches(held, above, state), _int_or_none(request.GET.get("after"))))
         next_after = keys[PAGE_SIZE - 1] if len(keys) > PAGE_SIZE else None
         page = with_viewer_state(self.model.objects.filter(pk__in=keys[:PAGE_SIZE]), unit)
-        page = page.select_related("unit").order_by("-pk")
+        page = page.select_related("unit", *self.select_related).order_by("-pk")
         context = {
             "title": self.title or self.model._meta.verbose_name,
+            "list_actions": self.list_actions(),
             "columns": self.columns,
             "rows": [self.display_row(row) for row in page],
             "next_after": next_after,
@@ -147,6 +156,10 @@ class ReportableListView(View):
             **switcher,
         }
         return render(request, self.template_name, context)
+
+    def list_actions(self) -> list[tuple[str, str]]:
+        """Links above the list (label, url), e.g. 新增档案."""
+        return []
 
     def display_row(self, row) -> dict:
         """What the template shows of a row, computed here: templates are slow at lookups."""

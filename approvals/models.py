@@ -35,6 +35,13 @@ class AuditEvent(models.TextChoices):
     ROWS_RETURNED = "rows_returned", _("退回")
     ROWS_RESET = "rows_reset", _("单位调整后数据恢复为未上报")
     REMINDER_HANDLED = "reminder_handled", _("处理提醒")
+    FILE_CREATED = "file_created", _("新增职工档案")
+    FILE_CHANGED = "file_changed", _("修改职工档案")
+    FILE_DELETED = "file_deleted", _("删除职工档案")
+    FILE_CANCELLED = "file_cancelled", _("注销职工档案")
+    FILE_RESTORED = "file_restored", _("恢复职工档案")
+    FILE_CATEGORY_CHANGED = "file_category_changed", _("转换档案类别")
+    ID_NUMBERS_VIEWED = "id_numbers_viewed", _("查看完整身份证号")
 
 
 class AuditLog(models.Model):

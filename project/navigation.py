@@ -24,6 +24,9 @@ class NavEntry:
 NAVIGATION = [
     NavEntry("首页", "home"),
     NavEntry("提醒信息", "approvals:reminders_pending"),
+    NavEntry("困难职工档案", "records:files", Module.FILES),
+    NavEntry("农民工档案", "records:files_migrant", Module.FILES),
+    NavEntry("临时救助档案", "records:files_temporary", Module.FILES),
     NavEntry("用户管理", "org:units", Module.UNIT_ADMIN),
     NavEntry("代码表管理", "org:code_tables", Module.UNIT_ADMIN, national_admin_only=True),
     NavEntry("帮扶中心信息", "org:help_centre"),
@@ -35,10 +38,13 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    entries = []
-    for entry in NAVIGATION:
-        if entry.opens_for(user):
-            url = reverse(entry.url_name)
-            active = request.path == url or (url != "/" and request.path.startswith(url))
-            entries.append({"label": entry.label, "url": url, "active": active})
+    entries = [{"label": e.label, "url": reverse(e.url_name)} for e in NAVIGATION if e.opens_for(user)]
+    # The active entry is the longest URL the page lies under: /files/migrant/ is 农民工档案,
+    # not 困难职工档案 at /files/.
+    matches = [
+        e["url"] for e in entries if request.path == e["url"] or (e["url"] != "/" and request.path.startswith(e["url"]))
+    ]
+    active = max(matches, key=len, default=None)
+    for entry in entries:
+        entry["active"] = entry["url"] == active
     return {"nav_entries": entries}

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "org",
     "approvals",
     "flows",
+    "records",
 ]
 if UNDER_PYTEST:
     # A small reportable module that exists only in tests, to prove the reporting engine.
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Tags each history event (职工历史信息) with the user and the request that made it.
+    "pghistory.middleware.HistoryMiddleware",
     "org.middleware.IdleTimeoutMiddleware",
     "org.middleware.FirstSignInMiddleware",
 ]

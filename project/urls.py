@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", account.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("files/", include("records.urls")),
     path("", include("org.urls")),
     path("reminders/", include("approvals.urls")),
 ]

@@ -1,3 +1,2 @@
-"""Record modules: worker household files and family members, assistance, petitions, consultations, legal aid, job placement, training.
-
-Empty until its issue lands (DESIGN.md §2 layout)."""
+"""Record modules: worker household files and family members today; assistance, petitions,
+consultations, legal aid, job placement and training join them with their issues."""

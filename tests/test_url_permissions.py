@@ -14,6 +14,11 @@ Access rules:
   is handled only by users of the receiving unit holding its module; everyone else 404.
 - ACTION_PARTY: the rows of that action are listed for users of the receiving or the sending
   unit holding its module; everyone else 404.
+- FILES: pages of the household-file module without a target: holders of `files`; others 403.
+- FILE: a household file of street_a reported to county_a: users of those two units see it
+  (403 without the `files` module), everyone else 404.
+- TEMP_FILE_OWNER: regularizing street_a's temporary file: its own unit's `files` holders;
+  anyone else 403 (another unit must prove it knows the ID number).
 """
 
 from dataclasses import dataclass, field
@@ -21,16 +26,21 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from approvals import services as approvals
 from approvals.models import ReportAction, ReportKind
 from flows.flows import ReportUpFlow
 from org.models import Code, CodeTable, Module
+from records.models import FileCategory, WorkerFile
 from tests.conftest import USERS
+from tests.records.conftest import make_file
 
 pytestmark = pytest.mark.django_db
 
 EVERYONE, UNIT_ADMIN, NATIONAL_ADMIN = "everyone", "unit_admin", "national_admin"
 ACTION_RECEIVER, ACTION_PARTY = "action_receiver", "action_party"
 ACTION_MODULE, ACTION_SENDER, ACTION_RECEIVER_UNIT = Module.PETITIONS, "street_a", "county_a"
+FILES, FILE, TEMP_FILE_OWNER = "files", "file", "temp_file_owner"
+FILE_SEEN_BY = ("street_a", "county_a")
 OK = {200, 302}
 
 
@@ -81,6 +91,24 @@ ROUTES = [
     Route("approvals:reminders_handle", EVERYONE, "post"),
     Route("approvals:reminder_handle", ACTION_RECEIVER, "post", kwargs={"pk": "action"}),
     Route("approvals:action_rows", ACTION_PARTY, kwargs={"pk": "action"}),
+    # Household files (manual 2)
+    Route("records:files", FILES),
+    Route("records:files_migrant", FILES),
+    Route("records:files_temporary", FILES),
+    Route("records:files_cancelled", FILES),
+    Route("records:files_problems", FILES),
+    Route("records:files_quick", FILES),
+    Route("records:file_create", FILES),
+    Route("records:file_restore", FILES),
+    Route("records:file_blank_form", FILES),
+    Route("records:file_detail", FILE, kwargs={"pk": "file"}),
+    Route("records:file_print", FILE, kwargs={"pk": "file"}),
+    Route("records:file_word", FILE, kwargs={"pk": "file"}),
+    Route("records:file_edit", FILE, kwargs={"pk": "file"}),
+    Route("records:file_delete", FILE, "post", kwargs={"pk": "file"}),
+    Route("records:file_cancel", FILE, "post", kwargs={"pk": "file"}),
+    Route("records:file_convert", FILE, "post", kwargs={"pk": "file"}),
+    Route("records:file_regularize", TEMP_FILE_OWNER, "post", kwargs={"pk": "tempfile"}),
 ]
 
 # Served by Django itself or by the sign-in machinery, tested in tests/org/test_accounts.py.
@@ -97,6 +125,14 @@ def expected_status(route: Route, cast, username: str) -> set[int]:
         parties = [ACTION_RECEIVER_UNIT] if route.rule == ACTION_RECEIVER else [ACTION_RECEIVER_UNIT, ACTION_SENDER]
         in_party = any(user.unit == cast.units[key] for key in parties)
         return OK if in_party and user.has_module(ACTION_MODULE) else {404}
+    if route.rule == FILES:
+        return OK if user.has_module(Module.FILES) else {403}
+    if route.rule == FILE:
+        if not any(user.unit == cast.units[key] for key in FILE_SEEN_BY):
+            return {404}
+        return OK if user.has_module(Module.FILES) else {403}
+    if route.rule == TEMP_FILE_OWNER:
+        return OK if user.unit == cast.units["street_a"] and user.has_module(Module.FILES) else {403}
     target = cast.units[route.target_unit] if route.target_unit else user.unit
     if not target.is_within(user.unit):
         return {404}
@@ -116,6 +152,12 @@ def resolve_kwargs(route: Route, cast) -> dict:
             return Code.objects.filter(table__key="ethnicity").order_by("-display_order").first().pk
         if kind == "action":
             return report_action(cast).pk
+        if kind == "file":
+            file = make_file(cast.users["street_a"])
+            approvals.report_rows(actor=cast.users["street_a"], model=WorkerFile, pks=[file.pk])
+            return file.pk
+        if kind == "tempfile":
+            return make_file(cast.users["street_a"], category=FileCategory.TEMPORARY).pk
         raise ValueError(spec)
 
     return {name: value(spec) for name, spec in route.kwargs.items()}

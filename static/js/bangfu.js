@@ -59,6 +59,27 @@
     button.addEventListener("click", function () { button.closest("dialog").close(); });
   });
 
+  // <form data-submit-once>: a second click while the page is saving does nothing.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute("data-submit-once") || event.defaultPrevented) return;
+    if (form.dataset.submitting) { event.preventDefault(); return; }
+    form.dataset.submitting = "1";
+  });
+
+  // Formset tables: <button data-add-row="prefix"> appends a copy of the table's <template>
+  // row, numbered with the management form's TOTAL_FORMS.
+  document.querySelectorAll("button[data-add-row]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var prefix = button.dataset.addRow;
+      var table = document.querySelector('table[data-formset="' + prefix + '"]');
+      var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+      var row = table.querySelector("template").innerHTML.replace(/__prefix__/g, total.value);
+      table.querySelector("tbody").insertAdjacentHTML("beforeend", row);
+      total.value = parseInt(total.value, 10) + 1;
+    });
+  });
+
   // Ordering lists: <ol class="sortable"> of <li> each holding <input type=hidden name=order>.
   // Drag with the mouse, or focus an item and press Alt+↑ / Alt+↓; the form posts the new order.
   function initSortable(list) {

@@ -263,6 +263,7 @@ def test_all_reminders_filters_by_module_and_date(cast):
     assert "开始日期不能晚于结束日期" in backwards.content.decode()
     assert [key for key, _label in client.get(ALL).context["form"].fields["module"].choices] == [
         "",
+        Module.FILES,
         Module.PETITIONS,
         Module.JOBS,
     ]

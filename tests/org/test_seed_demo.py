@@ -7,28 +7,29 @@ from django.urls import reverse
 
 from org.management.commands.seed_demo import DEMO_PASSWORD, LOGINS
 from org.models import Unit, User
+from records.models import WorkerFile
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_tree_and_logins_load_once(capsys):
+def test_demo_data_loads_once_and_every_login_reaches_home(capsys):
     call_command("seed_demo")
-    units = Unit.objects.count()
-    assert units >= 40
+    units, users, files = Unit.objects.count(), User.objects.count(), WorkerFile.objects.count()
+    assert units >= 40 and files >= 150
     assert set(Unit.objects.values_list("depth", flat=True)) == {1, 2, 3, 4, 5}
     assert Unit.objects.filter(depth=2).count() >= 3
-    assert User.objects.count() == len(LOGINS)
+    # Files at every stage: drafts, reported to county and city, returned, problem files.
+    states = set(WorkerFile.objects.values_list("holder_depth", "report_state"))
+    assert {(5, "draft"), (4, "reported"), (3, "reported"), (5, "returned"), (4, "returned")} <= states
+    assert WorkerFile.objects.exclude(problems=[]).exists()
     call_command("seed_demo")
-    assert Unit.objects.count() == units and User.objects.count() == len(LOGINS)
+    assert (Unit.objects.count(), User.objects.count(), WorkerFile.objects.count()) == (units, users, files)
     assert "演示数据已存在" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize("username", [login[0] for login in LOGINS])
-def test_every_demo_login_reaches_home_without_forced_change(username):
-    call_command("seed_demo")
-    client = Client()
-    assert client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD}).url == reverse("home")
-    assert client.get(reverse("home")).status_code == 200
+    for username, *_ in LOGINS:  # the README's logins, none forced to change the password
+        client = Client()
+        response = client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
+        assert response.url == reverse("home"), username
+        assert client.get(reverse("home")).status_code == 200
 
 
 def test_readme_lists_every_demo_login(settings):

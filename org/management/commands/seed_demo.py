@@ -4,8 +4,12 @@ Loads once: when any unit exists the command leaves the database alone. `--login
 demo accounts (the README lists the same table).
 """
 
+from importlib import import_module
+
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 
 from org.models import HelpCentreProfile, Module, Unit, User
 
@@ -79,6 +83,13 @@ def _contact(name: str, address: str, postal_code: str, area_code: str, serial: 
     }
 
 
+def _app_demo_loaders():
+    """`load(password) -> summary` of every installed app that has a demo module (records…)."""
+    for app in apps.get_app_configs():
+        if app.name != "org" and module_has_submodule(app.module, "demo"):
+            yield import_module(f"{app.name}.demo").load
+
+
 class Command(BaseCommand):
     help = "Load the demo union tree and demo logins once (no-op when units exist)."
 
@@ -95,9 +106,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._build_tree()
             self._create_users()
-        self.stdout.write(
-            self.style.SUCCESS(f"演示数据已载入:{Unit.objects.count()} 个单位,{User.objects.count()} 个用户。")
-        )
+            loaded = [load(DEMO_PASSWORD) for load in _app_demo_loaders()]
+        summary = "、".join([f"{Unit.objects.count()} 个单位", f"{User.objects.count()} 个用户", *loaded])
+        self.stdout.write(self.style.SUCCESS(f"演示数据已载入:{summary}。"))
 
     def _build_tree(self) -> None:
         serial = iter(range(1, 10_000))

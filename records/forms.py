@@ -1,0 +1,131 @@
+"""The household file form (manual 2.2.1.1): the file, its head, and its family members."""
+
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from org.forms.account import clean_phone
+from org.models import Code
+from records import id_numbers
+from records.models import HARDSHIP_CATEGORIES, FileCategory, Person, WorkerFile
+
+DISABLED = "残疾"
+FEMALE_RELATIONS = ("妻", "女", "母", "姐", "妹", "媳", "婆")
+
+
+class PersonFields(forms.ModelForm):
+    """ID number checked by GB 11643 (15 digits are upgraded); birth date and gender are
+    filled from it when left empty, and stay editable."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["birth_date"].required = False
+        self.fields["gender"].required = False
+        self.fields["birth_date"].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        self.fields["id_number"].widget.attrs.update(autocomplete="off", inputmode="text", maxlength=18)
+
+    def validate_unique(self):
+        """Not here: an ID number already registered is one of the three cases of manual
+        2.2.1.1, which records.services tells apart (restore, convert, or the owning unit)."""
+
+    def clean_id_number(self):
+        try:
+            return id_numbers.validate(self.cleaned_data["id_number"]).number
+        except ValidationError as error:
+            raise ValidationError(error.messages[0]) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        number = cleaned.get("id_number")
+        if number:
+            parsed = id_numbers.validate(number)
+            cleaned["birth_date"] = cleaned.get("birth_date") or parsed.birth_date
+            cleaned["gender"] = cleaned.get("gender") or parsed.gender
+        health, disability = cleaned.get("health"), cleaned.get("disability_category")
+        if health is not None and health.value == DISABLED and disability is None:
+            self.add_error("disability_category", "健康状况为“残疾”时,必须填写残疾类别。")
+        return cleaned
+
+
+class HeadForm(PersonFields):
+    class Meta:
+        model = Person
+        fields = ["name", "id_number", "gender", "birth_date", "ethnicity", "political_status", "health",
+                  "disability_category", "identity"]  # fmt: skip
+        widgets = {"gender": forms.RadioSelect}
+
+
+class MemberForm(PersonFields):
+    relation = forms.ModelChoiceField(
+        label="与户主关系", queryset=Code.objects.filter(table__key="relation"), empty_label="请选择"
+    )
+
+    class Meta:
+        model = Person
+        fields = ["name", "relation", "gender", "political_status", "birth_date", "id_number", "health",
+                  "disability_category", "monthly_income", "identity", "employer_or_school"]  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        relation = cleaned.get("relation")
+        if relation is not None and not self.data.get(self.add_prefix("gender")) and not cleaned.get("id_number"):
+            # Gender from the relation only when neither the clerk nor the ID number said it.
+            cleaned["gender"] = "F" if relation.value.startswith(FEMALE_RELATIONS) else "M"
+        return cleaned
+
+
+class BaseMemberFormSet(forms.BaseFormSet):
+    def members(self) -> list[dict]:
+        return [form.cleaned_data for form in self.forms if form.has_changed() and not self._should_delete_form(form)]
+
+
+MemberFormSet = forms.formset_factory(MemberForm, formset=BaseMemberFormSet, extra=1, can_delete=True, max_num=20)
+
+
+class WorkerFileForm(forms.ModelForm):
+    """The file's own fields. `submit_token` makes a double click save one file, not two."""
+
+    submit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = WorkerFile
+        fields = [
+            "code", "category", "file_date", "model_worker_type", "housing_type", "floor_area", "postal_code",
+            "phone", "work_start_date", "industry", "marital_status", "household_registration", "address",
+            "employer", "employer_nature", "enterprise_status", "single_parent", "monthly_income",
+            "household_annual_income", "household_size", "registration_area", "medical_insurance",
+            "self_help_ability", "zero_employment", "hardship_cause", "remarks",
+        ]  # fmt: skip
+        widgets = {
+            "file_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "work_start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "remarks": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, temporary: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = [FileCategory.TEMPORARY] if temporary else HARDSHIP_CATEGORIES
+        self.fields["category"].choices = [(c.value, c.label) for c in allowed]
+        if not self.is_bound and not self.initial.get("submit_token"):
+            self.initial["submit_token"] = uuid.uuid4().hex
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data["phone"])
+
+    def clean_postal_code(self):
+        value = self.cleaned_data["postal_code"].strip()
+        if value and not (len(value) == 6 and value.isdigit()):
+            raise ValidationError("邮政编码应为 6 位数字。")
+        return value
+
+    def check_household_size(self, members: int) -> None:
+        """家庭人口数必须为家庭成员人数 +1 (manual 2.2.1.1 rule 5)."""
+        size = self.cleaned_data.get("household_size")
+        if size is not None and size != members + 1:
+            self.add_error(
+                "household_size", f"家庭人口数必须为家庭成员人数 +1:现有家庭成员 {members} 人,应为 {members + 1}。"
+            )
+
+    def file_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -1,0 +1,185 @@
+"""Worker household files (manual chapter 2, DESIGN.md §4): one table of persons keyed by the
+national ID number, heads and family members alike, and the reportable file that groups them."""
+
+from decimal import Decimal
+
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from viewflow.fsm import FSMField
+
+from approvals.models import Reportable
+from org.models import Code, Gender, Module
+
+
+def code_field(table_key: str, verbose_name, *, required: bool = False) -> models.ForeignKey:
+    """A choice from one code table (代码表). PROTECT: a value in use cannot be deleted (18.1.3)."""
+    return models.ForeignKey(
+        Code,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"table__key": table_key},
+        null=not required,
+        blank=not required,
+    )
+
+
+# 职工历史信息: every change of a file's content is kept (django-pghistory triggers). Moving up
+# and down the tree is not a content change: the movement log has it.
+MOVE_FIELDS = ["holder", "holder_depth", "report_state", "updated_at"]
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Person(models.Model):
+    """A person of a household file, head or family member. The ID number is unique across
+    the whole country: the same person cannot be in two files (a database constraint)."""
+
+    id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
+    name = models.CharField(_("姓名"), max_length=50)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("出生日期"))
+    ethnicity = code_field("ethnicity", _("民族"))
+    political_status = code_field("political_status", _("政治面貌"))
+    health = code_field("health", _("健康状况"))
+    disability_category = code_field("disability_category", _("残疾类别"))
+    monthly_income = models.DecimalField(_("月收入(元)"), max_digits=10, decimal_places=2, default=Decimal("0"))
+    identity = code_field("identity", _("身份"))
+    employer_or_school = models.CharField(_("工作单位或学校"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+
+    def __str__(self):
+        return self.name
+
+
+class FileCategory(models.TextChoices):
+    SUBSISTENCE = "subsistence", _("低保户")
+    NEAR_SUBSISTENCE = "near_subsistence", _("低保边缘户")
+    ACCIDENT = "accident", _("意外致困户")
+    TEMPORARY = "temporary", _("临时救助")
+
+
+HARDSHIP_CATEGORIES = [FileCategory.SUBSISTENCE, FileCategory.NEAR_SUBSISTENCE, FileCategory.ACCIDENT]
+
+
+class FileStatus(models.TextChoices):
+    ACTIVE = "active", _("在档")
+    CANCELLED = "cancelled", _("已注销")
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(condition=pghistory.AnyChange(exclude=MOVE_FIELDS)),
+    pghistory.DeleteEvent(),
+    exclude=MOVE_FIELDS,
+)
+class WorkerFile(Reportable):
+    """A hardship worker's household file (困难职工档案). Temporary-relief files are the same
+    table with category 临时救助; migrant-worker files are those whose head's identity is 农民工."""
+
+    code = models.CharField(_("职工编号"), max_length=30)
+    category = models.CharField(_("困难类别"), max_length=20, choices=FileCategory.choices)
+    status = FSMField(_("档案状态"), max_length=10, choices=FileStatus.choices, default=FileStatus.ACTIVE)
+    head = models.OneToOneField(Person, verbose_name=_("户主"), on_delete=models.PROTECT, related_name="headed_file")
+
+    model_worker_type = code_field("model_worker_type", _("劳模类型"))
+    housing_type = code_field("housing_type", _("住房类型"))
+    floor_area = models.DecimalField(_("建筑面积(平方米)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    postal_code = models.CharField(_("邮政编码"), max_length=6, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    work_start_date = models.DateField(_("参加工作时间"), null=True, blank=True)
+    industry = code_field("industry", _("所属行业"))
+    marital_status = code_field("marital_status", _("婚姻状况"))
+    household_registration = code_field("household_registration", _("户口类型"))
+    address = models.CharField(_("家庭住址"), max_length=200)
+    employer = models.CharField(_("工作单位"), max_length=100, blank=True)
+    employer_nature = code_field("employer_nature", _("单位性质"))
+    enterprise_status = code_field("enterprise_status", _("企业状况"))
+    single_parent = models.BooleanField(_("是否单亲"), default=False)
+    monthly_income = models.DecimalField(_("本人月平均收入(元)"), max_digits=10, decimal_places=2, default=Decimal("0"))
+    household_annual_income = models.DecimalField(
+        _("家庭年度总收入(元)"), max_digits=12, decimal_places=2, default=Decimal("0")
+    )
+    household_size = models.PositiveSmallIntegerField(_("家庭人口"), default=1)
+    registration_area = models.CharField(_("户口所在地行政区划"), max_length=100, blank=True)
+    medical_insurance = code_field("medical_insurance", _("医疗保险"))
+    self_help_ability = code_field("self_help_ability", _("自救能力"))
+    zero_employment = models.BooleanField(_("是否零就业家庭"), default=False)
+    hardship_cause = code_field("hardship_cause", _("致困主要原因"))
+    remarks = models.TextField(_("备注"), blank=True)
+    file_date = models.DateField(_("建档日期"))
+
+    # Why the file may not be reported (有问题档案, manual 2.8); kept by records.services.
+    problems = models.JSONField(_("问题"), default=list, blank=True, editable=False)
+    cancelled_on = models.DateField(_("注销日期"), null=True, blank=True, editable=False)
+    cancel_reason = models.CharField(_("注销原因"), max_length=200, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    reporting_module = Module.FILES
+    report_blockers = [
+        (~Q(problems=[]), _("有问题档案,须先修改")),
+        (Q(status=FileStatus.CANCELLED), _("已注销的档案不能上报")),
+    ]
+
+    class Meta(Reportable.Meta):
+        verbose_name = _("职工档案")
+        verbose_name_plural = _("职工档案")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "code"], name="records_workerfile_code_unique_per_unit"),
+            models.CheckConstraint(condition=Q(household_size__gte=1), name="records_workerfile_household_size"),
+        ]
+
+    def __str__(self):
+        return f"{self.head.name}({self.code})"
+
+    def get_absolute_url(self):
+        return reverse("records:file_detail", args=[self.pk])
+
+    @property
+    def per_capita_income(self) -> Decimal:
+        """家庭年人均收入: derived, never stored."""
+        return (Decimal(str(self.household_annual_income)) / self.household_size).quantize(Decimal("0.01"))
+
+    @property
+    def is_temporary(self) -> bool:
+        return self.category == FileCategory.TEMPORARY
+
+    @status.transition(source=FileStatus.ACTIVE, target=FileStatus.CANCELLED, conditions=[lambda f: not f.is_temporary])
+    def cancel(self, *, on, reason: str) -> None:
+        """注销 (2.2.1.7): a file that left hardship or the unit. Temporary files have none."""
+        self.cancelled_on = on
+        self.cancel_reason = reason
+
+    @status.transition(source=FileStatus.CANCELLED, target=FileStatus.ACTIVE)
+    def restore(self) -> None:
+        """恢复 (2.2.5): back into the file list, possibly of another unit."""
+        self.cancelled_on = None
+        self.cancel_reason = ""
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class FamilyMember(models.Model):
+    """A member of a file's household (家庭成员), other than its head."""
+
+    file = models.ForeignKey(WorkerFile, on_delete=models.CASCADE, related_name="members", verbose_name=_("档案"))
+    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="membership", verbose_name=_("人员"))
+    relation = code_field("relation", _("与户主关系"), required=True)
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("家庭成员")
+        verbose_name_plural = _("家庭成员")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return f"{self.person.name}({self.relation})"

@@ -1,0 +1,274 @@
+"""Writes of worker household files (manual 2.2–2.4, DESIGN.md §4).
+
+Every write is one transaction: a file, its head and its members are saved together or not at
+all, the problems that keep a file from being reported are recomputed, and the audit log gets
+a row. Only the owning unit edits a file; household files stay editable after reporting,
+keeping their place in the tree (manual 2.2.1.3).
+"""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from approvals.models import AuditEvent, ReportState
+from approvals.services import audit_record
+from org.models import Module, Unit, User
+from org.services.protection import describe, protected_references
+from records import id_numbers
+from records.models import HARDSHIP_CATEGORIES, FamilyMember, FileCategory, FileStatus, Person, WorkerFile
+
+PERSON_FIELDS = [
+    "id_number", "name", "gender", "birth_date", "ethnicity", "political_status", "health",
+    "disability_category", "monthly_income", "identity", "employer_or_school",
+]  # fmt: skip
+DISABLED = "残疾"
+
+
+class FileError(Exception):
+    """A refused write; `message` is shown to the user, next to `field` when given."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ExistingPerson(FileError):
+    """The ID number belongs to a person already in a file (manual 2.2.1.1, three cases)."""
+
+    def __init__(self, person: Person, file: WorkerFile | None):
+        self.person, self.file = person, file
+        super().__init__(existing_person_message(person, file), "id_number")
+
+    @property
+    def case(self) -> str:
+        """'cancelled' (restore into my unit), 'temporary' (convert) or 'active' (another unit's)."""
+        if self.file is None:
+            return "active"
+        if self.file.status == FileStatus.CANCELLED:
+            return "cancelled"
+        return "temporary" if self.file.is_temporary else "active"
+
+
+def existing_person_message(person: Person, file: WorkerFile | None) -> str:
+    if file is None:
+        return f"身份证号 {id_numbers.mask(person.id_number)} 已登记在其他档案中。"
+    where = f"“{file.unit.name}”"
+    if file.status == FileStatus.CANCELLED:
+        return f"身份证号 {id_numbers.mask(person.id_number)} 属于{where}已注销的档案,可将其恢复为本单位的档案。"
+    if file.is_temporary:
+        return f"身份证号 {id_numbers.mask(person.id_number)} 属于{where}的临时救助档案,可将其转为困难职工档案。"
+    return f"身份证号 {id_numbers.mask(person.id_number)} 已是{where}的困难职工档案(或其家庭成员),请与该单位联系。"
+
+
+def file_of(person: Person) -> WorkerFile | None:
+    headed = WorkerFile.objects.select_related("unit").filter(head=person).first()
+    if headed is not None:
+        return headed
+    membership = FamilyMember.objects.select_related("file__unit").filter(person=person).first()
+    return membership.file if membership else None
+
+
+# --- problems (有问题档案, manual 2.8) -----------------------------------------------------------
+
+
+def file_problems(file: WorkerFile, people: list[Person]) -> list[str]:
+    """Why the file may not be reported: malformed ID numbers, missing required details,
+    a household size that is not members + 1, a disabled person without disability category."""
+    problems = []
+    for person in people:
+        try:
+            id_numbers.validate(person.id_number)
+        except ValidationError as error:
+            problems.append(f"{person.name}的身份证号有误:{error.messages[0]}")
+        if person.health_id and person.health.value == DISABLED and not person.disability_category_id:
+            problems.append(f"{person.name}的健康状况为残疾,须填写残疾类别")
+    if file.household_size != len(people):
+        problems.append(f"家庭人口({file.household_size})应等于家庭成员人数加 1({len(people)})")
+    missing = [str(WorkerFile._meta.get_field(name).verbose_name) for name in ("address",) if not getattr(file, name)]
+    if missing:
+        problems.append("未填写:" + "、".join(missing))
+    return problems
+
+
+# --- create / update / delete ---------------------------------------------------------------
+
+
+def _require_owner(actor: User, file: WorkerFile) -> None:
+    if not actor.has_module(Module.FILES):
+        raise PermissionDenied("需要“困难职工档案”权限。")
+    if file.unit_id != actor.unit_id:
+        raise FileError("只能修改本单位的职工档案。")
+
+
+def _check_id_free(id_number: str, exclude_person: int | None = None) -> None:
+    person = Person.objects.filter(id_number=id_number).exclude(pk=exclude_person).first()
+    if person is not None:
+        raise ExistingPerson(person, file_of(person))
+
+
+def _save_person(data: dict, person: Person | None = None) -> Person:
+    person = person or Person()
+    for name in PERSON_FIELDS:
+        if name in data:  # a member's form has no ethnicity, for one
+            setattr(person, name, data[name])
+    person.save()
+    return person
+
+
+def _save_people(file: WorkerFile, head_data: dict, members_data: list[dict]) -> list[Person]:
+    """Save the head and the members (in order), checking each ID number nationwide."""
+    numbers = [head_data["id_number"], *(m["id_number"] for m in members_data)]
+    repeated = {n for n in numbers if numbers.count(n) > 1}
+    if repeated:
+        raise FileError(f"同一档案中身份证号重复:{'、'.join(id_numbers.mask(n) for n in repeated)}", "id_number")
+    head = file.head if file.pk else None
+    _check_id_free(head_data["id_number"], head.pk if head else None)
+    head = _save_person(head_data, head)
+    kept = {m.person.id_number: m for m in file.members.select_related("person")} if file.pk else {}
+    people = [head]
+    for position, data in enumerate(members_data, start=1):
+        member = kept.pop(data["id_number"], None)
+        if member is None:
+            _check_id_free(data["id_number"])
+            member = FamilyMember(file=file, person=_save_person(data))
+        else:
+            _save_person(data, member.person)
+        member.relation = data["relation"]
+        member.position = position
+        member.save()
+        people.append(member.person)
+    for gone in kept.values():  # members removed from the household
+        gone.delete()
+        gone.person.delete()
+    return people
+
+
+@transaction.atomic
+def file_create(*, actor: User, data: dict, head: dict, members: list[dict], request=None) -> WorkerFile:
+    """增加新的职工档案 (2.2.1.1) in the actor's unit. An ID number already in a file raises
+    ExistingPerson, which names the case; nothing is saved then."""
+    if not actor.has_module(Module.FILES):
+        raise PermissionDenied("需要“困难职工档案”权限。")
+    if WorkerFile.objects.filter(unit=actor.unit, code=data["code"]).exists():
+        raise FileError(f"本单位已有职工编号为“{data['code']}”的档案。", "code")
+    _check_id_free(head["id_number"])
+    file = WorkerFile(**data, created_by=actor)
+    file.place_at_owner(actor.unit)
+    file.head = _save_person(head)
+    try:
+        with transaction.atomic():
+            file.save()
+    except IntegrityError:
+        raise FileError(f"本单位已有职工编号为“{data['code']}”的档案。", "code") from None
+    people = _save_people(file, head, members)
+    file.problems = file_problems(file, people)
+    file.save(update_fields=["problems"])
+    audit_record(event=AuditEvent.FILE_CREATED, actor=actor, request=request, obj=file)
+    return file
+
+
+@transaction.atomic
+def file_update(*, actor: User, file: WorkerFile, data: dict, head: dict, members: list[dict], request=None):
+    """编辑 (2.2.1.3): the owning unit edits; the file keeps its holder and report state."""
+    file = WorkerFile.objects.select_for_update().get(pk=file.pk)
+    _require_owner(actor, file)
+    if data["code"] != file.code and WorkerFile.objects.filter(unit=file.unit, code=data["code"]).exists():
+        raise FileError(f"本单位已有职工编号为“{data['code']}”的档案。", "code")
+    for name, value in data.items():
+        setattr(file, name, value)
+    people = _save_people(file, head, members)
+    file.problems = file_problems(file, people)
+    file.save()
+    audit_record(event=AuditEvent.FILE_CHANGED, actor=actor, request=request, obj=file)
+    return file
+
+
+@transaction.atomic
+def file_delete(*, actor: User, file: WorkerFile, request=None) -> None:
+    """删除 (2.2.1.2): only the owner, only while it holds the file unreported (or returned),
+    and only when nothing else (assistance, legal aid, job seekers…) refers to it."""
+    file = WorkerFile.objects.select_for_update().get(pk=file.pk)
+    _require_owner(actor, file)
+    if file.holder_id != file.unit_id or file.report_state == ReportState.REPORTED:
+        raise FileError(f"“{file}”已上报,不能删除。")
+    held = protected_references(WorkerFile.objects.filter(pk=file.pk))
+    if held:
+        raise FileError(f"“{file}”已有{describe(held)},不能删除。")
+    people = [file.head, *(m.person for m in file.members.select_related("person"))]
+    audit_record(event=AuditEvent.FILE_DELETED, actor=actor, request=request, obj=file)
+    file.delete()
+    for person in people:
+        person.delete()
+
+
+# --- life cycle: cancel, restore, convert, regularize --------------------------------------------
+
+
+@transaction.atomic
+def file_cancel(*, actor: User, file: WorkerFile, reason: str, on: date | None = None, request=None) -> None:
+    """注销 (2.2.1.7): only the owning unit; temporary files have no cancel."""
+    file = WorkerFile.objects.select_for_update().get(pk=file.pk)
+    _require_owner(actor, file)
+    if file.is_temporary:
+        raise FileError("临时救助档案没有注销功能。")
+    if file.status != FileStatus.ACTIVE:
+        raise FileError(f"“{file}”已经注销。")
+    file.cancel(on=on or date.today(), reason=reason.strip())
+    file.save(update_fields=["status", "cancelled_on", "cancel_reason", "updated_at"])
+    audit_record(event=AuditEvent.FILE_CANCELLED, actor=actor, request=request, obj=file, detail={"reason": reason})
+
+
+@transaction.atomic
+def file_restore(*, actor: User, file: WorkerFile, request=None) -> WorkerFile:
+    """恢复 (2.2.5): a cancelled file, from anywhere in the country, becomes an active file of
+    the actor's unit, unreported."""
+    if not actor.has_module(Module.FILES):
+        raise PermissionDenied("需要“困难职工档案”权限。")
+    file = WorkerFile.objects.select_for_update().get(pk=file.pk)
+    if file.status != FileStatus.CANCELLED:
+        raise FileError(f"“{file}”没有注销,不需要恢复。")
+    if file.unit_id != actor.unit_id and WorkerFile.objects.filter(unit=actor.unit, code=file.code).exists():
+        raise FileError(f"本单位已有职工编号为“{file.code}”的档案,请先修改其中一个编号。")
+    previous_unit = file.unit
+    file.restore()
+    file.place_at_owner(Unit.objects.get(pk=actor.unit_id))
+    file.save()
+    detail = {"from_unit": previous_unit.pk}
+    audit_record(event=AuditEvent.FILE_RESTORED, actor=actor, request=request, obj=file, detail=detail)
+    return file
+
+
+@transaction.atomic
+def file_convert_to_temporary(*, actor: User, file: WorkerFile, request=None) -> None:
+    """转为临时救助档案 (2.2.4): an active hardship file of the own unit."""
+    file = WorkerFile.objects.select_for_update().get(pk=file.pk)
+    _require_owner(actor, file)
+    if file.is_temporary or file.status != FileStatus.ACTIVE:
+        raise FileError(f"“{file}”不是在档的困难职工档案。")
+    previous = file.category
+    file.category = FileCategory.TEMPORARY
+    file.save(update_fields=["category", "updated_at"])
+    detail = {"from": previous, "to": file.category}
+    audit_record(event=AuditEvent.FILE_CATEGORY_CHANGED, actor=actor, request=request, obj=file, detail=detail)
+
+
+@transaction.atomic
+def file_regularize(*, actor: User, file: WorkerFile, category: str, request=None) -> WorkerFile:
+    """临时救助档案转正 (2.4.1): a temporary file — of the own unit, or found by ID number in
+    another unit (manual 2.2.1.1, case two) — becomes a hardship file of the actor's unit."""
+    if not actor.has_module(Module.FILES):
+        raise PermissionDenied("需要“困难职工档案”权限。")
+    if category not in HARDSHIP_CATEGORIES:
+        raise FileError("请选择困难类别(低保户、低保边缘户或意外致困户)。", "category")
+    file = WorkerFile.objects.select_for_update().get(pk=file.pk)
+    if not file.is_temporary:
+        raise FileError(f"“{file}”不是临时救助档案。")
+    file.category = category
+    if file.unit_id != actor.unit_id:
+        file.place_at_owner(Unit.objects.get(pk=actor.unit_id))
+    file.save()
+    detail = {"from": FileCategory.TEMPORARY, "to": category}
+    audit_record(event=AuditEvent.FILE_CATEGORY_CHANGED, actor=actor, request=request, obj=file, detail=detail)
+    return file

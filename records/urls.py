@@ -1,0 +1,26 @@
+from django.urls import path
+
+from approvals.quick import quick_actions
+from records import views, views_detail
+
+app_name = "records"
+
+urlpatterns = [
+    path("", views.FileListView.as_view(kind="hardship"), name="files"),
+    path("migrant/", views.FileListView.as_view(kind="migrant"), name="files_migrant"),
+    path("temporary/", views.FileListView.as_view(kind="temporary"), name="files_temporary"),
+    path("cancelled/", views.FileListView.as_view(kind="cancelled"), name="files_cancelled"),
+    path("problems/", views.FileListView.as_view(kind="problems"), name="files_problems"),
+    path("quick/", quick_actions, {"module_key": "files"}, name="files_quick"),
+    path("new/", views.file_create, name="file_create"),
+    path("restore/", views.file_restore, name="file_restore"),
+    path("blank-form/", views_detail.blank_file_word, name="file_blank_form"),
+    path("<int:pk>/", views_detail.file_detail, name="file_detail"),
+    path("<int:pk>/print/", views_detail.file_print, name="file_print"),
+    path("<int:pk>/word/", views_detail.file_word, name="file_word"),
+    path("<int:pk>/edit/", views.file_edit, name="file_edit"),
+    path("<int:pk>/delete/", views.file_delete, name="file_delete"),
+    path("<int:pk>/cancel/", views.file_cancel, name="file_cancel"),
+    path("<int:pk>/convert/", views.file_convert, name="file_convert"),
+    path("<int:pk>/regularize/", views.file_regularize, name="file_regularize"),
+]

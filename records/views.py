@@ -1,0 +1,303 @@
+"""Pages of the worker household files (manual 2.2–2.4): the three lists, the entry form,
+and the life-cycle actions. Lists, report/return and quick report come from approvals."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from approvals.lists import Column, ReportableListView
+from approvals.selectors import get_visible_or_404
+from org.models import Module
+from org.permissions import module_required
+from records import services
+from records.forms import HeadForm, MemberFormSet, WorkerFileForm
+from records.models import HARDSHIP_CATEGORIES, FileCategory, FileStatus, Person, WorkerFile
+
+MIGRANT_IDENTITY = "农民工"
+files_required = module_required(Module.FILES)
+
+
+class FileFilterForm(forms.Form):
+    code = forms.CharField(label="职工编号", required=False)
+    name = forms.CharField(label="姓名", required=False)
+    employer = forms.CharField(label="工作单位", required=False)
+    category = forms.ChoiceField(label="困难类别", required=False, choices=[("", "全部"), *FileCategory.choices])
+
+
+class FileListView(ReportableListView):
+    """One kind of file: hardship (困难职工), migrant-worker (农民工) or temporary (临时救助),
+    or the cancelled files (注销职工档案库)."""
+
+    model = WorkerFile
+    kind = "hardship"
+    columns = [
+        Column("code", "职工编号"),
+        Column("head.name", "姓名"),
+        Column("head.gender", "性别"),
+        Column("head.birth_date", "出生日期"),
+        Column("category", "困难类别"),
+        Column("address", "家庭住址"),
+        Column("employer", "工作单位"),
+        Column("hardship_cause", "致困原因"),
+        Column("file_date", "建档日期"),
+    ]
+    select_related = ("head", "hardship_cause")
+    filter_form_class = FileFilterForm
+    KINDS = {
+        "hardship": ("困难职工档案", Q(status=FileStatus.ACTIVE, category__in=HARDSHIP_CATEGORIES)
+                     & ~Q(head__identity__value=MIGRANT_IDENTITY)),
+        "migrant": ("农民工档案", Q(status=FileStatus.ACTIVE, category__in=HARDSHIP_CATEGORIES,
+                                    head__identity__value=MIGRANT_IDENTITY)),
+        "temporary": ("临时救助档案", Q(category=FileCategory.TEMPORARY)),
+        "cancelled": ("注销职工档案库", Q(status=FileStatus.CANCELLED)),
+        "problems": ("有问题档案", Q(status=FileStatus.ACTIVE) & ~Q(problems=[])),
+    }  # fmt: skip
+
+    @property
+    def title(self):
+        return self.KINDS[self.kind][0]
+
+    def base_queryset(self):
+        return WorkerFile.objects.filter(self.KINDS[self.kind][1])
+
+    def filter_queryset(self, queryset, data):
+        if data.get("code"):
+            queryset = queryset.filter(code__icontains=data["code"])
+        if data.get("name"):
+            queryset = queryset.filter(head__name__icontains=data["name"])
+        if data.get("employer"):
+            queryset = queryset.filter(employer__icontains=data["employer"])
+        if data.get("category"):
+            queryset = queryset.filter(category=data["category"])
+        return queryset
+
+    def list_actions(self):
+        """The module's other pages, reached from its lists (manual 2.2: 子模块)."""
+        links = [
+            ("快速上报和退回", reverse("records:files_quick")),
+            ("有问题档案", reverse("records:files_problems")),
+            ("注销职工档案库", reverse("records:files_cancelled")),
+            ("恢复注销档案", reverse("records:file_restore")),
+            ("下载档案表格", reverse("records:file_blank_form")),
+        ]
+        if self.kind in ("cancelled", "problems"):
+            return links
+        new = reverse("records:file_create") + ("?temporary=1" if self.kind == "temporary" else "")
+        return [("新增档案", new), *links]
+
+
+# --- entry form -----------------------------------------------------------------------------
+
+
+def _forms(request, file: WorkerFile | None, temporary: bool):
+    data = request.POST if request.method == "POST" else None
+    initial = {}
+    if file is None:
+        previous = WorkerFile.objects.filter(created_by=request.user).order_by("-pk").only("employer").first()
+        initial = {"employer": previous.employer if previous else ""}  # manual 2.2.1.1 rule 4
+    file_form = WorkerFileForm(data, instance=file, initial=initial, temporary=temporary)
+    head_form = HeadForm(data, instance=file.head if file else None, prefix="head")
+    members = [_member_initial(m) for m in file.members.select_related("person", "relation")] if file else None
+    member_formset = MemberFormSet(data, initial=members, prefix="members")
+    return file_form, head_form, member_formset
+
+
+def _member_initial(member) -> dict:
+    person = member.person
+    initial = {name: getattr(person, name) for name in services.PERSON_FIELDS}
+    return initial | {"relation": member.relation}
+
+
+def _valid(file_form, head_form, member_formset) -> bool:
+    valid = all([file_form.is_valid(), head_form.is_valid(), member_formset.is_valid()])
+    if valid:
+        file_form.check_household_size(len(member_formset.members()))
+    return valid and not file_form.errors
+
+
+def _head_data(file_form, head_form) -> dict:
+    """The head is a person like the members; income and employer come from the file's fields."""
+    data = dict(head_form.cleaned_data)
+    data["monthly_income"] = file_form.cleaned_data["monthly_income"]
+    data["employer_or_school"] = file_form.cleaned_data["employer"]
+    return data
+
+
+def _show_error(error: services.FileError, file_form, head_form) -> None:
+    form = head_form if error.field == "id_number" else file_form
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+@files_required
+@require_http_methods(["GET", "POST"])
+def file_create(request):
+    temporary = request.GET.get("temporary") == "1"
+    file_form, head_form, member_formset = _forms(request, None, temporary)
+    existing = None
+    if request.method == "POST":
+        token = request.POST.get("submit_token", "")
+        saved = request.session.get("saved_file_tokens", {})
+        if token and token in saved:  # a double click or a resubmitted page: the file exists
+            messages.info(request, "该档案已保存。")
+            return redirect("records:file_detail", pk=saved[token])
+        if _valid(file_form, head_form, member_formset):
+            try:
+                file = services.file_create(
+                    actor=request.user,
+                    data=file_form.file_data(),
+                    head=_head_data(file_form, head_form),
+                    members=member_formset.members(),
+                    request=request,
+                )
+            except services.ExistingPerson as error:
+                existing = error
+                _show_error(error, file_form, head_form)
+            except services.FileError as error:
+                _show_error(error, file_form, head_form)
+            else:
+                request.session["saved_file_tokens"] = {**saved, token: file.pk}
+                messages.success(request, f"档案“{file}”已保存。")
+                if "add_another" in request.POST:
+                    return redirect(reverse("records:file_create") + ("?temporary=1" if temporary else ""))
+                return redirect("records:file_detail", pk=file.pk)
+    context = {
+        "file_form": file_form,
+        "head_form": head_form,
+        "member_formset": member_formset,
+        "existing": existing,
+        "temporary": temporary,
+        "title": "新增临时救助档案" if temporary else "新增困难职工档案",
+    }
+    return render(request, "records/file_form.html", context)
+
+
+def _own_file(request, pk) -> WorkerFile:
+    """A file the user sees (404 otherwise); changes need the files module (403)."""
+    file = get_visible_or_404(WorkerFile.objects.select_related("head", "unit"), request.user.unit, pk)
+    if not request.user.has_module(Module.FILES):
+        raise PermissionDenied("需要“困难职工档案”权限。")
+    return file
+
+
+@require_http_methods(["GET", "POST"])
+def file_edit(request, pk):
+    file = _own_file(request, pk)
+    if file.unit_id != request.user.unit_id:
+        messages.error(request, "只能修改本单位的职工档案。")
+        return redirect("records:file_detail", pk=file.pk)
+    file_form, head_form, member_formset = _forms(request, file, file.is_temporary)
+    if request.method == "POST" and _valid(file_form, head_form, member_formset):
+        try:
+            services.file_update(
+                actor=request.user,
+                file=file,
+                data=file_form.file_data(),
+                head=_head_data(file_form, head_form),
+                members=member_formset.members(),
+                request=request,
+            )
+        except services.FileError as error:
+            _show_error(error, file_form, head_form)
+        else:
+            messages.success(request, "档案已保存。")
+            return redirect("records:file_detail", pk=file.pk)
+    context = {
+        "file_form": file_form,
+        "head_form": head_form,
+        "member_formset": member_formset,
+        "file": file,
+        "temporary": file.is_temporary,
+        "title": f"编辑档案:{file}",
+    }
+    return render(request, "records/file_form.html", context)
+
+
+# --- actions --------------------------------------------------------------------------------
+
+
+def _act(request, file, action, success: str, **kwargs):
+    try:
+        action(actor=request.user, file=file, request=request, **kwargs)
+    except services.FileError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+@require_POST
+def file_delete(request, pk):
+    file = _own_file(request, pk)
+    label = str(file)
+    if _act(request, file, services.file_delete, f"档案“{label}”已删除。"):
+        return redirect("records:files")
+    return redirect("records:file_detail", pk=pk)
+
+
+@require_POST
+def file_cancel(request, pk):
+    file = _own_file(request, pk)
+    reason = request.POST.get("reason", "")[:200]
+    _act(request, file, services.file_cancel, f"档案“{file}”已注销。", reason=reason)
+    return redirect("records:file_detail", pk=pk)
+
+
+@require_POST
+def file_convert(request, pk):
+    file = _own_file(request, pk)
+    _act(request, file, services.file_convert_to_temporary, f"档案“{file}”已转为临时救助档案。")
+    return redirect("records:file_detail", pk=pk)
+
+
+@require_POST
+def file_regularize(request, pk):
+    file = get_object_or_404(WorkerFile.objects.select_related("head"), pk=pk, category=FileCategory.TEMPORARY)
+    if file.unit_id != request.user.unit_id:
+        # Another unit's temporary file, found through its ID number (manual 2.2.1.1, case two).
+        _require_id_number_match(request, file)
+    category = request.POST.get("category", "")
+    if _act(request, file, services.file_regularize, f"档案“{file}”已转为本单位的困难职工档案。", category=category):
+        return redirect("records:file_detail", pk=pk)
+    return redirect(request.META.get("HTTP_REFERER") or reverse("records:files_temporary"))
+
+
+@files_required
+@require_http_methods(["GET", "POST"])
+def file_restore(request):
+    """按身份证恢复 (2.2.5.1): find a cancelled file by its head's ID number, anywhere in the
+    country, and restore it into the own unit."""
+    number = (request.POST.get("id_number") or request.GET.get("id_number") or "").strip()
+    context = {"id_number": number, "file": None, "error": None}
+    if number:
+        context |= _find_cancelled(number)
+    if request.method == "POST" and context["file"] is not None:
+        file = context["file"]
+        if _act(request, file, services.file_restore, f"档案“{file}”已恢复为本单位的困难职工档案。"):
+            return redirect("records:file_detail", pk=file.pk)
+    return render(request, "records/file_restore.html", context)
+
+
+def _find_cancelled(number: str) -> dict:
+    from django.core.exceptions import ValidationError
+
+    from records import id_numbers
+
+    try:
+        number = id_numbers.validate(number).number
+    except ValidationError as error:
+        return {"error": error.messages[0]}
+    person = Person.objects.filter(id_number=number).first()
+    file = services.file_of(person) if person else None
+    if file is None or file.status != FileStatus.CANCELLED:
+        return {"error": "没有找到该身份证号的已注销档案。"}
+    return {"file": file}
+
+
+def _require_id_number_match(request, file: WorkerFile) -> None:
+    if request.POST.get("id_number", "") != file.head.id_number:
+        raise PermissionDenied("请通过身份证号查找该档案。")

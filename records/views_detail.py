@@ -1,0 +1,369 @@
+"""The file's own page, its print view and its Word document (manual 2.2.1.4–2.2.1.6).
+
+A file is shown to every unit that sees it (approvals.selectors.visible_to; 404 otherwise)
+whose user holds the files module (403 otherwise). Full ID numbers and the actions are for the
+owning unit's clerks only; everyone else reads masked numbers (DESIGN.md §7).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from approvals.models import AuditEvent
+from approvals.selectors import ViewerState, get_visible_or_404, with_viewer_state
+from approvals.services import audit_record
+from org.models import Code, Module, Unit, User
+from org.permissions import require_module
+from records import documents, id_numbers
+from records.models import (
+    HARDSHIP_CATEGORIES,
+    MOVE_FIELDS,
+    FamilyMember,
+    FamilyMemberEvent,
+    FileStatus,
+    Person,
+    PersonEvent,
+    WorkerFile,
+    WorkerFileEvent,
+)
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _file(request, pk) -> WorkerFile:
+    unit = request.user.unit
+    queryset = with_viewer_state(WorkerFile.objects.select_related("unit", "holder", *documents.FILE_RELATED), unit)
+    file = get_visible_or_404(queryset, unit, pk)
+    require_module(request.user, Module.FILES)
+    return file
+
+
+def is_owner_clerk(user: User, file: WorkerFile) -> bool:
+    """A clerk of the owning unit: edits the file and reads its full ID numbers."""
+    return user.unit_id == file.unit_id and user.has_module(Module.FILES)
+
+
+def can_see_full_id_numbers(user: User, file: WorkerFile) -> bool:
+    return is_owner_clerk(user, file)
+
+
+def full_id_numbers_shown(request, file: WorkerFile, page: str) -> bool:
+    """Whether this user sees the file's complete ID numbers; each time they do, the audit log
+    says who saw them where (DESIGN.md §7)."""
+    full = can_see_full_id_numbers(request.user, file)
+    if full:
+        audit_record(event=AuditEvent.ID_NUMBERS_VIEWED, actor=request.user, request=request, obj=file,
+                     detail={"page": page})  # fmt: skip
+    return full
+
+
+def _members(file: WorkerFile) -> list[FamilyMember]:
+    return list(file.members.select_related(*documents.MEMBER_RELATED))
+
+
+def _unit_chain(file: WorkerFile) -> list[Unit]:
+    return [*Unit.objects.get_ancestors(file.unit), file.unit]
+
+
+def _sheet(file: WorkerFile, full_id: bool) -> documents.FileSheet:
+    return documents.file_sheet(file, _members(file), unit_chain=_unit_chain(file), full_id=full_id)
+
+
+# --- related records (manual 2.2.1.6: 帮扶信息, 法律援助, 人才信息) --------------------------------
+
+
+@dataclass
+class RelatedSection:
+    """One tab of records that refer to the file. A later module sets `rows` to a function
+    (file, user) → (column labels, rows of cells); until then the tab says 暂无相关信息."""
+
+    key: str
+    label: str
+    rows: Callable[[WorkerFile, User], tuple[list[str], list[list]]] | None = None
+
+
+RELATED_SECTIONS: list[RelatedSection] = [
+    RelatedSection("assistance", "帮扶救助信息"),
+    RelatedSection("legal_aid", "法律援助"),
+    RelatedSection("job_seekers", "人才信息"),
+]
+
+
+def register_related_section(section: RelatedSection) -> None:
+    """Called by a module's AppConfig.ready: replaces the placeholder of the same key."""
+    for index, existing in enumerate(RELATED_SECTIONS):
+        if existing.key == section.key:
+            RELATED_SECTIONS[index] = section
+            return
+    RELATED_SECTIONS.append(section)
+
+
+def related_sections(file: WorkerFile, user: User) -> list[dict]:
+    sections = []
+    for section in RELATED_SECTIONS:
+        columns, rows = section.rows(file, user) if section.rows else ([], [])
+        sections.append({"key": section.key, "label": section.label, "columns": columns, "rows": rows})
+    return sections
+
+
+# --- 职工历史信息: the pghistory events of the file, its head and its members ------------------
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryLine:
+    subject: str  # 档案 / 户主 张三 / 家庭成员 李四
+    action: str
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass
+class HistoryEntry:
+    """What one transaction (one save of the form, one action) changed."""
+
+    at: datetime
+    operator: str
+    lines: list[HistoryLine] = field(default_factory=list)
+
+
+EMPTY = "(空)"
+# Not content: identities, copies of the tree position, bookkeeping.
+FILE_HISTORY_SKIP = {"id", "head", "unit_path", "created_by", "created_at", *MOVE_FIELDS}
+PERSON_HISTORY_SKIP = {"id"}
+HISTORY_MODELS = [WorkerFileEvent, FamilyMemberEvent, PersonEvent]
+
+
+def _tracked(model, skip) -> list:
+    return [f for f in model._meta.concrete_fields if f.name not in skip]
+
+
+FILE_HISTORY_FIELDS = _tracked(WorkerFile, FILE_HISTORY_SKIP)
+PERSON_HISTORY_FIELDS = _tracked(Person, PERSON_HISTORY_SKIP)
+# A membership's file, person and position are not what a clerk changes; its relation is.
+MEMBER_HISTORY_FIELDS = [FamilyMember._meta.get_field("relation")]
+
+
+class _Lookups:
+    """Names behind the foreign keys of all snapshots, fetched once per model."""
+
+    def __init__(self, events_by_fields: list[tuple[list, list]]):
+        wanted: dict[type, set] = {}
+        for fields, events in events_by_fields:
+            for f in fields:
+                if f.is_relation:
+                    ids = {getattr(e, f.attname) for e in events} - {None}
+                    wanted.setdefault(f.related_model, set()).update(ids)
+        self.names: dict[type, dict] = {}
+        for model, ids in wanted.items():
+            queryset = model.objects.filter(pk__in=ids)
+            if model is Code:
+                queryset = queryset.only("value")
+            elif model is Unit:
+                queryset = queryset.only("name")
+            self.names[model] = {obj.pk: str(obj) for obj in queryset} if ids else {}
+
+    def text(self, f, value, full_id: bool) -> str:
+        if value is None or value == "" or value == []:
+            return EMPTY
+        if f.is_relation:
+            return self.names.get(f.related_model, {}).get(value, f"#{value}")
+        if f.choices:
+            return str(dict(f.flatchoices).get(value, value))
+        if f.name == "id_number" and not full_id:
+            return id_numbers.mask(value)
+        if isinstance(value, list):
+            return ";".join(str(item) for item in value)
+        if isinstance(value, bool | date | Decimal):
+            return documents.display(value)
+        return str(value)
+
+
+def _changes(fields, before, after, lookups: _Lookups, full_id: bool) -> list[Change]:
+    changes = []
+    for f in fields:
+        old, new = getattr(before, f.attname), getattr(after, f.attname)
+        if old != new:
+            changes.append(Change(str(f.verbose_name), lookups.text(f, old, full_id), lookups.text(f, new, full_id)))
+    return changes
+
+
+def _lines(events, fields, lookups, full_id, describe) -> list[tuple[object, HistoryLine]]:
+    """(event, line) for each event of one model; an update is compared with the previous
+    snapshot of the same object."""
+    previous: dict[int, object] = {}
+    lines = []
+    for event in events:
+        before = previous.get(event.pgh_obj_id)
+        previous[event.pgh_obj_id] = event
+        line = describe(event)
+        if line is None:
+            continue
+        if event.pgh_label == "update":
+            if before is None:
+                line.action = "修改(此前内容未记录)"
+            else:
+                line.changes = _changes(fields, before, event, lookups, full_id)
+                if not line.changes:
+                    continue
+        lines.append((event, line))
+    return lines
+
+
+def file_history(file: WorkerFile, *, full_id: bool) -> list[HistoryEntry]:
+    """职工历史信息 (manual 2.2.1.6), newest first. At most six queries whatever the history's
+    length: the events of the file, of its memberships and of its persons, the code values and
+    units behind their foreign keys, and the users named by the events' pghistory contexts."""
+    file_events = list(
+        WorkerFileEvent.objects.filter(pgh_obj_id=file.pk).select_related("pgh_context").order_by("pgh_id")
+    )
+    member_events = list(
+        FamilyMemberEvent.objects.filter(file_id=file.pk).select_related("pgh_context").order_by("pgh_id")
+    )
+    head_ids = {file.head_id} | {e.head_id for e in file_events}
+    person_ids = head_ids | {e.person_id for e in member_events}
+    person_events = list(
+        PersonEvent.objects.filter(pgh_obj_id__in=person_ids).select_related("pgh_context").order_by("pgh_id")
+    )
+    lookups = _Lookups(
+        [
+            (FILE_HISTORY_FIELDS, file_events),
+            (PERSON_HISTORY_FIELDS, person_events),
+            (MEMBER_HISTORY_FIELDS, member_events),
+        ]
+    )
+    names = {e.pgh_obj_id: e.name for e in person_events}  # the latest name of each person
+
+    def describe_file(event):
+        action = {"insert": "建立档案", "update": "修改档案", "delete": "删除档案"}[event.pgh_label]
+        return HistoryLine("档案", action)
+
+    def describe_member(event):
+        name = names.get(event.person_id, "")
+        action = {"insert": "新增家庭成员", "update": "修改家庭成员", "delete": "删除家庭成员"}[event.pgh_label]
+        return HistoryLine(f"家庭成员 {name}", action)
+
+    def describe_person(event):
+        if event.pgh_label != "update":  # a person comes and goes with the file or the membership
+            return None
+        role = "户主" if event.pgh_obj_id in head_ids else "家庭成员"
+        return HistoryLine(f"{role} {event.name}", "修改")
+
+    lines = [
+        *_lines(file_events, FILE_HISTORY_FIELDS, lookups, full_id, describe_file),
+        *_lines(member_events, MEMBER_HISTORY_FIELDS, lookups, full_id, describe_member),
+        *_lines(person_events, PERSON_HISTORY_FIELDS, lookups, full_id, describe_person),
+    ]
+    return _group(lines)
+
+
+def _group(lines: list[tuple[object, HistoryLine]]) -> list[HistoryEntry]:
+    """One entry per transaction: pghistory stamps every event of a transaction with the same
+    NOW() and the same context (the request, when HistoryMiddleware is on). Entries of the same
+    instant (several actions in one transaction) keep the order of their events' ids."""
+    operators = _operators({event.pgh_context for event, _line in lines} - {None})
+    entries: dict[tuple, HistoryEntry] = {}
+    order: dict[tuple, list[int]] = {}
+    for event, line in lines:
+        key = (event.pgh_created_at, event.pgh_context_id)
+        entry = entries.get(key)
+        if entry is None:
+            operator = operators.get(event.pgh_context_id, "")
+            entry = entries[key] = HistoryEntry(event.pgh_created_at, operator)
+            order[key] = [-1] * len(HISTORY_MODELS)
+        entry.lines.append(line)
+        rank = HISTORY_MODELS.index(type(event))
+        order[key][rank] = max(order[key][rank], event.pgh_id)
+    newest_first = sorted(entries, key=lambda key: (key[0], *order[key]), reverse=True)
+    return [entries[key] for key in newest_first]
+
+
+def _operators(contexts) -> dict:
+    """Context id → its user as "name(unit)". pghistory's HistoryMiddleware records the
+    user of each request; events written outside a request have no operator."""
+    user_ids = {c.metadata.get("user") for c in contexts if isinstance(c.metadata, dict)} - {None}
+    users = User.objects.select_related("unit").only("username", "full_name", "unit__name").in_bulk(user_ids)
+    operators = {}
+    for context in contexts:
+        user = users.get(context.metadata.get("user")) if isinstance(context.metadata, dict) else None
+        if user is not None:
+            operators[context.id] = f"{user}({user.unit.name})"
+    return operators
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+def _actions(user: User, file: WorkerFile) -> dict:
+    """Which actions the page offers; the views and services check again."""
+    owner = is_owner_clerk(user, file)
+    active = file.status == FileStatus.ACTIVE
+    return {
+        "edit": owner and active,
+        "delete": owner and file.holder_id == file.unit_id and file.report_state in ("draft", "returned"),
+        "cancel": owner and active and not file.is_temporary,
+        "convert": owner and active and not file.is_temporary,
+        "regularize": owner and file.is_temporary,
+        "restore": owner and file.status == FileStatus.CANCELLED,
+    }
+
+
+@require_GET
+def file_detail(request, pk):
+    file = _file(request, pk)
+    full_id = full_id_numbers_shown(request, file, "detail")
+    context = {
+        "file": file,
+        "sheet": _sheet(file, full_id),
+        "state": file.viewer_state,
+        "state_label": ViewerState(file.viewer_state).label,
+        "full_id": full_id,
+        "actions": _actions(request.user, file),
+        "hardship_categories": [(c.value, c.label) for c in HARDSHIP_CATEGORIES],
+        "related_sections": related_sections(file, request.user),
+        "history": file_history(file, full_id=full_id),
+        "title": f"{documents.file_title(file)}:{file.head.name}",
+    }
+    return render(request, "records/file_detail.html", context)
+
+
+@require_GET
+def file_print(request, pk):
+    file = _file(request, pk)
+    sheet = _sheet(file, full_id_numbers_shown(request, file, "print"))
+    return render(request, "records/file_print.html", {"file": file, "sheet": sheet})
+
+
+def docx_response(content: bytes, filename: str, fallback: str) -> HttpResponse:
+    """An attachment with a Chinese file name: RFC 6266 with RFC 5987's filename*, and an
+    ASCII name for clients that know no better."""
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def file_word(request, pk):
+    file = _file(request, pk)
+    content = documents.sheet_document(_sheet(file, full_id_numbers_shown(request, file, "word")))
+    filename = f"{documents.file_title(file)}-{file.head.name}-{file.code}.docx"
+    return docx_response(content, filename, f"worker-file-{file.pk}.docx")
+
+
+@require_GET
+def blank_file_word(request):
+    """下载档案表格 (manual 2.2.9): the empty form."""
+    require_module(request.user, Module.FILES)
+    return docx_response(documents.blank_file_document(), "困难职工档案表格.docx", "worker-file-form.docx")
