@@ -96,18 +96,91 @@ def create_users() -> None:
         path += segment(1)
 
 
-def generate(scale: float, rows: int | None = None) -> dict:
+FILES_AT_SCALE_1 = 4_700_000
+
+
+def generate(scale: float, rows: int | None = None, files: int | None = None) -> dict:
     from tests.reporting.models import SampleRecord
 
     rows = int(ROWS_AT_SCALE_1 * scale) if rows is None else rows
+    files = int(FILES_AT_SCALE_1 * scale) if files is None else files
     fanout = FANOUT_FULL if scale >= 0.1 else FANOUT_SMALL
     started = time.monotonic()
     with transaction.atomic():
         units = load_tree(fanout)
         load_rows(SampleRecord._meta.db_table, rows)
+        load_files(files)
         create_users()
-    return {"units": units, "rows": rows, "seconds": round(time.monotonic() - started, 1)}
+    seconds = round(time.monotonic() - started, 1)
+    return {"units": units, "rows": rows, "files": files, "persons": files * PERSONS_PER_FILE, "seconds": seconds}
 
 
 def bench_users() -> dict[int, User]:
     return {user.unit.depth: user for user in User.objects.filter(username__startswith="bench").select_related("unit")}
+
+
+# --- household files: persons with valid, unique ID numbers ------------------------------------
+
+PERSONS_PER_FILE = 3  # a head and two family members: 15 million persons for 4.7 million files
+
+CHECK_FUNCTION = """
+CREATE OR REPLACE FUNCTION pg_temp.id_check(first17 text) RETURNS text AS $$
+    SELECT substr('10X98765432', (sum(substr(first17, i, 1)::int
+        * (ARRAY[7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2])[i]) % 11)::int + 1, 1)
+    FROM generate_series(1, 17) AS i
+$$ LANGUAGE sql IMMUTABLE
+"""
+
+
+def load_files(files: int) -> None:
+    """`files` household files of three persons each, spread over the streets like the
+    reportable rows. Person g gets the ID number 510107 + (1940-01-01 + g mod 25,000 days)
+    + a three-digit sequence (g div 25,000) + its GB 11643 check character, unique for g up to
+    25 million. History triggers are off during the load (session_replication_role)."""
+    from records.models import FamilyMember, Person, WorkerFile
+
+    persons = files * PERSONS_PER_FILE
+    relation = "(SELECT id FROM org_code WHERE value = '配偶' OR value = '妻子' ORDER BY id LIMIT 1)"
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(CHECK_FUNCTION)
+        cursor.execute(
+            f"""
+            INSERT INTO {Person._meta.db_table} (id, id_number, name, gender, birth_date, monthly_income,
+                                                 employer_or_school)
+            SELECT g, n.first17 || pg_temp.id_check(n.first17), '职工' || g,
+                   CASE WHEN substr(n.first17, 17, 1)::int %% 2 = 1 THEN 'M' ELSE 'F' END, n.birth, g %% 3000, ''
+            FROM generate_series(1, %s) AS g,
+                 LATERAL (SELECT DATE '1940-01-01' + (g %% 25000) AS birth) AS b,
+                 LATERAL (SELECT '510107' || to_char(b.birth, 'YYYYMMDD') || lpad((g / 25000)::text, 3, '0')
+                          AS first17, b.birth) AS n;
+            SELECT setval(pg_get_serial_sequence('{Person._meta.db_table}', 'id'), %s);
+            CREATE TEMP TABLE bench_streets AS
+                SELECT id, path, row_number() OVER (ORDER BY path) AS rn FROM {Unit._meta.db_table} WHERE depth = 5;
+            INSERT INTO {WorkerFile._meta.db_table} (
+                id, unit_id, unit_path, holder_id, holder_depth, report_state, code, category, status, head_id,
+                postal_code, phone, address, employer, single_parent, monthly_income, household_annual_income,
+                household_size, registration_area, zero_employment, remarks, file_date, problems, cancel_reason,
+                created_at, updated_at)
+            SELECT f, s.id, s.path, h.id, h.depth,
+                   CASE WHEN h.depth < 5 THEN 'reported' WHEN f %% 10 = 0 THEN 'returned' ELSE 'draft' END,
+                   'F' || f, (ARRAY['subsistence','near_subsistence','accident','temporary'])[f %% 4 + 1], 'active',
+                   (f - 1) * {PERSONS_PER_FILE} + 1, '', '', '街道' || f || '号', '', false, 1000, 24000,
+                   {PERSONS_PER_FILE}, '', false, '', DATE '2025-01-01' + (f %% 600), '[]', '', now(), now()
+            FROM generate_series(1, %s) AS f
+            JOIN bench_streets s ON s.rn = f %% (SELECT count(*) FROM bench_streets) + 1
+            JOIN {Unit._meta.db_table} h ON h.path = left(s.path, %s * CASE
+                WHEN f %% 100 < 40 THEN 5 WHEN f %% 100 < 60 THEN 4 WHEN f %% 100 < 75 THEN 3
+                WHEN f %% 100 < 95 THEN 2 ELSE 1 END);
+            SELECT setval(pg_get_serial_sequence('{WorkerFile._meta.db_table}', 'id'), %s);
+            INSERT INTO {FamilyMember._meta.db_table} (file_id, person_id, relation_id, position)
+            SELECT (p - 1) / {PERSONS_PER_FILE} + 1, p, {relation}, (p - 1) %% {PERSONS_PER_FILE}
+            FROM generate_series(1, %s) AS p WHERE (p - 1) %% {PERSONS_PER_FILE} <> 0;
+            DROP TABLE bench_streets;
+            SET LOCAL session_replication_role = DEFAULT;
+            ANALYZE {Person._meta.db_table};
+            ANALYZE {WorkerFile._meta.db_table};
+            ANALYZE {FamilyMember._meta.db_table};
+            """,
+            [persons, persons, files, STEP, files, persons],
+        )

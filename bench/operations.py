@@ -12,7 +12,7 @@ from approvals.registry import ReportingModule
 from approvals.selectors import held_and_above, visible_to
 from bench.generate import bench_users
 from bench.timing import in_rollback, machine, timed
-from org.models import Module, Unit
+from org.models import Code, Module, Unit
 from tests.reporting.models import SampleRecord
 
 QUICK_REPORT_ROWS = 30_000
@@ -29,7 +29,8 @@ def prepare(rebuild: bool, generate) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 "TRUNCATE approvals_movement, approvals_reportaction, viewflow_task, viewflow_process, "
-                f"{TABLE}, org_user, org_unit RESTART IDENTITY CASCADE"
+                f"{TABLE}, records_familymember, records_workerfile, records_person, records_personevent, "
+                "records_workerfileevent, records_familymemberevent, org_user, org_unit RESTART IDENTITY CASCADE"
             )
         started = time.monotonic()
         print(f"generating… {generate()}", flush=True)
@@ -152,9 +153,50 @@ def vacuum() -> None:
         cursor.execute(f"VACUUM (ANALYZE) {TABLE}")
 
 
+def file_save(table, runs: int) -> None:
+    """新增档案 with five members against the national persons table: the form's service with its
+    uniqueness checks, problems and audit row, against the bare INSERTs of the same rows."""
+    from records import id_numbers, services
+    from records.models import Person
+
+    clerk = bench_users()[5]
+    serial = iter(range(1, 1_000_000))
+
+    def number():
+        first17 = f"110105{19600101 + next(serial) % 28:08d}{next(serial) % 1000:03d}"
+        return first17 + id_numbers.check_character(first17)
+
+    def person(name):
+        parsed = id_numbers.validate(number())
+        return {"id_number": parsed.number, "name": name, "gender": parsed.gender, "birth_date": parsed.birth_date,
+                "monthly_income": 0, "employer_or_school": ""}  # fmt: skip
+
+    relation = Code.objects.filter(table__key="relation").first()
+
+    def save():
+        data = {"code": f"B{next(serial)}", "category": "subsistence", "file_date": "2026-11-01",
+                "address": "测试地址", "household_size": 6}  # fmt: skip
+        members = [person(f"成员{i}") | {"relation": relation} for i in range(5)]
+        services.file_create(actor=clerk, data=data, head=person("户主"), members=members)
+
+    def bare():
+        with connection.cursor() as cursor:
+            people = [person(f"p{i}") for i in range(6)]
+            cursor.executemany(
+                f"INSERT INTO {Person._meta.db_table} (id_number, name, gender, birth_date, monthly_income, "
+                "employer_or_school) VALUES (%s, %s, %s, %s, 0, '')",
+                [(p["id_number"], p["name"], p["gender"], p["birth_date"]) for p in people],
+            )
+
+    persons = Person.objects.count()
+    table.add("file save, 5 members", f"街道({persons:,} 人在库)", timed(in_rollback(save), runs),
+              timed(in_rollback(bare), runs), "service with uniqueness checks vs 6 bare person INSERTs")  # fmt: skip
+
+
 def run_all(table, runs: int) -> None:
     vacuum()
     list_pages(table, runs)
+    file_save(table, runs)
     moves(table, runs)
     vacuum()
 

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from org.forms.account import clean_phone
-from org.models import Code
+from org.models import Code, Gender
 from records import id_numbers
 from records.models import HARDSHIP_CATEGORIES, FileCategory, Person, WorkerFile
 
@@ -22,6 +22,9 @@ class PersonFields(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["birth_date"].required = False
         self.fields["gender"].required = False
+        # Left empty, the gender comes from the ID number: a radio list needs no blank choice.
+        radio = isinstance(self.fields["gender"].widget, forms.RadioSelect)
+        self.fields["gender"].choices = Gender.choices if radio else [("", "由身份证号确定"), *Gender.choices]
         self.fields["birth_date"].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         self.fields["id_number"].widget.attrs.update(autocomplete="off", inputmode="text", maxlength=18)
 
@@ -77,7 +80,12 @@ class MemberForm(PersonFields):
 
 class BaseMemberFormSet(forms.BaseFormSet):
     def members(self) -> list[dict]:
-        return [form.cleaned_data for form in self.forms if form.has_changed() and not self._should_delete_form(form)]
+        """The members kept: every filled-in row (unchanged ones too, when editing) not marked 删除."""
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data.get("id_number") and not self._should_delete_form(form)
+        ]
 
 
 MemberFormSet = forms.formset_factory(MemberForm, formset=BaseMemberFormSet, extra=1, can_delete=True, max_num=20)

@@ -102,46 +102,58 @@ def _require_owner(actor: User, file: WorkerFile) -> None:
         raise FileError("只能修改本单位的职工档案。")
 
 
-def _check_id_free(id_number: str, exclude_person: int | None = None) -> None:
-    person = Person.objects.filter(id_number=id_number).exclude(pk=exclude_person).first()
-    if person is not None:
-        raise ExistingPerson(person, file_of(person))
+def _check_ids_free(numbers: list[str], own: set[int]) -> None:
+    """One query for all the household's ID numbers: any that belongs to a person outside this
+    file (`own` are its current persons) raises ExistingPerson for the first of them."""
+    repeated = {n for n in numbers if numbers.count(n) > 1}
+    if repeated:
+        raise FileError(f"同一档案中身份证号重复:{'、'.join(id_numbers.mask(n) for n in repeated)}", "id_number")
+    taken = Person.objects.filter(id_number__in=numbers).exclude(pk__in=own).first()
+    if taken is not None:
+        raise ExistingPerson(taken, file_of(taken))
 
 
-def _save_person(data: dict, person: Person | None = None) -> Person:
+def _person(data: dict, person: Person | None = None) -> Person:
     person = person or Person()
     for name in PERSON_FIELDS:
         if name in data:  # a member's form has no ethnicity, for one
             setattr(person, name, data[name])
-    person.save()
     return person
 
 
+def _add_members(file: WorkerFile, members_data: list[dict], first_position: int = 1) -> list[Person]:
+    """New members: their persons and memberships in two bulk INSERTs."""
+    people = Person.objects.bulk_create([_person(data) for data in members_data])
+    FamilyMember.objects.bulk_create(
+        FamilyMember(file=file, person=person, relation=data["relation"], position=position)
+        for position, (person, data) in enumerate(zip(people, members_data, strict=True), start=first_position)
+    )
+    return people
+
+
 def _save_people(file: WorkerFile, head_data: dict, members_data: list[dict]) -> list[Person]:
-    """Save the head and the members (in order), checking each ID number nationwide."""
+    """Update the head and the members of an existing file: kept members (same ID number) are
+    updated, new ones added, missing ones removed with their persons."""
+    kept = {m.person.id_number: m for m in file.members.select_related("person")}
     numbers = [head_data["id_number"], *(m["id_number"] for m in members_data)]
-    repeated = {n for n in numbers if numbers.count(n) > 1}
-    if repeated:
-        raise FileError(f"同一档案中身份证号重复:{'、'.join(id_numbers.mask(n) for n in repeated)}", "id_number")
-    head = file.head if file.pk else None
-    _check_id_free(head_data["id_number"], head.pk if head else None)
-    head = _save_person(head_data, head)
-    kept = {m.person.id_number: m for m in file.members.select_related("person")} if file.pk else {}
-    people = [head]
+    _check_ids_free(numbers, own={file.head_id, *(m.person_id for m in kept.values())})
+    head = _person(head_data, file.head)
+    head.save()
+    people, new = [head], []
     for position, data in enumerate(members_data, start=1):
         member = kept.pop(data["id_number"], None)
         if member is None:
-            _check_id_free(data["id_number"])
-            member = FamilyMember(file=file, person=_save_person(data))
-        else:
-            _save_person(data, member.person)
-        member.relation = data["relation"]
-        member.position = position
-        member.save()
+            new.append((position, data))
+            continue
+        _person(data, member.person).save()
+        member.relation, member.position = data["relation"], position
+        member.save(update_fields=["relation", "position"])
         people.append(member.person)
     for gone in kept.values():  # members removed from the household
         gone.delete()
         gone.person.delete()
+    for position, data in new:
+        people += _add_members(file, [data], first_position=position)
     return people
 
 
@@ -153,18 +165,19 @@ def file_create(*, actor: User, data: dict, head: dict, members: list[dict], req
         raise PermissionDenied("需要“困难职工档案”权限。")
     if WorkerFile.objects.filter(unit=actor.unit, code=data["code"]).exists():
         raise FileError(f"本单位已有职工编号为“{data['code']}”的档案。", "code")
-    _check_id_free(head["id_number"])
+    _check_ids_free([head["id_number"], *(m["id_number"] for m in members)], own=set())
     file = WorkerFile(**data, created_by=actor)
     file.place_at_owner(actor.unit)
-    file.head = _save_person(head)
+    file.head = _person(head)
+    file.head.save()
+    member_persons = [_person(m) for m in members]
+    file.problems = file_problems(file, [file.head, *member_persons])
     try:
         with transaction.atomic():
             file.save()
     except IntegrityError:
         raise FileError(f"本单位已有职工编号为“{data['code']}”的档案。", "code") from None
-    people = _save_people(file, head, members)
-    file.problems = file_problems(file, people)
-    file.save(update_fields=["problems"])
+    _add_members(file, members)
     audit_record(event=AuditEvent.FILE_CREATED, actor=actor, request=request, obj=file)
     return file
 

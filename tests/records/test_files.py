@@ -266,3 +266,36 @@ def test_restore_page_finds_a_cancelled_file_by_id_number(cast, clerk):
     assert response.status_code == 302
     assert WorkerFile.objects.get(pk=file.pk).unit == cast.units["street_a2"]
     assert "没有找到" in client.get(reverse("records:file_restore"), {"id_number": id_number()}).context["error"]
+
+
+def test_edit_page_keeps_unchanged_members(cast, clerk):
+    file = make_file(clerk, members=2)
+    client = cast.client("street_a")
+    form = client.get(reverse("records:file_edit", args=[file.pk])).context
+    data = {}
+    for prefix_form in (form["file_form"], form["head_form"], *form["member_formset"].forms):
+        for name, field in prefix_form.fields.items():
+            value = prefix_form.initial.get(name, field.initial)
+            if value is not None and value is not False and value != "":  # what the browser sends
+                data[prefix_form.add_prefix(name)] = getattr(value, "pk", value)
+    management = form["member_formset"].management_form
+    data |= {management.add_prefix(k): v for k, v in management.initial.items()}
+    data["address"] = "改过的地址"
+    response = client.post(reverse("records:file_edit", args=[file.pk]), data)
+    assert response.status_code == 302, response.context["file_form"].errors
+    file = WorkerFile.objects.get(pk=file.pk)
+    assert file.address == "改过的地址" and file.members.count() == 2 and file.problems == []
+
+
+def test_saving_a_file_takes_the_same_queries_for_one_or_five_members(clerk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for n in (1, 5):
+        data, head, members = file_data(household_size=n + 1), head_data(), [member_data() for _ in range(n)]
+        with CaptureQueriesContext(connection) as queries:
+            services.file_create(actor=clerk, data=data, head=head, members=members)
+        counts.append(len(queries))
+    # code check, ID check, head, file (in a savepoint), members in two bulk INSERTs, audit
+    assert counts[0] == counts[1] <= 11
