@@ -10,7 +10,9 @@ A module subclasses ReportableListView with its model, columns and optional filt
 Reads go through approvals.selectors (one visibility rule); writes through approvals.services.
 """
 
+import datetime
 from dataclasses import dataclass
+from functools import cached_property
 
 from django import forms
 from django.contrib import messages
@@ -22,11 +24,28 @@ from django.utils.html import format_html, format_html_join
 from django.views import View
 
 from approvals import services
-from approvals.selectors import HELD_STATES, ViewerState, from_subtree, held_and_above, with_viewer_state
+from approvals.preferences import Display, Sort, display_for, register_list
+from approvals.selectors import (
+    HELD_STATES,
+    ViewerState,
+    from_subtree,
+    held_and_above,
+    viewer_state_q,
+    visible_to,
+    with_viewer_state,
+)
 from org.views.switcher import unit_switcher_context
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000  # counts stop here ("10000+"): a count never scans a whole national scope
+
+# The four print/export choices of the query results (manual 2.2.7), for lists that export.
+EXPORT_OPTIONS = [
+    ("page_shown", "当前页已显示字段"),
+    ("page_all", "当前页全部字段"),
+    ("all_shown", "全部查询结果已显示字段"),
+    ("all_all", "全部查询结果全部字段"),
+]
 
 
 @dataclass(frozen=True)
@@ -42,7 +61,19 @@ class Column:
         value = display() if display else getattr(row, name)
         if isinstance(value, bool):
             return "是" if value else "否"
+        if isinstance(value, datetime.date):
+            return value.isoformat()[:10]  # 2026-03-01: compact in a table
         return "" if value is None else value
+
+
+@dataclass(frozen=True)
+class RowAction:
+    """An action on the checked rows besides report/return (删除选中, 恢复选中…); the list view
+    implements it in `run_row_action`."""
+
+    key: str
+    label: str
+    confirm: str  # asked before the form is sent
 
 
 class MoveForm(forms.Form):
@@ -75,7 +106,7 @@ def capped_counts(querysets: list[QuerySet]) -> list[tuple[int, bool]]:
     return [(min(n, COUNT_CAP), n > COUNT_CAP) for n in counts]
 
 
-def page_keys(branches: list[QuerySet], after: int | None) -> QuerySet:
+def page_keys(branches: list[QuerySet], after: int | None, size: int = PAGE_SIZE) -> QuerySet:
     """The ids of one page, newest first, merged from one branch per holder.
 
     Each branch is the rows one unit holds. The viewer's own branch is read in id order from
@@ -87,10 +118,26 @@ def page_keys(branches: list[QuerySet], after: int | None) -> QuerySet:
         if after is not None:
             branch = branch.filter(pk__lt=after)
         order = F("pk").desc() if i == 0 else (F("pk") + 0).desc()
-        parts.append(branch.order_by(order).values_list("pk", flat=True)[: PAGE_SIZE + 1])
+        parts.append(branch.order_by(order).values_list("pk", flat=True)[: size + 1])
     if len(parts) == 1:
         return parts[0]
-    return parts[0].union(*parts[1:], all=True).order_by("-pk")[: PAGE_SIZE + 1]
+    return parts[0].union(*parts[1:], all=True).order_by("-pk")[: size + 1]
+
+
+def sorted_page_keys(branches: list[QuerySet], sort: Sort, after: tuple[int, object] | None, size: int) -> list[int]:
+    """The ids of one page in a user's chosen order (自定义排序): the same per-holder branches,
+    each read in (sort field, id) order after the cursor row (id, its sort value)."""
+    parts = []
+    for branch in branches:
+        if after is not None:
+            branch = branch.filter(sort.after(*after))
+        branch = branch.annotate(sort_value=F(sort.path)).order_by(*sort.ordering())
+        parts.append(branch.values_list("pk", "sort_value")[: size + 1])
+    if len(parts) == 1:
+        return [pk for pk, _value in parts[0]]
+    direction = "-" if sort.descending else ""
+    merged = parts[0].union(*parts[1:], all=True).order_by(f"{direction}sort_value", f"{direction}pk")
+    return [pk for pk, _value in merged[: size + 1]]
 
 
 def _int_or_none(value) -> int | None:
@@ -107,6 +154,23 @@ class ReportableListView(View):
     filter_form_class: type[forms.Form] | None = None  # its clean data goes to filter_queryset
     title = ""
     template_name = "approvals/list.html"
+    list_key: str | None = None  # the display preferences' key; default: the model's label
+    row_actions: list[RowAction] = []
+    export_options: list[tuple[str, str]] = []  # EXPORT_OPTIONS for lists implementing export()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.model is not None and cls.columns:
+            register_list(cls.get_list_key(), cls)
+
+    @classmethod
+    def get_list_key(cls) -> str:
+        return cls.list_key or cls.model._meta.label_lower
+
+    @cached_property
+    def display(self) -> Display:
+        """The user's display preferences for this list (manual 2.7): columns, sort, page size."""
+        return display_for(type(self), self.request.user, default_page_size=PAGE_SIZE)
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_module(self.model.reporting_module):
@@ -131,19 +195,28 @@ class ReportableListView(View):
             # Only then: a redundant prefix condition misleads the planner's row estimates.
             rows = from_subtree(rows, switcher["selected_unit"])
         filter_form = self.filter_form_class(request.GET or None) if self.filter_form_class else None
-        if filter_form is not None and filter_form.is_valid():
-            rows = self.filter_queryset(rows, filter_form.cleaned_data)
+        if filter_form is not None:
+            valid = filter_form.is_valid()
+            rows = self.filter_queryset(rows, filter_form.cleaned_data) if valid else self.unfiltered(rows, filter_form)
         held, above = held_and_above(rows, unit)
         state = request.GET.get("state")
+        size = self.display.page_size
+        keys = self.page_of(self.branches(held, above, state), _int_or_none(request.GET.get("after")))
+        export = request.GET.get("export")
+        if export in dict(self.export_options):
+            return self.export(export, everything=self.all_rows(rows, state), page=keys[:size])
         counts = self.state_counts(held, above)
-        keys = list(page_keys(self.branches(held, above, state), _int_or_none(request.GET.get("after"))))
-        next_after = keys[PAGE_SIZE - 1] if len(keys) > PAGE_SIZE else None
-        page = with_viewer_state(self.model.objects.filter(pk__in=keys[:PAGE_SIZE]), unit)
-        page = page.select_related("unit", *self.select_related).order_by("-pk")
+        next_after = keys[size - 1] if len(keys) > size else None
+        page = with_viewer_state(self.model.objects.filter(pk__in=keys[:size]), unit)
+        page = page.select_related("unit", *self.select_related).order_by(*self.display.ordering())
         context = {
             "title": self.title or self.model._meta.verbose_name,
             "list_actions": self.list_actions(),
-            "columns": self.columns,
+            "row_actions": self.row_actions,
+            "columns": self.display.columns,
+            "list_key": self.get_list_key(),
+            "export_options": self.export_options,
+            "query_without_export": self.query_without("export"),
             "rows": [self.display_row(row) for row in page],
             "next_after": next_after,
             "state": state,
@@ -156,6 +229,34 @@ class ReportableListView(View):
             **switcher,
         }
         return render(request, self.template_name, context)
+
+    def unfiltered(self, queryset: QuerySet, form: forms.Form) -> QuerySet:
+        """The rows when the filter form is unbound or invalid: all of them by default."""
+        return queryset
+
+    def page_of(self, branches: list[QuerySet], after: int | None) -> list[int]:
+        """The ids of the page after row `after` (one more than a page: there is a next one)."""
+        display = self.display
+        if display.sort is None:
+            return list(page_keys(branches, after, display.page_size))
+        cursor = None
+        if after is not None:
+            visible = visible_to(self.model.objects.filter(pk=after), self.request.user.unit)
+            values = list(visible.values_list(display.sort.path, flat=True))
+            cursor = (after, values[0]) if values else None
+        return sorted_page_keys(branches, display.sort, cursor, display.page_size)
+
+    def all_rows(self, rows: QuerySet, state: str | None) -> QuerySet:
+        """Every row the list shows across its pages (for exports), in the list's order."""
+        unit = self.request.user.unit
+        rows = visible_to(rows, unit)
+        if state in ViewerState.values:
+            rows = rows.filter(viewer_state_q(unit, state))
+        return rows.order_by(*self.display.ordering())
+
+    def export(self, option: str, *, everything: QuerySet, page: list[int]):
+        """The list as a file: `option` is one of export_options; `page` the ids shown."""
+        raise NotImplementedError
 
     def list_actions(self) -> list[tuple[str, str]]:
         """Links above the list (label, url), e.g. 新增档案."""
@@ -170,7 +271,7 @@ class ReportableListView(View):
             "label": str(row),
             "state": state.value,
             "state_label": state.label,
-            "cells": [column.value(row) for column in self.columns],
+            "cells": [column.value(row) for column in self.display.columns],
             "url": url,
             "unit": row.unit.name,
         }
@@ -203,7 +304,13 @@ class ReportableListView(View):
 
     # --- report / return -------------------------------------------------------------------
 
+    def run_row_action(self, key: str, pks: list[int]) -> None:
+        raise NotImplementedError
+
     def post(self, request, *args, **kwargs):
+        action = request.POST.get("row_action")
+        if action is not None:
+            return self.post_row_action(request, action)
         form = MoveForm(request.POST)
         if not form.is_valid():
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -221,6 +328,16 @@ class ReportableListView(View):
             messages.error(request, error.message)
         else:
             report_result(request, result, form.cleaned_data["move"])
+        return redirect(request.get_full_path())
+
+    def post_row_action(self, request, key: str):
+        pks = [pk for pk in map(_int_or_none, request.POST.getlist("pks")) if pk is not None]
+        if key not in {action.key for action in self.row_actions}:
+            messages.error(request, "不支持的操作。")
+        elif not pks:
+            messages.error(request, "请先勾选要操作的记录。")
+        else:
+            self.run_row_action(key, pks)
         return redirect(request.get_full_path())
 
 

@@ -254,3 +254,36 @@ class Movement(models.Model):
         verbose_name_plural = _("流转记录")
         indexes = [models.Index(fields=["content_type", "object_id"], name="approvals_movement_record")]
         triggers = [pgtrigger.Protect(name="movement_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+
+# --- display preferences (manual 2.7) -------------------------------------------------------
+
+
+class DisplayPreference(models.Model):
+    """自定义显示选项: how one user wants one list shown — which columns in which order, the
+    sort, and rows per page. `list_key` names the list (approvals.preferences.LISTS); values
+    that no longer match the list's columns are ignored when applied."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="display_preferences", verbose_name=_("用户")
+    )
+    list_key = models.CharField(_("列表"), max_length=100)
+    columns = models.JSONField(_("显示项目"), default=list, blank=True)  # Column.field values in order; [] = default
+    sort = models.CharField(
+        _("排序"), max_length=100, blank=True
+    )  # Column.field, "-" for descending; "" = newest first
+    page_size = models.PositiveSmallIntegerField(_("每页显示条数"), default=50)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("自定义显示选项")
+        verbose_name_plural = _("自定义显示选项")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "list_key"], name="approvals_display_preference_unique"),
+            models.CheckConstraint(
+                condition=models.Q(page_size__gte=10, page_size__lte=200), name="approvals_display_preference_page_size"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.list_key}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from approvals import views
+from approvals import preferences, views
 
 app_name = "approvals"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("handle/", views.reminders_handle, name="reminders_handle"),
     # The rows one report or return action moved
     path("actions/<int:pk>/rows/", views.action_rows, name="action_rows"),
+    # 自定义显示选项 of a list (manual 2.7)
+    path("preferences/", preferences.preferences, name="preferences"),
 ]

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from approvals import services as approvals
 from org.models import Code, Module, Unit, User
 from records import id_numbers, services
+from records.forms import FEMALE_RELATIONS
 from records.models import FileCategory, WorkerFile
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
@@ -71,9 +72,10 @@ def _create_file(clerk: User, street: Unit, n: int, codes, rng) -> None:
     head["employer_or_school"] = rng.choice(EMPLOYERS)
     members = []
     for _ in range(rng.randrange(0, 4)):
+        relation = rng.choice(codes["relation"])
         member = _person(codes, rng, birth=date(1985, 1, 1) + timedelta(days=rng.randrange(0, 9000)),
-                         female=rng.random() < 0.5, area=area)  # fmt: skip
-        member["relation"] = rng.choice(codes["relation"])
+                         female=relation.value.startswith(FEMALE_RELATIONS), area=area)  # fmt: skip
+        member["relation"] = relation
         members.append(member)
     problem = n % 12 == 11  # a problem file now and then: household size that does not add up
     data = {

@@ -183,3 +183,75 @@ class FamilyMember(models.Model):
 
     def __str__(self):
         return f"{self.person.name}({self.relation})"
+
+
+# --- Excel import of household files (records.imports) -----------------------------------------
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("导入中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class FileImport(models.Model):
+    """One uploaded workbook of household files, imported by a worker (records.tasks). The
+    uploaded bytes are kept here so the worker needs nothing but the job's id."""
+
+    unit = models.ForeignKey("org.Unit", verbose_name=_("上传单位"), on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file_name = models.CharField(_("文件名"), max_length=200)
+    content = models.BinaryField(_("文件内容"), editable=False)
+    keep_problems = models.BooleanField(_("问题行保存为有问题档案"), default=False)
+    state = models.CharField(_("状态"), max_length=10, choices=ImportState.choices, default=ImportState.QUEUED)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    done_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
+    created_count = models.PositiveIntegerField(_("新建档案户数"), default=0)
+    problem_count = models.PositiveIntegerField(_("其中有问题档案户数"), default=0)
+    refused_count = models.PositiveIntegerField(_("未导入户数"), default=0)
+    # [{"row": 7, "column": "身份证号", "message": "…"}], in row order; written when the job ends.
+    refusals = models.JSONField(_("未导入的行"), default=list, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("档案导入")
+        verbose_name_plural = _("档案导入")
+        indexes = [models.Index(fields=["unit", "-created_at"], name="records_fileimport_unit_recent")]
+
+    def __str__(self):
+        return self.file_name
+
+    def get_absolute_url(self):
+        return reverse("records:file_import_detail", args=[self.pk])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state in (ImportState.QUEUED, ImportState.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total_rows else min(100, self.done_rows * 100 // self.total_rows)
+
+
+class FileImportItem(models.Model):
+    """A household an import job has created, by its 职工编号: a redelivered job skips it. It is
+    written in the same transaction as the file, so a file is never created twice."""
+
+    job = models.ForeignKey(FileImport, on_delete=models.CASCADE, related_name="items", verbose_name=_("导入"))
+    code = models.CharField(_("职工编号"), max_length=30)
+    file = models.ForeignKey(WorkerFile, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("档案"))
+    problem = models.BooleanField(_("有问题档案"), default=False)
+
+    class Meta:
+        verbose_name = _("导入的档案")
+        verbose_name_plural = _("导入的档案")
+        constraints = [models.UniqueConstraint(fields=["job", "code"], name="records_fileimportitem_once_per_job")]
+
+    def __str__(self):
+        return self.code

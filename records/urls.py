@@ -1,7 +1,7 @@
 from django.urls import path
 
 from approvals.quick import quick_actions
-from records import views, views_detail
+from records import views, views_detail, views_import, views_query, views_stats
 
 app_name = "records"
 
@@ -11,10 +11,15 @@ urlpatterns = [
     path("temporary/", views.FileListView.as_view(kind="temporary"), name="files_temporary"),
     path("cancelled/", views.FileListView.as_view(kind="cancelled"), name="files_cancelled"),
     path("problems/", views.FileListView.as_view(kind="problems"), name="files_problems"),
+    path("query/", views_query.FileQueryView.as_view(), name="file_query"),
     path("quick/", quick_actions, {"module_key": "files"}, name="files_quick"),
     path("new/", views.file_create, name="file_create"),
     path("restore/", views.file_restore, name="file_restore"),
+    path("statistics/", views_stats.file_statistics, name="file_statistics"),
     path("blank-form/", views_detail.blank_file_word, name="file_blank_form"),
+    path("import/", views_import.file_import, name="file_import"),
+    path("import/template/", views_import.file_import_template, name="file_import_template"),
+    path("import/<int:pk>/", views_import.file_import_detail, name="file_import_detail"),
     path("<int:pk>/", views_detail.file_detail, name="file_detail"),
     path("<int:pk>/print/", views_detail.file_print, name="file_print"),
     path("<int:pk>/word/", views_detail.file_word, name="file_word"),

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from approvals.lists import Column, ReportableListView
-from approvals.selectors import get_visible_or_404
+from approvals.lists import Column, ReportableListView, RowAction
+from approvals.selectors import get_visible_or_404, visible_to
 from org.models import Module
 from org.permissions import module_required
 from records import services
@@ -57,9 +57,40 @@ class FileListView(ReportableListView):
         "problems": ("有问题档案", Q(status=FileStatus.ACTIVE) & ~Q(problems=[])),
     }  # fmt: skip
 
+    ROW_ACTIONS = {
+        "delete": RowAction("delete", "删除选中的档案", "确定删除选中的档案吗?删除后不能恢复。"),
+        "convert": RowAction("convert", "将选中的档案转为临时救助档案", "确定将选中的档案转为临时救助档案吗?"),
+        "restore": RowAction("restore", "恢复选中的档案", "确定将选中的注销档案恢复为本单位的困难职工档案吗?"),
+    }
+    KIND_ACTIONS = {"hardship": ["delete", "convert"], "migrant": ["delete", "convert"], "temporary": ["delete"],
+                    "problems": ["delete"], "cancelled": ["restore"]}  # fmt: skip
+
     @property
     def title(self):
         return self.KINDS[self.kind][0]
+
+    @property
+    def row_actions(self):
+        return [self.ROW_ACTIONS[key] for key in self.KIND_ACTIONS.get(self.kind, [])]
+
+    def run_row_action(self, key, pks):
+        """删除 (2.2.1.2), 转为临时救助 (2.2.4) and 批量恢复 (2.2.5.2) of the checked files, each
+        through its service; what was refused is listed with the reason."""
+        action = {"delete": services.file_delete, "convert": services.file_convert_to_temporary,
+                  "restore": services.file_restore}[key]  # fmt: skip
+        files = visible_to(WorkerFile.objects.filter(pk__in=pks).select_related("head"), self.request.user.unit)
+        done, refused = 0, []
+        for file in files:
+            try:
+                action(actor=self.request.user, file=file, request=self.request)
+                done += 1
+            except services.FileError as error:
+                refused.append(error.message)
+        label = self.ROW_ACTIONS[key].label.replace("选中的", "")
+        if done:
+            messages.success(self.request, f"{label}:已完成 {done} 份。")
+        for message in refused:
+            messages.warning(self.request, message)
 
     def base_queryset(self):
         return WorkerFile.objects.filter(self.KINDS[self.kind][1])
@@ -79,6 +110,9 @@ class FileListView(ReportableListView):
         """The module's other pages, reached from its lists (manual 2.2: 子模块)."""
         links = [
             ("快速上报和退回", reverse("records:files_quick")),
+            ("职工档案查询", reverse("records:file_query")),
+            ("职工档案统计", reverse("records:file_statistics")),
+            ("Excel批量导入", reverse("records:file_import")),
             ("有问题档案", reverse("records:files_problems")),
             ("注销职工档案库", reverse("records:files_cancelled")),
             ("恢复注销档案", reverse("records:file_restore")),

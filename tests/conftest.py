@@ -16,12 +16,14 @@ Users are named after their role: `<unit>_admin` holds the unit-admin permission
 and `street_a2` are clerks, `county_a` and `province_b` reviewers (business modules only).
 """
 
+from importlib import import_module
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.test import Client
 
-from org.models import Module, Unit, User
+from org.models import CodeTable, Module, Unit, User
 
 CAST_PASSWORD = "Cast#2026pass"
 
@@ -97,7 +99,15 @@ class Cast(SimpleNamespace):
 
 
 @pytest.fixture
-def cast(db) -> Cast:
+def code_tables(db):
+    """The seeded code tables. A transactional test (live server, worker threads) flushes every
+    table when it ends, the migration's seed included: put it back for the tests after it."""
+    if not CodeTable.objects.exists():
+        import_module("org.migrations.0002_seed_code_tables").seed(apps, None)
+
+
+@pytest.fixture
+def cast(db, code_tables) -> Cast:
     units = build_tree()
     users = {name: make_user(name, units[unit_key], modules) for name, unit_key, modules in USERS}
     return Cast(units=units, users=users)

@@ -17,6 +17,8 @@ Access rules:
 - FILES: pages of the household-file module without a target: holders of `files`; others 403.
 - FILE: a household file of street_a reported to county_a: users of those two units see it
   (403 without the `files` module), everyone else 404.
+- IMPORT_JOB: an Excel import job of street_a: its own unit's `files` holders (403 without the
+  module), everyone else 404.
 - TEMP_FILE_OWNER: regularizing street_a's temporary file: its own unit's `files` holders;
   anyone else 403 (another unit must prove it knows the ID number).
 """
@@ -30,7 +32,7 @@ from approvals import services as approvals
 from approvals.models import ReportAction, ReportKind
 from flows.flows import ReportUpFlow
 from org.models import Code, CodeTable, Module
-from records.models import FileCategory, WorkerFile
+from records.models import FileCategory, FileImport, WorkerFile
 from tests.conftest import USERS
 from tests.records.conftest import make_file
 
@@ -40,6 +42,7 @@ EVERYONE, UNIT_ADMIN, NATIONAL_ADMIN = "everyone", "unit_admin", "national_admin
 ACTION_RECEIVER, ACTION_PARTY = "action_receiver", "action_party"
 ACTION_MODULE, ACTION_SENDER, ACTION_RECEIVER_UNIT = Module.PETITIONS, "street_a", "county_a"
 FILES, FILE, TEMP_FILE_OWNER = "files", "file", "temp_file_owner"
+IMPORT_JOB = "import_job"
 FILE_SEEN_BY = ("street_a", "county_a")
 OK = {200, 302}
 
@@ -91,6 +94,7 @@ ROUTES = [
     Route("approvals:reminders_handle", EVERYONE, "post"),
     Route("approvals:reminder_handle", ACTION_RECEIVER, "post", kwargs={"pk": "action"}),
     Route("approvals:action_rows", ACTION_PARTY, kwargs={"pk": "action"}),
+    Route("approvals:preferences", EVERYONE),
     # Household files (manual 2)
     Route("records:files", FILES),
     Route("records:files_migrant", FILES),
@@ -98,9 +102,14 @@ ROUTES = [
     Route("records:files_cancelled", FILES),
     Route("records:files_problems", FILES),
     Route("records:files_quick", FILES),
+    Route("records:file_query", FILES),
     Route("records:file_create", FILES),
     Route("records:file_restore", FILES),
     Route("records:file_blank_form", FILES),
+    Route("records:file_import", FILES),
+    Route("records:file_import_template", FILES),
+    Route("records:file_import_detail", IMPORT_JOB, kwargs={"pk": "import"}),
+    Route("records:file_statistics", FILES),
     Route("records:file_detail", FILE, kwargs={"pk": "file"}),
     Route("records:file_print", FILE, kwargs={"pk": "file"}),
     Route("records:file_word", FILE, kwargs={"pk": "file"}),
@@ -131,6 +140,10 @@ def expected_status(route: Route, cast, username: str) -> set[int]:
         if not any(user.unit == cast.units[key] for key in FILE_SEEN_BY):
             return {404}
         return OK if user.has_module(Module.FILES) else {403}
+    if route.rule == IMPORT_JOB:
+        if user.unit != cast.units["street_a"]:
+            return {404}
+        return OK if user.has_module(Module.FILES) else {403}
     if route.rule == TEMP_FILE_OWNER:
         return OK if user.unit == cast.units["street_a"] and user.has_module(Module.FILES) else {403}
     target = cast.units[route.target_unit] if route.target_unit else user.unit
@@ -156,6 +169,8 @@ def resolve_kwargs(route: Route, cast) -> dict:
             file = make_file(cast.users["street_a"])
             approvals.report_rows(actor=cast.users["street_a"], model=WorkerFile, pks=[file.pk])
             return file.pk
+        if kind == "import":
+            return FileImport.objects.create(unit=cast.units["street_a"], created_by=cast.users["street_a"]).pk
         if kind == "tempfile":
             return make_file(cast.users["street_a"], category=FileCategory.TEMPORARY).pk
         raise ValueError(spec)

@@ -8,6 +8,12 @@
     if (message && !window.confirm(message)) event.preventDefault();
   });
 
+  // <button data-confirm="…">: the same question for one button of a form.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-confirm]");
+    if (button && !window.confirm(button.getAttribute("data-confirm"))) event.preventDefault();
+  });
+
   // <select data-autosubmit> submits its form on change (unit switchers, filters).
   document.addEventListener("change", function (event) {
     if (event.target.hasAttribute("data-autosubmit")) event.target.form.submit();
@@ -124,4 +130,31 @@
     }
   }
   document.querySelectorAll("ol.sortable").forEach(initSortable);
+})();
+
+// records: Excel import job page. <section id="…" data-poll-ms="2000"> is replaced by the same
+// section of a fresh copy of the page every 2 s while the job runs; when the fresh section no
+// longer polls (the job ended), the whole page reloads to show the results. Without JavaScript
+// a <noscript> meta refresh does the same, less smoothly.
+(function () {
+  "use strict";
+  var section = document.querySelector("section[data-poll-ms][id]");
+  if (!section || !window.fetch || !window.DOMParser) return;
+  var delay = parseInt(section.getAttribute("data-poll-ms"), 10) || 2000;
+  function poll() {
+    fetch(window.location.href, { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.text();
+      })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(section.id);
+        if (!fresh || !fresh.hasAttribute("data-poll-ms")) { window.location.reload(); return; }
+        section.replaceWith(fresh);
+        section = fresh;
+        window.setTimeout(poll, delay);
+      })
+      .catch(function () { window.setTimeout(poll, delay * 5); });
+  }
+  window.setTimeout(poll, delay);
 })();

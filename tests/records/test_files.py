@@ -299,3 +299,25 @@ def test_saving_a_file_takes_the_same_queries_for_one_or_five_members(clerk):
         counts.append(len(queries))
     # code check, ID check, head, file (in a savepoint), members in two bulk INSERTs, audit
     assert counts[0] == counts[1] <= 11
+
+
+def test_checked_files_deleted_converted_and_restored_in_bulk(cast, clerk):
+    drafts = [make_file(clerk) for _ in range(2)]
+    reported = make_file(clerk)
+    approvals.report_rows(actor=clerk, model=WorkerFile, pks=[reported.pk])
+    client = cast.client("street_a")
+    url = reverse("records:files")
+    response = client.post(url, {"row_action": "delete", "pks": [drafts[0].pk, reported.pk]}, follow=True)
+    texts = [str(m) for m in response.context["messages"]]
+    assert any("已完成 1 份" in t for t in texts) and any("已上报,不能删除" in t for t in texts)
+    assert set(WorkerFile.objects.values_list("pk", flat=True)) == {drafts[1].pk, reported.pk}
+
+    client.post(url, {"row_action": "convert", "pks": [drafts[1].pk]})
+    assert WorkerFile.objects.get(pk=drafts[1].pk).category == FileCategory.TEMPORARY
+
+    services.file_cancel(actor=clerk, file=reported, reason="脱困")
+    county = cast.client("county_a")
+    county.post(reverse("records:files_cancelled"), {"row_action": "restore", "pks": [reported.pk]})
+    restored = WorkerFile.objects.get(pk=reported.pk)
+    assert restored.status == FileStatus.ACTIVE and restored.unit == cast.units["county_a"]
+    assert county.post(url, {"row_action": "nope", "pks": [1]}, follow=True).status_code == 200

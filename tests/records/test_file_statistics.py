@@ -1,0 +1,221 @@
+"""职工档案统计 (manual 2.2.8): the page, its conditions, its measures and its Excel file."""
+
+from io import BytesIO
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from approvals import services as approvals
+from org.models import Module
+from records import services
+from records.models import FileCategory, WorkerFile
+from tests.conftest import make_user
+from tests.records.conftest import code, file_data, head_data, id_number, member_data
+
+pytestmark = pytest.mark.django_db
+URL = reverse("records:file_statistics")
+
+
+def new_file(actor, *, members=0, female=False, head=None, **fields) -> WorkerFile:
+    head = head_data(id_number=id_number("19700101", female=female)) | (head or {})
+    member_list = [member_data(name=f"成员{i}") for i in range(members)]
+    data = file_data(household_size=members + 1) | fields
+    return services.file_create(actor=actor, data=data, head=head, members=member_list)
+
+
+def reported(actor, file):
+    assert approvals.report_rows(actor=actor, model=WorkerFile, pks=[file.pk]).moved == 1
+    return file
+
+
+def stats(cast, username="county_a", **params):
+    response = cast.client(username).get(URL, {"dimension": "gender", **params})
+    assert response.status_code == 200
+    return response.context["table"]
+
+
+def row(table, label):
+    return next(r for r in table.all_rows if r.label == label)
+
+
+@pytest.fixture
+def files(cast):
+    """street_a reported two files (a man with 2 members, a woman with 1 member), one draft;
+    street_a2 reported a man's file with 3 members; county_a has one woman's file, no members."""
+    street_a, street_a2, county = cast.users["street_a"], cast.users["street_a2"], cast.users["county_a"]
+    return {
+        "a_man": reported(street_a, new_file(street_a, members=2, single_parent=True)),
+        "a_woman": reported(street_a, new_file(street_a, members=1, female=True)),
+        "a_draft": new_file(street_a, members=4),
+        "a2_man": reported(street_a2, new_file(street_a2, members=3, household_size=4, monthly_income=3000)),
+        "own": new_file(county, female=True, household_registration=code("household_registration", "农村")),
+    }
+
+
+def test_form_only_until_submitted(cast):
+    response = cast.client("county_a").get(URL)
+    assert response.status_code == 200
+    assert response.context["table"] is None
+    content = response.content.decode()
+    for label in ("困难类别", "性别", "民族", "政治面貌", "健康状况", "婚姻状况", "户口类型", "致困原因", "是否单亲",
+                  "是否零就业", "录入日期从", "家庭人口高于", "本人月收入高于", "统计项目", "家庭户口"):  # fmt: skip
+        assert label in content
+
+
+def test_table_by_gender_with_dependants(cast, files):
+    table = stats(cast)
+    assert [c.label for c in table.columns] == ["(未填)", "男", "女"]
+    assert table.measures == ["职工人数", "供养人口数"]
+    # (未填), 男, 女, 总数 × (职工人数, 供养人口数)
+    assert row(table, "浆洗街街道工会").values == [0, 0, 1, 2, 1, 1, 2, 3]  # the draft is not there
+    assert row(table, "玉林街道工会").values == [0, 0, 1, 3, 0, 0, 1, 3]
+    assert row(table, "武侯区总工会(本级)").values == [0, 0, 0, 0, 1, 0, 1, 0]
+    assert table.totals.values == [0, 0, 2, 5, 2, 1, 4, 6]
+    # The street itself sees its draft too.
+    assert stats(cast, "street_a").totals.total == [3, 7]
+
+
+def test_page_renders_the_table_with_print_and_excel(cast, files):
+    response = cast.client("county_a").get(URL, {"dimension": "household_registration"})
+    content = response.content.decode()
+    assert "职工档案统计(武侯区总工会)" in content
+    assert "供养人口数" in content and "合计" in content and "总数" in content
+    assert "window.print()" in content and "另存为Excel" in content
+    assert "format=xlsx" in content
+    assert "@media print" in content
+
+
+def test_household_registration_dimension_and_unfilled_column(cast, files):
+    table = stats(cast, dimension="household_registration")
+    assert [c.label for c in table.columns] == ["(未填)", "城镇", "农村"]
+    assert row(table, "武侯区总工会(本级)").values == [0, 0, 0, 0, 1, 0, 1, 0]
+    assert table.totals.values == [3, 6, 0, 0, 1, 0, 4, 6]
+
+
+def test_person_dimensions_are_the_heads(cast):
+    clerk = cast.users["county_a"]
+    member = member_data(political_status=code("political_status", "中共党员"))
+    head = head_data(political_status=code("political_status", "群众"))
+    services.file_create(actor=clerk, data=file_data(household_size=2), head=head, members=[member])
+    table = stats(cast, dimension="political_status")
+    labels = [c.label for c in table.columns]
+    assert labels[0] == "(未填)" and labels[1:] == [
+        "中共党员",
+        "中共预备党员",
+        "共青团员",
+        "民主党派",
+        "无党派人士",
+        "群众",
+    ]
+    assert table.totals.cells[labels.index("群众")] == [1, 1]
+    assert table.totals.cells[labels.index("中共党员")] == [0, 0]
+
+
+def test_conditions_narrow_the_counts(cast, files):
+    assert stats(cast, gender="F").totals.total == [2, 1]
+    assert stats(cast, single_parent="1").totals.total == [1, 2]
+    assert stats(cast, single_parent="0").totals.total == [3, 4]
+    assert stats(cast, household_size_above="3").totals.total == [1, 3]
+    assert stats(cast, household_size_below="2").totals.total == [1, 0]
+    assert stats(cast, income_above="2000").totals.total == [1, 3]
+    assert stats(cast, income_below="2000").totals.total == [3, 3]
+    rural = code("household_registration", "农村").pk
+    assert stats(cast, household_registration=rural).totals.total == [1, 0]
+    party = code("political_status", "中共党员").pk
+    assert stats(cast, political_status=party).totals.total == [0, 0]
+    assert stats(cast, entered_from="2000-01-01", entered_to="2099-12-31").totals.total == [4, 6]
+    assert stats(cast, entered_to="2000-01-01").totals.total == [0, 0]
+    table = stats(cast, gender="F", single_parent="0")
+    assert "性别:女" in table.conditions and "是否单亲:否" in table.conditions
+
+
+def test_only_active_hardship_files_unless_a_category_is_chosen(cast, files):
+    county = cast.users["county_a"]
+    services.file_cancel(actor=county, file=files["own"], reason="脱困")
+    new_file(county, category=FileCategory.TEMPORARY)
+    assert stats(cast).totals.total == [3, 6]
+    assert stats(cast, category=FileCategory.TEMPORARY).totals.total == [1, 0]
+
+
+def test_switcher_chooses_the_unit_whose_areas_are_rows(cast, files):
+    table = stats(cast, unit=cast.units["street_a"].pk)
+    assert [r.label for r in table.rows] == ["浆洗街街道工会(本级)"]
+    assert table.totals.total == [2, 3]  # what street_a reported to county_a, not its draft
+
+
+def test_province_row_is_the_city_subtree(cast, files):
+    city = make_user("city_a_clerk", cast.units["city_a"], [Module.FILES])
+    for f in (files["a_man"], files["a2_man"]):
+        reported(cast.users["county_a"], f)
+        reported(city, f)
+    table = stats(cast, "province_b")
+    assert table.totals.total == [0, 0]
+    national = make_user("national_clerk", cast.units["national"], [Module.FILES])
+    client = cast.client("province_b")
+    client.force_login(national, backend="org.auth.ModulePermissionBackend")
+    assert client.get(URL, {"dimension": "gender"}).context["table"].totals.total == [0, 0]
+    province = make_user("province_a_clerk", cast.units["province_a"], [Module.FILES])
+    client.force_login(province, backend="org.auth.ModulePermissionBackend")
+    table = client.get(URL, {"dimension": "gender"}).context["table"]
+    assert [(r.label, r.total) for r in table.rows] == [("四川省总工会(本级)", [0, 0]), ("成都市总工会", [2, 5])]
+
+
+def test_excel_has_the_same_numbers(cast, files):
+    params = {"dimension": "gender", "gender": "M"}
+    table = stats(cast, **params)
+    response = cast.client("county_a").get(URL, {**params, "format": "xlsx"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "filename*=UTF-8''" + quote("职工档案统计-武侯区总工会.xlsx") in disposition
+
+    sheet = load_workbook(BytesIO(response.content)).active
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert values[0][0] == "职工档案统计(武侯区总工会)"
+    assert "统计项目:性别" in values[1][0] and "性别:男" in values[1][0]
+    assert values[2][:3] == ["地区", "(未填)", None] and "总数" in values[2]
+    assert values[3][1:3] == ["职工人数", "供养人口数"]
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    assert {"A3:A4", "B3:C3", "D3:E3", "F3:G3", "H3:I3"} <= merged
+    body = values[4:]
+    assert [r[0] for r in body] == [r.label for r in table.all_rows]
+    assert [list(r[1:]) for r in body] == [r.values for r in table.all_rows]
+    assert body[-1][0] == "合计" and list(body[-1][-2:]) == [2, 5]  # the two men's files
+
+
+def test_403_without_the_files_module(cast):
+    assert cast.client("county_a_admin").get(URL).status_code == 403
+    assert cast.client("county_a_admin").get(URL, {"format": "xlsx"}).status_code == 403
+
+
+def test_unit_outside_the_subtree_is_404(cast):
+    client = cast.client("county_a")
+    assert client.get(URL, {"unit": cast.units["street_b"].pk}).status_code == 404
+    assert client.get(URL, {"unit": cast.units["city_a"].pk}).status_code == 404  # above is outside too
+    assert client.get(URL, {"unit": cast.units["street_b"].pk, "format": "xlsx"}).status_code == 404
+    assert client.get(URL, {"unit": "x"}).status_code == 404
+
+
+def test_invalid_condition_shows_the_form_without_a_table(cast):
+    response = cast.client("county_a").get(URL, {"household_size_above": "abc"})
+    assert response.status_code == 200 and response.context["table"] is None
+    assert response.context["form"].errors
+
+
+def test_query_count_does_not_grow_with_files(cast, files):
+    client = cast.client("county_a")
+    client.get(URL, {"dimension": "health"})  # warm the session and the user
+    with CaptureQueriesContext(connection) as before:
+        client.get(URL, {"dimension": "health"})
+    for _ in range(5):
+        reported(cast.users["street_a2"], new_file(cast.users["street_a2"], members=2))
+    with CaptureQueriesContext(connection) as after:
+        client.get(URL, {"dimension": "health"})
+    assert len(after) == len(before)
+    grouped = [q["sql"] for q in after if "GROUP BY" in q["sql"] and "records_workerfile" in q["sql"]]
+    assert len(grouped) == 1
