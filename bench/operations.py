@@ -193,9 +193,51 @@ def file_save(table, runs: int) -> None:
               timed(in_rollback(bare), runs), "service with uniqueness checks vs 6 bare person INSERTs")  # fmt: skip
 
 
+def statistics(table, runs: int) -> None:
+    """职工档案统计 by gender at province scope: the engine's one grouped query (with the
+    dependants' correlated count) against the bare GROUP BY over the same visible files."""
+    from forms_stats.crosstab import crosstab
+    from records.models import FamilyMember, WorkerFile
+    from records.statistics import DIMENSIONS, MEASURES, active_files
+
+    province = bench_users()[2].unit
+    child_path = len(province.path) + Unit.steplen
+
+    def engine():
+        crosstab(active_files(), viewer=province, unit=province, dimension=DIMENSIONS["gender"], measures=MEASURES)
+
+    bare_sql = f"""
+        SELECT left(f.unit_path, %s), p.gender, count(*),
+               sum((SELECT count(*) FROM {FamilyMember._meta.db_table} m WHERE m.file_id = f.id))
+        FROM {WorkerFile._meta.db_table} f JOIN records_person p ON p.id = f.head_id
+        WHERE f.status = 'active' AND f.unit_path LIKE %s AND f.holder_depth <= %s
+        GROUP BY 1, 2"""
+    files = visible_to(WorkerFile.objects.all(), province).count()
+    table.add("statistics, by gender", f"省总({files:,} 份档案可见)", timed(engine, runs),
+              timed(_bare(bare_sql, [child_path, province.path + "%", province.depth]), runs),
+              "one grouped query incl. dependants; vs the same GROUP BY")  # fmt: skip
+
+
+def file_query(table, runs: int) -> None:
+    """职工档案查询 at province scope: a name condition with 包含下级数据, the whole page."""
+    users = bench_users()
+    client = Client()
+    client.force_login(users[2], backend="org.auth.ModulePermissionBackend")
+    url = "/files/query/?head_name=%E8%81%8C%E5%B7%A5123&include_subordinates=on"
+    times = timed(lambda: _ok(client.get(url)), runs)
+    from records.models import WorkerFile
+
+    bare = WorkerFile.objects.filter(head__name__icontains="职工123")
+    sql, params = visible_to(bare, users[2].unit).order_by("-pk").values("pk")[:51].query.sql_with_params()
+    table.add("advanced query, name contains", "省总", times, timed(_bare(sql, params), runs),
+              "whole request vs the bare filtered page query")  # fmt: skip
+
+
 def run_all(table, runs: int) -> None:
     vacuum()
     list_pages(table, runs)
+    statistics(table, runs)
+    file_query(table, runs)
     file_save(table, runs)
     moves(table, runs)
     vacuum()

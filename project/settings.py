@@ -79,6 +79,9 @@ MIDDLEWARE = [
 # viewflow's AppConfig would append its Material-frontend middlewares to every request; the
 # flows here are driven from our own views.
 VIEWFLOW = {"AUTOREGISTER": False}
+# History events carry the user who made them; pages that only read (GET) change nothing, so
+# they skip pghistory's per-request context query.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 ROOT_URLCONF = "project.urls"
 WSGI_APPLICATION = "project.wsgi.application"
