@@ -244,10 +244,13 @@ def run_all(table, runs: int) -> None:
 
 
 def describe(scale: float) -> str:
-    rows = SampleRecord.objects.count()
-    units = Unit.objects.count()
+    from records.models import Person, WorkerFile
+
+    rows, units = SampleRecord.objects.count(), Unit.objects.count()
+    files, persons = WorkerFile.objects.count(), Person.objects.count()
     return (
         f"# Benchmark — {time.strftime('%Y-%m-%d %H:%M')}\n\nMachine: {machine()}; PostgreSQL "
         f"{connection.cursor().connection.info.server_version}; SCALE={scale}: {units:,} units, "
-        f"{rows:,} reportable rows (engine sample module)."
+        f"{rows:,} reportable rows of the engine's sample module (lists, report, return, quick report), "
+        f"{files:,} household files with {persons:,} persons (statistics, query, file save)."
     )
