@@ -47,7 +47,6 @@ INSTALLED_APPS = [
     "axes",
     "pgtrigger",
     "pghistory",
-    "viewflow",
     "viewflow.workflow",
     "org",
     "approvals",
@@ -76,9 +75,9 @@ MIDDLEWARE = [
     "org.middleware.FirstSignInMiddleware",
 ]
 
-# viewflow's AppConfig would append its Material-frontend middlewares to every request; the
-# flows here are driven from our own views.
-VIEWFLOW = {"AUTOREGISTER": False}
+# Only viewflow.workflow is installed: viewflow's base app brings the Material frontend (its
+# middlewares on every request, and static files the manifest storage cannot process).
+
 # History events carry the user who made them; pages that only read (GET) change nothing, so
 # they skip pghistory's per-request context query.
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
