@@ -266,28 +266,25 @@ def _return(result: MoveResult, *, actor, module, held_by_model, kind, message, 
     return result
 
 
-def report_rows(*, actor: User, model, pks: list[int], message: str = "", request=None) -> MoveResult:
-    """上报 the chosen rows held by the actor's unit to its parent."""
+def _move_chosen(move, kind, *, actor: User, model, pks: list[int], message: str, request) -> MoveResult:
     module = _require_module(actor, model.reporting_module)
     held = model.objects.filter(pk__in=pks, holder=actor.unit)
-    result = _report(
-        MoveResult(), actor=actor, module=module, held_by_model={model: held}, kind=ReportKind.REPORT,
-        message=message, request=request,
+    result = move(
+        MoveResult(), actor=actor, module=module, held_by_model={model: held}, kind=kind, message=message,
+        request=request,
     )  # fmt: skip
     _refuse_not_held(result, model, pks, actor.unit)
     return result
+
+
+def report_rows(*, actor: User, model, pks: list[int], message: str = "", request=None) -> MoveResult:
+    """上报 the chosen rows held by the actor's unit to its parent."""
+    return _move_chosen(_report, ReportKind.REPORT, actor=actor, model=model, pks=pks, message=message, request=request)
 
 
 def return_rows(*, actor: User, model, pks: list[int], message: str = "", request=None) -> MoveResult:
     """退回 the chosen rows held by the actor's unit, each one level down towards its owner."""
-    module = _require_module(actor, model.reporting_module)
-    held = model.objects.filter(pk__in=pks, holder=actor.unit)
-    result = _return(
-        MoveResult(), actor=actor, module=module, held_by_model={model: held}, kind=ReportKind.RETURN,
-        message=message, request=request,
-    )  # fmt: skip
-    _refuse_not_held(result, model, pks, actor.unit)
-    return result
+    return _move_chosen(_return, ReportKind.RETURN, actor=actor, model=model, pks=pks, message=message, request=request)
 
 
 def quick_report(*, actor: User, module_key: str, scope: Unit, message: str = "", request=None) -> MoveResult:
