@@ -32,7 +32,7 @@ lint: $(INSTALLED)
 # The benchmark (bench/README.md): SCALE=1 is national size (4.7M rows); data is built once.
 SCALE ?= 0.01
 bench: $(INSTALLED)
-	DJANGO_SETTINGS_MODULE=bench.settings $(PY) -m bench.run --scale $(SCALE) $(BENCH_ARGS)
+	DJANGO_SETTINGS_MODULE=bench.settings $(PY) -m bench.run --scale $(SCALE) --load-seconds 20 $(BENCH_ARGS)
 
 bench-data: $(INSTALLED)
 	DJANGO_SETTINGS_MODULE=bench.settings $(PY) -m bench.run --scale $(SCALE) --rebuild --runs 1 $(BENCH_ARGS)

@@ -32,6 +32,7 @@ def main(argv=None) -> int:
     parser.add_argument("--rows", type=int, default=None, help="reportable rows (default 4.7M × scale)")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--rebuild", action="store_true", help="drop and regenerate the data")
+    parser.add_argument("--load-seconds", type=int, default=0, help="HTTP load run with gunicorn (0: none)")
     parser.add_argument("--output", default=str(RESULTS / "latest.md"))
     args = parser.parse_args(argv)
 
@@ -50,6 +51,11 @@ def main(argv=None) -> int:
     operations.prepare(args.rebuild, lambda: generate(args.scale, args.rows))
     table = Table()
     operations.run_all(table, args.runs)
+    if args.load_seconds:
+        from bench import load
+        from bench.generate import bench_users
+
+        load.run(table, bench_users()[2], args.load_seconds)
     header = operations.describe(args.scale)
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(table.markdown(header), encoding="utf-8")

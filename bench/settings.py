@@ -9,7 +9,7 @@ from project.settings import *  # noqa: F403
 from project.settings import DATABASES, INSTALLED_APPS
 
 BENCH_DATABASE_NAME = os.environ.get("BENCH_DATABASE_NAME", "bangfu_bench")
-DATABASES = {"default": {**DATABASES["default"], "NAME": BENCH_DATABASE_NAME, "CONN_MAX_AGE": 0}}
+DATABASES = {"default": {**DATABASES["default"], "NAME": BENCH_DATABASE_NAME}}
 if os.environ.get("BENCH_DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["BENCH_DATABASE_URL"])}
 if "tests.reporting" not in INSTALLED_APPS:

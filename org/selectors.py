@@ -98,3 +98,20 @@ def directory_search(name: str) -> tuple[list[Unit], bool]:
     matches = _with_parent_name(Unit.objects.filter(name__icontains=name)).order_by("depth", "path")
     units = list(matches[: DIRECTORY_SEARCH_LIMIT + 1])
     return units[:DIRECTORY_SEARCH_LIMIT], len(units) > DIRECTORY_SEARCH_LIMIT
+
+
+def attach_codes(*instances) -> None:
+    """Fill every code-table foreign key of `instances` from one query of the codes they use.
+
+    A household file reads fifteen code tables: joined with select_related, that is a query of
+    twenty joins whose planning alone took 75 ms (measured with EXPLAIN ANALYZE); this is one
+    primary-key lookup of a few rows."""
+    fields = [
+        (instance, field)
+        for instance in instances
+        for field in instance._meta.concrete_fields
+        if field.is_relation and field.related_model is Code
+    ]
+    codes = Code.objects.in_bulk({getattr(i, f.attname) for i, f in fields} - {None})
+    for instance, field in fields:
+        field.set_cached_value(instance, codes.get(getattr(instance, field.attname)))

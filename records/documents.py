@@ -17,6 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from org.models import Unit
+from org.selectors import attach_codes
 from records import id_numbers
 from records.models import FamilyMember, Person, WorkerFile
 
@@ -47,15 +48,13 @@ MEMBER_FIELDS = [
 ]  # fmt: skip
 PER_CAPITA_LABEL = "家庭年人均收入(元)"
 
-# What the sheet reads through foreign keys, for select_related.
-FILE_RELATED = [
-    "head__ethnicity", "head__political_status", "head__health", "head__disability_category", "head__identity",
-    "model_worker_type", "housing_type", "industry", "marital_status", "household_registration",
-    "employer_nature", "enterprise_status", "medical_insurance", "self_help_ability", "hardship_cause",
-]  # fmt: skip
-MEMBER_RELATED = [
-    "relation", "person__political_status", "person__health", "person__disability_category", "person__identity",
-]  # fmt: skip
+
+def load_sheet_data(file: WorkerFile) -> list[FamilyMember]:
+    """The file's members, and every code value the sheet shows of the file, its head and its
+    members, in three queries (org.selectors.attach_codes: no twenty-join query)."""
+    members = list(file.members.select_related("person"))
+    attach_codes(file, file.head, *members, *(m.person for m in members))
+    return members
 
 
 @dataclass(frozen=True)
@@ -287,7 +286,7 @@ def worker_file_document(
     """The file as a .docx laid out like the paper form. ID numbers are masked unless
     `full_id` (the owning unit's clerks, see views_detail.can_see_full_id_numbers)."""
     if members is None:
-        members = list(file.members.select_related(*MEMBER_RELATED))
+        members = load_sheet_data(file)
     if unit_chain is None:
         unit_chain = [*Unit.objects.get_ancestors(file.unit), file.unit]
     return sheet_document(file_sheet(file, members, unit_chain=unit_chain, full_id=full_id))

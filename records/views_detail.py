@@ -38,7 +38,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 def _file(request, pk) -> WorkerFile:
     unit = request.user.unit
-    queryset = with_viewer_state(WorkerFile.objects.select_related("unit", "holder", *documents.FILE_RELATED), unit)
+    queryset = with_viewer_state(WorkerFile.objects.select_related("unit", "holder", "head"), unit)
     file = get_visible_or_404(queryset, unit, pk)
     require_module(request.user, Module.FILES)
     return file
@@ -64,7 +64,7 @@ def full_id_numbers_shown(request, file: WorkerFile, page: str) -> bool:
 
 
 def _members(file: WorkerFile) -> list[FamilyMember]:
-    return list(file.members.select_related(*documents.MEMBER_RELATED))
+    return documents.load_sheet_data(file)
 
 
 def _unit_chain(file: WorkerFile) -> list[Unit]:
