@@ -16,7 +16,6 @@ from functools import cached_property
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import F, QuerySet
 from django.shortcuts import redirect, render
@@ -34,6 +33,7 @@ from approvals.selectors import (
     visible_to,
     with_viewer_state,
 )
+from org.permissions import require_module
 from org.views.switcher import unit_switcher_context
 
 PAGE_SIZE = 50
@@ -175,8 +175,7 @@ class ReportableListView(View):
         return display_for(type(self), self.request.user, default_page_size=PAGE_SIZE)
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_module(self.model.reporting_module):
-            raise PermissionDenied("您没有此模块的权限。")
+        require_module(request.user, self.model.reporting_module)
         return super().dispatch(request, *args, **kwargs)
 
     # --- reading ---------------------------------------------------------------------------

@@ -2,29 +2,15 @@
 subordinate units with how many rows each has waiting, and the two one-click actions."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count
-from django.db.models.functions import Left
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from approvals import registry, services
 from approvals.lists import report_result
-from org.models import Unit
+from approvals.selectors import waiting_counts
+from org.permissions import require_module
 from org.selectors import children_of, get_unit_in_subtree
-
-
-def waiting_counts(module, unit: Unit) -> dict[str, int]:
-    """Rows held by `unit`, per child path ('' for the unit's own rows): one grouped query per model."""
-    child_path = Left("unit_path", len(unit.path) + Unit.steplen)
-    counts: dict[str, int] = {}
-    for model in module.models:
-        rows = model.objects.filter(holder=unit).order_by().values(path=child_path).annotate(n=Count("pk"))
-        for row in rows:
-            key = row["path"] if len(row["path"]) > len(unit.path) else ""
-            counts[key] = counts.get(key, 0) + row["n"]
-    return counts
 
 
 def _module_for(request, module_key: str):
@@ -32,8 +18,7 @@ def _module_for(request, module_key: str):
         module = registry.get(module_key)
     except KeyError:
         raise Http404("没有这个模块。") from None
-    if not request.user.has_module(module.key):
-        raise PermissionDenied(f"需要“{module.label}”权限。")
+    require_module(request.user, module.key)
     return module
 
 

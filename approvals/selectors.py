@@ -8,6 +8,7 @@ statistics and export of a reportable model reads through `visible_to`.
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models.functions import Left
 from django.http import Http404
 
 from approvals.models import Movement, ReportState
@@ -96,3 +97,15 @@ def movements_of(row) -> QuerySet:
         .select_related("action__sender", "action__receiver", "action__actor", "from_holder", "to_holder")
         .order_by("action__at", "pk")
     )
+
+
+def waiting_counts(module, unit: Unit) -> dict[str, int]:
+    """Rows held by `unit`, per child path ('' for the unit's own rows): one grouped query per model."""
+    child_path = Left("unit_path", len(unit.path) + Unit.steplen)
+    counts: dict[str, int] = {}
+    for model in module.models:
+        rows = model.objects.filter(holder=unit).order_by().values(path=child_path).annotate(n=Count("pk"))
+        for row in rows:
+            key = row["path"] if len(row["path"]) > len(unit.path) else ""
+            counts[key] = counts.get(key, 0) + row["n"]
+    return counts

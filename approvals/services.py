@@ -96,6 +96,7 @@ class MoveResult:
 def _require_module(actor: User, module_key: str) -> ReportingModule:
     module = registry.get(module_key)
     if not actor.has_module(module_key):
+        # Named as the module's reminders and lists name it (e.g. 职工档案), not the permission.
         raise PermissionDenied(f"需要“{module.label}”权限。")
     return module
 

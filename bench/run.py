@@ -13,15 +13,24 @@ from pathlib import Path
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def _ensure_database() -> None:
-    """Create the benchmark database on the configured server when it does not exist."""
+def admin_connection():
+    """An autocommit connection to the `postgres` database of the configured server, for
+    creating and dropping benchmark databases."""
     import psycopg
     from django.conf import settings
 
     db = settings.DATABASES["default"]
     params = {"dbname": "postgres", "user": db["USER"], "password": db["PASSWORD"] or None}
     params |= {"host": db["HOST"] or db.get("OPTIONS", {}).get("host"), "port": db["PORT"] or None}
-    with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as conn:
+    return psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True)
+
+
+def _ensure_database() -> None:
+    """Create the benchmark database on the configured server when it does not exist."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    with admin_connection() as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
             conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
 

@@ -7,11 +7,11 @@ from django.core.exceptions import PermissionDenied
 from org.models import Module
 
 
-def require_module(user, module: Module) -> None:
+def require_module(user, module: Module | str) -> None:
     """403 unless the user holds the module. Views acting on one object look the object up in
     the user's scope first (404 outside it) and call this second (DESIGN.md §5.3)."""
     if not user.has_module(module):
-        raise PermissionDenied(f"需要“{module.label}”权限。")
+        raise PermissionDenied(f"需要“{Module(module).label}”权限。")
 
 
 def module_required(module: Module):

@@ -16,7 +16,6 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from org.models import Unit
 from org.selectors import attach_codes
 from records import id_numbers
 from records.models import FamilyMember, Person, WorkerFile
@@ -274,22 +273,6 @@ def sheet_document(sheet: FileSheet) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
-
-
-def worker_file_document(
-    file: WorkerFile,
-    *,
-    members: list[FamilyMember] | None = None,
-    unit_chain: list | None = None,
-    full_id: bool = False,
-) -> bytes:
-    """The file as a .docx laid out like the paper form. ID numbers are masked unless
-    `full_id` (the owning unit's clerks, see views_detail.can_see_full_id_numbers)."""
-    if members is None:
-        members = load_sheet_data(file)
-    if unit_chain is None:
-        unit_chain = [*Unit.objects.get_ancestors(file.unit), file.unit]
-    return sheet_document(file_sheet(file, members, unit_chain=unit_chain, full_id=full_id))
 
 
 def blank_file_document() -> bytes:

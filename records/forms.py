@@ -5,12 +5,11 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 
-from org.forms.account import clean_phone
+from org.forms.account import clean_phone, clean_postal_code
 from org.models import Code, Gender
 from records import id_numbers
-from records.models import HARDSHIP_CATEGORIES, FileCategory, Person, WorkerFile
+from records.models import DISABLED_HEALTH, HARDSHIP_CATEGORIES, FileCategory, Person, WorkerFile
 
-DISABLED = "残疾"
 FEMALE_RELATIONS = ("妻", "女", "母", "姐", "妹", "媳", "婆")
 
 
@@ -46,7 +45,7 @@ class PersonFields(forms.ModelForm):
             cleaned["birth_date"] = cleaned.get("birth_date") or parsed.birth_date
             cleaned["gender"] = cleaned.get("gender") or parsed.gender
         health, disability = cleaned.get("health"), cleaned.get("disability_category")
-        if health is not None and health.value == DISABLED and disability is None:
+        if health is not None and health.value == DISABLED_HEALTH and disability is None:
             self.add_error("disability_category", "健康状况为“残疾”时,必须填写残疾类别。")
         return cleaned
 
@@ -122,10 +121,7 @@ class WorkerFileForm(forms.ModelForm):
         return clean_phone(self.cleaned_data["phone"])
 
     def clean_postal_code(self):
-        value = self.cleaned_data["postal_code"].strip()
-        if value and not (len(value) == 6 and value.isdigit()):
-            raise ValidationError("邮政编码应为 6 位数字。")
-        return value
+        return clean_postal_code(self.cleaned_data["postal_code"])
 
     def check_household_size(self, members: int) -> None:
         """家庭人口数必须为家庭成员人数 +1 (manual 2.2.1.1 rule 5)."""

@@ -43,6 +43,7 @@ from records.models import (
     Person,
     WorkerFile,
 )
+from records.selectors import file_of
 
 SHEET = "档案"
 CODES_SHEET = "代码"
@@ -472,7 +473,7 @@ def check_household(household: Household, lookups: Lookups) -> Checked:
         if number:
             checked.rows_by_number[number] = row.number
     for person in Person.objects.filter(id_number__in=checked.rows_by_number):
-        error = services.ExistingPerson(person, services.file_of(person))
+        error = services.ExistingPerson(person, file_of(person))
         faults.append(Fault(checked.rows_by_number[person.id_number], _id_header(), error.message))
 
     if not all(f.problem for f in faults):

@@ -65,6 +65,9 @@ class FileCategory(models.TextChoices):
     TEMPORARY = "temporary", _("临时救助")
 
 
+# The health value that requires a disability category (manual 2.2.1.1 rule 3).
+DISABLED_HEALTH = "残疾"
+
 HARDSHIP_CATEGORIES = [FileCategory.SUBSISTENCE, FileCategory.NEAR_SUBSISTENCE, FileCategory.ACCIDENT]
 
 

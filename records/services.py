@@ -14,15 +14,24 @@ from django.db import IntegrityError, transaction
 from approvals.models import AuditEvent, ReportState
 from approvals.services import audit_record
 from org.models import Module, Unit, User
+from org.permissions import require_module
 from org.services.protection import describe, protected_references
 from records import id_numbers
-from records.models import HARDSHIP_CATEGORIES, FamilyMember, FileCategory, FileStatus, Person, WorkerFile
+from records.models import (
+    DISABLED_HEALTH,
+    HARDSHIP_CATEGORIES,
+    FamilyMember,
+    FileCategory,
+    FileStatus,
+    Person,
+    WorkerFile,
+)
+from records.selectors import file_of
 
 PERSON_FIELDS = [
     "id_number", "name", "gender", "birth_date", "ethnicity", "political_status", "health",
     "disability_category", "monthly_income", "identity", "employer_or_school",
 ]  # fmt: skip
-DISABLED = "残疾"
 
 
 class FileError(Exception):
@@ -62,14 +71,6 @@ def existing_person_message(person: Person, file: WorkerFile | None) -> str:
     return f"身份证号 {id_numbers.mask(person.id_number)} 已是{where}的困难职工档案(或其家庭成员),请与该单位联系。"
 
 
-def file_of(person: Person) -> WorkerFile | None:
-    headed = WorkerFile.objects.select_related("unit").filter(head=person).first()
-    if headed is not None:
-        return headed
-    membership = FamilyMember.objects.select_related("file__unit").filter(person=person).first()
-    return membership.file if membership else None
-
-
 # --- problems (有问题档案, manual 2.8) -----------------------------------------------------------
 
 
@@ -82,7 +83,7 @@ def file_problems(file: WorkerFile, people: list[Person]) -> list[str]:
             id_numbers.validate(person.id_number)
         except ValidationError as error:
             problems.append(f"{person.name}的身份证号有误:{error.messages[0]}")
-        if person.health_id and person.health.value == DISABLED and not person.disability_category_id:
+        if person.health_id and person.health.value == DISABLED_HEALTH and not person.disability_category_id:
             problems.append(f"{person.name}的健康状况为残疾,须填写残疾类别")
     if file.household_size != len(people):
         problems.append(f"家庭人口({file.household_size})应等于家庭成员人数加 1({len(people)})")
@@ -96,8 +97,7 @@ def file_problems(file: WorkerFile, people: list[Person]) -> list[str]:
 
 
 def _require_owner(actor: User, file: WorkerFile) -> None:
-    if not actor.has_module(Module.FILES):
-        raise PermissionDenied("需要“困难职工档案”权限。")
+    require_module(actor, Module.FILES)
     if file.unit_id != actor.unit_id:
         raise FileError("只能修改本单位的职工档案。")
 
@@ -161,8 +161,7 @@ def _save_people(file: WorkerFile, head_data: dict, members_data: list[dict]) ->
 def file_create(*, actor: User, data: dict, head: dict, members: list[dict], request=None) -> WorkerFile:
     """增加新的职工档案 (2.2.1.1) in the actor's unit. An ID number already in a file raises
     ExistingPerson, which names the case; nothing is saved then."""
-    if not actor.has_module(Module.FILES):
-        raise PermissionDenied("需要“困难职工档案”权限。")
+    require_module(actor, Module.FILES)
     if WorkerFile.objects.filter(unit=actor.unit, code=data["code"]).exists():
         raise FileError(f"本单位已有职工编号为“{data['code']}”的档案。", "code")
     _check_ids_free([head["id_number"], *(m["id_number"] for m in members)], own=set())
@@ -237,8 +236,7 @@ def file_cancel(*, actor: User, file: WorkerFile, reason: str, on: date | None =
 def file_restore(*, actor: User, file: WorkerFile, request=None) -> WorkerFile:
     """恢复 (2.2.5): a cancelled file, from anywhere in the country, becomes an active file of
     the actor's unit, unreported."""
-    if not actor.has_module(Module.FILES):
-        raise PermissionDenied("需要“困难职工档案”权限。")
+    require_module(actor, Module.FILES)
     file = WorkerFile.objects.select_for_update().get(pk=file.pk)
     if file.status != FileStatus.CANCELLED:
         raise FileError(f"“{file}”没有注销,不需要恢复。")
@@ -268,11 +266,15 @@ def file_convert_to_temporary(*, actor: User, file: WorkerFile, request=None) ->
 
 
 @transaction.atomic
-def file_regularize(*, actor: User, file: WorkerFile, category: str, request=None) -> WorkerFile:
-    """临时救助档案转正 (2.4.1): a temporary file — of the own unit, or found by ID number in
-    another unit (manual 2.2.1.1, case two) — becomes a hardship file of the actor's unit."""
-    if not actor.has_module(Module.FILES):
-        raise PermissionDenied("需要“困难职工档案”权限。")
+def file_regularize(
+    *, actor: User, file: WorkerFile, category: str, id_number: str | None = None, request=None
+) -> WorkerFile:
+    """临时救助档案转正 (2.4.1): a temporary file — of the own unit, or of another unit when the
+    actor knows its head's ID number (manual 2.2.1.1, case two) — becomes a hardship file of
+    the actor's unit."""
+    require_module(actor, Module.FILES)
+    if file.unit_id != actor.unit_id and id_number != file.head.id_number:
+        raise PermissionDenied("请通过身份证号查找该档案。")
     if category not in HARDSHIP_CATEGORIES:
         raise FileError("请选择困难类别(低保户、低保边缘户或意外致困户)。", "category")
     file = WorkerFile.objects.select_for_update().get(pk=file.pk)

@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from approvals.models import AuditEvent
-from approvals.selectors import ViewerState, get_visible_or_404, with_viewer_state
+from approvals.selectors import ViewerState, with_viewer_state
 from approvals.services import audit_record
 from org.models import Code, Module, Unit, User
 from org.permissions import require_module
@@ -32,16 +32,14 @@ from records.models import (
     WorkerFile,
     WorkerFileEvent,
 )
+from records.selectors import get_file_for_user
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _file(request, pk) -> WorkerFile:
-    unit = request.user.unit
-    queryset = with_viewer_state(WorkerFile.objects.select_related("unit", "holder", "head"), unit)
-    file = get_visible_or_404(queryset, unit, pk)
-    require_module(request.user, Module.FILES)
-    return file
+    queryset = with_viewer_state(WorkerFile.objects.select_related("unit", "holder", "head"), request.user.unit)
+    return get_file_for_user(request.user, pk, queryset)
 
 
 def is_owner_clerk(user: User, file: WorkerFile) -> bool:

@@ -19,6 +19,13 @@ def clean_phone(value: str) -> str:
     return value
 
 
+def clean_postal_code(value: str) -> str:
+    value = value.strip()
+    if value and not (len(value) == 6 and _DIGITS.match(value)):
+        raise ValidationError("邮政编码应为 6 位数字。")
+    return value
+
+
 class UnitContactForm(forms.ModelForm):
     """The contact details of a unit (manual 0.4, 18.2.1, 20): what the directory shows."""
 
@@ -39,10 +46,7 @@ class UnitContactForm(forms.ModelForm):
                 self.fields[name].required = True
 
     def clean_postal_code(self):
-        value = self.cleaned_data["postal_code"].strip()
-        if value and not (len(value) == 6 and _DIGITS.match(value)):
-            raise ValidationError("邮政编码应为 6 位数字。")
-        return value
+        return clean_postal_code(self.cleaned_data["postal_code"])
 
     def clean_area_code(self):
         value = self.cleaned_data["area_code"].strip()

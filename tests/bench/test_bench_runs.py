@@ -4,23 +4,17 @@ import os
 import subprocess
 import sys
 
-import psycopg
 import pytest
 from django.conf import settings
 
-
-def _admin_connection():
-    db = settings.DATABASES["default"]
-    params = {"dbname": "postgres", "user": db["USER"], "password": db["PASSWORD"] or None,
-              "host": db["HOST"] or db.get("OPTIONS", {}).get("host"), "port": db["PORT"] or None}  # fmt: skip
-    return psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True)
+from bench.run import admin_connection
 
 
 @pytest.fixture
 def bench_database():
     name = f"bangfu_bench_test_{os.getpid()}"
     yield name
-    with _admin_connection() as conn:
+    with admin_connection() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

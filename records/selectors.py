@@ -1,0 +1,41 @@
+"""Reads of household files, scoped by the acting user (DESIGN.md §5.3)."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+
+from approvals.selectors import get_visible_or_404
+from org.models import Module, User
+from org.permissions import require_module
+from records import id_numbers
+from records.models import FamilyMember, FileStatus, Person, WorkerFile
+
+
+def get_file_for_user(user: User, pk, queryset: QuerySet | None = None) -> WorkerFile:
+    """A file the user's unit sees (404 otherwise, as if missing); 403 without the files module."""
+    queryset = queryset if queryset is not None else WorkerFile.objects.select_related("head", "unit")
+    file = get_visible_or_404(queryset, user.unit, pk)
+    require_module(user, Module.FILES)
+    return file
+
+
+def file_of(person: Person) -> WorkerFile | None:
+    """The file a person belongs to, as its head or as a family member."""
+    headed = WorkerFile.objects.select_related("unit").filter(head=person).first()
+    if headed is not None:
+        return headed
+    membership = FamilyMember.objects.select_related("file__unit").filter(person=person).first()
+    return membership.file if membership else None
+
+
+def find_cancelled_file(raw_id_number: str) -> tuple[WorkerFile | None, str | None]:
+    """按身份证恢复 (2.2.5.1): the cancelled file of a head's ID number, anywhere in the country —
+    restoring is open to every unit — or why there is none."""
+    try:
+        number = id_numbers.validate(raw_id_number).number
+    except ValidationError as error:
+        return None, error.messages[0]
+    person = Person.objects.filter(id_number=number).first()
+    file = file_of(person) if person else None
+    if file is None or file.status != FileStatus.CANCELLED:
+        return None, "没有找到该身份证号的已注销档案。"
+    return file, None
