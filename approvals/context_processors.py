@@ -1,7 +1,9 @@
-"""The pending-reminder count in the page header (manual 19: users are told on sign-in)."""
+"""The pending-reminder and pending-decision counts in the page header (manual 19: users are
+told on sign-in)."""
 
 from django.utils.functional import SimpleLazyObject
 
+from approvals import inbox
 from approvals.reminders import pending_reminder_count
 
 
@@ -16,4 +18,8 @@ def pending_reminders(request):
         counted = getattr(request, "pending_reminder_count", None)
         return counted if counted is not None else pending_reminder_count(user)
 
-    return {"pending_reminder_count": SimpleLazyObject(count)}
+    def decisions() -> int:
+        counted = getattr(request, "pending_decision_count", None)
+        return counted if counted is not None else inbox.pending_count(user)
+
+    return {"pending_reminder_count": SimpleLazyObject(count), "pending_decision_count": SimpleLazyObject(decisions)}

@@ -42,6 +42,23 @@ class AuditEvent(models.TextChoices):
     FILE_RESTORED = "file_restored", _("恢复职工档案")
     FILE_CATEGORY_CHANGED = "file_category_changed", _("转换档案类别")
     ID_NUMBERS_VIEWED = "id_numbers_viewed", _("查看完整身份证号")
+    # Bulk export (manual 2.5)
+    EXPORT_REQUESTED = "export_requested", _("提出批量导出申请")
+    EXPORT_CHANGED = "export_changed", _("修改批量导出申请")
+    EXPORT_DELETED = "export_deleted", _("删除批量导出申请")
+    EXPORT_APPROVED = "export_approved", _("批准批量导出申请")
+    EXPORT_REJECTED = "export_rejected", _("不批准批量导出申请")
+    EXPORT_PRODUCED = "export_produced", _("生成批量导出数据文件")
+    EXPORT_DOWNLOADED = "export_downloaded", _("下载批量导出数据")
+    EXPORT_EXPIRED = "export_expired", _("批量导出数据文件过期删除")
+    OTP_DEVICE_CONFIRMED = "otp_device_confirmed", _("绑定动态口令")
+    OTP_VERIFIED = "otp_verified", _("动态口令验证")
+    # Advanced file management (manual 2.9)
+    FILES_MERGED = "files_merged", _("合并职工档案")
+    FILES_TRANSFERRED = "files_transferred", _("转移职工档案")
+    TRANSFER_REQUESTED = "transfer_requested", _("申请跨单位转移档案")
+    TRANSFER_ACCEPTED = "transfer_accepted", _("接收转移档案")
+    TRANSFER_REJECTED = "transfer_rejected", _("拒绝接收转移档案")
 
 
 class AuditLog(models.Model):
@@ -202,6 +219,10 @@ class ReportKind(models.TextChoices):
     QUICK_REPORT = "quick_report", _("快速上报")
     QUICK_RETURN = "quick_return", _("快速退回")
     UNIT_MOVED = "unit_moved", _("单位调整恢复为未上报")
+    TRANSFER = "transfer", _("转移档案")
+    TRANSFER_REJECTED = "transfer_rejected", _("转移档案未被接收")
+    EXPORT_READY = "export_ready", _("批量导出数据已生成")
+    EXPORT_REJECTED = "export_rejected", _("批量导出申请未批准")
 
 
 class ReportAction(models.Model):

@@ -60,10 +60,11 @@ def reminder_subject(action: ReportAction) -> str:
 
 
 def reminder_modules(user: User) -> list[str]:
-    """The modules whose reminders the user receives: the business modules they hold."""
+    """The modules whose reminders the user receives: the modules they hold. Unit admins get
+    the reminders of the unit's own administration (a bulk export ready or refused)."""
     if not user.is_active:
         return []
-    return [m for m in Module.values if m in user.modules and m != Module.UNIT_ADMIN]
+    return [m for m in Module.values if m in user.modules]
 
 
 # --- selectors -----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ urlpatterns = [
     # Reminders (manual chapter 19)
     path("", views.reminders_pending, name="reminders_pending"),
     path("all/", views.reminders_all, name="reminders_all"),
+    path("decisions/", views.decisions_pending, name="decisions_pending"),
     path("<int:pk>/handle/", views.reminder_handle, name="reminder_handle"),
     path("handle/", views.reminders_handle, name="reminders_handle"),
     # The rows one report or return action moved

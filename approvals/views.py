@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from approvals import registry, reminders
+from approvals import inbox, registry, reminders
 
 
 class ReminderFilterForm(forms.Form):
@@ -42,6 +42,14 @@ def reminders_pending(request):
     # The header shows the same number: let it reuse this count instead of counting again.
     request.pending_reminder_count = page.total
     return render(request, "approvals/reminders_pending.html", {"page": page, "next_url": request.get_full_path()})
+
+
+@require_GET
+def decisions_pending(request):
+    """待办审批: the decisions waiting for the user's unit (approvals.inbox)."""
+    items = inbox.pending_items(request.user)
+    request.pending_decision_count = len(items)
+    return render(request, "approvals/decisions_pending.html", {"items": items})
 
 
 @require_GET

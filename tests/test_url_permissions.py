@@ -91,6 +91,7 @@ ROUTES = [
     # Reminders (manual 19): lists of the own unit for everyone; one reminder only for its unit.
     Route("approvals:reminders_pending", EVERYONE),
     Route("approvals:reminders_all", EVERYONE),
+    Route("approvals:decisions_pending", EVERYONE),
     Route("approvals:reminders_handle", EVERYONE, "post"),
     Route("approvals:reminder_handle", ACTION_RECEIVER, "post", kwargs={"pk": "action"}),
     Route("approvals:action_rows", ACTION_PARTY, kwargs={"pk": "action"}),
