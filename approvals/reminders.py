@@ -78,8 +78,17 @@ def reminders_for_user(user: User) -> QuerySet[ReportAction]:
     return ReportAction.objects.filter(receiver_id=user.unit_id, module__in=modules, process__isnull=False)
 
 
+def with_process_status(queryset: QuerySet[ReportAction], status: str) -> QuerySet[ReportAction]:
+    """The actions whose process is in `status`, tested row by row (a correlated lookup of the
+    process's primary key). A join lets the planner hash all processes of every unit in that
+    status (a sequential scan growing with the whole country's reminders); this form reads only
+    the unit's own actions, newest first from the (receiver, at) index, and stops at a page."""
+    status_of = Process.objects.filter(pk=OuterRef("process_id")).values("status")[:1]
+    return queryset.alias(process_status=Subquery(status_of)).filter(process_status=status)
+
+
 def pending_reminders_for_user(user: User) -> QuerySet[ReportAction]:
-    return reminders_for_user(user).filter(process__status=PROCESS.NEW)
+    return with_process_status(reminders_for_user(user), PROCESS.NEW)
 
 
 def pending_reminder_count(user: User) -> int:
@@ -110,9 +119,9 @@ def filter_reminders(
 ) -> QuerySet[ReportAction]:
     """The 所有提醒 filters. Dates are local calendar days, turned into a range on `at`."""
     if state == ReminderState.PENDING:
-        queryset = queryset.filter(process__status=PROCESS.NEW)
+        queryset = with_process_status(queryset, PROCESS.NEW)
     elif state == ReminderState.HANDLED:
-        queryset = queryset.filter(process__status=PROCESS.DONE)
+        queryset = with_process_status(queryset, PROCESS.DONE)
     if module:
         queryset = queryset.filter(module=module)
     if date_from:

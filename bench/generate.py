@@ -182,3 +182,86 @@ def load_files(files: int) -> None:
             """,
             [persons, persons, files, STEP, files, persons],
         )
+
+
+# --- reminders: report actions with their processes and tasks ---------------------------------
+
+# Reminders received per unit above the streets: the measured users' units are the busy ones
+# (a county hears from a dozen streets several times a month, and handled reminders stay).
+REMINDERS_BUSY = 300  # pending, and as many handled, for each unit of bench_users()
+REMINDERS_OTHER = 10  # pending, and as many handled, for every other unit above the streets
+
+
+def load_reminders(module: str) -> int:
+    """Report actions in `module` received by every unit above the streets, each with its
+    reminder process: two real ones made by the flow and the service (one left pending, one
+    handled), then copied set-based — processes, tasks and actions — for every receiver, each
+    copy a little older than the last. Returns the number of actions."""
+    from approvals.models import ReportAction, ReportKind
+    from approvals.reminders import reminders_mark_handled
+    from flows.flows import ReportUpFlow
+
+    user = bench_users()[2]
+    sender = Unit.objects.filter(path__startswith=user.unit.path, depth=3).order_by("path").first()
+    templates = []
+    for _state in ("pending", "handled"):
+        action = ReportAction.objects.create(kind=ReportKind.REPORT, module=module, sender=sender,
+                                             receiver=user.unit, actor=user, message="请审核本月上报的数据。", count=12)  # fmt: skip
+        action.process = ReportUpFlow.start.run(action=action)
+        action.save(update_fields=["process"])
+        templates.append(action)
+    reminders_mark_handled(actor=user, action_ids=[templates[1].pk])
+    busy = [u.unit_id for u in bench_users().values()]
+    with connection.cursor() as cursor:
+        for template in templates:
+            cursor.execute(_clone_reminders_sql(), {"template_action": template.pk, "template_process": template.process_id,
+                                                  "busy": busy, "many": REMINDERS_BUSY, "few": REMINDERS_OTHER})  # fmt: skip
+        cursor.execute("ANALYZE approvals_reportaction; ANALYZE viewflow_process; ANALYZE viewflow_task")
+    return ReportAction.objects.count()
+
+
+def _copy(model, ids: str, overrides: dict[str, str]) -> str:
+    """`SELECT` of every column of `model`'s template row `t`, with `overrides` (column → SQL)
+    and each timestamp moved back by the copy's number `i.g` hours."""
+    from django.db import models
+
+    columns, values = [], []
+    for f in model._meta.concrete_fields:
+        columns.append(f.column)
+        if f.column in overrides:
+            values.append(overrides[f.column])
+        elif isinstance(f, models.DateTimeField):
+            values.append(f"t.{f.column} - i.g * interval '1 hour'")
+        else:
+            values.append(f"t.{f.column}")
+    return f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM {ids} i"
+
+
+def _clone_reminders_sql() -> str:
+    from viewflow.workflow.models import Process, Task
+
+    from approvals.models import ReportAction
+
+    process = _copy(Process, "ids", {"id": "i.process_id", "artifact_object_id": "i.action_id"})
+    task = _copy(Task, "ids", {"id": "nextval(pg_get_serial_sequence('viewflow_task', 'id'))",
+                               "process_id": "i.process_id"})  # fmt: skip
+    action = _copy(ReportAction, "ids", {"id": "i.action_id", "process_id": "i.process_id",
+                                         "sender_id": "i.sender_id", "receiver_id": "i.receiver_id",
+                                         "count": "1 + i.g %% 40"})  # fmt: skip
+    return f"""
+        WITH ids AS MATERIALIZED (
+            SELECT r.id AS receiver_id, s.id AS sender_id, g,
+                   nextval(pg_get_serial_sequence('approvals_reportaction', 'id')) AS action_id,
+                   nextval(pg_get_serial_sequence('viewflow_process', 'id')) AS process_id
+            FROM org_unit r
+            CROSS JOIN LATERAL (SELECT c.id FROM org_unit c WHERE c.path LIKE r.path || '%%'
+                                AND c.depth = r.depth + 1 ORDER BY c.path LIMIT 1) s
+            CROSS JOIN LATERAL generate_series(1, CASE WHEN r.id = ANY(%(busy)s) THEN %(many)s
+                                                      ELSE %(few)s END) g
+            WHERE r.depth < 5
+        ), processes AS (
+            {process} JOIN viewflow_process t ON t.id = %(template_process)s
+        ), tasks AS (
+            {task} JOIN viewflow_task t ON t.process_id = %(template_process)s
+        )
+        {action} JOIN approvals_reportaction t ON t.id = %(template_action)s"""

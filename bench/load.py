@@ -1,13 +1,20 @@
 """The HTTP load run of `make bench`: gunicorn with the production settings on a loopback port,
-and a bounded load generator in this process — requests per second and latency for a mix of
-list, detail and statistics pages as a signed-in user."""
+and a bounded load generator — requests per second and latency for a mix of list, detail and
+statistics pages as a signed-in user.
+
+The generator shares the machine's cores with the server, so it must be light: `wrk` (Debian's
+package) when installed, else Python threads in this process (which take a core's worth of
+CPU themselves at ~100 requests/s). The table's note gives the CPU each side used."""
 
 import http.client
+import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -18,6 +25,8 @@ from django.test import Client
 ADDRESS, PORT = "127.0.0.1", 8790
 WORKERS = 4  # 2 × cores on this 2-core machine
 CLIENTS = 16
+# Requests the generator waits for at once beyond the workers' queue raise latency, not
+# throughput; 16 keeps every worker busy with a queue behind it.
 WARM_UP = 3  # seconds of requests not counted: each worker process loads code and connects first
 
 
@@ -41,7 +50,8 @@ def _urls(user) -> list[str]:
 
 def _start_server() -> subprocess.Popen:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DJANGO_DEBUG": "0"}
-    command = [str(Path(sys.executable).with_name("gunicorn")), "project.wsgi", "-w", str(WORKERS),
+    # --preload: the code is imported once, before the workers fork, and shared by them.
+    command = [str(Path(sys.executable).with_name("gunicorn")), "project.wsgi", "-w", str(WORKERS), "--preload",
                "-b", f"{ADDRESS}:{PORT}", "--log-level", "warning"]  # fmt: skip
     server = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)
     deadline = time.monotonic() + 30
@@ -58,9 +68,91 @@ def _start_server() -> subprocess.Popen:
 def run(table, user, seconds: int) -> None:
     cookie = f"{settings.SESSION_COOKIE_NAME}={_session_cookie(user)}"
     urls = _urls(user)
+    server = _start_server()
+    cpu_before = _cpu_seconds(server.pid)
+    try:
+        if shutil.which("wrk"):
+            result = _wrk(urls, cookie, seconds)
+        else:
+            result = _threads(urls, cookie, seconds)
+        server_cpu = _cpu_seconds(server.pid) - cpu_before
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    rate = result["requests"] / seconds
+    shares = f"CPU over the run: gunicorn {server_cpu / seconds:.0%} of a core, {result['client']} {result['client_cpu'] / seconds:.0%}"
+    note = (f"{rate:.0f} requests/s, p95 {result['p95']:.0f} ms, {result['errors']} errors; {WORKERS} gunicorn "
+            f"workers, {CLIENTS} connections ({result['client']}); {shares}")  # fmt: skip
+    table.add(f"HTTP load, {seconds} s", "省总: 列表/档案/统计 5:3:2", result["latencies"], None, note)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU of a process and its children (the gunicorn master and workers)."""
+    import psutil
+
+    process = psutil.Process(pid)
+    total = 0.0
+    for p in [process, *process.children(recursive=True)]:
+        try:
+            times = p.cpu_times()
+            total += times.user + times.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+WRK_SCRIPT = """
+local urls = %(urls)s
+local cookie = %(cookie)s
+init = function(args) math.randomseed(os.time()) end
+request = function()
+  return wrk.format("GET", urls[math.random(#urls)], {["Cookie"] = cookie, ["Host"] = "localhost"})
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('RESULT {"requests": %%d, "errors": %%d, "p50": %%.2f, "p95": %%.2f}\\n',
+    summary.requests, e.connect + e.read + e.write + e.status + e.timeout,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000))
+end
+"""
+
+
+def _wrk(urls: list[str], cookie: str, seconds: int) -> dict:
+    """wrk with one thread: a warm-up run (each worker loads code and connects), then the
+    measured run. Its own CPU is read from the kernel's account of finished children."""
+    import resource
+
+    lua = "{" + ", ".join(json.dumps(u) for u in urls) + "}"
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % {"urls": lua, "cookie": json.dumps(cookie)})
+    base = ["wrk", "-t1", f"-c{CLIENTS}", "-s", script.name, f"http://{ADDRESS}:{PORT}/"]
+    try:
+        subprocess.run([*base[:3], f"-d{WARM_UP}s", *base[3:]], capture_output=True, check=True)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        output = subprocess.run([*base[:3], f"-d{seconds}s", *base[3:]], capture_output=True, text=True, check=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    finally:
+        os.unlink(script.name)
+    lines = [line for line in output.stdout.splitlines() if line.startswith("RESULT ")]
+    if not lines:
+        raise RuntimeError(f"wrk gave no result: {output.stdout} {output.stderr}")
+    line = lines[0]
+    result = json.loads(line.removeprefix("RESULT "))
+    print(output.stdout, flush=True)
+    client_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    # wrk gives percentiles, not each latency: the table's median and p95 columns are its own.
+    latencies = [result["p50"]] * 18 + [result["p95"]] * 2
+    return {**result, "latencies": latencies, "client": "wrk", "client_cpu": client_cpu}
+
+
+def _threads(urls: list[str], cookie: str, seconds: int) -> dict:
+    """The fallback generator: CLIENTS threads in this process, each on one connection."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
+    count_from = time.perf_counter() + WARM_UP
+    stop_at = count_from + seconds
+    cpu_before = time.process_time()
 
     def client():
         connection = http.client.HTTPConnection(ADDRESS, PORT, timeout=30)
@@ -80,20 +172,12 @@ def run(table, user, seconds: int) -> None:
                     latencies.append((time.perf_counter() - started) * 1000)
                     errors[0] += 0 if ok else 1
 
-    server = _start_server()
-    count_from = time.perf_counter() + WARM_UP
-    stop_at = count_from + seconds
-    try:
-        threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    rate = len(latencies) / seconds
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     p95 = sorted(latencies)[int(0.95 * len(latencies)) - 1] if latencies else 0
-    note = f"{rate:.0f} requests/s, p95 {p95:.0f} ms, {errors[0]} errors; {WORKERS} gunicorn workers, {CLIENTS} clients"
-    table.add(f"HTTP load, {seconds} s", "省总: 列表/档案/统计 5:3:2", latencies, None, note)
     print(f"median {statistics.median(latencies):.1f} ms" if latencies else "no requests", flush=True)
+    return {"requests": len(latencies), "errors": errors[0], "p95": p95, "latencies": latencies or [0.0],
+            "client": "Python threads", "client_cpu": time.process_time() - cpu_before}  # fmt: skip

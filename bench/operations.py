@@ -6,11 +6,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
-from approvals import registry, services
+from approvals import registry, reminders, services
 from approvals.lists import PAGE_SIZE, page_keys
+from approvals.models import ReportAction
 from approvals.registry import ReportingModule
 from approvals.selectors import held_and_above, visible_to
-from bench.generate import bench_users
+from bench.generate import bench_users, load_reminders
 from bench.timing import in_rollback, machine, timed
 from org.models import Code, Module, Unit
 from tests.reporting.models import SampleRecord
@@ -36,6 +37,18 @@ def prepare(rebuild: bool, generate) -> None:
         print(f"generating… {generate()}", flush=True)
         print(f"generated in {time.monotonic() - started:.0f} s", flush=True)
     _hold_at_province(QUICK_REPORT_ROWS)
+    if not ReportAction.objects.filter(receiver=bench_users()[2].unit).exists():
+        print(f"reminders… {load_reminders(SAMPLE.key):,} report actions", flush=True)
+    _collect_static()
+
+
+def _collect_static() -> None:
+    """The pages render with the production settings (DEBUG off): the manifest storage needs
+    the collected files."""
+    from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+
+    if isinstance(staticfiles_storage, ManifestFilesMixin):
+        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def _hold_at_province(rows: int) -> None:
@@ -102,6 +115,34 @@ def list_pages(table, runs: int) -> None:
             table.add(
                 label, scope, times, timed(_bare_page(user.unit, after), runs), "whole request vs its row queries"
             )
+
+
+def inbox_pages(table, runs: int) -> None:
+    """待处理提醒 of a busy province and county: the whole page beside its two queries (the
+    total and the first page of rows, with sender, process and who handled it)."""
+    users = bench_users()
+    for depth in (2, 4):
+        user = users[depth]
+        client = Client()
+        client.force_login(user, backend="org.auth.ModulePermissionBackend")
+        pending = reminders.pending_reminders_for_user(user)
+        rows = reminders.with_reminder_columns(pending).order_by("-at", "-pk")[: reminders.PAGE_SIZE + 1]
+        queries = [q.query.sql_with_params() for q in (pending.order_by().values("pk"), rows)]
+        count_sql, count_params = queries[0]
+        bare = _bare_all([(f"SELECT count(*) FROM ({count_sql}) AS pending", count_params), queries[1]])
+        times = timed(lambda client=client: _ok(client.get("/reminders/")), runs)
+        scope = f"{user.unit.level_name}({pending.count():,} 条待处理)"
+        table.add("inbox page, first", scope, times, timed(bare, runs), "whole request vs its total and row queries")
+
+
+def _bare_all(statements: list[tuple[str, list]]):
+    def run():
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+
+    return run
 
 
 def _ok(response):
@@ -236,6 +277,7 @@ def file_query(table, runs: int) -> None:
 def run_all(table, runs: int) -> None:
     vacuum()
     list_pages(table, runs)
+    inbox_pages(table, runs)
     statistics(table, runs)
     file_query(table, runs)
     file_save(table, runs)

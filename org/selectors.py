@@ -59,7 +59,9 @@ def help_centre_profile_of(unit: Unit) -> HelpCentreProfile | None:
 def switcher_units(own_unit: Unit, selected: Unit) -> list[Unit]:
     """What a unit switcher offers: the own unit down to the selected one, then the selected
     unit's children — one level at a time, never the whole subtree. Each unit carries `indent`."""
-    chain = [*ancestors_of(selected).filter(depth__gte=own_unit.depth), selected]
+    # Mostly the own unit is selected: then the chain is that unit alone, no query.
+    above = ancestors_of(selected).filter(depth__gte=own_unit.depth) if selected.pk != own_unit.pk else []
+    chain = [*above, selected]
     units = chain + list(children_of(selected))
     for unit in units:
         unit.indent = "\u3000" * (unit.depth - own_unit.depth)

@@ -7,13 +7,24 @@ conditions and dimensions (性别, 民族, 政治面貌, 健康状况, 身份, �
 """
 
 from django import forms
+from django.db import connection
 from django.db.models import QuerySet, Value
 from django.db.models.functions import NullIf
 
+from approvals.models import Movement
 from forms_stats.crosstab import CrossTab, Dimension, count_related, count_rows, crosstab
 from org.models import Gender, Unit
 from org.selectors import codes_of
-from records.models import HARDSHIP_CATEGORIES, FamilyMember, FileCategory, FileStatus, WorkerFile
+from records.models import (
+    HARDSHIP_CATEGORIES,
+    FamilyMember,
+    FamilyMemberEvent,
+    FileCategory,
+    FileStatus,
+    PersonEvent,
+    WorkerFile,
+    WorkerFileEvent,
+)
 
 TITLE = "职工档案统计"
 
@@ -161,4 +172,16 @@ def file_statistics(form: FileStatisticsForm, *, viewer: Unit, unit: Unit) -> Cr
         measures=MEASURES,
         title=TITLE,
         conditions=form.descriptions(),
+        data_stamp=files_data_stamp,
     )
+
+
+def files_data_stamp() -> tuple:
+    """What changes whenever the files' statistics can change: the history triggers number every
+    insert, update and delete of files, members and persons, and the movement log every report,
+    return and unit move (which file history leaves out). Four primary-key lookups."""
+    tables = [model._meta.db_table for model in (WorkerFileEvent, FamilyMemberEvent, PersonEvent)]
+    selects = [f"(SELECT max(pgh_id) FROM {table})" for table in tables]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(selects)}, (SELECT max(id) FROM {Movement._meta.db_table})")
+        return cursor.fetchone()

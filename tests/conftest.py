@@ -21,6 +21,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.test import Client
 
 from org.models import CodeTable, Module, Unit, User
@@ -57,6 +58,12 @@ USERS = [
     ("province_b_admin", "province_b", [Module.UNIT_ADMIN]),
     ("province_b", "province_b", BUSINESS_MODULES),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (statistics answers are kept there)."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
