@@ -11,7 +11,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("approvals", "0004_display_preferences"),
+        ("approvals", "0005_inbox_kinds_and_events"),
         ("org", "0001_initial"),
     ]
 
