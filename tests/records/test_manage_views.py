@@ -183,3 +183,22 @@ def test_the_receiving_admin_decides_on_the_request_page(cast):
 def test_the_navigation_offers_the_module_to_unit_admins_only(cast):
     assert "高级档案管理" in cast.client("county_a_admin").get("/").content.decode()
     assert "高级档案管理" not in cast.client("street_a").get("/").content.decode()
+
+
+def test_the_reminder_pages_list_transferred_files_and_refusals(cast):
+    from records import transfers
+
+    moved = worker(cast.users["street_a"])
+    result = transfers.files_transfer(actor=cast.users["county_a_admin"], file_ids=[moved.pk],
+                                      to_unit=cast.units["street_a2"], message="工作调动")  # fmt: skip
+    clerk = cast.client("street_a2")
+    assert "工作调动" in clerk.get(reverse("approvals:reminders_pending")).content.decode()
+    rows = clerk.get(reverse("approvals:action_rows", args=[result.action.pk])).content.decode()
+    assert moved.code in rows and "浆洗街街道工会" in rows
+
+    asked = worker(cast.users["street_a"])
+    request = transfers.files_transfer(actor=cast.users["county_a_admin"], file_ids=[asked.pk],
+                                       to_unit=cast.units["province_b"], message="迁居").request  # fmt: skip
+    transfers.transfer_request_reject(actor=cast.users["province_b_admin"], pk=request.pk, note="无对应单位")
+    page = cast.client("county_a_admin").get(reverse("approvals:reminders_pending")).content.decode()
+    assert "无对应单位" in page
