@@ -158,7 +158,7 @@ def _transfer(*, actor: User, sender: Unit, files: QuerySet, to_unit: Unit, mess
     return TransferResult(moved=moved, action=action)
 
 
-def _check_target(actor: User, to_unit: Unit) -> None:
+def _check_target(to_unit: Unit | None) -> None:
     if to_unit is None:
         raise TransferError("请选择目的单位。", "to_unit")
 
@@ -170,7 +170,7 @@ def files_transfer(
     """2.9.3 移动选中的档案. Inside the subtree: moved now. Outside: a request to the target unit's
     admin (the files stay until accepted)."""
     require_module(actor, Module.UNIT_ADMIN)
-    _check_target(actor, to_unit)
+    _check_target(to_unit)
     files = _lock_selected(actor.unit, file_ids)
     if files.filter(unit=to_unit).exists():
         raise TransferError("选中的档案中有已属于目的单位的档案。", "to_unit")
@@ -187,7 +187,7 @@ def unit_files_transfer(
     """2.9.4 批量转移档案: every file of `from_unit` (all three kinds, cancelled ones too) to
     another unit of the subtree."""
     require_module(actor, Module.UNIT_ADMIN)
-    _check_target(actor, to_unit)
+    _check_target(to_unit)
     if from_unit is None or not _in_subtree(actor, from_unit):
         raise TransferError(NOT_IN_SCOPE.format(what="源单位"), "from_unit")
     if not _in_subtree(actor, to_unit):
