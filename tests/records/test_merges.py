@@ -167,6 +167,10 @@ def test_editing_a_file_merged_away_is_refused_with_where_it_went(cast, three):
                        form=merge_input(kept, [kept, other]))  # fmt: skip
     with pytest.raises(services.FileError, match="已被合并到档案"):
         services.file_update(actor=cast.users["street_a2"], file=stale, data={}, head={}, members=[])
+    # Its old links say so too (still a 404: the file is gone).
+    for url in (f"/files/{other.pk}/", f"/files/{other.pk}/edit/"):
+        response = cast.client("street_a2").get(url)
+        assert response.status_code == 404 and "已被合并到另一份档案" in response.content.decode()
 
 
 @pytest.mark.parametrize(
