@@ -1,4 +1,5 @@
-"""Report-up and return-down flows (DESIGN.md §3).
+"""Report-up and return-down flows (DESIGN.md §3), and the flows of advanced file management
+(manual 2.9): merges, transfers and cross-branch transfer requests.
 
 Each action of approvals.services is one process: it starts from code with the action's data
 (StartHandle) and opens one manual task for the receiving unit — the reminder. Marking the
@@ -8,7 +9,7 @@ reminder handled completes that task and ends the process.
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from flows.models import ReportProcess
+from flows.models import FileManagementProcess, ReportProcess
 
 
 class _ReminderFlow(flow.Flow):
@@ -34,3 +35,49 @@ class ReturnDownFlow(_ReminderFlow):
     start = flow.StartHandle(this.start_action).Next(this.remind)
     remind = flow.ManualTask().Next(this.end)
     end = flow.End()
+
+
+class TransferFlow(_ReminderFlow):
+    """转移档案 (2.9.3–2.9.4), and the refusal of a cross-branch request: the receiving unit's
+    reminder lists the moved files (its action's movement rows), like a report's."""
+
+    process_title = "转移档案"
+
+    start = flow.StartHandle(this.start_action).Next(this.remind)
+    remind = flow.ManualTask().Next(this.end)
+    end = flow.End()
+
+
+class MergeFlow(flow.Flow):
+    """合并档案 (2.9.1–2.9.2). The interactive steps are ordinary views; the merge itself is one
+    transaction that starts and ends this process, which records who merged what into what."""
+
+    process_class = FileManagementProcess
+    process_title = "合并档案"
+    lock_impl = lock.select_for_update_lock
+
+    start = flow.StartHandle(this.start_merge).Next(this.end)
+    end = flow.End()
+
+    def start_merge(self, activation, kept, data):
+        activation.process.artifact = kept
+        activation.process.data = data
+        return activation.process
+
+
+class TransferRequestFlow(flow.Flow):
+    """A transfer to another branch: the `decide` task waits for the receiving unit's admin
+    (their 待办审批); records.transfers completes it on acceptance or refusal."""
+
+    process_class = FileManagementProcess
+    process_title = "跨单位转移档案申请"
+    lock_impl = lock.select_for_update_lock
+
+    start = flow.StartHandle(this.start_request).Next(this.decide)
+    decide = flow.ManualTask().Next(this.end)
+    end = flow.End()
+
+    def start_request(self, activation, transfer_request):
+        activation.process.artifact = transfer_request
+        activation.process.data = {"from_unit": transfer_request.from_unit_id, "to_unit": transfer_request.to_unit_id}
+        return activation.process

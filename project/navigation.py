@@ -28,6 +28,7 @@ NAVIGATION = [
     NavEntry("农民工档案", "records:files_migrant", Module.FILES),
     NavEntry("临时救助档案", "records:files_temporary", Module.FILES),
     NavEntry("用户管理", "org:units", Module.UNIT_ADMIN),
+    NavEntry("高级档案管理", "records:manage", Module.UNIT_ADMIN),
     NavEntry("代码表管理", "org:code_tables", Module.UNIT_ADMIN, national_admin_only=True),
     NavEntry("帮扶中心信息", "org:help_centre"),
     NavEntry("跨区域维权", "org:directory"),

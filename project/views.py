@@ -28,6 +28,9 @@ def permission_denied(request, exception=None):
 
 @login_not_required
 def page_not_found(request, exception=None):
+    # A few 404s carry a message meant for the user (a file merged away); others say no more.
+    if getattr(exception, "user_message", False):
+        return _error(request, 404, "页面不存在", str(exception))
     return _error(request, 404, "页面不存在", "您访问的页面或数据不存在,或不在本单位的管辖范围内。")
 
 

@@ -26,6 +26,7 @@ def load(password: str) -> str:
     for street in streets:
         for n in range(FILES_PER_STREET):
             _create_file(clerks[street.pk], street, n, codes, rng)
+    _likely_duplicates(clerks, codes, rng)
     _move_some(province, password, rng)
     return f"{WorkerFile.objects.count()} 份职工档案"
 
@@ -120,3 +121,21 @@ def _move_some(province: Unit, password: str, rng) -> None:
     reviewer = User.objects.filter(unit=city, modules__contains=[Module.FILES]).first()
     held = list(WorkerFile.objects.filter(holder=city).values_list("pk", flat=True))
     approvals.return_rows(actor=reviewer, model=WorkerFile, pks=held[:3], message="致困原因与收入情况不符,请核实。")
+
+
+def _likely_duplicates(clerks: dict, codes, rng) -> None:
+    """The same worker entered by two streets of 武侯区, once with a mistyped ID number: the
+    pair 高级档案管理 → 合并重复档案 finds by name and birth date (sign in as wuhou)."""
+    streets = Unit.objects.filter(name__in=["浆洗街街道工会", "玉林街道工会"]).order_by("path")
+    for n, street in enumerate(streets):
+        head = _person(codes, rng, birth=date(1966, 5, 20), female=False, area="510107")
+        head |= {"name": "周振华", "employer_or_school": "成都机床厂"}
+        data = {
+            "code": f"{street.code}-DUP{n + 1}", "category": FileCategory.SUBSISTENCE, "file_date": date(2026, 3, 1),
+            "address": f"{street.name[:-4]}社区 6 号", "employer": "成都机床厂", "monthly_income": 900,
+            "household_annual_income": 15000, "household_size": 1, "postal_code": "610041",
+        }  # fmt: skip
+        try:
+            services.file_create(actor=clerks[street.pk], data=data, head=head, members=[])
+        except services.ExistingPerson:
+            pass  # the random number repeated: the pair is one file short

@@ -53,6 +53,8 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
+        # 合并重复档案 looks for likely duplicates: the same name and birth date, another ID number.
+        indexes = [models.Index(fields=["name", "birth_date"], name="records_person_name_birth")]
 
     def __str__(self):
         return self.name
@@ -258,3 +260,87 @@ class FileImportItem(models.Model):
 
     def __str__(self):
         return self.code
+
+
+# --- advanced file management (manual 2.9: records.merges, records.transfers) ------------------
+
+
+class FileSnapshot(models.Model):
+    """What a file was just before a merge (职工历史信息): its fields, head and members with
+    code values as names, kept on the file that survived. The merged file itself is deleted, so
+    its id, unit and code are copied here as plain values."""
+
+    file = models.ForeignKey(WorkerFile, on_delete=models.CASCADE, related_name="snapshots", verbose_name=_("保留档案"))
+    source_file_id = models.BigIntegerField(_("原档案标识"))
+    source_unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("原填报单位"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source_unit_name = models.CharField(_("原填报单位名称"), max_length=100)
+    source_code = models.CharField(_("原职工编号"), max_length=30)
+    data = models.JSONField(_("合并前内容"))
+    reason = models.CharField(_("原因"), max_length=200)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("合并前档案")
+        verbose_name_plural = _("合并前档案")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["source_file_id"], name="records_snapshot_source")]
+
+    def __str__(self):
+        return f"{self.source_unit_name} {self.source_code}"
+
+
+class TransferState(models.TextChoices):
+    PENDING = "pending", _("待接收")
+    ACCEPTED = "accepted", _("已接收")
+    REJECTED = "rejected", _("已拒绝")
+
+
+class TransferRequest(models.Model):
+    """A transfer of files to a unit outside the requesting admin's subtree: the files stay
+    where they are until the receiving unit's admin accepts (records.transfers)."""
+
+    from_unit = models.ForeignKey("org.Unit", verbose_name=_("申请单位"), on_delete=models.PROTECT, related_name="+")
+    to_unit = models.ForeignKey("org.Unit", verbose_name=_("目的单位"), on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(_("转移原因"), max_length=200)
+    state = models.CharField(_("状态"), max_length=10, choices=TransferState.choices, default=TransferState.PENDING)
+    file_count = models.PositiveIntegerField(_("档案份数"), default=0)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("处理人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decision_note = models.CharField(_("处理意见"), max_length=200, blank=True)
+    process = models.OneToOneField(
+        "viewflow.Process", verbose_name=_("流程"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("跨单位转移申请")
+        verbose_name_plural = _("跨单位转移申请")
+        indexes = [models.Index(fields=["to_unit", "state", "-created_at"], name="records_transfer_inbox")]
+
+    def __str__(self):
+        return f"{self.from_unit} → {self.to_unit}({self.file_count} 份)"
+
+    def get_absolute_url(self):
+        return reverse("records:transfer_request", args=[self.pk])
+
+
+class TransferRequestFile(models.Model):
+    """One file of a transfer request. A file is in at most one pending request: the services
+    check it under the file's row lock."""
+
+    request = models.ForeignKey(TransferRequest, on_delete=models.CASCADE, related_name="items")
+    file = models.ForeignKey(WorkerFile, on_delete=models.CASCADE, related_name="+", verbose_name=_("档案"))
+
+    class Meta:
+        verbose_name = _("转移申请的档案")
+        verbose_name_plural = _("转移申请的档案")

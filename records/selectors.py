@@ -2,18 +2,32 @@
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import Http404
 
 from approvals.selectors import get_visible_or_404
 from org.models import Module, User
 from org.permissions import require_module
 from records import id_numbers
-from records.models import FamilyMember, FileStatus, Person, WorkerFile
+from records.models import FamilyMember, FileSnapshot, FileStatus, Person, WorkerFile
+
+
+class FileMergedAway(Http404):
+    """A file merged into another (records.merges): its old links say so instead of a bare 404."""
+
+    user_message = True
 
 
 def get_file_for_user(user: User, pk, queryset: QuerySet | None = None) -> WorkerFile:
     """A file the user's unit sees (404 otherwise, as if missing); 403 without the files module."""
     queryset = queryset if queryset is not None else WorkerFile.objects.select_related("head", "unit")
-    file = get_visible_or_404(queryset, user.unit, pk)
+    try:
+        file = get_visible_or_404(queryset, user.unit, pk)
+    except Http404:
+        if str(pk).isdigit() and FileSnapshot.objects.filter(source_file_id=pk).exclude(file_id=pk).exists():
+            raise FileMergedAway(
+                "该档案已被合并到另一份档案,合并前的内容保存在合并后档案的“职工历史信息”中。"
+            ) from None
+        raise
     require_module(user, Module.FILES)
     return file
 

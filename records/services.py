@@ -22,6 +22,7 @@ from records.models import (
     HARDSHIP_CATEGORIES,
     FamilyMember,
     FileCategory,
+    FileSnapshot,
     FileStatus,
     Person,
     WorkerFile,
@@ -181,10 +182,22 @@ def file_create(*, actor: User, data: dict, head: dict, members: list[dict], req
     return file
 
 
+def _locked_or_gone(pk: int) -> WorkerFile:
+    """The file's row, locked; a file merged into another (or deleted) while the form was open
+    is a refusal that says where it went, not an error page."""
+    file = WorkerFile.objects.select_for_update().filter(pk=pk).first()
+    if file is not None:
+        return file
+    snapshot = FileSnapshot.objects.filter(source_file_id=pk).exclude(file_id=pk).select_related("file__head").first()
+    if snapshot is not None:
+        raise FileError(f"该档案已被合并到档案“{snapshot.file}”,不能再修改,请修改合并后的档案。")
+    raise FileError("该档案已被删除,不能再修改。")
+
+
 @transaction.atomic
 def file_update(*, actor: User, file: WorkerFile, data: dict, head: dict, members: list[dict], request=None):
     """编辑 (2.2.1.3): the owning unit edits; the file keeps its holder and report state."""
-    file = WorkerFile.objects.select_for_update().get(pk=file.pk)
+    file = _locked_or_gone(file.pk)
     _require_owner(actor, file)
     if data["code"] != file.code and WorkerFile.objects.filter(unit=file.unit, code=data["code"]).exists():
         raise FileError(f"本单位已有职工编号为“{data['code']}”的档案。", "code")

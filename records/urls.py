@@ -1,7 +1,7 @@
 from django.urls import path
 
 from approvals.quick import quick_actions
-from records import views, views_detail, views_import, views_query, views_stats
+from records import views, views_detail, views_import, views_manage, views_query, views_stats
 
 app_name = "records"
 
@@ -20,6 +20,15 @@ urlpatterns = [
     path("import/", views_import.file_import, name="file_import"),
     path("import/template/", views_import.file_import_template, name="file_import_template"),
     path("import/<int:pk>/", views_import.file_import_detail, name="file_import_detail"),
+    # 高级档案管理 (manual 2.9): unit admins only
+    path("manage/", views_manage.manage_home, name="manage"),
+    path("manage/merge/", views_manage.merge_duplicates, name="merge_duplicates"),
+    path("manage/merge-two/", views_manage.merge_two, name="merge_two"),
+    path("manage/merge/edit/", views_manage.merge_edit, name="merge_edit"),
+    path("manage/merged/<int:pk>/", views_manage.merge_result, name="merge_result"),
+    path("manage/transfer/", views_manage.transfer_files, name="transfer_files"),
+    path("manage/transfer-unit/", views_manage.transfer_unit, name="transfer_unit"),
+    path("manage/requests/<int:pk>/", views_manage.transfer_request, name="transfer_request"),
     path("<int:pk>/", views_detail.file_detail, name="file_detail"),
     path("<int:pk>/print/", views_detail.file_print, name="file_print"),
     path("<int:pk>/word/", views_detail.file_word, name="file_word"),

@@ -26,6 +26,7 @@ from records.models import (
     MOVE_FIELDS,
     FamilyMember,
     FamilyMemberEvent,
+    FileSnapshot,
     FileStatus,
     Person,
     PersonEvent,
@@ -331,6 +332,7 @@ def file_detail(request, pk):
         "hardship_categories": [(c.value, c.label) for c in HARDSHIP_CATEGORIES],
         "related_sections": related_sections(file, request.user),
         "history": file_history(file, full_id=full_id),
+        "snapshots": FileSnapshot.objects.filter(file=file).select_related("by"),
         "title": f"{documents.file_title(file)}:{file.head.name}",
     }
     return render(request, "records/file_detail.html", context)

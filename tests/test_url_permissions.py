@@ -21,6 +21,8 @@ Access rules:
   module), everyone else 404.
 - TEMP_FILE_OWNER: regularizing street_a's temporary file: its own unit's `files` holders;
   anyone else 403 (another unit must prove it knows the ID number).
+- TRANSFER_REQUEST: county_a's admin asked province_b to take a file of street_a: the unit
+  admins of those two units (403 for their other users), everyone else 404.
 """
 
 from dataclasses import dataclass, field
@@ -32,6 +34,7 @@ from approvals import services as approvals
 from approvals.models import ReportAction, ReportKind
 from flows.flows import ReportUpFlow
 from org.models import Code, CodeTable, Module
+from records import transfers
 from records.models import FileCategory, FileImport, WorkerFile
 from tests.conftest import USERS
 from tests.records.conftest import make_file
@@ -43,6 +46,7 @@ ACTION_RECEIVER, ACTION_PARTY = "action_receiver", "action_party"
 ACTION_MODULE, ACTION_SENDER, ACTION_RECEIVER_UNIT = Module.PETITIONS, "street_a", "county_a"
 FILES, FILE, TEMP_FILE_OWNER = "files", "file", "temp_file_owner"
 IMPORT_JOB = "import_job"
+TRANSFER_REQUEST, TRANSFER_PARTIES = "transfer_request", ("county_a", "province_b")
 FILE_SEEN_BY = ("street_a", "county_a")
 OK = {200, 302}
 
@@ -119,6 +123,15 @@ ROUTES = [
     Route("records:file_cancel", FILE, "post", kwargs={"pk": "file"}),
     Route("records:file_convert", FILE, "post", kwargs={"pk": "file"}),
     Route("records:file_regularize", TEMP_FILE_OWNER, "post", kwargs={"pk": "tempfile"}),
+    # Advanced file management (manual 2.9): unit admins over their subtree
+    Route("records:manage", UNIT_ADMIN, target_unit=None),
+    Route("records:merge_duplicates", UNIT_ADMIN, target_unit=None),
+    Route("records:merge_two", UNIT_ADMIN, target_unit=None),
+    Route("records:merge_edit", UNIT_ADMIN, target_unit=None),
+    Route("records:merge_result", UNIT_ADMIN, target_unit="street_a", kwargs={"pk": "file"}),
+    Route("records:transfer_files", UNIT_ADMIN, target_unit=None),
+    Route("records:transfer_unit", UNIT_ADMIN, target_unit=None),
+    Route("records:transfer_request", TRANSFER_REQUEST, kwargs={"pk": "transferrequest"}),
 ]
 
 # Served by Django itself or by the sign-in machinery, tested in tests/org/test_accounts.py.
@@ -145,6 +158,10 @@ def expected_status(route: Route, cast, username: str) -> set[int]:
         if user.unit != cast.units["street_a"]:
             return {404}
         return OK if user.has_module(Module.FILES) else {403}
+    if route.rule == TRANSFER_REQUEST:
+        if not any(user.unit == cast.units[key] for key in TRANSFER_PARTIES):
+            return {404}
+        return OK if user.has_module(Module.UNIT_ADMIN) else {403}
     if route.rule == TEMP_FILE_OWNER:
         return OK if user.unit == cast.units["street_a"] and user.has_module(Module.FILES) else {403}
     target = cast.units[route.target_unit] if route.target_unit else user.unit
@@ -172,6 +189,12 @@ def resolve_kwargs(route: Route, cast) -> dict:
             return file.pk
         if kind == "import":
             return FileImport.objects.create(unit=cast.units["street_a"], created_by=cast.users["street_a"]).pk
+        if kind == "transferrequest":
+            file = make_file(cast.users["street_a"])
+            result = transfers.files_transfer(
+                actor=cast.users["county_a_admin"], file_ids=[file.pk], to_unit=cast.units["province_b"], message="调动"
+            )
+            return result.request.pk
         if kind == "tempfile":
             return make_file(cast.users["street_a"], category=FileCategory.TEMPORARY).pk
         raise ValueError(spec)

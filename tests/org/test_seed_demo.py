@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from org.management.commands.seed_demo import DEMO_PASSWORD, LOGINS
 from org.models import Unit, User
+from records import merges
 from records.models import WorkerFile
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,9 @@ def test_demo_data_loads_once_and_every_login_reaches_home(capsys):
     states = set(WorkerFile.objects.values_list("holder_depth", "report_state"))
     assert {(5, "draft"), (4, "reported"), (3, "reported"), (5, "returned"), (4, "returned")} <= states
     assert WorkerFile.objects.exclude(problems=[]).exists()
+    # A likely-duplicate pair for 高级档案管理 → 合并重复档案, found by 武侯区's admin.
+    number = WorkerFile.objects.filter(code__endswith="-DUP1").get().head.id_number
+    assert len(merges.duplicate_candidates(actor=User.objects.get(username="wuhou"), id_number=number)) == 2
     call_command("seed_demo")
     assert (Unit.objects.count(), User.objects.count(), WorkerFile.objects.count()) == (units, users, files)
     assert "演示数据已存在" in capsys.readouterr().out

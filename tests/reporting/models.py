@@ -49,3 +49,54 @@ class SampleRecruiter(Reportable):
 
     def __str__(self):
         return self.name
+
+
+# Records that refer to a household file, as the assistance, legal-aid, job-seeker and
+# attachment modules will: a merge must carry every one of them to the kept file
+# (records.merges discovers them from WorkerFile's reverse relations).
+
+
+class SampleAssistance(Reportable):
+    """Like 帮扶救助信息: reportable, protects its file."""
+
+    file = models.ForeignKey("records.WorkerFile", on_delete=models.PROTECT, related_name="sample_assistance")
+    amount = models.DecimalField("帮扶金额", max_digits=10, decimal_places=2, default=0)
+
+    reporting_module = Module.ASSISTANCE
+
+    class Meta(Reportable.Meta):
+        verbose_name = "帮扶救助信息"
+
+
+class SampleLegalAid(Reportable):
+    """Like 法律援助: reportable, the file is optional."""
+
+    file = models.ForeignKey(
+        "records.WorkerFile", null=True, on_delete=models.SET_NULL, related_name="sample_legal_aid"
+    )
+    subject = models.CharField("事由", max_length=100, default="")
+
+    reporting_module = Module.LEGAL_AID
+
+    class Meta(Reportable.Meta):
+        verbose_name = "法律援助"
+
+
+class SampleJobSeeker(models.Model):
+    """Like 人才信息: one per file at most."""
+
+    file = models.OneToOneField("records.WorkerFile", null=True, on_delete=models.CASCADE, related_name="+")
+    skill = models.CharField("技能", max_length=100, default="")
+
+    class Meta:
+        verbose_name = "人才信息"
+
+
+class SampleAttachment(models.Model):
+    """Like 附件: a hidden relation (related_name="+") that cascades."""
+
+    file = models.ForeignKey("records.WorkerFile", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField("文件名", max_length=100)
+
+    class Meta:
+        verbose_name = "附件"

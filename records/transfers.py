@@ -1,0 +1,310 @@
+"""转移职工档案 / 批量转移档案 (manual 2.9.3–2.9.4), and transfers to another branch.
+
+Within the admin's subtree a transfer is immediate: the files (with their members, which hang
+on the file) become files of the target unit, unreported and held there — `place_at_owner` in
+one UPDATE — and the target unit gets a reminder listing them: a TRANSFER action whose
+movement rows are written by the same statement (INSERT … SELECT, as approvals.engine does).
+
+To a unit outside the subtree it is a request: the files stay where they are until the target
+unit's admin accepts it in their 待办审批 (then they move as above) or refuses it (then the
+requesting unit gets a reminder). A file in an open request cannot be transferred or merged.
+
+Decisions: a clash of 职工编号 at the target unit refuses the transfer and lists the codes (a
+code is the unit's own numbering, not ours to rewrite); cancelled files move too, keeping their
+state (manual 2.9.4 moves 所有档案, and a unit emptied for dissolution must keep none behind);
+records linked to a file (assistance, legal aid…) keep their own unit.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import STATUS
+
+from approvals.models import AuditEvent, Movement, ReportAction, ReportKind, ReportState
+from approvals.reminders import OPEN_TASK_STATUSES
+from approvals.services import audit_record
+from flows.flows import TransferFlow, TransferRequestFlow
+from org.models import Module, Unit, User
+from org.permissions import require_module
+from records.merges import NOT_IN_SCOPE
+from records.models import TransferRequest, TransferRequestFile, TransferState, WorkerFile
+
+CLASH_LIST_LIMIT = 20
+
+
+class TransferError(Exception):
+    """A refused transfer; nothing changed. `message` is shown to the user."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass
+class TransferResult:
+    moved: int
+    action: ReportAction | None = None
+    request: TransferRequest | None = None
+
+
+def _in_subtree(actor: User, unit: Unit) -> bool:
+    return unit.path.startswith(actor.unit.path)
+
+
+def target_admin(unit: Unit) -> User | None:
+    """The unit admin who decides a cross-branch transfer into `unit` (one per unit)."""
+    return User.objects.filter(unit=unit, modules__contains=[Module.UNIT_ADMIN], is_active=True).first()
+
+
+# --- checks (under the files' row locks) ---------------------------------------------------------
+
+
+def _refuse_open_requests(files: QuerySet) -> None:
+    waiting = TransferRequestFile.objects.filter(file__in=files, request__state=TransferState.PENDING)
+    if waiting.exists():
+        raise TransferError("有档案正在等待其他单位接收转移,接收或拒绝之后才能再次转移。")
+
+
+def _refuse_code_clashes(files: QuerySet, to_unit: Unit) -> None:
+    """职工编号 is unique per unit: codes the target already uses, or that two moving files share."""
+    taken = WorkerFile.objects.filter(unit=to_unit, code__in=files.values("code")).exclude(pk__in=files.values("pk"))
+    clashes = set(taken.values_list("code", flat=True)[:CLASH_LIST_LIMIT])
+    repeated = files.order_by().values("code").annotate(n=Count("pk")).filter(n__gt=1).values_list("code", flat=True)
+    clashes |= set(repeated[:CLASH_LIST_LIMIT])
+    if clashes:
+        codes = "、".join(sorted(clashes))
+        raise TransferError(
+            f"“{to_unit.name}”已有相同职工编号的档案:{codes}。请先修改档案的职工编号,再转移。", "to_unit"
+        )
+
+
+def _lock_selected(actor_unit: Unit, ids: list[int]) -> QuerySet:
+    """The chosen files, locked in id order; all must exist in the acting unit's subtree."""
+    ids = sorted(set(ids))
+    if not ids:
+        raise TransferError("请选择要转移的档案。")
+    locked = list(WorkerFile.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("unit_path"))
+    if len(locked) != len(ids) or any(not path.startswith(actor_unit.path) for (path,) in locked):
+        raise TransferError(NOT_IN_SCOPE.format(what="要转移的职工档案"))
+    return WorkerFile.objects.filter(pk__in=ids)
+
+
+def _lock_unit_files(unit: Unit) -> int:
+    """Every file of `unit`, locked in id order by one statement (a unit may own thousands)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {WorkerFile._meta.db_table} WHERE unit_id = %s "
+            "ORDER BY id FOR UPDATE) AS locked",
+            [unit.pk],
+        )
+        return cursor.fetchone()[0]
+
+
+# --- the move ------------------------------------------------------------------------------------
+
+
+def _move(files: QuerySet, to_unit: Unit, action: ReportAction) -> int:
+    """`place_at_owner(to_unit)` for every file of `files` in one UPDATE, chained into the
+    INSERT … SELECT of one movement row per file (from its holder before, to the new unit)."""
+    table, movements = WorkerFile._meta.db_table, Movement._meta.db_table
+    chosen_sql, chosen_params = files.order_by().values("pk").query.sql_with_params()
+    sql = f"""
+        WITH before AS (
+            SELECT id, holder_id FROM {table} WHERE id IN ({chosen_sql})
+        ), moved AS (
+            UPDATE {table} AS t
+            SET unit_id = %s, unit_path = %s, holder_id = %s, holder_depth = %s, report_state = %s
+            FROM before WHERE t.id = before.id
+            RETURNING t.id, before.holder_id AS from_holder
+        )
+        INSERT INTO {movements} (action_id, content_type_id, object_id, from_holder_id, to_holder_id)
+        SELECT %s, %s, id, from_holder, %s FROM moved
+    """
+    content_type = ContentType.objects.get_for_model(WorkerFile)
+    params = [*chosen_params, to_unit.pk, to_unit.path, to_unit.pk, to_unit.depth, ReportState.DRAFT,
+              action.pk, content_type.pk, to_unit.pk]  # fmt: skip
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.rowcount
+    except IntegrityError:  # a file created meanwhile with a clashing code
+        raise TransferError(f"“{to_unit.name}”已有相同职工编号的档案,请刷新后重试。", "to_unit") from None
+
+
+def _transfer(*, actor: User, sender: Unit, files: QuerySet, to_unit: Unit, message: str, request) -> TransferResult:
+    """Move the locked `files` to `to_unit` as one TRANSFER action with its reminder process."""
+    _refuse_open_requests(files)
+    _refuse_code_clashes(files, to_unit)
+    action = ReportAction.objects.create(
+        kind=ReportKind.TRANSFER, module=Module.FILES, sender=sender, receiver=to_unit, actor=actor,
+        message=message.strip(),
+    )  # fmt: skip
+    moved = _move(files, to_unit, action)
+    if not moved:
+        raise TransferError("没有可转移的档案。")
+    action.count = moved
+    action.process = TransferFlow.start.run(action=action)
+    action.save(update_fields=["count", "process"])
+    audit_record(
+        event=AuditEvent.FILES_TRANSFERRED, actor=actor, request=request, obj=action,
+        detail={"to_unit": to_unit.pk, "count": moved, "process": action.process_id},
+    )  # fmt: skip
+    return TransferResult(moved=moved, action=action)
+
+
+def _check_target(to_unit: Unit | None) -> None:
+    if to_unit is None:
+        raise TransferError("请选择目的单位。", "to_unit")
+
+
+@transaction.atomic
+def files_transfer(
+    *, actor: User, file_ids: list[int], to_unit: Unit, message: str = "", request=None
+) -> TransferResult:
+    """2.9.3 移动选中的档案. Inside the subtree: moved now. Outside: a request to the target unit's
+    admin (the files stay until accepted)."""
+    require_module(actor, Module.UNIT_ADMIN)
+    _check_target(to_unit)
+    files = _lock_selected(actor.unit, file_ids)
+    if files.filter(unit=to_unit).exists():
+        raise TransferError("选中的档案中有已属于目的单位的档案。", "to_unit")
+    if not _in_subtree(actor, to_unit):
+        return TransferResult(moved=0, request=_request(actor=actor, files=files, to_unit=to_unit, reason=message,
+                                                        request=request))  # fmt: skip
+    return _transfer(actor=actor, sender=actor.unit, files=files, to_unit=to_unit, message=message, request=request)
+
+
+@transaction.atomic
+def unit_files_transfer(
+    *, actor: User, from_unit: Unit, to_unit: Unit, message: str = "", request=None
+) -> TransferResult:
+    """2.9.4 批量转移档案: every file of `from_unit` (all three kinds, cancelled ones too) to
+    another unit of the subtree."""
+    require_module(actor, Module.UNIT_ADMIN)
+    _check_target(to_unit)
+    if from_unit is None or not _in_subtree(actor, from_unit):
+        raise TransferError(NOT_IN_SCOPE.format(what="源单位"), "from_unit")
+    if not _in_subtree(actor, to_unit):
+        raise TransferError("批量转移只能在本单位及下级单位之间进行;转往其他单位请选择档案后申请转移。", "to_unit")
+    if from_unit.pk == to_unit.pk:
+        raise TransferError("源单位和目的单位相同。", "to_unit")
+    if not _lock_unit_files(from_unit):
+        raise TransferError(f"“{from_unit.name}”没有职工档案。", "from_unit")
+    files = WorkerFile.objects.filter(unit=from_unit)
+    return _transfer(actor=actor, sender=actor.unit, files=files, to_unit=to_unit, message=message, request=request)
+
+
+# --- across branches -----------------------------------------------------------------------------
+
+
+def _request(*, actor: User, files: QuerySet, to_unit: Unit, reason: str, request) -> TransferRequest:
+    if target_admin(to_unit) is None:
+        raise TransferError(
+            f"“{to_unit.name}”尚未设置用户管理员,无人可以接收转移的档案。请联系该单位设置用户管理员后再申请。",
+            "to_unit",
+        )
+    if not reason.strip():
+        raise TransferError("转往其他单位须填写转移原因,供接收单位审核。", "message")
+    _refuse_open_requests(files)
+    _refuse_code_clashes(files, to_unit)
+    transfer = TransferRequest.objects.create(
+        from_unit=actor.unit, to_unit=to_unit, requested_by=actor, reason=reason.strip()[:200]
+    )
+    TransferRequestFile.objects.bulk_create(
+        TransferRequestFile(request=transfer, file_id=pk) for pk in files.values_list("pk", flat=True)
+    )
+    transfer.file_count = files.count()
+    transfer.process = TransferRequestFlow.start.run(transfer_request=transfer)
+    transfer.save(update_fields=["file_count", "process"])
+    audit_record(
+        event=AuditEvent.TRANSFER_REQUESTED, actor=actor, request=request, obj=transfer,
+        detail={"to_unit": to_unit.pk, "count": transfer.file_count, "process": transfer.process_id},
+    )  # fmt: skip
+    return transfer
+
+
+def can_decide(user: User, transfer: TransferRequest) -> bool:
+    return user.has_module(Module.UNIT_ADMIN) and user.unit_id == transfer.to_unit_id
+
+
+def _complete_decide_task(actor: User, transfer: TransferRequest) -> None:
+    """Complete the request's `decide` task as viewflow's task view would on POST."""
+    task = Task.objects.filter(process_id=transfer.process_id, flow_task_type="HUMAN", status__in=OPEN_TASK_STATUSES)
+    task = task.order_by("pk").first()
+    if task is None:
+        return
+    with task.activation() as activation:
+        if task.status == STATUS.NEW:
+            activation.assign(actor)
+        elif task.status == STATUS.ASSIGNED and task.owner_id != actor.pk:
+            activation.reassign(actor)
+    with task.activation() as activation:
+        if task.status == STATUS.ASSIGNED:
+            activation.start(None)
+        activation.execute()
+
+
+def _lock_pending(actor: User, pk: int) -> TransferRequest:
+    transfer = TransferRequest.objects.select_for_update().select_related("from_unit", "to_unit").get(pk=pk)
+    if not can_decide(actor, transfer):
+        raise PermissionDenied("只有目的单位的用户管理员可以处理该申请。")
+    if transfer.state != TransferState.PENDING:
+        raise TransferError(f"该申请已{transfer.get_state_display()},不能再次处理。")
+    if transfer.process_id:
+        Process.objects.select_for_update().filter(pk=transfer.process_id).exists()
+    return transfer
+
+
+def _close(actor: User, transfer: TransferRequest, state: str, note: str) -> None:
+    transfer.state, transfer.decided_by, transfer.decided_at = state, actor, timezone.now()
+    transfer.decision_note = note.strip()[:200]
+    transfer.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    _complete_decide_task(actor, transfer)
+
+
+@transaction.atomic
+def transfer_request_accept(*, actor: User, pk: int, note: str = "", request=None) -> TransferResult:
+    """接收: the files still in the requesting unit's subtree move to the target unit."""
+    transfer = _lock_pending(actor, pk)
+    ids = list(TransferRequestFile.objects.filter(request=transfer).values_list("file_id", flat=True))
+    files = _lock_selected(transfer.from_unit, ids) if ids else None
+    if files is None:
+        raise TransferError("申请中的档案已不存在,请拒绝该申请。")
+    message = f"跨单位转移:{transfer.reason}"
+    _close(actor, transfer, TransferState.ACCEPTED, note)
+    result = _transfer(
+        actor=actor, sender=transfer.from_unit, files=files, to_unit=transfer.to_unit, message=message, request=request
+    )
+    audit_record(
+        event=AuditEvent.TRANSFER_ACCEPTED, actor=actor, request=request, obj=transfer,
+        detail={"count": result.moved, "action": result.action.pk},
+    )  # fmt: skip
+    result.request = transfer
+    return result
+
+
+@transaction.atomic
+def transfer_request_reject(*, actor: User, pk: int, note: str, request=None) -> ReportAction:
+    """拒绝: the files stay; the requesting unit gets a reminder saying why."""
+    transfer = _lock_pending(actor, pk)
+    if not note.strip():
+        raise TransferError("请填写拒绝原因。", "note")
+    _close(actor, transfer, TransferState.REJECTED, note)
+    action = ReportAction.objects.create(
+        kind=ReportKind.TRANSFER_REJECTED, module=Module.UNIT_ADMIN, sender=transfer.to_unit,
+        receiver=transfer.from_unit, actor=actor, count=transfer.file_count,
+        message=f"“{transfer.to_unit.name}”未接收转移的 {transfer.file_count} 份档案:{note.strip()}",
+    )  # fmt: skip
+    action.process = TransferFlow.start.run(action=action)
+    action.save(update_fields=["process"])
+    audit_record(
+        event=AuditEvent.TRANSFER_REJECTED, actor=actor, request=request, obj=transfer,
+        detail={"note": note.strip(), "action": action.pk},
+    )  # fmt: skip
+    return action

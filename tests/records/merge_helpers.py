@@ -1,0 +1,58 @@
+"""Household files shaped for merge and transfer tests."""
+
+from records import merges, services
+from records.forms import WorkerFileForm
+from records.models import FileImport, FileImportItem, Person, WorkerFile
+from records.services import PERSON_FIELDS
+from tests.records.conftest import code, file_data, head_data, id_number, member_data
+from tests.reporting.models import SampleAssistance, SampleAttachment, SampleJobSeeker, SampleLegalAid
+
+
+def worker(actor, *, name="王建华", birth="19700412", members=1, number=None, **overrides) -> WorkerFile:
+    """A file of the actor's unit whose head is `name` born on `birth` (a likely duplicate of
+    any other file made with the same two), under a fresh ID number unless one is given."""
+    head = head_data(name=name, id_number=number or id_number(birth))
+    member_list = [member_data(name=f"{name}家属{i}") for i in range(members)]
+    data = file_data(household_size=members + 1) | overrides
+    return services.file_create(actor=actor, data=data, head=head, members=member_list)
+
+
+def person_data(person: Person, relation: str | None = None) -> dict:
+    data = {name: getattr(person, name) for name in PERSON_FIELDS}
+    return data | ({"relation": code("relation", relation)} if relation else {})
+
+
+def members_of(file: WorkerFile) -> list[dict]:
+    return [person_data(m.person) | {"relation": m.relation} for m in file.members.select_related("person")]
+
+
+def merge_input(kept: WorkerFile, involved: list[WorkerFile], *, copies: list[tuple[Person, str]] = (), **data):
+    """What the edit page posts when the admin keeps everything of `kept` and copies `copies`."""
+    kept = WorkerFile.objects.get(pk=kept.pk)
+    members = members_of(kept) + [person_data(person, relation) for person, relation in copies]
+    file_fields = {name: getattr(kept, name) for name in WorkerFileForm.Meta.fields}
+    file_fields |= {"household_size": len(members) + 1} | data
+    versions = {f.pk: merges.version_of(WorkerFile.objects.get(pk=f.pk)) for f in involved}
+    return merges.MergeInput(file_fields, person_data(kept.head), members, versions)
+
+
+def link_everything(file: WorkerFile, *, job_seeker=True) -> None:
+    """One row of every kind of record that refers to a file."""
+    assistance = SampleAssistance(file=file, amount=500)
+    assistance.place_at_owner(file.unit)
+    assistance.save()
+    legal_aid = SampleLegalAid(file=file, subject="欠薪")
+    legal_aid.place_at_owner(file.unit)
+    legal_aid.save()
+    if job_seeker:
+        SampleJobSeeker.objects.create(file=file, skill="电工")
+    SampleAttachment.objects.create(file=file, name="低保证明.pdf")
+    job = FileImport.objects.create(unit=file.unit, file_name="导入.xlsx")
+    FileImportItem.objects.create(job=job, code=file.code, file=file)
+
+
+LINKED_MODELS = [SampleAssistance, SampleLegalAid, SampleJobSeeker, SampleAttachment, FileImportItem]
+
+
+def linked_counts(file_ids) -> dict[str, int]:
+    return {model.__name__: model.objects.filter(file_id__in=list(file_ids)).count() for model in LINKED_MODELS}
