@@ -23,14 +23,11 @@ from viewflow.workflow.status import PROCESS, STATUS
 from approvals import registry
 from approvals.models import AuditEvent, Movement, ReportAction
 from approvals.services import audit_record
+from flows.activations import complete_human_task
 from org.models import Module, User
 
 PAGE_SIZE = 50
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
-
-# The task statuses of a reminder nobody has completed yet (ASSIGNED/STARTED only if a
-# completion was interrupted: the service takes it over).
-OPEN_TASK_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 
 
 class ReminderState:
@@ -296,22 +293,9 @@ def _complete_reminder(*, actor: User, action: ReportAction, request) -> bool:
         # wait rather than viewflow's NOWAIT-and-retry, so a double submit queues behind the
         # first and then finds no open task; viewflow's own lock below re-enters it.
         Process.objects.select_for_update().filter(pk=action.process_id).exists()
-        task = (
-            Task.objects.filter(process_id=action.process_id, flow_task_type="HUMAN", status__in=OPEN_TASK_STATUSES)
-            .order_by("pk")
-            .first()
-        )
+        task = complete_human_task(actor, action.process_id)
         if task is None:
             return False
-        with task.activation() as activation:
-            if task.status == STATUS.NEW:
-                activation.assign(actor)
-            elif task.status == STATUS.ASSIGNED and task.owner_id != actor.pk:
-                activation.reassign(actor)
-        with task.activation() as activation:
-            if task.status == STATUS.ASSIGNED:
-                activation.start(None)
-            activation.execute()
         audit_record(
             event=AuditEvent.REMINDER_HANDLED,
             actor=actor,

@@ -22,12 +22,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
-from viewflow.workflow.models import Process, Task
-from viewflow.workflow.status import STATUS
+from viewflow.workflow.models import Process
 
 from approvals.models import AuditEvent, Movement, ReportAction, ReportKind, ReportState
-from approvals.reminders import OPEN_TASK_STATUSES
 from approvals.services import audit_record
+from flows.activations import complete_human_task
 from flows.flows import TransferFlow, TransferRequestFlow
 from org.models import Module, Unit, User
 from org.permissions import require_module
@@ -233,23 +232,6 @@ def can_decide(user: User, transfer: TransferRequest) -> bool:
     return user.has_module(Module.UNIT_ADMIN) and user.unit_id == transfer.to_unit_id
 
 
-def _complete_decide_task(actor: User, transfer: TransferRequest) -> None:
-    """Complete the request's `decide` task as viewflow's task view would on POST."""
-    task = Task.objects.filter(process_id=transfer.process_id, flow_task_type="HUMAN", status__in=OPEN_TASK_STATUSES)
-    task = task.order_by("pk").first()
-    if task is None:
-        return
-    with task.activation() as activation:
-        if task.status == STATUS.NEW:
-            activation.assign(actor)
-        elif task.status == STATUS.ASSIGNED and task.owner_id != actor.pk:
-            activation.reassign(actor)
-    with task.activation() as activation:
-        if task.status == STATUS.ASSIGNED:
-            activation.start(None)
-        activation.execute()
-
-
 def _lock_pending(actor: User, pk: int) -> TransferRequest:
     transfer = TransferRequest.objects.select_for_update().select_related("from_unit", "to_unit").get(pk=pk)
     if not can_decide(actor, transfer):
@@ -265,7 +247,7 @@ def _close(actor: User, transfer: TransferRequest, state: str, note: str) -> Non
     transfer.state, transfer.decided_by, transfer.decided_at = state, actor, timezone.now()
     transfer.decision_note = note.strip()[:200]
     transfer.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
-    _complete_decide_task(actor, transfer)
+    complete_human_task(actor, transfer.process_id)
 
 
 @transaction.atomic
