@@ -8,3 +8,12 @@ class ReportProcess(Process):
         proxy = True
         verbose_name = "上报退回流程"
         verbose_name_plural = "上报退回流程"
+
+
+class BulkExportProcess(Process):
+    """The process of one bulk-export request; its data lives in records.BulkExport."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "批量导出流程"
+        verbose_name_plural = "批量导出流程"

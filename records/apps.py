@@ -6,9 +6,34 @@ class RecordsConfig(AppConfig):
     verbose_name = "业务记录"
 
     def ready(self):
-        from approvals import registry
+        from approvals import inbox, registry
         from approvals.registry import ReportingModule
         from org.models import Module
         from records.models import WorkerFile
 
         registry.register(ReportingModule(Module.FILES, "职工档案", (WorkerFile,)))
+        inbox.register(_export_approvals_source())
+
+
+def _export_approvals_source():
+    """批量导出申请 waiting for the parent unit's admin (manual 2.5.3) in 待办审批."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from approvals import inbox
+    from org.models import Module
+    from records import exports
+
+    def item(export):
+        return inbox.InboxItem(
+            kind="批量导出申请",
+            title=f"批量导出:{export.get_kinds_display()}",
+            sender=export.unit.name,
+            at=export.requested_at,
+            url=reverse("records:export_decide", args=[export.pk]),
+            detail=f"申请人 {export.requested_by or '—'},{timezone.localtime(export.requested_at):%Y-%m-%d %H:%M}",
+        )
+
+    return inbox.InboxSource(
+        key="bulk_export", label="批量导出申请", module=Module.UNIT_ADMIN, pending=exports.pending_approvals, item=item
+    )
