@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from approvals import services as approvals
 from org.models import Code, Module, Unit, User
-from records import id_numbers, services
+from records import exports, id_numbers, services
 from records.forms import FEMALE_RELATIONS
 from records.models import FileCategory, WorkerFile
 
@@ -27,7 +27,8 @@ def load(password: str) -> str:
         for n in range(FILES_PER_STREET):
             _create_file(clerks[street.pk], street, n, codes, rng)
     _move_some(province, password, rng)
-    return f"{WorkerFile.objects.count()} 份职工档案"
+    requests = _export_requests()
+    return f"{WorkerFile.objects.count()} 份职工档案、{requests} 个批量导出申请"
 
 
 def _codes() -> dict[str, list[Code]]:
@@ -120,3 +121,28 @@ def _move_some(province: Unit, password: str, rng) -> None:
     reviewer = User.objects.filter(unit=city, modules__contains=[Module.FILES]).first()
     held = list(WorkerFile.objects.filter(holder=city).values_list("pk", flat=True))
     approvals.return_rows(actor=reviewer, model=WorkerFile, pks=held[:3], message="致困原因与收入情况不符,请核实。")
+
+
+def _export_requests() -> int:
+    """Bulk exports (manual 2.5) in each state, for the demo admins: 浆洗街 exported and ready to
+    download, 武侯区 waiting for 成都市, 成都市 rejected by 四川省, 全总 self-approved and waiting
+    for the night run. Needs the demo logins of seed_demo; without them there are none."""
+    admins = {u.username: u for u in User.objects.filter(username__in=["jiangjie_admin", "wuhou", "chengdu",
+                                                                        "sichuan", "quanzong"])}  # fmt: skip
+    if len(admins) < 5:
+        return 0
+
+    def ask(username, **kwargs):
+        admin = admins[username]
+        return exports.export_request(actor=admin, kinds=kwargs.pop("kinds", ["hardship", "migrant", "temporary"]),
+                                      scope_units=[admin.unit], conditions=kwargs.pop("conditions", {}))  # fmt: skip
+
+    street = ask("jiangjie_admin")
+    exports.export_decide(actor=admins["wuhou"], export_id=street.pk, approve=True)
+    exports.export_produce(export_id=street.pk)
+    ask("wuhou", kinds=["hardship"])
+    city = ask("chengdu", conditions={"head_name": "王"})
+    exports.export_decide(actor=admins["sichuan"], export_id=city.pk, approve=False,
+                          reason="请说明导出用途,并只选择需要的档案类别后重新申请。")  # fmt: skip
+    ask("quanzong", kinds=["temporary"])
+    return 4

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from org.management.commands.seed_demo import DEMO_PASSWORD, LOGINS
 from org.models import Unit, User
-from records.models import WorkerFile
+from records.models import BulkExport, WorkerFile
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +22,11 @@ def test_demo_data_loads_once_and_every_login_reaches_home(capsys):
     states = set(WorkerFile.objects.values_list("holder_depth", "report_state"))
     assert {(5, "draft"), (4, "reported"), (3, "reported"), (5, "returned"), (4, "returned")} <= states
     assert WorkerFile.objects.exclude(problems=[]).exists()
+    # Bulk exports in each state: exported (with its file), waiting for approval, rejected, approved.
+    exports = dict(BulkExport.objects.values_list("unit__name", "state"))
+    assert exports == {"浆洗街街道工会": "exported", "武侯区总工会": "requested", "成都市总工会": "rejected",
+                       "中华全国总工会": "approved"}  # fmt: skip
+    assert BulkExport.objects.get(state="exported").row_count > 0
     call_command("seed_demo")
     assert (Unit.objects.count(), User.objects.count(), WorkerFile.objects.count()) == (units, users, files)
     assert "演示数据已存在" in capsys.readouterr().out
