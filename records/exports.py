@@ -153,11 +153,12 @@ def clean_conditions(conditions: dict) -> dict:
     }
 
 
-def describe_conditions(conditions: dict) -> list[str]:
-    """Each condition as 「label:value」 for the request list."""
+def describe_conditions(conditions: dict, form: query.FileQueryForm | None = None) -> list[str]:
+    """Each condition as 「label:value」 for the request list. `form`: an unbound query form to
+    reuse for many requests (building one reads the code tables)."""
     if not conditions:
         return []
-    form = condition_form(conditions)
+    form = form or query.FileQueryForm()
     described = []
     for name, raw in conditions.items():
         field = form.fields.get(name)

@@ -22,6 +22,7 @@ from org.views.switcher import unit_switcher_context
 from records import exports
 from records.forms_export import ExportDecisionForm, ExportFilterForm, ExportRequestForm, TokenForm
 from records.models import ExportState
+from records.query import FileQueryForm
 
 admin_required = module_required(Module.UNIT_ADMIN)
 LIST_LIMIT = 200
@@ -64,14 +65,17 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 
 def _with_actions(rows, user) -> list:
     """What the user may do with each row: for showing buttons; the services check again."""
+    labels = None  # one query form for every row's condition labels, built only when needed
     for row in rows:
+        if row.conditions and labels is None:
+            labels = FileQueryForm()
         own = row.unit_id == user.unit_id
         row.can_edit = own and row.state == ExportState.REQUESTED
         row.can_delete = own and row.state in exports.DELETABLE_STATES
         row.can_download = own and row.state == ExportState.EXPORTED
         row.can_decide = row.state == ExportState.REQUESTED and exports.is_approver(user, row)
         row.can_run_now = row.state == ExportState.APPROVED and (own or exports.is_approver(user, row))
-        row.condition_labels = exports.describe_conditions(row.conditions)
+        row.condition_labels = exports.describe_conditions(row.conditions, labels)
     return rows
 
 
