@@ -122,6 +122,7 @@ def pending_approvals(unit: Unit) -> QuerySet[BulkExport]:
             state=ExportState.REQUESTED, unit__path__startswith=unit.path, unit__depth=unit.depth + 1
         )
         .select_related("unit", "requested_by")
+        .prefetch_related("scope_units")
         .order_by("-requested_at", "-pk")
     )
 

@@ -63,12 +63,10 @@ def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _with_actions(rows, user) -> list:
-    """What the user may do with each row: for showing buttons; the services check again."""
-    labels = None  # one query form for every row's condition labels, built only when needed
+def _with_actions(rows, user, labels: FileQueryForm | None = None) -> list:
+    """What the user may do with each row: for showing buttons; the services check again.
+    `labels`: the query form that names the conditions (one per page: it reads code tables)."""
     for row in rows:
-        if row.conditions and labels is None:
-            labels = FileQueryForm()
         own = row.unit_id == user.unit_id
         row.can_edit = own and row.state == ExportState.REQUESTED
         row.can_delete = own and row.state in exports.DELETABLE_STATES
@@ -97,13 +95,14 @@ def export_list(request):
     if form.is_bound and form.is_valid():
         rows = _filtered(rows, form.cleaned_data)
     rows = list(rows[: LIST_LIMIT + 1])
-    pending = _with_actions(list(exports.pending_approvals(request.user.unit)), request.user)
+    pending = list(exports.pending_approvals(request.user.unit))
+    labels = FileQueryForm() if any(row.conditions for row in rows + pending) else None
     context = {
         **switcher,
         "form": form,
-        "rows": _with_actions(rows[:LIST_LIMIT], request.user),
+        "rows": _with_actions(rows[:LIST_LIMIT], request.user, labels),
+        "pending": _with_actions(pending, request.user, labels),
         "more": len(rows) > LIST_LIMIT,
-        "pending": pending,
         "is_own_unit": unit.pk == request.user.unit_id,
         "needs_otp": exports.download_needs_otp(request.user.unit),
         "otp_optional": request.user.unit.depth > 2,
@@ -194,7 +193,7 @@ def export_decide(request, pk):
             return redirect(_list_url())
         messages.success(request, "批准成功。数据将在夜间导出,也可选择“立即导出”。" if approve else "已不批准该申请。")
         return redirect(_list_url(export.unit_id))  # the request's own list, where 立即导出 is
-    context = {"export": _with_actions([export], request.user)[0], "form": form}
+    context = {"export": _with_actions([export], request.user, FileQueryForm())[0], "form": form}
     return render(request, "records/export_decide.html", context)
 
 

@@ -564,3 +564,19 @@ def test_a_worker_thread_exports_after_approval_and_run_now(cast):
     response = cast.client("street_a_admin").get(reverse("records:export_download", args=[export.pk]))
     assert response.status_code == 200
     assert Path(exports.export_path(export)).exists()
+
+
+def test_list_page_queries_do_not_grow_with_requests(cast, django_assert_max_num_queries):
+    client = cast.client("county_a_admin")
+    for _ in range(2):
+        request_export(cast, "county_a_admin", conditions={"head_name": "王"})
+        request_export(cast, "street_a_admin", conditions={"code": "JX"})
+    with django_assert_max_num_queries(30) as few:
+        assert client.get(LIST).status_code == 200
+    for _ in range(6):
+        request_export(cast, "county_a_admin", conditions={"head_name": "李"})
+        request_export(cast, "street_a_admin")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(LIST)
+    assert len(page.context["rows"]) == 8 and len(page.context["pending"]) == 8
+    assert "姓名:李" in page.content.decode()
