@@ -110,7 +110,7 @@ def get_export_for_user(user: User, pk, *, for_update: bool = False) -> BulkExpo
     except (BulkExport.DoesNotExist, ValueError, TypeError):
         raise Http404("批量导出申请不存在或不属于本单位及下级单位。") from None
     except DatabaseError:
-        raise ExportError("该申请的数据正在导出,请稍后再试。") from None
+        raise ExportError("该申请正在处理中(可能正在导出数据),请稍后再试。") from None
     _require_admin(user)
     return export
 
@@ -553,7 +553,21 @@ def exports_expire(now=None) -> int:
             audit_record(event=AuditEvent.EXPORT_EXPIRED, obj=export, detail={"file": file_name})
             transaction.on_commit(functools.partial(_unlink, path))
             expired += 1
+    _remove_stale_partials(now)
     return expired
+
+
+PARTIAL_MAX_AGE = timedelta(days=1)  # far beyond the export actor's time limit
+
+
+def _remove_stale_partials(now) -> None:
+    """A worker killed outright (no exception, no cleanup) leaves its temporary file behind."""
+    directory = Path(settings.BULK_EXPORT_DIR)
+    if not directory.is_dir():
+        return
+    for partial in directory.glob(".partial-*"):
+        if partial.stat().st_mtime < (now - PARTIAL_MAX_AGE).timestamp():
+            _unlink(partial)
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ audit row and TOTP step, expiry."""
 import codecs
 import csv
 import io
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -486,11 +487,17 @@ def test_expiry_deletes_old_files_and_the_request_shows_expired(cast, files, dja
     fresh = produced(cast, "street_a_admin", "county_a_admin")
     path = exports.export_path(old)
     BulkExport.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    stale, recent = exports.export_dir() / ".partial-stale.csv", exports.export_dir() / ".partial-now.csv"
+    stale.write_bytes(b"x")
+    recent.write_bytes(b"x")
+    day_old = (timezone.now() - timedelta(days=2)).timestamp()
+    os.utime(stale, (day_old, day_old))
 
     with django_capture_on_commit_callbacks(execute=True):
         assert exports.exports_expire() == 1
 
     assert not path.exists() and exports.export_path(fresh).exists()
+    assert not stale.exists() and recent.exists()  # a killed worker's leftover, a running export's file
     old.refresh_from_db()
     assert old.state == ExportState.EXPIRED and old.file_name == ""
     assert AuditLog.objects.filter(event=AuditEvent.EXPORT_EXPIRED, object_id=str(old.pk)).exists()
