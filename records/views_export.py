@@ -208,10 +208,14 @@ def export_run_now(request, pk):
     return redirect(request.POST.get("next") if _safe(request, request.POST.get("next")) else _list_url())
 
 
+def _clock() -> float:
+    return time.time()
+
+
 def otp_verified(request) -> bool:
     """A token verified in this session within the last BULK_EXPORT_OTP_MINUTES."""
     verified_at = request.session.get(OTP_SESSION_KEY, 0)
-    fresh = time.time() - verified_at < settings.BULK_EXPORT_OTP_MINUTES * 60
+    fresh = _clock() - verified_at < settings.BULK_EXPORT_OTP_MINUTES * 60
     return fresh and request.user.is_verified()
 
 
@@ -267,7 +271,7 @@ def export_otp(request):
             form.add_error("token", error.message)
         else:
             django_otp.login(request, device)
-            request.session[OTP_SESSION_KEY] = time.time()
+            request.session[OTP_SESSION_KEY] = _clock()
             messages.success(request, "动态口令验证通过。")
             return redirect(next_url)
     context = {"form": form, "binding": binding, "device": new_device, "next": next_url,
