@@ -273,7 +273,7 @@ def export_throughput(table, runs: int) -> None:
 
     files = exports.export_queryset(request())
     rows = files.count()
-    statement = exports.copy_statement(files)
+    statement = exports.copy_statement(files, national)
 
     def bare():
         with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:

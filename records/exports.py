@@ -33,7 +33,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from approvals.models import AuditEvent, ReportAction, ReportKind
-from approvals.selectors import visible_to
+from approvals.selectors import ViewerState, viewer_state_q, visible_to
 from approvals.services import audit_record
 from flows.flows import BulkExportFlow, NoticeFlow
 from org.models import Code, Module, Unit, User
@@ -221,10 +221,17 @@ def _value_of(model, name: str, prefix: str = ""):
     return F(path)
 
 
-def export_columns() -> list[tuple[str, object]]:
+def _viewer_state_label(unit: Unit) -> Case:
+    """上报状态 as the requesting unit's lists show it (relative to the viewer, DESIGN.md §3)."""
+    return Case(*(When(viewer_state_q(unit, state), then=Value(str(state.label))) for state in ViewerState),
+                output_field=models.CharField())  # fmt: skip
+
+
+def export_columns(unit: Unit) -> list[tuple[str, object]]:
     """(Chinese header, expression) of each CSV column: the owning unit, the head, the file's
     fields in the entry form's order (derived from the models, like the query conditions), the
-    number of family members. ID numbers are in full: it is the unit's own approved export."""
+    number of family members, the state as `unit` sees it. ID numbers are in full: it is the
+    unit's own approved export."""
     with translation.override("zh-hans"):
         columns = [("填报单位", F("unit__name"))]
         columns += [(str(Person._meta.get_field(n).verbose_name), _value_of(Person, n, "head__"))
@@ -234,26 +241,26 @@ def export_columns() -> list[tuple[str, object]]:
         columns += [(str(WorkerFile._meta.get_field(n).verbose_name), _value_of(WorkerFile, n)) for n in file_fields]
         members = FamilyMember.objects.filter(file=OuterRef("pk")).order_by().values("file").annotate(n=Count("pk"))
         columns.append(("家庭成员人数", Coalesce(Subquery(members.values("n")), 0)))
-        columns.append(("上报状态", _label("report_state", WorkerFile._meta.get_field("report_state").choices)))
+        columns.append(("上报状态", _viewer_state_label(unit)))
         return columns
 
 
-def export_select(files: QuerySet[WorkerFile]) -> tuple[str, list]:
+def export_select(files: QuerySet[WorkerFile], unit: Unit) -> tuple[str, list]:
     """The SELECT of the CSV rows (ORM-built, in id order) and its parameters."""
-    columns = export_columns()
+    columns = export_columns(unit)
     aliases = {f"c{i}": expression for i, (_header, expression) in enumerate(columns)}
     rows = files.annotate(**aliases).order_by("pk").values_list(*aliases)
     return rows.query.sql_with_params()
 
 
-def copy_statement(files: QuerySet[WorkerFile]) -> str:
+def copy_statement(files: QuerySet[WorkerFile], unit: Unit) -> str:
     """`COPY (SELECT …) TO STDOUT` with Chinese headers. The parameters are bound client-side
     (COPY takes none from the server), by psycopg's own quoting."""
-    sql, params = export_select(files)
+    sql, params = export_select(files, unit)
     connection.ensure_connection()
     with psycopg.ClientCursor(connection.connection) as cursor:
         inner = cursor.mogrify(sql, params)
-    headers = ", ".join('"' + header.replace('"', '""') + '"' for header, _expression in export_columns())
+    headers = ", ".join('"' + header.replace('"', '""') + '"' for header, _expression in export_columns(unit))
     return f"COPY (SELECT * FROM ({inner}) AS export_rows({headers})) TO STDOUT WITH (FORMAT csv, HEADER)"
 
 
@@ -263,9 +270,9 @@ def write_rows(copy, out) -> None:
         out.write(chunk)
 
 
-def copy_csv(files: QuerySet[WorkerFile], out) -> int:
+def copy_csv(files: QuerySet[WorkerFile], unit: Unit, out) -> int:
     """Write the files as CSV (BOM, headers, rows) to the binary file `out`; the row count."""
-    statement = copy_statement(files)
+    statement = copy_statement(files, unit)
     out.write(BOM)
     with connection.cursor() as cursor:
         with cursor.cursor.copy(statement) as copy:
@@ -468,7 +475,7 @@ def export_produce(*, export_id: int) -> BulkExport | None:
                 return export
             with tempfile.NamedTemporaryFile(dir=directory, prefix=".partial-", suffix=".csv", delete=False) as out:
                 partial = out.name
-                rows = copy_csv(export_queryset(export), out)
+                rows = copy_csv(export_queryset(export), export.unit, out)
                 out.flush()
                 os.fsync(out.fileno())
             final = directory / f"bulk-export-{export.pk}-{timezone.localtime():%Y%m%d%H%M%S}.csv"

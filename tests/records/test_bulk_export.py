@@ -269,7 +269,9 @@ def test_csv_has_bom_chinese_headers_and_exactly_the_rows_county_a_sees(cast, fi
     assert first["身份证号"] == head.id_number  # in full
     assert first["民族"] == "汉族" and first["困难类别"] == "低保户" and first["性别"] in ("男", "女")
     assert first["填报单位"] == cast.units["street_a"].name and first["是否单亲"] == "否"
-    assert first["家庭成员人数"] == "1"
+    assert first["家庭成员人数"] == "1" and first["上报状态"] == "下级上报"  # as county_a's lists say
+    own = next(row for row in rows if row["职工编号"] == files["county_own"].code)
+    assert own["上报状态"] == "未上报"
     assert open_tasks(export, "FUNCTION").count() == 0 and export.process.status == PROCESS.DONE
     audit = AuditLog.objects.get(event=AuditEvent.EXPORT_PRODUCED, object_id=str(export.pk))
     assert audit.detail["rows"] == 4
