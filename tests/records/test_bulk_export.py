@@ -592,3 +592,23 @@ def test_list_page_queries_do_not_grow_with_requests(cast, django_assert_max_num
         page = client.get(LIST)
     assert len(page.context["rows"]) == 8 and len(page.context["pending"]) == 8
     assert "姓名:李" in page.content.decode()
+
+
+def test_replacing_a_bound_device_needs_a_token_of_it_first(cast):
+    """A stolen password alone must not replace the second factor."""
+    client = cast.client("province_a_admin")
+    otp = reverse("records:export_otp")
+    client.get(otp)
+    first = cast.users["province_a_admin"].totpdevice_set.get()
+    client.post(otp, {"token": token(first)})
+
+    stranger = cast.client("province_a_admin")  # same password, another session
+    page = stranger.get(otp + "?rebind=1", follow=True).content.decode()
+    assert "请先用原来的验证器验证一次" in page and "data-otp-secret" not in page
+    assert cast.users["province_a_admin"].totpdevice_set.count() == 1
+
+    assert stranger.post(otp, {"token": token(first, ahead=1), "next": otp + "?rebind=1"}).status_code == 302
+    assert "data-otp-secret" in stranger.get(otp + "?rebind=1").content.decode()
+    second = cast.users["province_a_admin"].totpdevice_set.get(confirmed=False)
+    stranger.post(otp, {"token": token(second), "rebind": "1"})
+    assert list(cast.users["province_a_admin"].totpdevice_set.values_list("pk", "confirmed")) == [(second.pk, True)]
