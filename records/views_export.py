@@ -234,7 +234,10 @@ def export_download(request, pk):
         messages.error(request, error.message)
         return redirect(_list_url())
     response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=exports.download_file_name(export), content_type="text/csv"
+        path.open("rb"),
+        as_attachment=True,
+        filename=exports.download_file_name(export),
+        content_type="text/csv; charset=utf-8",
     )
     response["Cache-Control"] = "private, no-store"
     return response
