@@ -50,6 +50,8 @@ def module_label(key: str) -> str:
 def reminder_subject(action: ReportAction) -> str:
     """e.g. 困难职工档案上报数据 / 困难职工档案退回数据 (manual 19.2)."""
     kind = action.get_kind_display()
+    if action.module == Module.UNIT_ADMIN:
+        return kind  # a notice of the unit's administration (批量导出数据已生成), no rows moved
     try:
         return registry.get(action.module).subject(kind)
     except KeyError:

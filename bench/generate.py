@@ -53,7 +53,7 @@ def load_tree(fanout: dict[int, int]) -> int:
             values = dict.fromkeys(columns, "")
             values.update(
                 path=path, depth=depth, numchild=numchild, name=name, is_help_centre=False,
-                details_confirmed=True, display_order=0, created_at="2026-01-01 00:00:00+08",
+                details_confirmed=True, display_order=0, created_at="2026-01-01 00:00:00+08", export_download_otp=False,
             )  # fmt: skip
             copy.write_row([values[c] for c in columns])
     return Unit.objects.count()

@@ -274,6 +274,77 @@ def file_query(table, runs: int) -> None:
               "whole request vs the bare filtered page query")  # fmt: skip
 
 
+# The export actor's code path in a worker process of its own: the time it takes and its peak
+# memory, reported as JSON on stdout.
+_EXPORT_CHILD = """
+import json, resource, sys, time
+import django
+django.setup()
+from records.tasks import produce_export
+started = time.perf_counter()
+produce_export.fn(int(sys.argv[1]))
+print(json.dumps({"ms": (time.perf_counter() - started) * 1000,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def export_throughput(table, runs: int) -> None:
+    """批量导出 of every file the national unit sees (all kinds, self-approved): the export
+    actor's code path (row lock, ORM-built SELECT, COPY streamed into a temporary file, fsync,
+    rename, flow completed, reminder) in a worker subprocess, whose peak RSS is the worker's
+    memory, against the bare `COPY (same SELECT) TO STDOUT` read into a discarding sink."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    from django.conf import settings
+
+    from org.models import User
+    from records import exports
+    from records.models import BulkExport, ExportKind
+
+    national = Unit.objects.get(depth=1)
+    admin = User.objects.filter(unit=national, modules__contains=[Module.UNIT_ADMIN]).first()
+    admin = admin or User.objects.create(username="bench_export_admin", unit=national, modules=[Module.UNIT_ADMIN])
+
+    def request():
+        return exports.export_request(actor=admin, kinds=ExportKind.values, scope_units=[national], conditions={})
+
+    files = exports.export_queryset(request())
+    rows = files.count()
+    statement = exports.copy_statement(files, national)
+
+    def bare():
+        with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+            for _chunk in copy:
+                pass
+
+    results = []
+    with tempfile.TemporaryDirectory() as directory:
+        env = {**os.environ, "BULK_EXPORT_DIR": directory, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+        env["BENCH_DATABASE_NAME"] = settings.DATABASES["default"]["NAME"]
+        for _ in range(runs):
+            export = request()
+            done = subprocess.run([sys.executable, "-c", _EXPORT_CHILD, str(export.pk)], env=env, cwd=settings.BASE_DIR,
+                                  capture_output=True, text=True, check=True)  # fmt: skip
+            results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+            megabytes = BulkExport.objects.get(pk=export.pk).file_size / 1e6
+            os.unlink(exports.Path(directory) / BulkExport.objects.get(pk=export.pk).file_name)
+    BulkExport.objects.filter(unit=national).delete()
+    bare_times = timed(bare, runs)
+    times = [r["ms"] for r in results]
+    rss = max(r["rss_mb"] for r in results)
+    per_second = rows / (sorted(times)[len(times) // 2] / 1000)
+    bare_per_second = rows / (sorted(bare_times)[len(bare_times) // 2] / 1000)
+    table.add(
+        "export throughput", f"全总({rows:,} 份档案, {megabytes:.1f} MB CSV)", times, bare_times,
+        f"{per_second:,.0f} rows/s = {per_second / bare_per_second:.2f}× bare COPY ({bare_per_second:,.0f} rows/s); "
+        f"worker peak RSS {rss:.0f} MB",
+    )  # fmt: skip
+
+
 def run_all(table, runs: int) -> None:
     vacuum()
     list_pages(table, runs)
@@ -282,6 +353,7 @@ def run_all(table, runs: int) -> None:
     file_query(table, runs)
     file_save(table, runs)
     moves(table, runs)
+    export_throughput(table, runs)
     vacuum()
 
 

@@ -18,3 +18,12 @@ class FileManagementProcess(Process):
         proxy = True
         verbose_name = "高级档案管理流程"
         verbose_name_plural = "高级档案管理流程"
+
+
+class BulkExportProcess(Process):
+    """The process of one bulk-export request; its data lives in records.BulkExport."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "批量导出流程"
+        verbose_name_plural = "批量导出流程"

@@ -42,6 +42,13 @@ class Unit(MP_Node):
     )
     display_order = models.PositiveIntegerField(_("显示顺序"), default=0)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # Manual 2.5.4: province level and above always, other units when they ask for it, download
+    # bulk exports only with a second factor (records.exports.download_needs_otp).
+    export_download_otp = models.BooleanField(
+        _("下载批量导出数据须验证动态口令"),
+        default=False,
+        help_text=_("省级及以上单位始终需要;其他单位可自行开启。"),
+    )
 
     class Meta:
         verbose_name = _("单位")

@@ -27,6 +27,7 @@ NAVIGATION = [
     NavEntry("困难职工档案", "records:files", Module.FILES),
     NavEntry("农民工档案", "records:files_migrant", Module.FILES),
     NavEntry("临时救助档案", "records:files_temporary", Module.FILES),
+    NavEntry("批量导出", "records:exports", Module.UNIT_ADMIN),
     NavEntry("用户管理", "org:units", Module.UNIT_ADMIN),
     NavEntry("高级档案管理", "records:manage", Module.UNIT_ADMIN),
     NavEntry("代码表管理", "org:code_tables", Module.UNIT_ADMIN, national_admin_only=True),

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "viewflow.workflow",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "org",
     "approvals",
     "flows",
@@ -65,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the TOTP second factor of bulk downloads (records.views_export).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -121,7 +125,9 @@ if _broker_url.startswith("stub://"):
 elif _broker_url.startswith("amqp"):
     _broker = {"BROKER": "dramatiq.brokers.rabbitmq.RabbitmqBroker", "OPTIONS": {"url": _broker_url}}
 elif _broker_url.startswith(("redis", "unix")):
-    _broker = {"BROKER": "dramatiq.brokers.redis.RedisBroker", "OPTIONS": {"url": _broker_url}}
+    # The key prefix lets deployments (or a test's worker) share one Redis without sharing queues.
+    _namespace = env_str("DRAMATIQ_REDIS_NAMESPACE", "dramatiq")
+    _broker = {"BROKER": "dramatiq.brokers.redis.RedisBroker", "OPTIONS": {"url": _broker_url, "namespace": _namespace}}
 else:
     from django.core.exceptions import ImproperlyConfigured
 
@@ -142,6 +148,16 @@ DRAMATIQ_AUTODISCOVER_MODULES = ["tasks"]
 # The scheduler's lock lives in Redis when there is one; with RabbitMQ it runs unlocked (one
 # scheduler process per deployment, see README).
 DRAMATIQ_CRONTAB = {"REDIS_URL": _broker_url if _broker_url.startswith(("redis", "unix")) else None}
+
+# --- bulk export (manual 2.5, records.exports) ------------------------------------------------
+# Files are written here and served only by the download view: never under a static/media URL.
+BULK_EXPORT_DIR = Path(env_str("BULK_EXPORT_DIR") or BASE_DIR / "var" / "exports")
+BULK_EXPORT_CRON = env_str("BULK_EXPORT_CRON", "0 2 * * *")  # the night run
+BULK_EXPORT_KEEP_DAYS = env_int("BULK_EXPORT_KEEP_DAYS", 7, minimum=1)
+BULK_EXPORT_RUN_NOW_LIMIT = env_int("BULK_EXPORT_RUN_NOW_LIMIT", 50_000, minimum=0)
+# How long a verified TOTP token opens bulk downloads in the same session.
+BULK_EXPORT_OTP_MINUTES = env_int("BULK_EXPORT_OTP_MINUTES", 10, minimum=1)
+OTP_TOTP_ISSUER = "帮扶系统"
 
 # --- authentication and security (MLPS 2.0 level 3 baseline) --------------------------------
 AUTH_USER_MODEL = "org.User"

@@ -6,16 +6,41 @@ class RecordsConfig(AppConfig):
     verbose_name = "业务记录"
 
     def ready(self):
-        from approvals import registry
+        from approvals import inbox, registry
         from approvals.registry import ReportingModule
         from org.models import Module
         from records.models import WorkerFile
 
         registry.register(ReportingModule(Module.FILES, "职工档案", (WorkerFile,)))
-        _register_transfer_decisions()
+        inbox.register(_export_approvals_source())
+        inbox.register(_transfer_decisions_source())
 
 
-def _register_transfer_decisions() -> None:
+def _export_approvals_source():
+    """批量导出申请 waiting for the parent unit's admin (manual 2.5.3) in 待办审批."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from approvals import inbox
+    from org.models import Module
+    from records import exports
+
+    def item(export):
+        return inbox.InboxItem(
+            kind="批量导出申请",
+            title=f"批量导出:{export.get_kinds_display()}",
+            sender=export.unit.name,
+            at=export.requested_at,
+            url=reverse("records:export_decide", args=[export.pk]),
+            detail=f"申请人 {export.requested_by or '—'},{timezone.localtime(export.requested_at):%Y-%m-%d %H:%M}",
+        )
+
+    return inbox.InboxSource(
+        key="bulk_export", label="批量导出申请", module=Module.UNIT_ADMIN, pending=exports.pending_approvals, item=item
+    )
+
+
+def _transfer_decisions_source():
     """Cross-branch transfer requests wait in the receiving unit admin's 待办审批."""
     from django.urls import reverse
 
@@ -37,4 +62,4 @@ def _register_transfer_decisions() -> None:
             detail=transfer.reason,
         )
 
-    inbox.register(inbox.InboxSource("file_transfer", "跨单位转移档案", Module.UNIT_ADMIN, pending, item))
+    return inbox.InboxSource("file_transfer", "跨单位转移档案", Module.UNIT_ADMIN, pending, item)

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from approvals import services as approvals
 from org.models import Code, Module, Unit, User
-from records import id_numbers, services
+from records import exports, id_numbers, services
 from records.forms import FEMALE_RELATIONS
 from records.models import FileCategory, WorkerFile
 
@@ -28,7 +28,8 @@ def load(password: str) -> str:
             _create_file(clerks[street.pk], street, n, codes, rng)
     _likely_duplicates(clerks, codes, rng)
     _move_some(province, password, rng)
-    return f"{WorkerFile.objects.count()} 份职工档案"
+    requests = _export_requests()
+    return f"{WorkerFile.objects.count()} 份职工档案、{requests} 个批量导出申请"
 
 
 def _codes() -> dict[str, list[Code]]:
@@ -139,3 +140,28 @@ def _likely_duplicates(clerks: dict, codes, rng) -> None:
             services.file_create(actor=clerks[street.pk], data=data, head=head, members=[])
         except services.ExistingPerson:
             pass  # the random number repeated: the pair is one file short
+
+
+def _export_requests() -> int:
+    """Bulk exports (manual 2.5) in each state, for the demo admins: 浆洗街 exported and ready to
+    download, 武侯区 waiting for 成都市, 成都市 rejected by 四川省, 全总 self-approved and waiting
+    for the night run. Needs the demo logins of seed_demo; without them there are none."""
+    admins = {u.username: u for u in User.objects.filter(username__in=["jiangjie_admin", "wuhou", "chengdu",
+                                                                        "sichuan", "quanzong"])}  # fmt: skip
+    if len(admins) < 5:
+        return 0
+
+    def ask(username, **kwargs):
+        admin = admins[username]
+        return exports.export_request(actor=admin, kinds=kwargs.pop("kinds", ["hardship", "migrant", "temporary"]),
+                                      scope_units=[admin.unit], conditions=kwargs.pop("conditions", {}))  # fmt: skip
+
+    street = ask("jiangjie_admin")
+    exports.export_decide(actor=admins["wuhou"], export_id=street.pk, approve=True)
+    exports.export_produce(export_id=street.pk)
+    ask("wuhou", kinds=["hardship"])
+    city = ask("chengdu", conditions={"head_name": "王"})
+    exports.export_decide(actor=admins["sichuan"], export_id=city.pk, approve=False,
+                          reason="请说明导出用途,并只选择需要的档案类别后重新申请。")  # fmt: skip
+    ask("quanzong", kinds=["temporary"])
+    return 4

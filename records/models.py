@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pghistory
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -344,3 +345,113 @@ class TransferRequestFile(models.Model):
     class Meta:
         verbose_name = _("转移申请的档案")
         verbose_name_plural = _("转移申请的档案")
+
+
+# --- bulk export (批量导出/下载, manual 2.5; records.exports) ----------------------------------
+
+
+class ExportKind(models.TextChoices):
+    """The file lists an export may take rows from (the three lists of records.views)."""
+
+    HARDSHIP = "hardship", _("困难职工档案")
+    MIGRANT = "migrant", _("农民工档案")
+    TEMPORARY = "temporary", _("临时救助档案")
+
+
+class ExportState(models.TextChoices):
+    REQUESTED = "requested", _("待批准")
+    REJECTED = "rejected", _("不批准")
+    APPROVED = "approved", _("已批准,待导出")
+    EXPORTED = "exported", _("已导出")
+    EXPIRED = "expired", _("已过期")
+
+
+class BulkExport(models.Model):
+    """One export request of a unit (申请). The parent unit's admin approves it (the national
+    unit's own requests are self-approved), a worker writes the CSV file at night or on demand,
+    and the requesting unit's admin downloads it until it expires. Its process
+    (flows.BulkExportFlow) holds the approval task and the task the worker completes."""
+
+    unit = models.ForeignKey("org.Unit", verbose_name=_("申请单位"), on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kinds = ArrayField(
+        models.CharField(max_length=20, choices=ExportKind.choices), verbose_name=_("导出档案"), default=list
+    )
+    # Each unit stands for its subtree, as far as its rows have reached the requesting unit.
+    scope_units = models.ManyToManyField("org.Unit", verbose_name=_("导出单位"), related_name="+")
+    # The advanced query's form data (records.query.FileQueryForm), non-empty values only.
+    conditions = models.JSONField(_("查询条件"), default=dict, blank=True)
+    state = FSMField(_("状态"), max_length=10, choices=ExportState.choices, default=ExportState.REQUESTED)
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    self_approved = models.BooleanField(_("本单位自行批准"), default=False)
+    reject_reason = models.TextField(_("不批准原因"), blank=True)
+    row_count = models.PositiveIntegerField(_("导出条数"), null=True, blank=True)
+    file_name = models.CharField(_("数据文件"), max_length=200, blank=True)  # relative to BULK_EXPORT_DIR
+    file_size = models.PositiveBigIntegerField(_("文件大小"), null=True, blank=True)
+    exported_at = models.DateTimeField(_("导出时间"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
+    last_error = models.TextField(_("最近一次导出错误"), blank=True)
+    process = models.OneToOneField(
+        "viewflow.Process",
+        verbose_name=_("流程"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="bulk_export",
+    )
+
+    class Meta:
+        verbose_name = _("批量导出申请")
+        verbose_name_plural = _("批量导出申请")
+        indexes = [
+            models.Index(fields=["unit", "-requested_at"], name="records_bulkexport_unit_recent"),
+            models.Index(fields=["state", "expires_at"], name="records_bulkexport_state"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(kinds=[]), name="records_bulkexport_kinds_chosen"),
+            models.CheckConstraint(
+                condition=~Q(state=ExportState.EXPORTED) | ~Q(file_name=""),
+                name="records_bulkexport_file_when_exported",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit}批量导出申请({self.requested_at:%Y-%m-%d})" if self.requested_at else "批量导出申请"
+
+    def get_absolute_url(self):
+        return reverse("records:exports") + f"?unit={self.unit_id}"
+
+    def get_kinds_display(self) -> str:
+        return "、".join(str(ExportKind(k).label) for k in self.kinds if k in ExportKind.values)
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state in (ExportState.APPROVED, ExportState.EXPORTED, ExportState.EXPIRED)
+
+    @property
+    def is_exported(self) -> bool:
+        return self.state in (ExportState.EXPORTED, ExportState.EXPIRED)
+
+    @state.transition(source=ExportState.REQUESTED, target=ExportState.APPROVED)
+    def approve(self, *, by, at, self_approved: bool = False) -> None:
+        self.decided_by, self.decided_at, self.self_approved = by, at, self_approved
+
+    @state.transition(source=ExportState.REQUESTED, target=ExportState.REJECTED)
+    def reject(self, *, by, at, reason: str) -> None:
+        self.decided_by, self.decided_at, self.reject_reason = by, at, reason
+
+    @state.transition(source=ExportState.APPROVED, target=ExportState.EXPORTED)
+    def mark_exported(self, *, file_name: str, file_size: int, rows: int, at, expires_at) -> None:
+        self.file_name, self.file_size, self.row_count = file_name, file_size, rows
+        self.exported_at, self.expires_at, self.last_error = at, expires_at, ""
+
+    @state.transition(source=ExportState.EXPORTED, target=ExportState.EXPIRED)
+    def expire(self) -> None:
+        self.file_name = ""

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from approvals.quick import quick_actions
-from records import views, views_detail, views_import, views_manage, views_query, views_stats
+from records import views, views_detail, views_export, views_import, views_manage, views_query, views_stats
 
 app_name = "records"
 
@@ -29,6 +29,16 @@ urlpatterns = [
     path("manage/transfer/", views_manage.transfer_files, name="transfer_files"),
     path("manage/transfer-unit/", views_manage.transfer_unit, name="transfer_unit"),
     path("manage/requests/<int:pk>/", views_manage.transfer_request, name="transfer_request"),
+    # 批量导出/下载档案 (manual 2.5)
+    path("exports/", views_export.export_list, name="exports"),
+    path("exports/new/", views_export.export_create, name="export_create"),
+    path("exports/otp/", views_export.export_otp, name="export_otp"),
+    path("exports/otp/setting/", views_export.export_otp_setting, name="export_otp_setting"),
+    path("exports/<int:pk>/edit/", views_export.export_edit, name="export_edit"),
+    path("exports/<int:pk>/delete/", views_export.export_delete, name="export_delete"),
+    path("exports/<int:pk>/decide/", views_export.export_decide, name="export_decide"),
+    path("exports/<int:pk>/run-now/", views_export.export_run_now, name="export_run_now"),
+    path("exports/<int:pk>/download/", views_export.export_download, name="export_download"),
     path("<int:pk>/", views_detail.file_detail, name="file_detail"),
     path("<int:pk>/print/", views_detail.file_print, name="file_print"),
     path("<int:pk>/word/", views_detail.file_word, name="file_word"),

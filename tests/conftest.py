@@ -118,3 +118,9 @@ def cast(db, code_tables) -> Cast:
     units = build_tree()
     users = {name: make_user(name, units[unit_key], modules) for name, unit_key, modules in USERS}
     return Cast(units=units, users=users)
+
+
+@pytest.fixture(autouse=True)
+def _bulk_export_dir(settings, tmp_path):
+    """Bulk-export files of a test go to its own directory, never to var/exports."""
+    settings.BULK_EXPORT_DIR = tmp_path / "exports"

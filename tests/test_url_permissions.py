@@ -23,6 +23,10 @@ Access rules:
   anyone else 403 (another unit must prove it knows the ID number).
 - TRANSFER_REQUEST: county_a's admin asked province_b to take a file of street_a: the unit
   admins of those two units (403 for their other users), everyone else 404.
+- EXPORT_REQUESTER / EXPORT_APPROVER / EXPORT_RUNNER: a bulk-export request of street_a
+  (manual 2.5). Users outside the units that see it (street_a and its ancestors) get 404; in
+  scope, only street_a's admin edits, deletes and downloads it, only county_a's admin (the
+  parent's) approves it, and either of the two may run it now; everyone else 403.
 """
 
 from dataclasses import dataclass, field
@@ -34,8 +38,8 @@ from approvals import services as approvals
 from approvals.models import ReportAction, ReportKind
 from flows.flows import ReportUpFlow
 from org.models import Code, CodeTable, Module
-from records import transfers
-from records.models import FileCategory, FileImport, WorkerFile
+from records import exports, transfers
+from records.models import BulkExport, FileCategory, FileImport, WorkerFile
 from tests.conftest import USERS
 from tests.records.conftest import make_file
 
@@ -47,6 +51,12 @@ ACTION_MODULE, ACTION_SENDER, ACTION_RECEIVER_UNIT = Module.PETITIONS, "street_a
 FILES, FILE, TEMP_FILE_OWNER = "files", "file", "temp_file_owner"
 IMPORT_JOB = "import_job"
 TRANSFER_REQUEST, TRANSFER_PARTIES = "transfer_request", ("county_a", "province_b")
+EXPORT_REQUESTER, EXPORT_APPROVER, EXPORT_RUNNER = "export_requester", "export_approver", "export_runner"
+EXPORT_ALLOWED = {
+    EXPORT_REQUESTER: {"street_a_admin"},
+    EXPORT_APPROVER: {"county_a_admin"},
+    EXPORT_RUNNER: {"street_a_admin", "county_a_admin"},
+}
 FILE_SEEN_BY = ("street_a", "county_a")
 OK = {200, 302}
 
@@ -132,6 +142,16 @@ ROUTES = [
     Route("records:transfer_files", UNIT_ADMIN, target_unit=None),
     Route("records:transfer_unit", UNIT_ADMIN, target_unit=None),
     Route("records:transfer_request", TRANSFER_REQUEST, kwargs={"pk": "transferrequest"}),
+    # Bulk export (manual 2.5): pages of the own unit for unit admins; one request by its rule.
+    Route("records:exports", UNIT_ADMIN, target_unit=None),
+    Route("records:export_create", UNIT_ADMIN, target_unit=None),
+    Route("records:export_otp", UNIT_ADMIN, target_unit=None),
+    Route("records:export_otp_setting", UNIT_ADMIN, "post", target_unit=None),
+    Route("records:export_edit", EXPORT_REQUESTER, kwargs={"pk": "export:requested"}),
+    Route("records:export_delete", EXPORT_REQUESTER, "post", kwargs={"pk": "export:requested"}),
+    Route("records:export_download", EXPORT_REQUESTER, kwargs={"pk": "export:exported"}),
+    Route("records:export_decide", EXPORT_APPROVER, kwargs={"pk": "export:requested"}),
+    Route("records:export_run_now", EXPORT_RUNNER, "post", kwargs={"pk": "export:approved"}),
 ]
 
 # Served by Django itself or by the sign-in machinery, tested in tests/org/test_accounts.py.
@@ -162,6 +182,10 @@ def expected_status(route: Route, cast, username: str) -> set[int]:
         if not any(user.unit == cast.units[key] for key in TRANSFER_PARTIES):
             return {404}
         return OK if user.has_module(Module.UNIT_ADMIN) else {403}
+    if route.rule in EXPORT_ALLOWED:
+        if not cast.units["street_a"].is_within(user.unit):
+            return {404}
+        return OK if username in EXPORT_ALLOWED[route.rule] else {403}
     if route.rule == TEMP_FILE_OWNER:
         return OK if user.unit == cast.units["street_a"] and user.has_module(Module.FILES) else {403}
     target = cast.units[route.target_unit] if route.target_unit else user.unit
@@ -195,6 +219,8 @@ def resolve_kwargs(route: Route, cast) -> dict:
                 actor=cast.users["county_a_admin"], file_ids=[file.pk], to_unit=cast.units["province_b"], message="调动"
             )
             return result.request.pk
+        if kind == "export":
+            return street_export(cast, key).pk
         if kind == "tempfile":
             return make_file(cast.users["street_a"], category=FileCategory.TEMPORARY).pk
         raise ValueError(spec)
@@ -215,6 +241,18 @@ def report_action(cast) -> ReportAction:
     action.process = ReportUpFlow.start.run(action=action)
     action.save(update_fields=["process"])
     return action
+
+
+def street_export(cast, state: str) -> BulkExport:
+    """A bulk-export request of street_a: requested, approved by county_a, or exported."""
+    export = exports.export_request(
+        actor=cast.users["street_a_admin"], kinds=["hardship"], scope_units=[cast.units["street_a"]], conditions={}
+    )
+    if state in ("approved", "exported"):
+        exports.export_decide(actor=cast.users["county_a_admin"], export_id=export.pk, approve=True)
+    if state == "exported":
+        exports.export_produce(export_id=export.pk)
+    return export
 
 
 def url_names(resolver=None, namespace="") -> set[str]:

@@ -25,6 +25,13 @@ def test_tiny_benchmark_builds_data_and_writes_its_table(bench_database, tmp_pat
     completed = subprocess.run(command, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr[-3000:]
     table = output.read_text(encoding="utf-8")
-    for operation in ("| list page, first |", "| inbox page, first |", "| report ", "| return ", "| quick report ("):
+    for operation in (
+        "| list page, first |",
+        "| inbox page, first |",
+        "| report ",
+        "| return ",
+        "| quick report (",
+        "| export throughput |",
+    ):
         assert operation in table
     assert "| ratio |" in table and "SCALE=0.001" in table

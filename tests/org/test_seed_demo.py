@@ -8,7 +8,7 @@ from django.urls import reverse
 from org.management.commands.seed_demo import DEMO_PASSWORD, LOGINS
 from org.models import Unit, User
 from records import merges
-from records.models import WorkerFile
+from records.models import BulkExport, WorkerFile
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +26,11 @@ def test_demo_data_loads_once_and_every_login_reaches_home(capsys):
     # A likely-duplicate pair for 高级档案管理 → 合并重复档案, found by 武侯区's admin.
     number = WorkerFile.objects.filter(code__endswith="-DUP1").get().head.id_number
     assert len(merges.duplicate_candidates(actor=User.objects.get(username="wuhou"), id_number=number)) == 2
+    # Bulk exports in each state: exported (with its file), waiting for approval, rejected, approved.
+    exports = dict(BulkExport.objects.values_list("unit__name", "state"))
+    assert exports == {"浆洗街街道工会": "exported", "武侯区总工会": "requested", "成都市总工会": "rejected",
+                       "中华全国总工会": "approved"}  # fmt: skip
+    assert BulkExport.objects.get(state="exported").row_count > 0
     call_command("seed_demo")
     assert (Unit.objects.count(), User.objects.count(), WorkerFile.objects.count()) == (units, users, files)
     assert "演示数据已存在" in capsys.readouterr().out

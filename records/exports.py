@@ -1,0 +1,623 @@
+"""批量导出/下载档案 (manual 2.5): requests, their approval, the export itself and downloads.
+
+A unit admin requests an export of chosen file kinds, within the own unit and chosen subordinate
+units, optionally narrowed by the advanced query's conditions (records.query). The parent unit's
+admin approves or rejects it from 待办审批 (approvals.inbox) or the request list; the national
+unit has no parent, so its own requests are self-approved. Approved requests are exported by a
+worker at night (records.tasks), or at once for small ones: PostgreSQL streams the rows with
+`COPY … TO STDOUT` into a temporary file that is renamed into place only when complete. Only
+the requesting unit's admin downloads the file, with a TOTP second factor at province level and
+above and where the unit asks for it, until the file expires.
+
+The rows are always those the requesting unit sees (approvals.selectors.visible_to): its own,
+and its subtree's once they have been reported up to it.
+"""
+
+import functools
+import operator
+import os
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+import psycopg
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, connection, models, transaction
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone, translation
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import PROCESS, STATUS
+
+from approvals.models import AuditEvent, ReportAction, ReportKind
+from approvals.selectors import ViewerState, viewer_state_q, visible_to
+from approvals.services import audit_record
+from flows.activations import complete_human_task
+from flows.flows import BulkExportFlow, NoticeFlow
+from org.models import Code, Module, Unit, User
+from records import query
+from records.models import BulkExport, ExportKind, ExportState, FamilyMember, Person, WorkerFile
+
+BOM = "\ufeff".encode()  # Excel reads a CSV as UTF-8 only when it starts with one
+# The query form's own switches, which an export sets itself.
+CONDITION_FIELDS_LEFT_OUT = {"q", "kind", "include_subordinates"}
+
+
+class ExportError(Exception):
+    """A refused action; `message` is shown to the user, next to `field` when given."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+# --- who may do what ---------------------------------------------------------------------------
+
+
+def _require_admin(actor: User) -> None:
+    if not actor.has_module(Module.UNIT_ADMIN):
+        raise PermissionDenied("只有用户管理员才能进行批量导出操作。")
+
+
+def _require_requester(actor: User, export: BulkExport) -> None:
+    """Edit, delete and download belong to the requesting unit's admin alone."""
+    _require_admin(actor)
+    if actor.unit_id != export.unit_id:
+        raise PermissionDenied("只有申请单位的用户管理员才能进行此操作。")
+
+
+def is_approver(user: User, export: BulkExport) -> bool:
+    """The parent unit's admin, and nobody else (not the grandparent, not the requester)."""
+    unit = export.unit
+    return (
+        user.has_module(Module.UNIT_ADMIN)
+        and unit.depth > 1
+        and user.unit.depth == unit.depth - 1
+        and unit.path.startswith(user.unit.path)
+    )
+
+
+def _require_approver(actor: User, export: BulkExport) -> None:
+    if not is_approver(actor, export):
+        raise PermissionDenied("只有申请单位的上一级单位的用户管理员才能审批该申请。")
+
+
+def download_needs_otp(unit: Unit) -> bool:
+    """Manual 2.5.4: province level and above always, other units when they opt in."""
+    return unit.depth <= 2 or unit.export_download_otp
+
+
+# --- reads -------------------------------------------------------------------------------------
+
+
+def exports_visible_to(user: User) -> QuerySet[BulkExport]:
+    """Requests of the user's unit and its subordinate units (the list's unit selector)."""
+    return BulkExport.objects.filter(unit__path__startswith=user.unit.path)
+
+
+def get_export_for_user(user: User, pk, *, for_update: bool = False) -> BulkExport:
+    """A request of the user's subtree, else 404 (as if missing); 403 without the admin module.
+    `for_update` locks the row without waiting: a request being exported answers at once."""
+    exports = exports_visible_to(user).select_related("unit")
+    if for_update:
+        exports = exports.select_for_update(nowait=True, of=("self",))
+    try:
+        export = exports.get(pk=pk)
+    except (BulkExport.DoesNotExist, ValueError, TypeError):
+        raise Http404("批量导出申请不存在或不属于本单位及下级单位。") from None
+    except DatabaseError:
+        raise ExportError("该申请正在处理中(可能正在导出数据),请稍后再试。") from None
+    _require_admin(user)
+    return export
+
+
+def pending_approvals(unit: Unit) -> QuerySet[BulkExport]:
+    """Requests of `unit`'s direct subordinates waiting for its admin (2.5.3), newest first."""
+    return (
+        BulkExport.objects.filter(
+            state=ExportState.REQUESTED, unit__path__startswith=unit.path, unit__depth=unit.depth + 1
+        )
+        .select_related("unit", "requested_by")
+        .prefetch_related("scope_units")
+        .order_by("-requested_at", "-pk")
+    )
+
+
+def approved_export_ids() -> list[int]:
+    """What the night run exports."""
+    return list(BulkExport.objects.filter(state=ExportState.APPROVED).order_by("pk").values_list("pk", flat=True))
+
+
+# --- conditions (the advanced query's) -----------------------------------------------------------
+
+
+def condition_form(conditions: dict) -> query.FileQueryForm:
+    return query.FileQueryForm(data={**conditions, "q": "1"})
+
+
+def clean_conditions(conditions: dict) -> dict:
+    """The non-empty values of valid query conditions, as the form's raw strings (JSON-safe and
+    read back by the same form at export time); ExportError for invalid ones."""
+    form = condition_form(conditions)
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        label = form.fields[field].label if field in form.fields else "查询条件"
+        raise ExportError(f"查询条件“{label}”有误:{errors[0]}", "conditions")
+    return {
+        name: str(conditions[name])
+        for name, value in form.cleaned_data.items()
+        if name not in CONDITION_FIELDS_LEFT_OUT and value not in (None, "") and conditions.get(name) not in (None, "")
+    }
+
+
+def describe_conditions(conditions: dict, form: query.FileQueryForm | None = None) -> list[str]:
+    """Each condition as 「label:value」 for the request list. `form`: an unbound query form to
+    reuse for many requests (building one reads the code tables)."""
+    if not conditions:
+        return []
+    form = form or query.FileQueryForm()
+    described = []
+    for name, raw in conditions.items():
+        field = form.fields.get(name)
+        if field is None:
+            continue
+        choices = dict((str(k), v) for k, v in getattr(field, "choices", []))
+        described.append(f"{field.label}:{choices.get(str(raw), raw)}")
+    return described
+
+
+# --- the rows ----------------------------------------------------------------------------------
+
+
+def _kind_q(kind: str) -> Q:
+    # The lists' own definitions (records.views), so an export holds exactly what the lists show.
+    from records.views import FileListView
+
+    return FileListView.KINDS[kind][1]
+
+
+def export_queryset(export: BulkExport, scope_units: list[Unit] | None = None) -> QuerySet[WorkerFile]:
+    """The files of a request: those the requesting unit sees, of the chosen kinds, within the
+    chosen units' subtrees, matching the conditions."""
+    unit = export.unit
+    scope_units = list(export.scope_units.all()) if scope_units is None else scope_units
+    scopes = [Q(unit_path__startswith=s.path) for s in scope_units if s.is_within(unit)]
+    kinds = [_kind_q(k) for k in export.kinds if k in ExportKind.values]
+    if not scopes or not kinds:
+        return WorkerFile.objects.none()
+    files = visible_to(WorkerFile.objects.all(), unit)
+    files = files.filter(functools.reduce(operator.or_, kinds)).filter(functools.reduce(operator.or_, scopes))
+    form = condition_form(export.conditions)
+    if not form.is_valid():
+        raise ExportError("申请中的查询条件已失效(代码表可能已修改),请修改申请。", "conditions")
+    data = {**form.cleaned_data, "include_subordinates": True, "kind": ""}
+    return query.filter_files(files, data, kinds={}, unit=unit)
+
+
+def _label(path: str, choices) -> Case:
+    """A choice's label instead of its stored value."""
+    return Case(*(When(**{path: value}, then=Value(str(label))) for value, label in choices),
+                default=F(path), output_field=models.CharField())  # fmt: skip
+
+
+def _yes_no(path: str) -> Case:
+    return Case(When(**{path: True}, then=Value("是")), default=Value("否"), output_field=models.CharField())
+
+
+def _value_of(model, name: str, prefix: str = ""):
+    """A field as the CSV shows it: code values and choices by their names, booleans 是/否."""
+    field = model._meta.get_field(name)
+    path = prefix + name
+    if isinstance(field, models.ForeignKey) and field.related_model is Code:
+        return F(f"{path}__value")
+    if field.choices:
+        return _label(path, field.choices)
+    if isinstance(field, models.BooleanField):
+        return _yes_no(path)
+    return F(path)
+
+
+def _viewer_state_label(unit: Unit) -> Case:
+    """上报状态 as the requesting unit's lists show it (relative to the viewer, DESIGN.md §3)."""
+    return Case(*(When(viewer_state_q(unit, state), then=Value(str(state.label))) for state in ViewerState),
+                output_field=models.CharField())  # fmt: skip
+
+
+def export_columns(unit: Unit) -> list[tuple[str, object]]:
+    """(Chinese header, expression) of each CSV column: the owning unit, the head, the file's
+    fields in the entry form's order (derived from the models, like the query conditions), the
+    number of family members, the state as `unit` sees it. ID numbers are in full: it is the
+    unit's own approved export."""
+    with translation.override("zh-hans"):
+        columns = [("填报单位", F("unit__name"))]
+        columns += [(str(Person._meta.get_field(n).verbose_name), _value_of(Person, n, "head__"))
+                    for n in query.HEAD_FIELDS]  # fmt: skip
+        file_fields = [f.name for f in WorkerFile._meta.concrete_fields if f.editable and not f.primary_key
+                       and f.name not in {"unit", "head"}]  # fmt: skip
+        columns += [(str(WorkerFile._meta.get_field(n).verbose_name), _value_of(WorkerFile, n)) for n in file_fields]
+        members = FamilyMember.objects.filter(file=OuterRef("pk")).order_by().values("file").annotate(n=Count("pk"))
+        columns.append(("家庭成员人数", Coalesce(Subquery(members.values("n")), 0)))
+        columns.append(("上报状态", _viewer_state_label(unit)))
+        return columns
+
+
+def export_select(files: QuerySet[WorkerFile], unit: Unit) -> tuple[str, list]:
+    """The SELECT of the CSV rows (ORM-built, in id order) and its parameters."""
+    columns = export_columns(unit)
+    aliases = {f"c{i}": expression for i, (_header, expression) in enumerate(columns)}
+    rows = files.annotate(**aliases).order_by("pk").values_list(*aliases)
+    return rows.query.sql_with_params()
+
+
+def copy_statement(files: QuerySet[WorkerFile], unit: Unit) -> str:
+    """`COPY (SELECT …) TO STDOUT` with Chinese headers. The parameters are bound client-side
+    (COPY takes none from the server), by psycopg's own quoting."""
+    sql, params = export_select(files, unit)
+    connection.ensure_connection()
+    with psycopg.ClientCursor(connection.connection) as cursor:
+        inner = cursor.mogrify(sql, params)
+    headers = ", ".join('"' + header.replace('"', '""') + '"' for header, _expression in export_columns(unit))
+    return f"COPY (SELECT * FROM ({inner}) AS export_rows({headers})) TO STDOUT WITH (FORMAT csv, HEADER)"
+
+
+def write_rows(copy, out) -> None:
+    """Copy the CSV as PostgreSQL sends it, chunk by chunk: memory stays flat at any size."""
+    for chunk in copy:
+        out.write(chunk)
+
+
+def copy_csv(files: QuerySet[WorkerFile], unit: Unit, out) -> int:
+    """Write the files as CSV (BOM, headers, rows) to the binary file `out`; the row count."""
+    statement = copy_statement(files, unit)
+    out.write(BOM)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(statement) as copy:
+            write_rows(copy, out)
+        return cursor.cursor.rowcount
+
+
+# --- notices (reminders that move no rows) --------------------------------------------------------
+
+
+def _remind(*, kind, sender: Unit, receiver: Unit, actor: User | None, count: int, message: str) -> ReportAction:
+    """A reminder for the receiving unit's admins: a ReportAction of module unit_admin with its
+    process and remind task, like the reminders of reports and returns."""
+    action = ReportAction.objects.create(
+        kind=kind, module=Module.UNIT_ADMIN, sender=sender, receiver=receiver, actor=actor, count=count, message=message
+    )
+    action.process = NoticeFlow.start.run(action=action)
+    action.save(update_fields=["process"])
+    return action
+
+
+# --- requests ------------------------------------------------------------------------------------
+
+
+def _clean_request(actor: User, kinds: list[str], scope_units: list[Unit], conditions: dict) -> tuple[list, list, dict]:
+    """The request's choices, checked here whatever the form did."""
+    kinds = [k for k in ExportKind.values if k in set(kinds)]
+    if not kinds:
+        raise ExportError("请至少选择一类档案。", "kinds")
+    if not scope_units:
+        raise ExportError("请至少选择一个导出单位。", "scope_units")
+    outside = [u.name for u in scope_units if not u.is_within(actor.unit)]
+    if outside:
+        raise ExportError(f"只能导出本单位及下级单位的数据:{'、'.join(outside)}不在范围内。", "scope_units")
+    return kinds, scope_units, clean_conditions(conditions)
+
+
+@transaction.atomic
+def export_request(*, actor: User, kinds: list[str], scope_units: list[Unit], conditions: dict, request=None):
+    """提出申请 (2.5.1.1). A national request is approved at once by its own admin, recorded as
+    self-approved: the national unit has no parent."""
+    _require_admin(actor)
+    kinds, scope_units, conditions = _clean_request(actor, kinds, scope_units, conditions)
+    export = BulkExport.objects.create(unit=actor.unit, requested_by=actor, kinds=kinds, conditions=conditions)
+    export.scope_units.set(scope_units)
+    detail = {"kinds": kinds, "scope_units": [u.pk for u in scope_units], "conditions": conditions}
+    audit_record(event=AuditEvent.EXPORT_REQUESTED, actor=actor, request=request, obj=export, detail=detail)
+    if actor.unit.depth == 1:
+        export.approve(by=actor, at=timezone.now(), self_approved=True)
+        export.save()
+        audit_record(
+            event=AuditEvent.EXPORT_APPROVED, actor=actor, request=request, obj=export, detail={"self_approved": True}
+        )
+    export.process = BulkExportFlow.start.run(export=export)
+    export.save(update_fields=["process"])
+    return export
+
+
+@transaction.atomic
+def export_change(*, actor: User, export_id: int, kinds, scope_units, conditions: dict, request=None):
+    """修改申请 (2.5.1.2): only while not approved, only by the requesting unit's admin."""
+    export = get_export_for_user(actor, export_id, for_update=True)
+    _require_requester(actor, export)
+    if export.state != ExportState.REQUESTED:
+        raise ExportError("只能修改未批准的申请。")
+    export.kinds, scope_units, export.conditions = _clean_request(actor, kinds, scope_units, conditions)
+    export.save(update_fields=["kinds", "conditions", "updated_at"])
+    export.scope_units.set(scope_units)
+    detail = {"kinds": export.kinds, "scope_units": [u.pk for u in scope_units], "conditions": export.conditions}
+    audit_record(event=AuditEvent.EXPORT_CHANGED, actor=actor, request=request, obj=export, detail=detail)
+    return export
+
+
+DELETABLE_STATES = [ExportState.REQUESTED, ExportState.REJECTED, ExportState.APPROVED]
+
+
+@transaction.atomic
+def export_delete(*, actor: User, export_id: int, request=None) -> None:
+    """删除申请 (2.5.1.3): only while not exported; its process is cancelled (its open
+    approval or export task with it)."""
+    export = get_export_for_user(actor, export_id, for_update=True)
+    _require_requester(actor, export)
+    if export.state not in DELETABLE_STATES:
+        raise ExportError("已导出的申请不能删除。")
+    process = export.process
+    if process is not None and process.status == PROCESS.NEW:
+        BulkExportFlow.instance.cancel(process)
+    audit_record(
+        event=AuditEvent.EXPORT_DELETED, actor=actor, request=request, obj=export,
+        detail={"state": export.state, "process": export.process_id},
+    )  # fmt: skip
+    export.delete()
+
+
+@transaction.atomic
+def export_decide(*, actor: User, export_id: int, approve: bool, reason: str = "", request=None) -> BulkExport:
+    """审批申请 (2.5.3): the parent unit's admin approves, or rejects with a reason that reaches
+    the requesting unit's admin as a reminder."""
+    export = get_export_for_user(actor, export_id, for_update=True)
+    _require_approver(actor, export)
+    if export.state != ExportState.REQUESTED:
+        raise ExportError("该申请已经审批过了。")
+    reason = reason.strip()
+    if not approve and not reason:
+        raise ExportError("请填写不批准的原因。", "reason")
+    now = timezone.now()
+    if approve:
+        export.approve(by=actor, at=now)
+    else:
+        export.reject(by=actor, at=now, reason=reason)
+    export.save()
+    # The approval gateway then reads the request's new state (approved: on to the export
+    # task; rejected: the end).
+    complete_human_task(actor, export.process_id)
+    if not approve:
+        _remind(
+            kind=ReportKind.EXPORT_REJECTED, sender=actor.unit, receiver=export.unit, actor=actor, count=0,
+            message=f"{timezone.localtime(export.requested_at):%Y-%m-%d} 提出的批量导出申请未被批准:{reason}",
+        )  # fmt: skip
+    event = AuditEvent.EXPORT_APPROVED if approve else AuditEvent.EXPORT_REJECTED
+    audit_record(event=event, actor=actor, request=request, obj=export, detail={"reason": reason} if reason else {})
+    return export
+
+
+def export_run_now(*, actor: User, export_id: int) -> int:
+    """立即导出: an approved request under BULK_EXPORT_RUN_NOW_LIMIT rows is sent to the worker
+    now instead of at night (the requesting or the approving admin). Writes nothing: the worker
+    does, and it is idempotent, so the night run finding it still approved does no harm."""
+    export = get_export_for_user(actor, export_id)
+    if not (is_approver(actor, export) or actor.unit_id == export.unit_id):
+        raise PermissionDenied("只有申请单位或其上一级单位的用户管理员才能立即导出。")
+    if export.state != ExportState.APPROVED:
+        raise ExportError("只有已批准、尚未导出的申请才能立即导出。")
+    limit = settings.BULK_EXPORT_RUN_NOW_LIMIT
+    count = export_queryset(export).count()
+    if count > limit:
+        raise ExportError(f"本申请共 {count} 条数据,超过立即导出的上限 {limit} 条,将在夜间自动导出。")
+    from records.tasks import produce_export
+
+    transaction.on_commit(lambda: produce_export.send(export.pk))
+    return count
+
+
+# --- the export (the worker) ---------------------------------------------------------------------
+
+
+def export_dir() -> Path:
+    directory = Path(settings.BULK_EXPORT_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename itself durable."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _unlink(path) -> None:
+    if path is not None:
+        Path(path).unlink(missing_ok=True)
+
+
+def export_produce(*, export_id: int) -> BulkExport | None:
+    """Write an approved request's CSV and complete its flow. Idempotent: the row lock makes a
+    second delivery wait, and it then finds the request exported (or deleted) and returns.
+
+    The file is written under a temporary name in the export directory, fsynced and renamed
+    into place in the transaction that marks the request exported; on any error both files are
+    removed and the request stays approved for the retry."""
+    directory = export_dir()
+    partial = final = None
+    try:
+        with transaction.atomic():
+            export = BulkExport.objects.select_for_update(of=("self",)).select_related("unit").filter(pk=export_id)
+            export = export.first()
+            if export is None or export.state != ExportState.APPROVED:
+                return export
+            with tempfile.NamedTemporaryFile(dir=directory, prefix=".partial-", suffix=".csv", delete=False) as out:
+                partial = out.name
+                rows = copy_csv(export_queryset(export), export.unit, out)
+                out.flush()
+                os.fsync(out.fileno())
+            final = directory / f"bulk-export-{export.pk}-{timezone.localtime():%Y%m%d%H%M%S}.csv"
+            os.replace(partial, final)
+            partial = None
+            _fsync_dir(directory)
+            _mark_exported(export, final, rows)
+        return export
+    except Exception as error:
+        _unlink(partial)
+        _unlink(final)  # renamed, but the transaction that would have recorded it failed
+        BulkExport.objects.filter(pk=export_id).update(last_error=f"{type(error).__name__}: {error}"[:2000])
+        raise
+
+
+def _mark_exported(export: BulkExport, final: Path, rows: int) -> None:
+    now = timezone.now()
+    expires_at = now + timedelta(days=settings.BULK_EXPORT_KEEP_DAYS)
+    export.mark_exported(file_name=final.name, file_size=final.stat().st_size, rows=rows, at=now, expires_at=expires_at)
+    export.save()
+    task = Task.objects.filter(process_id=export.process_id, flow_task_type="FUNCTION", status=STATUS.NEW).first()
+    if task is not None:
+        BulkExportFlow.produce.run(task)
+    _remind(
+        kind=ReportKind.EXPORT_READY, sender=export.unit, receiver=export.unit, actor=None, count=rows,
+        message=f"批量导出数据文件已生成,共 {rows} 条,请在“批量导出”中下载;文件保留至 "
+        f"{timezone.localtime(expires_at):%Y-%m-%d %H:%M}。",
+    )  # fmt: skip
+    audit_record(
+        event=AuditEvent.EXPORT_PRODUCED, obj=export,
+        detail={"rows": rows, "file": final.name, "bytes": export.file_size},
+    )  # fmt: skip
+
+
+# --- download and expiry -------------------------------------------------------------------------
+
+
+def export_path(export: BulkExport) -> Path:
+    # Only the base name is ever stored; this keeps a crafted value inside the directory.
+    return Path(settings.BULK_EXPORT_DIR) / Path(export.file_name).name
+
+
+def download_file_name(export: BulkExport) -> str:
+    return f"{export.unit.name}批量导出数据-{timezone.localtime(export.exported_at):%Y%m%d}.csv"
+
+
+@transaction.atomic
+def export_download(*, actor: User, export_id: int, otp_verified: bool, request=None) -> tuple[BulkExport, Path]:
+    """下载数据 (2.5.4): the requesting unit's admin only, with a verified TOTP token where the
+    unit needs one; every download is audited with its row count."""
+    export = get_export_for_user(actor, export_id)
+    _require_requester(actor, export)
+    if download_needs_otp(export.unit) and not otp_verified:
+        raise PermissionDenied("下载本单位的批量导出数据须先验证动态口令。")
+    if export.state == ExportState.EXPIRED:
+        raise ExportError("数据文件已过期删除,请重新提出申请。")
+    if export.state != ExportState.EXPORTED:
+        raise ExportError("该申请尚未导出数据。")
+    path = export_path(export)
+    if not path.is_file():
+        raise ExportError("数据文件不存在,请联系系统管理员。")
+    audit_record(
+        event=AuditEvent.EXPORT_DOWNLOADED, actor=actor, request=request, obj=export,
+        detail={"rows": export.row_count, "file": export.file_name},
+    )  # fmt: skip
+    return export, path
+
+
+def exports_expire(now=None) -> int:
+    """The scheduled job: delete files past their expiry; each request then shows 已过期."""
+    now = now or timezone.now()
+    expired = 0
+    for pk in BulkExport.objects.filter(state=ExportState.EXPORTED, expires_at__lt=now).values_list("pk", flat=True):
+        with transaction.atomic():
+            export = BulkExport.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if export is None or export.state != ExportState.EXPORTED:
+                continue
+            path = export_path(export)
+            file_name = export.file_name
+            export.expire()
+            export.save()
+            audit_record(event=AuditEvent.EXPORT_EXPIRED, obj=export, detail={"file": file_name})
+            transaction.on_commit(functools.partial(_unlink, path))
+            expired += 1
+    _remove_stale_partials(now)
+    return expired
+
+
+PARTIAL_MAX_AGE = timedelta(days=1)  # far beyond the export actor's time limit
+
+
+def _remove_stale_partials(now) -> None:
+    """A worker killed outright (no exception, no cleanup) leaves its temporary file behind."""
+    directory = Path(settings.BULK_EXPORT_DIR)
+    if not directory.is_dir():
+        return
+    for partial in directory.glob(".partial-*"):
+        if partial.stat().st_mtime < (now - PARTIAL_MAX_AGE).timestamp():
+            _unlink(partial)
+
+
+@transaction.atomic
+def export_otp_setting(*, actor: User, enabled: bool, request=None) -> Unit:
+    """A unit below province level opts in (or out) of the second factor for its downloads."""
+    _require_admin(actor)
+    unit = Unit.objects.select_for_update().get(pk=actor.unit_id)
+    unit.export_download_otp = enabled
+    unit.save(update_fields=["export_download_otp"])
+    audit_record(
+        event=AuditEvent.UNIT_CHANGED, actor=actor, request=request, obj=unit,
+        detail={"export_download_otp": enabled},
+    )  # fmt: skip
+    actor.unit = unit
+    return unit
+
+
+# --- the TOTP second factor of downloads (django-otp) ----------------------------------------------
+
+OTP_DEVICE_NAME = "批量导出下载"
+
+
+def otp_device_of(user: User) -> TOTPDevice | None:
+    """The user's confirmed TOTP device, if bound."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+@transaction.atomic
+def otp_device_start(*, actor: User) -> TOTPDevice:
+    """A new, unconfirmed device to bind (the same one until confirmed, so reloading the page
+    does not change the secret the user is typing in)."""
+    _require_admin(actor)
+    device = TOTPDevice.objects.filter(user=actor, confirmed=False).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=actor, name=OTP_DEVICE_NAME, confirmed=False)
+
+
+@transaction.atomic
+def otp_device_confirm(*, actor: User, token: str, request=None) -> TOTPDevice:
+    """Bind the device with its first token; any device bound before is replaced."""
+    _require_admin(actor)
+    device = TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=False).order_by("pk").first()
+    if device is None:
+        raise ExportError("请先生成新的动态口令密钥。", "token")
+    if not device.verify_token(token.strip()):
+        audit_record(event=AuditEvent.OTP_DEVICE_CONFIRMED, actor=actor, request=request, success=False)
+        raise ExportError("动态口令不正确或已过期,请核对手机时间后重新输入。", "token")
+    TOTPDevice.objects.filter(user=actor, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit_record(event=AuditEvent.OTP_DEVICE_CONFIRMED, actor=actor, request=request, obj=device)
+    return device
+
+
+def otp_verify(*, actor: User, token: str, request=None) -> TOTPDevice:
+    """Check a token of the user's bound device (django-otp throttles repeated failures);
+    audited either way."""
+    device = otp_device_of(actor)
+    if device is None:
+        raise ExportError("尚未绑定动态口令。", "token")
+    with transaction.atomic():
+        ok = device.verify_token(token.strip())
+        audit_record(event=AuditEvent.OTP_VERIFIED, actor=actor, request=request, obj=device, success=ok)
+    if not ok:
+        raise ExportError("动态口令不正确或已过期,请重新输入。", "token")
+    return device

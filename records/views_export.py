@@ -1,0 +1,300 @@
+"""Pages of the bulk export (manual 2.5): the request list with its approvals, the request
+form, the decision page, the download with its TOTP step. Every write is a records.exports
+service, which checks the rules again."""
+
+import datetime
+import time
+
+import django_otp
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from org.models import Module
+from org.permissions import module_required
+from org.views.switcher import unit_switcher_context
+from records import exports
+from records.forms_export import ExportDecisionForm, ExportFilterForm, ExportRequestForm, TokenForm
+from records.models import ExportState
+from records.query import FileQueryForm
+
+admin_required = module_required(Module.UNIT_ADMIN)
+LIST_LIMIT = 200
+OTP_SESSION_KEY = "bulk_export_otp_at"
+
+APPROVAL_STATES = {
+    "unapproved": [ExportState.REQUESTED, ExportState.REJECTED],
+    "approved": [ExportState.APPROVED, ExportState.EXPORTED, ExportState.EXPIRED],
+}
+EXPORT_STATES = {
+    "not_exported": [ExportState.REQUESTED, ExportState.REJECTED, ExportState.APPROVED],
+    "exported": [ExportState.EXPORTED, ExportState.EXPIRED],
+}
+
+
+def _list_url(unit_id=None) -> str:
+    return reverse("records:exports") + (f"?unit={unit_id}" if unit_id else "")
+
+
+def _filtered(queryset, data: dict):
+    if data.get("approval"):
+        queryset = queryset.filter(state__in=APPROVAL_STATES[data["approval"]])
+    if data.get("export"):
+        queryset = queryset.filter(state__in=EXPORT_STATES[data["export"]])
+    if data.get("data_file") == "with_file":
+        queryset = queryset.filter(state=ExportState.EXPORTED)
+    elif data.get("data_file") == "without_file":
+        queryset = queryset.exclude(state=ExportState.EXPORTED)
+    # Application dates are local calendar days.
+    if data.get("date_from"):
+        queryset = queryset.filter(requested_at__gte=_start_of(data["date_from"]))
+    if data.get("date_to"):
+        queryset = queryset.filter(requested_at__lt=_start_of(data["date_to"] + datetime.timedelta(days=1)))
+    return queryset
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _with_actions(rows, user, labels: FileQueryForm | None = None) -> list:
+    """What the user may do with each row: for showing buttons; the services check again.
+    `labels`: the query form that names the conditions (one per page: it reads code tables)."""
+    for row in rows:
+        own = row.unit_id == user.unit_id
+        row.can_edit = own and row.state == ExportState.REQUESTED
+        row.can_delete = own and row.state in exports.DELETABLE_STATES
+        row.can_download = own and row.state == ExportState.EXPORTED
+        row.can_decide = row.state == ExportState.REQUESTED and exports.is_approver(user, row)
+        row.can_run_now = row.state == ExportState.APPROVED and (own or exports.is_approver(user, row))
+        row.condition_labels = exports.describe_conditions(row.conditions, labels)
+    return rows
+
+
+@require_GET
+@admin_required
+def export_list(request):
+    """2.5.1 申请列表: the selected unit's requests (own unit or a subordinate), filterable, and
+    the subordinates' requests waiting for this unit's approval (2.5.3)."""
+    switcher = unit_switcher_context(request)
+    unit = switcher["selected_unit"]
+    form = ExportFilterForm(request.GET or None)
+    rows = (
+        exports.exports_visible_to(request.user)
+        .filter(unit=unit)
+        .select_related("unit", "requested_by", "decided_by")
+        .prefetch_related("scope_units")
+        .order_by("-requested_at", "-pk")
+    )
+    if form.is_bound and form.is_valid():
+        rows = _filtered(rows, form.cleaned_data)
+    rows = list(rows[: LIST_LIMIT + 1])
+    pending = list(exports.pending_approvals(request.user.unit))
+    labels = FileQueryForm() if any(row.conditions for row in rows + pending) else None
+    context = {
+        **switcher,
+        "form": form,
+        "rows": _with_actions(rows[:LIST_LIMIT], request.user, labels),
+        "pending": _with_actions(pending, request.user, labels),
+        "more": len(rows) > LIST_LIMIT,
+        "is_own_unit": unit.pk == request.user.unit_id,
+        "needs_otp": exports.download_needs_otp(request.user.unit),
+        "otp_optional": request.user.unit.depth > 2,
+        "otp_bound": exports.otp_device_of(request.user) is not None,
+        "run_now_limit": settings.BULK_EXPORT_RUN_NOW_LIMIT,
+        "keep_days": settings.BULK_EXPORT_KEEP_DAYS,
+    }
+    return render(request, "records/export_list.html", context)
+
+
+def _save_request(request, form: ExportRequestForm, export=None):
+    """Call the request or change service with the form's data; False with the error put on the
+    form when it refuses."""
+    data = {
+        "kinds": form.cleaned_data["kinds"],
+        "scope_units": list(form.cleaned_data["scope_units"]),
+        "conditions": form.condition_data(),
+        "request": request,
+    }
+    try:
+        if export is None:
+            return exports.export_request(actor=request.user, **data)
+        return exports.export_change(actor=request.user, export_id=export.pk, **data)
+    except exports.ExportError as error:
+        form.apply_error(error)
+        return None
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def export_create(request):
+    """2.5.1.1 提出申请."""
+    form = ExportRequestForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        export = _save_request(request, form)
+        if export is not None:
+            if export.self_approved:
+                messages.success(request, "保存成功。全国总工会的申请无需上级批准,已自动批准,将在夜间导出。")
+            else:
+                messages.success(request, "保存成功。申请须经上一级单位的用户管理员批准后才会导出。")
+            return redirect(_list_url())
+    return render(request, "records/export_form.html", {"form": form, "export": None})
+
+
+@require_http_methods(["GET", "POST"])
+def export_edit(request, pk):
+    """2.5.1.2 修改申请: only unapproved requests of the own unit."""
+    export = exports.get_export_for_user(request.user, pk)
+    if export.unit_id != request.user.unit_id:
+        raise PermissionDenied("只有申请单位的用户管理员才能修改申请。")
+    if export.state != ExportState.REQUESTED:
+        messages.error(request, "只能修改未批准的申请。")
+        return redirect(_list_url())
+    form = ExportRequestForm(request.POST or None, actor=request.user, export=export)
+    if request.method == "POST" and form.is_valid() and _save_request(request, form, export) is not None:
+        messages.success(request, "申请已修改。")
+        return redirect(_list_url())
+    return render(request, "records/export_form.html", {"form": form, "export": export})
+
+
+@require_POST
+def export_delete(request, pk):
+    """2.5.1.3 删除申请 (the list asks for confirmation first)."""
+    try:
+        exports.export_delete(actor=request.user, export_id=pk, request=request)
+        messages.success(request, "申请已删除。")
+    except exports.ExportError as error:
+        messages.error(request, error.message)
+    return redirect(_list_url())
+
+
+@require_http_methods(["GET", "POST"])
+def export_decide(request, pk):
+    """2.5.3 审批申请: the parent unit's admin approves, or rejects with a reason."""
+    export = exports.get_export_for_user(request.user, pk)
+    if not exports.is_approver(request.user, export):
+        raise PermissionDenied("只有申请单位的上一级单位的用户管理员才能审批该申请。")
+    form = ExportDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            exports.export_decide(
+                actor=request.user, export_id=export.pk, approve=approve, reason=form.cleaned_data["reason"],
+                request=request,
+            )  # fmt: skip
+        except exports.ExportError as error:
+            messages.error(request, error.message)
+            return redirect(_list_url())
+        messages.success(request, "批准成功。数据将在夜间导出,也可选择“立即导出”。" if approve else "已不批准该申请。")
+        return redirect(_list_url(export.unit_id))  # the request's own list, where 立即导出 is
+    context = {"export": _with_actions([export], request.user, FileQueryForm())[0], "form": form}
+    return render(request, "records/export_decide.html", context)
+
+
+@require_POST
+def export_run_now(request, pk):
+    """立即导出 of a small approved request."""
+    try:
+        count = exports.export_run_now(actor=request.user, export_id=pk)
+        messages.success(request, f"已开始导出,共 {count} 条数据;完成后申请单位会收到提醒,刷新本页可下载。")
+    except exports.ExportError as error:
+        messages.error(request, error.message)
+    return redirect(request.POST.get("next") if _safe(request, request.POST.get("next")) else _list_url())
+
+
+def _clock() -> float:
+    return time.time()
+
+
+def otp_verified(request) -> bool:
+    """A token verified in this session within the last BULK_EXPORT_OTP_MINUTES."""
+    verified_at = request.session.get(OTP_SESSION_KEY, 0)
+    fresh = _clock() - verified_at < settings.BULK_EXPORT_OTP_MINUTES * 60
+    return fresh and request.user.is_verified()
+
+
+@require_GET
+def export_download(request, pk):
+    """2.5.4 下载数据: streamed, with a Chinese file name; the TOTP step first where needed."""
+    export = exports.get_export_for_user(request.user, pk)
+    verified = otp_verified(request)
+    if export.unit_id == request.user.unit_id and exports.download_needs_otp(export.unit) and not verified:
+        return redirect(reverse("records:export_otp") + "?next=" + request.path)
+    try:
+        export, path = exports.export_download(
+            actor=request.user, export_id=export.pk, otp_verified=verified, request=request
+        )
+    except exports.ExportError as error:
+        messages.error(request, error.message)
+        return redirect(_list_url())
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=exports.download_file_name(export),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _safe(request, url) -> bool:
+    return bool(url) and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure())
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def export_otp(request):
+    """动态口令: bind a TOTP device (its otpauth:// URI and base32 secret, confirmed by a first
+    token), or verify a token of the bound one; either opens downloads for a few minutes."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    next_url = next_url if _safe(request, next_url) else _list_url()
+    device = exports.otp_device_of(request.user)
+    rebind = "1" in (request.GET.get("rebind"), request.POST.get("rebind"))
+    # Replacing a bound device needs that device first: a stolen password alone must not do it.
+    binding = device is None or (rebind and otp_verified(request))
+    if rebind and not binding and request.method == "GET":
+        messages.warning(request, "更换动态口令前,请先用原来的验证器验证一次。")
+        next_url = reverse("records:export_otp") + "?rebind=1"
+    new_device = exports.otp_device_start(actor=request.user) if binding else None
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"]
+        try:
+            if binding:
+                device = exports.otp_device_confirm(actor=request.user, token=token, request=request)
+            else:
+                device = exports.otp_verify(actor=request.user, token=token, request=request)
+        except exports.ExportError as error:
+            form.add_error("token", error.message)
+        else:
+            django_otp.login(request, device)
+            request.session[OTP_SESSION_KEY] = _clock()
+            messages.success(request, "动态口令验证通过。")
+            return redirect(next_url)
+    context = {"form": form, "binding": binding, "device": new_device, "next": next_url,
+               "minutes": settings.BULK_EXPORT_OTP_MINUTES}  # fmt: skip
+    if new_device is not None:
+        context["secret"] = _base32(new_device.bin_key)
+    return render(request, "records/export_otp.html", context)
+
+
+def _base32(key: bytes) -> str:
+    from base64 import b32encode
+
+    return b32encode(key).decode().rstrip("=")
+
+
+@admin_required
+@require_POST
+def export_otp_setting(request):
+    """A unit below province level opts in (or out) of TOTP for its downloads."""
+    enabled = request.POST.get("enabled") == "1"
+    exports.export_otp_setting(actor=request.user, enabled=enabled, request=request)
+    messages.success(request, "已开启下载动态口令验证。" if enabled else "已关闭下载动态口令验证。")
+    return redirect(_list_url())
