@@ -53,12 +53,14 @@ class AuditEvent(models.TextChoices):
     EXPORT_EXPIRED = "export_expired", _("批量导出数据文件过期删除")
     OTP_DEVICE_CONFIRMED = "otp_device_confirmed", _("绑定动态口令")
     OTP_VERIFIED = "otp_verified", _("动态口令验证")
+    OTP_DEVICE_RESET = "otp_device_reset", _("重置动态口令")
     # Advanced file management (manual 2.9)
     FILES_MERGED = "files_merged", _("合并职工档案")
     FILES_TRANSFERRED = "files_transferred", _("转移职工档案")
     TRANSFER_REQUESTED = "transfer_requested", _("申请跨单位转移档案")
     TRANSFER_ACCEPTED = "transfer_accepted", _("接收转移档案")
     TRANSFER_REJECTED = "transfer_rejected", _("拒绝接收转移档案")
+    TRANSFER_WITHDRAWN = "transfer_withdrawn", _("撤回跨单位转移申请")
 
 
 class AuditLog(models.Model):
