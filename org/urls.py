@@ -27,6 +27,7 @@ urlpatterns = [
     path("users/<int:pk>/edit/", users.user_edit, name="user_edit"),
     path("users/<int:pk>/delete/", users.user_delete, name="user_delete"),
     path("users/<int:pk>/password/reset/", users.user_password_reset, name="user_password_reset"),
+    path("users/<int:pk>/otp/reset/", users.user_otp_reset, name="user_otp_reset"),
     # Code tables (manual 18.1), national unit admin only
     path("codes/", codes.code_tables, name="code_tables"),
     path("codes/<int:table_pk>/add/", codes.code_add, name="code_add"),

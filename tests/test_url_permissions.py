@@ -10,6 +10,9 @@ Access rules:
   whose subtree does not contain the target gets 404 (as if it did not exist), a user in scope
   without the permission 403.
 - NATIONAL_ADMIN: only the national unit's admin; everyone else 403.
+- OTP_RESET: resetting street_a's TOTP devices: like UNIT_ADMIN with street_a as the target,
+  except that street_a's own admin is refused (403): a user's devices are reset from a unit
+  above (org.services.users.may_reset_otp).
 - ACTION_RECEIVER: a reminder (the "action" kwarg: street_a reported petitions to county_a)
   is handled only by users of the receiving unit holding its module; everyone else 404.
 - ACTION_PARTY: the rows of that action are listed for users of the receiving or the sending
@@ -46,6 +49,7 @@ from tests.records.conftest import make_file
 pytestmark = pytest.mark.django_db
 
 EVERYONE, UNIT_ADMIN, NATIONAL_ADMIN = "everyone", "unit_admin", "national_admin"
+OTP_RESET = "otp_reset"
 ACTION_RECEIVER, ACTION_PARTY = "action_receiver", "action_party"
 ACTION_MODULE, ACTION_SENDER, ACTION_RECEIVER_UNIT = Module.PETITIONS, "street_a", "county_a"
 FILES, FILE, TEMP_FILE_OWNER = "files", "file", "temp_file_owner"
@@ -96,6 +100,7 @@ ROUTES = [
     Route("org:user_edit", UNIT_ADMIN, target_unit="street_a", kwargs={"pk": "user:street_a"}),
     Route("org:user_delete", UNIT_ADMIN, target_unit="street_a", kwargs={"pk": "user:street_a"}),
     Route("org:user_password_reset", UNIT_ADMIN, "post", target_unit="street_a", kwargs={"pk": "user:street_a"}),
+    Route("org:user_otp_reset", OTP_RESET, "post", target_unit="street_a", kwargs={"pk": "user:street_a"}),
     # Code tables: the national unit admin only.
     Route("org:code_tables", NATIONAL_ADMIN),
     Route("org:code_add", NATIONAL_ADMIN, "post", kwargs={"table_pk": "codetable"}),
@@ -191,6 +196,8 @@ def expected_status(route: Route, cast, username: str) -> set[int]:
     target = cast.units[route.target_unit] if route.target_unit else user.unit
     if not target.is_within(user.unit):
         return {404}
+    if route.rule == OTP_RESET and user.unit == target:
+        return {403}
     return OK if user.has_module(Module.UNIT_ADMIN) else {403}
 
 

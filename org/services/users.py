@@ -2,13 +2,15 @@
 
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q, QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from approvals.models import AuditEvent
 from approvals.services import audit_record
 from org.models import Module, Unit, User
+from org.permissions import require_module
 from org.selectors import users_of_subtree, users_of_unit
 from org.services.protection import describe, protected_references
 from org.services.units import OrgError, check_exact_order, check_in_scope, display_order_cases
@@ -136,6 +138,42 @@ def user_password_reset(*, actor: User, user: User, request=None) -> None:
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
     audit_record(event=AuditEvent.PASSWORD_CHANGED, actor=actor, request=request, obj=user, detail={"reset": True})
+
+
+def may_reset_otp(actor: User, user: User) -> bool:
+    """Who resets a user's TOTP devices (动态口令重置): a unit admin, for users of units strictly
+    below the admin's own unit — so a province admin's device is reset by the national admin, a
+    city admin's by the province admin. Colleagues of the same unit may not: the second factor
+    would otherwise be one colleague's click away. The national unit has no one above it, so
+    its admin also resets the national unit's other users. Nobody resets their own devices (a
+    stolen password alone must not remove the second factor)."""
+    if not actor.has_module(Module.UNIT_ADMIN) or user.pk == actor.pk or not user.unit.is_within(actor.unit):
+        return False
+    return user.unit_id != actor.unit_id or actor.unit.depth == 1
+
+
+def has_otp_device(user: User) -> bool:
+    """A bound (confirmed) TOTP device: what a reset is for."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+@transaction.atomic
+def user_otp_reset(*, actor: User, user: User, request=None) -> int:
+    """Delete the user's TOTP devices (bound or half-bound): a lost phone's way back. The user
+    binds a new device at the next download that needs one; a session verified with the old
+    device is no longer verified (django-otp finds its device gone). The number deleted."""
+    require_module(actor, Module.UNIT_ADMIN)
+    user = _locked(user)
+    check_in_scope(actor, user.unit)
+    if not may_reset_otp(actor, user):
+        raise PermissionDenied("只能由上级单位的用户管理员重置该用户的动态口令。")
+    devices = TOTPDevice.objects.filter(user=user)
+    if not devices.filter(confirmed=True).exists():
+        raise OrgError(f"“{user}”尚未绑定动态口令,无需重置。")
+    ids = list(devices.values_list("pk", flat=True))
+    devices.delete()
+    audit_record(event=AuditEvent.OTP_DEVICE_RESET, actor=actor, request=request, obj=user, detail={"devices": ids})
+    return len(ids)
 
 
 def user_search(*, actor: User, name: str, within: Unit | None = None) -> QuerySet[User]:

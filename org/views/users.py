@@ -59,7 +59,10 @@ def user_edit(request, pk):
         else:
             messages.success(request, "人员信息已保存。")
             return redirect("org:unit_detail", pk=user.unit_id)
-    context = {"form": form, "unit": user.unit, "edited_user": user, "is_self": user.pk == request.user.pk}
+    context = {
+        "form": form, "unit": user.unit, "edited_user": user, "is_self": user.pk == request.user.pk,
+        "can_reset_otp": services.may_reset_otp(request.user, user) and services.has_otp_device(user),
+    }  # fmt: skip
     return render(request, "org/users/form.html", context)
 
 
@@ -84,6 +87,19 @@ def user_password_reset(request, pk):
     user = _admin_user(request, pk)
     services.user_password_reset(actor=request.user, user=user, request=request)
     messages.success(request, f"“{user}”的密码已重置为默认口令,下次登录时须修改。")
+    return redirect("org:user_edit", pk=user.pk)
+
+
+@require_POST
+def user_otp_reset(request, pk):
+    """重置动态口令: for a user who lost the phone bound to bulk downloads."""
+    user = _admin_user(request, pk)
+    try:
+        services.user_otp_reset(actor=request.user, user=user, request=request)
+    except OrgError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"已重置“{user}”的动态口令。该用户下次下载批量导出数据时须重新绑定。")
     return redirect("org:user_edit", pk=user.pk)
 
 
