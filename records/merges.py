@@ -252,7 +252,7 @@ def _check_versions(files: list[WorkerFile], versions: dict[int, str]) -> None:
 def _check_no_open_transfer(ids: list[int]) -> None:
     open_items = TransferRequestFile.objects.filter(file_id__in=ids, request__state=TransferState.PENDING)
     if open_items.exists():
-        raise MergeError("有档案正在等待其他单位接收转移,接收或拒绝之后才能合并。")
+        raise MergeError("有档案正在等待其他单位接收转移,对方接收或拒绝、或本方撤回申请之后才能合并。")
 
 
 def _attach_copied(kept: WorkerFile, members: list[dict], freed: dict[str, Person]) -> None:

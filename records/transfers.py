@@ -7,7 +7,8 @@ movement rows are written by the same statement (INSERT … SELECT, as approvals
 
 To a unit outside the subtree it is a request: the files stay where they are until the target
 unit's admin accepts it in their 待办审批 (then they move as above) or refuses it (then the
-requesting unit gets a reminder). A file in an open request cannot be transferred or merged.
+requesting unit gets a reminder), or the requesting side withdraws it (撤回) while it waits. A file in an
+open request cannot be transferred or merged.
 
 Decisions: a clash of 职工编号 at the target unit refuses the transfer and lists the codes (a
 code is the unit's own numbering, not ours to rewrite); cancelled files move too, keeping their
@@ -23,6 +24,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 from viewflow.workflow.models import Process
+from viewflow.workflow.status import PROCESS
 
 from approvals.models import AuditEvent, Movement, ReportAction, ReportKind, ReportState
 from approvals.services import audit_record
@@ -67,7 +69,7 @@ def target_admin(unit: Unit) -> User | None:
 def _refuse_open_requests(files: QuerySet) -> None:
     waiting = TransferRequestFile.objects.filter(file__in=files, request__state=TransferState.PENDING)
     if waiting.exists():
-        raise TransferError("有档案正在等待其他单位接收转移,接收或拒绝之后才能再次转移。")
+        raise TransferError("有档案正在等待其他单位接收转移,对方接收或拒绝、或本方撤回申请之后才能再次转移。")
 
 
 def _refuse_code_clashes(files: QuerySet, to_unit: Unit) -> None:
@@ -232,12 +234,27 @@ def can_decide(user: User, transfer: TransferRequest) -> bool:
     return user.has_module(Module.UNIT_ADMIN) and user.unit_id == transfer.to_unit_id
 
 
-def _lock_pending(actor: User, pk: int) -> TransferRequest:
-    transfer = TransferRequest.objects.select_for_update().select_related("from_unit", "to_unit").get(pk=pk)
-    if not can_decide(actor, transfer):
-        raise PermissionDenied("只有目的单位的用户管理员可以处理该申请。")
+def can_withdraw(user: User, transfer: TransferRequest) -> bool:
+    """The requesting unit's admin, or an admin of a unit above it: the files are in their
+    subtree, so taking the request back is theirs to decide too."""
+    return user.has_module(Module.UNIT_ADMIN) and transfer.from_unit.is_within(user.unit)
+
+
+DECIDER_ONLY = "只有目的单位的用户管理员可以处理该申请。"
+WITHDRAWER_ONLY = "只有申请单位或其上级单位的用户管理员可以撤回该申请。"
+
+
+def _lock_pending(actor: User, pk: int, *, allowed=can_decide, refusal: str = DECIDER_ONLY) -> TransferRequest:
+    """The request, row-locked: of accepting, refusing and withdrawing racing each other the
+    first wins, and the others find it no longer pending."""
+    try:
+        transfer = TransferRequest.objects.select_for_update().select_related("from_unit", "to_unit").get(pk=pk)
+    except (TransferRequest.DoesNotExist, ValueError, TypeError):
+        raise TransferError("该申请不存在。") from None
+    if not allowed(actor, transfer):
+        raise PermissionDenied(refusal)
     if transfer.state != TransferState.PENDING:
-        raise TransferError(f"该申请已{transfer.get_state_display()},不能再次处理。")
+        raise TransferError(f"该申请{transfer.get_state_display()},不能再次处理。")
     if transfer.process_id:
         Process.objects.select_for_update().filter(pk=transfer.process_id).exists()
     return transfer
@@ -290,3 +307,22 @@ def transfer_request_reject(*, actor: User, pk: int, note: str, request=None) ->
         detail={"note": note.strip(), "action": action.pk},
     )  # fmt: skip
     return action
+
+
+@transaction.atomic
+def transfer_request_withdraw(*, actor: User, pk: int, request=None) -> TransferRequest:
+    """撤回: the requesting side takes back a request still waiting. Its process is cancelled
+    (the receiving admin's `decide` task with it), it leaves their 待办审批, and its files may
+    be transferred or merged again."""
+    require_module(actor, Module.UNIT_ADMIN)
+    transfer = _lock_pending(actor, pk, allowed=can_withdraw, refusal=WITHDRAWER_ONLY)
+    transfer.state, transfer.decided_by, transfer.decided_at = TransferState.WITHDRAWN, actor, timezone.now()
+    transfer.save(update_fields=["state", "decided_by", "decided_at"])
+    process = transfer.process
+    if process is not None and process.status == PROCESS.NEW:
+        TransferRequestFlow.instance.cancel(process)
+    audit_record(
+        event=AuditEvent.TRANSFER_WITHDRAWN, actor=actor, request=request, obj=transfer,
+        detail={"count": transfer.file_count, "to_unit": transfer.to_unit_id, "process": transfer.process_id},
+    )  # fmt: skip
+    return transfer

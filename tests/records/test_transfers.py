@@ -202,3 +202,81 @@ def test_a_whole_unit_cannot_be_transferred_outside_the_subtree(cast, reported):
     with pytest.raises(transfers.TransferError, match="批量转移只能在本单位及下级单位之间进行"):
         transfers.unit_files_transfer(actor=cast.users["county_a_admin"], from_unit=cast.units["street_a"],
                                       to_unit=cast.units["province_b"])  # fmt: skip
+
+
+# --- withdrawing a request (撤回) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("username", ["county_a_admin", "city_a_admin", "national_admin"])
+def test_the_requesting_side_withdraws_a_waiting_request_and_the_files_are_free(cast, reported, username):
+    before = place(reported)
+    transfer = request_to_province_b(cast, reported)
+    actor = cast.users[username]
+
+    transfers.transfer_request_withdraw(actor=actor, pk=transfer.pk)
+
+    transfer = TransferRequest.objects.get(pk=transfer.pk)
+    assert (transfer.state, transfer.decided_by) == (TransferState.WITHDRAWN, actor)
+    assert transfer.process.status == PROCESS.CANCELED
+    assert Task.objects.get(process=transfer.process, flow_task_type="HUMAN").status == STATUS.CANCELED
+    assert place(reported) == before
+    assert inbox.pending_items(cast.users["province_b_admin"]) == []
+    log = AuditLog.objects.get(event=AuditEvent.TRANSFER_WITHDRAWN)
+    assert (log.user_id, log.object_id, log.detail["count"]) == (actor.pk, str(transfer.pk), 1)
+    # Free again: merged into another file of the subtree (which refuses files in open requests).
+    other = worker(cast.users["street_a2"])
+    merges.files_merge(actor=cast.users["county_a_admin"], kept_id=other.pk, merged_ids=[reported.pk],
+                       form=merge_input(other, [other, reported]))  # fmt: skip
+    assert not WorkerFile.objects.filter(pk=reported.pk).exists()
+
+
+def test_a_withdrawn_files_may_be_asked_for_again(cast, reported):
+    first = request_to_province_b(cast, reported)
+    transfers.transfer_request_withdraw(actor=cast.users["county_a_admin"], pk=first.pk)
+    second = request_to_province_b(cast, reported)
+    assert second.state == TransferState.PENDING
+    assert [item.url for item in inbox.pending_items(cast.users["province_b_admin"])] == [second.get_absolute_url()]
+
+
+@pytest.mark.parametrize(
+    "username",
+    [
+        "province_b_admin",  # the receiving admin refuses instead
+        "province_b",
+        "street_a_admin",  # below the requesting unit: the files are not all theirs
+        "county_a",  # the requesting unit's clerk
+    ],
+)
+def test_only_admins_of_the_requesting_unit_or_above_withdraw(cast, reported, username):
+    transfer = request_to_province_b(cast, reported)
+    with pytest.raises(PermissionDenied):
+        transfers.transfer_request_withdraw(actor=cast.users[username], pk=transfer.pk)
+    transfer = TransferRequest.objects.get(pk=transfer.pk)
+    assert transfer.state == TransferState.PENDING and transfer.process.status == PROCESS.NEW
+    assert not AuditLog.objects.filter(event=AuditEvent.TRANSFER_WITHDRAWN).exists()
+
+
+def test_a_withdrawn_request_cannot_be_decided_and_a_decided_one_cannot_be_withdrawn(cast, reported):
+    withdrawn = request_to_province_b(cast, reported)
+    transfers.transfer_request_withdraw(actor=cast.users["county_a_admin"], pk=withdrawn.pk)
+    receiver = cast.users["province_b_admin"]
+    for call in (
+        lambda: transfers.transfer_request_accept(actor=receiver, pk=withdrawn.pk),
+        lambda: transfers.transfer_request_reject(actor=receiver, pk=withdrawn.pk, note="不同意"),
+        lambda: transfers.transfer_request_withdraw(actor=cast.users["county_a_admin"], pk=withdrawn.pk),
+    ):
+        with pytest.raises(transfers.TransferError, match="^该申请已撤回,不能再次处理。$"):
+            call()
+    assert place(reported)[0] == cast.units["street_a"].pk
+
+    accepted = request_to_province_b(cast, reported)
+    transfers.transfer_request_accept(actor=receiver, pk=accepted.pk)
+    with pytest.raises(transfers.TransferError, match="^该申请已接收,不能再次处理。$"):
+        transfers.transfer_request_withdraw(actor=cast.users["county_a_admin"], pk=accepted.pk)
+    assert TransferRequest.objects.get(pk=accepted.pk).state == TransferState.ACCEPTED
+    assert AuditLog.objects.filter(event=AuditEvent.TRANSFER_WITHDRAWN).count() == 1
+
+
+def test_withdrawing_a_missing_request_says_so(cast):
+    with pytest.raises(transfers.TransferError, match="该申请不存在"):
+        transfers.transfer_request_withdraw(actor=cast.users["county_a_admin"], pk=999999)
