@@ -29,6 +29,9 @@ urlpatterns = [
     path("manage/transfer/", views_manage.transfer_files, name="transfer_files"),
     path("manage/transfer-unit/", views_manage.transfer_unit, name="transfer_unit"),
     path("manage/requests/<int:pk>/", views_manage.transfer_request, name="transfer_request"),
+    path(
+        "manage/requests/<int:pk>/withdraw/", views_manage.transfer_request_withdraw, name="transfer_request_withdraw"
+    ),
     # 批量导出/下载档案 (manual 2.5)
     path("exports/", views_export.export_list, name="exports"),
     path("exports/new/", views_export.export_create, name="export_create"),

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from approvals.models import AuditEvent
 from approvals.services import audit_record
@@ -38,7 +38,9 @@ ADAPTATION_NOTE = (
 @require_GET
 def manage_home(request):
     unit = request.user.unit
-    sent = TransferRequest.objects.filter(from_unit=unit).select_related("to_unit").order_by("-created_at")[:50]
+    # The subtree's requests: an admin above the requesting unit may withdraw them too.
+    sent = TransferRequest.objects.filter(from_unit__path__startswith=unit.path).select_related("from_unit", "to_unit")
+    sent = sent.order_by("-created_at", "-pk")[:50]
     received = TransferRequest.objects.filter(to_unit=unit, state=TransferState.PENDING).select_related("from_unit")
     context = {"sent": sent, "received": received.order_by("-created_at")[:50], "title": "高级档案管理"}
     return render(request, "records/manage_home.html", context)
@@ -337,28 +339,53 @@ def transfer_unit(request):
     return render(request, "records/manage_transfer_unit.html", context)
 
 
+def _transfer_for_user(user, pk) -> TransferRequest:
+    """A request the user's unit is party to: the receiving unit, or the requesting unit or a
+    unit above it (their subtree holds the files). Anyone else: 404."""
+    parties = Q(from_unit__path__startswith=user.unit.path) | Q(to_unit=user.unit)
+    related = ("from_unit", "to_unit", "requested_by", "decided_by")
+    try:
+        return TransferRequest.objects.select_related(*related).get(parties, pk=pk)
+    except (TransferRequest.DoesNotExist, ValueError):
+        raise Http404("申请不存在或与本单位无关。") from None
+
+
 @require_http_methods(["GET", "POST"])
 def transfer_request(request, pk):
     """A cross-branch request: the target unit's admin accepts or refuses it; the requesting
-    unit's admin reads it. Anyone else: 404."""
-    try:
-        transfer = TransferRequest.objects.select_related("from_unit", "to_unit", "requested_by", "decided_by").get(
-            Q(from_unit=request.user.unit) | Q(to_unit=request.user.unit), pk=pk
-        )
-    except (TransferRequest.DoesNotExist, ValueError):
-        raise Http404("申请不存在或与本单位无关。") from None
+    side reads it and may withdraw it while it waits."""
+    transfer = _transfer_for_user(request.user, pk)
     require_module(request.user, Module.UNIT_ADMIN)
-    can_decide = transfers.can_decide(request.user, transfer) and transfer.state == TransferState.PENDING
+    pending = transfer.state == TransferState.PENDING
+    can_decide = transfers.can_decide(request.user, transfer) and pending
     if request.method == "POST":
-        if not can_decide:
+        if not transfers.can_decide(request.user, transfer):
             raise PermissionDenied("只有目的单位的用户管理员可以处理待接收的申请。")
+        # A page opened before the request was withdrawn: the service says so, as a message.
         if _decide(request, transfer):
             return redirect("approvals:decisions_pending")
     ids = TransferRequestFile.objects.filter(request=transfer).values("file_id")
     files = WorkerFile.objects.filter(pk__in=ids).select_related("head", "unit").order_by("code")[:TRANSFER_LIST_LIMIT]
     context = {"transfer": transfer, "files": files, "can_decide": can_decide,
+               "can_withdraw": transfers.can_withdraw(request.user, transfer) and pending,
                "title": f"跨单位转移申请:{transfer.from_unit.name} → {transfer.to_unit.name}"}  # fmt: skip
     return render(request, "records/manage_request.html", context)
+
+
+@require_POST
+def transfer_request_withdraw(request, pk):
+    """撤回 a waiting request, from its page or the module's home page."""
+    transfer = _transfer_for_user(request.user, pk)
+    require_module(request.user, Module.UNIT_ADMIN)
+    try:
+        transfers.transfer_request_withdraw(actor=request.user, pk=transfer.pk, request=request)
+    except transfers.TransferError as error:
+        messages.error(request, error.message)
+        return redirect(transfer.get_absolute_url())
+    messages.success(
+        request, f"已撤回转往“{transfer.to_unit.name}”的申请,{transfer.file_count} 份档案可以重新转移或合并。"
+    )
+    return redirect("records:manage")
 
 
 def _decide(request, transfer) -> bool:

@@ -25,7 +25,10 @@ Access rules:
 - TEMP_FILE_OWNER: regularizing street_a's temporary file: its own unit's `files` holders;
   anyone else 403 (another unit must prove it knows the ID number).
 - TRANSFER_REQUEST: county_a's admin asked province_b to take a file of street_a: the unit
-  admins of those two units (403 for their other users), everyone else 404.
+  admins of province_b, county_a and the units above county_a (403 for their other users),
+  everyone else 404.
+- TRANSFER_WITHDRAW: withdrawing that request: seen by the same users as TRANSFER_REQUEST, done
+  only by the admins of county_a and the units above it; 403 for the other users who see it.
 - EXPORT_REQUESTER / EXPORT_APPROVER / EXPORT_RUNNER: a bulk-export request of street_a
   (manual 2.5). Users outside the units that see it (street_a and its ancestors) get 404; in
   scope, only street_a's admin edits, deletes and downloads it, only county_a's admin (the
@@ -54,7 +57,8 @@ ACTION_RECEIVER, ACTION_PARTY = "action_receiver", "action_party"
 ACTION_MODULE, ACTION_SENDER, ACTION_RECEIVER_UNIT = Module.PETITIONS, "street_a", "county_a"
 FILES, FILE, TEMP_FILE_OWNER = "files", "file", "temp_file_owner"
 IMPORT_JOB = "import_job"
-TRANSFER_REQUEST, TRANSFER_PARTIES = "transfer_request", ("county_a", "province_b")
+TRANSFER_REQUEST, TRANSFER_WITHDRAW = "transfer_request", "transfer_withdraw"
+TRANSFER_FROM, TRANSFER_TO = "county_a", "province_b"
 EXPORT_REQUESTER, EXPORT_APPROVER, EXPORT_RUNNER = "export_requester", "export_approver", "export_runner"
 EXPORT_ALLOWED = {
     EXPORT_REQUESTER: {"street_a_admin"},
@@ -147,6 +151,7 @@ ROUTES = [
     Route("records:transfer_files", UNIT_ADMIN, target_unit=None),
     Route("records:transfer_unit", UNIT_ADMIN, target_unit=None),
     Route("records:transfer_request", TRANSFER_REQUEST, kwargs={"pk": "transferrequest"}),
+    Route("records:transfer_request_withdraw", TRANSFER_WITHDRAW, "post", kwargs={"pk": "transferrequest"}),
     # Bulk export (manual 2.5): pages of the own unit for unit admins; one request by its rule.
     Route("records:exports", UNIT_ADMIN, target_unit=None),
     Route("records:export_create", UNIT_ADMIN, target_unit=None),
@@ -183,10 +188,12 @@ def expected_status(route: Route, cast, username: str) -> set[int]:
         if user.unit != cast.units["street_a"]:
             return {404}
         return OK if user.has_module(Module.FILES) else {403}
-    if route.rule == TRANSFER_REQUEST:
-        if not any(user.unit == cast.units[key] for key in TRANSFER_PARTIES):
+    if route.rule in (TRANSFER_REQUEST, TRANSFER_WITHDRAW):
+        requesting_side = cast.units[TRANSFER_FROM].is_within(user.unit)
+        if not (requesting_side or user.unit == cast.units[TRANSFER_TO]):
             return {404}
-        return OK if user.has_module(Module.UNIT_ADMIN) else {403}
+        allowed = user.has_module(Module.UNIT_ADMIN) and (requesting_side or route.rule == TRANSFER_REQUEST)
+        return OK if allowed else {403}
     if route.rule in EXPORT_ALLOWED:
         if not cast.units["street_a"].is_within(user.unit):
             return {404}

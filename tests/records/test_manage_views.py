@@ -202,3 +202,48 @@ def test_the_reminder_pages_list_transferred_files_and_refusals(cast):
     transfers.transfer_request_reject(actor=cast.users["province_b_admin"], pk=request.pk, note="无对应单位")
     page = cast.client("county_a_admin").get(reverse("approvals:reminders_pending")).content.decode()
     assert "无对应单位" in page
+
+
+def test_the_requesting_side_withdraws_from_the_request_page_or_the_home_page(cast):
+    from approvals.models import AuditEvent, AuditLog
+    from records import transfers
+    from records.models import TransferRequest, TransferState
+
+    def ask():
+        file = worker(cast.users["street_a"])
+        return transfers.files_transfer(actor=cast.users["county_a_admin"], file_ids=[file.pk],
+                                        to_unit=cast.units["province_b"], message="随子女迁居").request  # fmt: skip
+
+    on_page, on_home = ask(), ask()
+    withdraw = reverse("records:transfer_request_withdraw", args=[on_page.pk])
+    receiver_page = cast.client("province_b_admin").get(on_page.get_absolute_url()).content.decode()
+    assert "撤回申请" not in receiver_page and "接收档案" in receiver_page
+    requester = cast.client("county_a_admin")
+    page = requester.get(on_page.get_absolute_url()).content.decode()
+    assert "撤回申请" in page and withdraw in page and "data-confirm" in page
+
+    response = requester.post(withdraw, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("records:manage")
+    home = response.content.decode()
+    assert "已撤回转往“广东省总工会”的申请" in home and "已撤回" in home
+    assert TransferRequest.objects.get(pk=on_page.pk).state == TransferState.WITHDRAWN
+
+    # The receiving admin's page, opened before: a decision now gets a message, not an error.
+    response = cast.client("province_b_admin").post(on_page.get_absolute_url(), {"decision": "accept"})
+    assert response.status_code == 200 and "该申请已撤回,不能再次处理。" in response.content.decode()
+    assert "接收档案" not in response.content.decode()
+
+    # An admin above the requesting unit sees the subtree's requests on the home page, and may
+    # withdraw the waiting one there; the withdrawn one has no button.
+    city = cast.client("city_a_admin")
+    home = city.get(reverse("records:manage")).content.decode()
+    assert reverse("records:transfer_request_withdraw", args=[on_home.pk]) in home and withdraw not in home
+    assert "武侯区总工会" in home
+    assert city.post(reverse("records:transfer_request_withdraw", args=[on_home.pk])).status_code == 302
+    assert TransferRequest.objects.get(pk=on_home.pk).state == TransferState.WITHDRAWN
+    assert AuditLog.objects.filter(event=AuditEvent.TRANSFER_WITHDRAWN).count() == 2
+
+    # Withdrawing twice: a message on the request page.
+    response = requester.post(withdraw, follow=True)
+    assert "该申请已撤回,不能再次处理。" in response.content.decode()
+    assert response.redirect_chain[-1][0] == on_page.get_absolute_url()
