@@ -102,6 +102,9 @@ TEMPLATES = [
     },
 ]
 
+# Widgets render in Python, the same HTML as Django's widget templates (project/renderers.py).
+FORM_RENDERER = "project.renderers.FastWidgetRenderer"
+
 # --- database -----------------------------------------------------------------------------
 _database_url = env_str("DATABASE_URL")
 if _database_url:
