@@ -13,7 +13,7 @@ from django.db.models.functions import NullIf
 
 from approvals.models import Movement
 from forms_stats.crosstab import CrossTab, Dimension, count_related, count_rows, crosstab
-from org.models import Gender, Unit
+from org.models import Code, Gender, Unit
 from org.selectors import codes_of
 from records.models import (
     HARDSHIP_CATEGORIES,
@@ -108,10 +108,16 @@ class FileStatisticsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # One query for the choices of all thirteen code tables (the fields' own querysets only
+        # look up a submitted value).
+        codes: dict[str, list] = {}
+        rows = Code.objects.filter(table__key__in={table for _label, _path, table in CODE_CONDITIONS.values()})
+        for pk, value, table in rows.order_by("display_order", "id").values_list("pk", "value", "table__key"):
+            codes.setdefault(table, []).append((pk, value))
         for name, (label, _path, table) in CODE_CONDITIONS.items():
-            self.fields[name] = forms.ModelChoiceField(
-                label=label, queryset=codes_of(table), required=False, empty_label="任意"
-            )
+            field = forms.ModelChoiceField(label=label, queryset=codes_of(table), required=False, empty_label="任意")
+            field.choices = [("", "任意"), *codes.get(table, [])]
+            self.fields[name] = field
 
     def dimension_key(self) -> str:
         return self.cleaned_data.get("dimension") or "gender"
