@@ -224,9 +224,12 @@ def reminder_page(queryset: QuerySet[ReportAction], cursor: str | None) -> Page:
     rows = list(rows[: PAGE_SIZE + 1])
     has_more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
+    labels = {}  # per module and kind: the subject, the kind's and the module's labels
     for row in rows:
-        row.subject = reminder_subject(row)
-        row.module_label = module_label(row.module)
+        key = (row.module, row.kind)
+        if key not in labels:
+            labels[key] = (reminder_subject(row), row.get_kind_display(), module_label(row.module))
+        row.subject, row.kind_label, row.module_label = labels[key]
         row.is_open = row.process.status == PROCESS.NEW
         row.is_handled = row.process.status == PROCESS.DONE
     next_cursor = _reminder_cursor(rows[-1]) if has_more else None
