@@ -5,13 +5,16 @@ own rows, and a subordinate's rows once they have reached U. Every list, detail,
 statistics and export of a reportable model reads through `visible_to`.
 """
 
+from dataclasses import dataclass
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.db.models.functions import Left
 from django.http import Http404
+from django.utils import timezone
 
-from approvals.models import Movement, ReportState
+from approvals.models import Movement, ReportKind, ReportState
 from org.models import Unit
 
 
@@ -97,6 +100,39 @@ def movements_of(row) -> QuerySet:
         .select_related("action__sender", "action__receiver", "action__actor", "from_holder", "to_holder")
         .order_by("action__at", "pk")
     )
+
+
+@dataclass(frozen=True)
+class LoggedMove:
+    """One line of a record's 流转记录, as the page shows it."""
+
+    at: str  # local time, "Y-m-d H:i"
+    kind: str
+    from_holder: str
+    to_holder: str
+    actor: str
+    message: str
+
+
+def movement_log_of(row) -> list[LoggedMove]:
+    """movements_of(row) for the page: only the columns it shows (the six joined models' every
+    column cost 1.5 ms of CPU to select and load on each file page)."""
+    fields = ("action__at", "action__kind", "from_holder__name", "to_holder__name", "action__actor_id",
+              "action__actor__full_name", "action__actor__username", "action__message")  # fmt: skip
+    kinds = dict(ReportKind.choices)
+    return [
+        LoggedMove(
+            at=timezone.localtime(at).strftime("%Y-%m-%d %H:%M"),
+            kind=str(kinds.get(kind, kind)),
+            from_holder=from_name,
+            to_holder=to_name,
+            actor=(full_name or username) if actor_id is not None else "—",
+            message=message,
+        )
+        for at, kind, from_name, to_name, actor_id, full_name, username, message in movements_of(row)
+        .values_list(*fields)
+        .iterator()
+    ]
 
 
 def waiting_counts(module, unit: Unit) -> dict[str, int]:

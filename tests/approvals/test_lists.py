@@ -2,9 +2,10 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from approvals.lists import PAGE_SIZE
-from approvals.models import ReportState
+from approvals.models import Movement, ReportState
 from tests.approvals.conftest import new_row, where
 from tests.reporting.models import SampleRecord
 
@@ -144,3 +145,15 @@ def test_movement_log_of_a_record(cast):
     html = Template("{% load reporting %}{% movement_log row %}").render(Context({"row": row}))
     assert html.index("上报") < html.index("退回")
     assert "请审核" in html and "电话有误" in html and "浆洗街街道工会" in html and "武侯区总工会" in html
+    report, back = Movement.objects.filter(object_id=row.pk).select_related("action__actor").order_by("pk")
+    at = timezone.localtime(report.action.at).strftime("%Y-%m-%d %H:%M")
+    actor = str(report.action.actor)
+    assert (
+        f"<td>{at}</td>\n        <td>上报</td>\n        <td>浆洗街街道工会</td>\n        <td>武侯区总工会</td>\n"
+        in html
+    )
+    assert f"<td>{actor}</td>\n        <td>请审核</td>" in html
+    assert (
+        f"<td>退回</td>\n        <td>武侯区总工会</td>\n        <td>浆洗街街道工会</td>\n        <td>{back.action.actor}</td>"
+        in html
+    )
