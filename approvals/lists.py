@@ -35,8 +35,8 @@ from approvals.selectors import (
     with_viewer_state,
 )
 from org.permissions import require_module
-from project.renderers import text
 from org.views.switcher import unit_switcher_context
+from project.renderers import text
 
 PAGE_SIZE = 50
 # The icons of approvals/_state.html, for rows rendered inline (an include per row is slow).
