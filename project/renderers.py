@@ -9,6 +9,8 @@ produces the same HTML, character for character, as Django's own templates of th
 the same escaping; any other template (a widget with its own template, form/field layouts) goes
 through the templates as before."""
 
+import html
+
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
@@ -43,6 +45,8 @@ TEXTAREA = f"{WIDGETS}textarea.html"
 
 def text(value) -> str:
     """`{{ value }}` with autoescaping (django.template.base.render_value_in_context)."""
+    if type(value) is str:  # the common case, without the lazy-string checks of escape()
+        return html.escape(value)
     value = localize(template_localtime(value))
     if not issubclass(type(value), str):
         value = str(value)
@@ -51,6 +55,11 @@ def text(value) -> str:
 
 def formatted(value) -> str:
     """`{{ value|stringformat:'s' }}`: str(), escaped unless the value was marked safe."""
+    kind = type(value)
+    if kind is str:
+        return html.escape(value)
+    if kind is int:
+        return str(value)
     try:
         result = "%s" % (str(value) if isinstance(value, tuple) else value)
     except (ValueError, TypeError):
