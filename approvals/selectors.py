@@ -8,7 +8,7 @@ statistics and export of a reportable model reads through `visible_to`.
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.db.models.functions import Left
 from django.http import Http404
@@ -117,6 +117,15 @@ class LoggedMove:
 def movement_log_of(row) -> list[LoggedMove]:
     """movements_of(row) for the page: only the columns it shows (the six joined models' every
     column cost 1.5 ms of CPU to select and load on each file page)."""
+    # Most records never moved: a lookup on the record index answers that without planning the
+    # five joins below (2 ms of the database's planning time on every file page).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {Movement._meta.db_table} WHERE content_type_id = %s AND object_id = %s LIMIT 1",
+            [ContentType.objects.get_for_model(row).pk, row.pk],
+        )
+        if cursor.fetchone() is None:
+            return []
     fields = ("action__at", "action__kind", "from_holder__name", "to_holder__name", "action__actor_id",
               "action__actor__full_name", "action__actor__username", "action__message")  # fmt: skip
     kinds = dict(ReportKind.choices)
