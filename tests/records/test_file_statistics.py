@@ -269,3 +269,8 @@ def test_the_code_selects_come_from_one_query_and_keep_the_chosen_value(cast, fi
     assert len(code_queries) == 2
     assert f'<option value="{health.pk}" selected>健康</option>' in response.content.decode()
     assert response.context["form"].cleaned_data["health"] == health
+
+
+def test_a_code_of_another_table_is_not_a_condition(cast):
+    response = cast.client("county_a").get(URL, {"dimension": "gender", "health": code("ethnicity", "汉族").pk})
+    assert response.context["table"] is None and "health" in response.context["form"].errors
