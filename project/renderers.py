@@ -11,6 +11,7 @@ through the templates as before."""
 
 import html
 
+from django.conf import settings
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
@@ -45,8 +46,11 @@ TEXTAREA = f"{WIDGETS}textarea.html"
 
 def text(value) -> str:
     """`{{ value }}` with autoescaping (django.template.base.render_value_in_context)."""
-    if type(value) is str:  # the common case, without the lazy-string checks of escape()
+    kind = type(value)
+    if kind is str:  # the common case, without the lazy-string checks of escape()
         return html.escape(value)
+    if kind is int and not settings.USE_THOUSAND_SEPARATOR:  # what localize() makes of it
+        return str(value)
     value = localize(template_localtime(value))
     if not issubclass(type(value), str):
         value = str(value)
