@@ -77,3 +77,16 @@ def test_other_templates_still_render_through_the_engine():
     form = OwnForm()
     assert _html(form, FastWidgetRenderer()) == _html(form, DjangoTemplates())
     assert str(Everything().as_div()) == str(Everything(renderer=DjangoTemplates()).as_div())
+
+
+@pytest.mark.parametrize("separator", [False, True])
+def test_text_is_what_a_variable_renders(settings, separator):
+    from django.template import Context, Template
+
+    from project.renderers import text
+
+    settings.USE_THOUSAND_SEPARATOR = separator
+    values = [1234567, -3, True, None, Decimal("1234.50"), 2.5, HOSTILE, mark_safe("<i>安</i>"), gettext_lazy("Yes"),
+              datetime.date(2024, 1, 2)]  # fmt: skip
+    for value in values:
+        assert text(value) == Template("{{ v }}").render(Context({"v": value})), value
