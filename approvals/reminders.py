@@ -87,8 +87,9 @@ def with_process_status(queryset: QuerySet[ReportAction], status: str) -> QueryS
     """The actions whose process is in `status`, tested row by row (a correlated lookup of the
     process's primary key). A join lets the planner hash all processes of every unit in that
     status (a sequential scan growing with the whole country's reminders); this form reads only
-    the unit's own actions, newest first from the (receiver, at) index, and stops at a page."""
-    status_of = Process.objects.filter(pk=OuterRef("process_id")).values("status")[:1]
+    the unit's own actions, newest first from the (receiver, at) index, and stops at a page.
+    Without the process model's default ordering: one row by its key needs no sort per action."""
+    status_of = Process.objects.filter(pk=OuterRef("process_id")).order_by().values("status")[:1]
     return queryset.alias(process_status=Subquery(status_of)).filter(process_status=status)
 
 
