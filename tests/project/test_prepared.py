@@ -58,3 +58,17 @@ def test_sessions_read_as_djangos(cast):
         assert expired.load() == {} and expired.session_key is None
     missing = SessionStore("nosuchkey12345678901234567890abc")
     assert missing.load() == {} and missing.session_key is None
+
+
+def test_pk_url_is_reverse():
+    from django.urls import NoReverseMatch, reverse
+
+    from project.links import pk_url
+
+    for pk in (1, 7, 918273645, 12345678901):
+        assert pk_url("records:file_detail", pk) == reverse("records:file_detail", args=[pk])
+    assert pk_url("records:file_detail", "12") == reverse("records:file_detail", args=["12"])
+    with pytest.raises(NoReverseMatch):
+        pk_url("records:file_detail", None)
+    with pytest.raises(NoReverseMatch):
+        pk_url("home", 1)
