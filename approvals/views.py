@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from approvals import inbox, registry, reminders
+from project.links import pk_url
 
 
 class ReminderFilterForm(forms.Form):
@@ -33,20 +34,12 @@ class ReminderFilterForm(forms.Form):
         return data
 
 
-# A placeholder id: the rows' links are this URL with the row's id put in (one reverse() a page).
-_PK = 987654321
-
-
 def _with_row_links(page: reminders.Page) -> reminders.Page:
     """What reminders_table.html shows of each row beyond its fields, computed once here (the
     template's per-row {% url %} tags and date filters cost more than the rest of the page)."""
-    rows_url, handle_url = (
-        reverse(name, args=[_PK]) for name in ("approvals:action_rows", "approvals:reminder_handle")
-    )
-    placeholder = str(_PK)
     for row in page.rows:
-        pk = str(row.pk)
-        row.rows_url, row.handle_url = rows_url.replace(placeholder, pk), handle_url.replace(placeholder, pk)
+        row.rows_url = pk_url("approvals:action_rows", row.pk)
+        row.handle_url = pk_url("approvals:reminder_handle", row.pk)
         at = timezone.localtime(row.at)
         row.at_text, row.at_iso = at.strftime("%Y-%m-%d %H:%M"), at.isoformat()
         finished = row.process.finished
