@@ -20,6 +20,7 @@ from django.db import connection
 from django.db.models import F, QuerySet
 from django.shortcuts import redirect, render
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.views import View
 
 from approvals import services
@@ -35,6 +36,7 @@ from approvals.selectors import (
 )
 from org.permissions import require_module
 from org.views.switcher import unit_switcher_context
+from project.renderers import text
 
 PAGE_SIZE = 50
 # The icons of approvals/_state.html, for rows rendered inline (an include per row is slow).
@@ -149,6 +151,28 @@ def _int_or_none(value) -> int | None:
         return None
 
 
+def with_html(row: dict) -> dict:
+    """The row's <tr> in row["html"]: what approvals/list.html wrote with a loop over the cells
+    and a dozen lookups per row (a third of the page's rendering), written here once — the same
+    HTML, each value escaped as the template would ({{ }})."""
+    cells = row["cells"]
+    tds = []
+    for index, cell in enumerate(cells):
+        if index == 0 and row["url"]:
+            tds.append(f'<td><a href="{text(row["url"])}">{text(cell)}</a></td>')
+        else:
+            tds.append(f"<td>{text(cell)}</td>")
+    row["html"] = mark_safe(
+        "<tr>\n"
+        f'        <td><input type="checkbox" name="pks" value="{text(row["pk"])}" aria-label="选择 {text(row["label"])}"></td>\n'
+        f'        <td><span class="state state-{text(row["state"])}">{text(row["state_icon"])} {text(row["state_label"])}</span></td>\n'
+        f"        {''.join(tds)}\n"
+        f"        <td>{text(row['unit'])}</td>\n"
+        "      </tr>"
+    )
+    return row
+
+
 class ReportableListView(View):
     model = None
     columns: list[Column] = []
@@ -218,7 +242,7 @@ class ReportableListView(View):
             "list_key": self.get_list_key(),
             "export_options": self.export_options,
             "query_without_export": self.query_without("export"),
-            "rows": [self.display_row(row) for row in page],
+            "rows": [with_html(self.display_row(row)) for row in page],
             "next_after": next_after,
             "state": state,
             "states": ViewerState.choices,

@@ -5,10 +5,12 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from approvals import inbox, registry, reminders
+from project.links import pk_url
 
 
 class ReminderFilterForm(forms.Form):
@@ -32,6 +34,19 @@ class ReminderFilterForm(forms.Form):
         return data
 
 
+def _with_row_links(page: reminders.Page) -> reminders.Page:
+    """What reminders_table.html shows of each row beyond its fields, computed once here (the
+    template's per-row {% url %} tags and date filters cost more than the rest of the page)."""
+    for row in page.rows:
+        row.rows_url = pk_url("approvals:action_rows", row.pk)
+        row.handle_url = pk_url("approvals:reminder_handle", row.pk)
+        at = timezone.localtime(row.at)
+        row.at_text, row.at_iso = at.strftime("%Y-%m-%d %H:%M"), at.isoformat()
+        finished = row.process.finished
+        row.finished_text = timezone.localtime(finished).strftime("%Y-%m-%d %H:%M") if finished else ""
+    return page
+
+
 @require_GET
 def reminders_pending(request):
     """19.1 待处理提醒: the open reminders of the user's unit, newest first."""
@@ -39,6 +54,7 @@ def reminders_pending(request):
         reminders.with_reminder_columns(reminders.pending_reminders_for_user(request.user)),
         request.GET.get("after"),
     )
+    _with_row_links(page)
     # The header shows the same number: let it reuse this count instead of counting again.
     request.pending_reminder_count = page.total
     return render(request, "approvals/reminders_pending.html", {"page": page, "next_url": request.get_full_path()})
@@ -59,7 +75,7 @@ def reminders_all(request):
     queryset = reminders.reminders_for_user(request.user)
     if form.is_bound and form.is_valid():
         queryset = reminders.filter_reminders(queryset, **form.cleaned_data)
-    page = reminders.reminder_page(reminders.with_reminder_columns(queryset), request.GET.get("after"))
+    page = _with_row_links(reminders.reminder_page(reminders.with_reminder_columns(queryset), request.GET.get("after")))
     query = request.GET.copy()
     query.pop("after", None)
     context = {"page": page, "form": form, "query": query.urlencode(), "next_url": request.get_full_path()}

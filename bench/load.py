@@ -69,6 +69,7 @@ def run(table, user, seconds: int) -> None:
     cookie = f"{settings.SESSION_COOKIE_NAME}={_session_cookie(user)}"
     urls = _urls(user)
     server = _start_server()
+    load_before = os.getloadavg()[0]  # other work on the machine (a load run needs it quiet)
     cpu_before = _cpu_seconds(server.pid)
     try:
         if shutil.which("wrk"):
@@ -80,7 +81,8 @@ def run(table, user, seconds: int) -> None:
         server.terminate()
         server.wait(timeout=30)
     rate = result["requests"] / seconds
-    shares = f"CPU over the run: gunicorn {server_cpu / seconds:.0%} of a core, {result['client']} {result['client_cpu'] / seconds:.0%}"
+    shares = (f"CPU over the run: gunicorn {server_cpu / seconds:.0%} of a core, {result['client']} "
+              f"{result['client_cpu'] / seconds:.0%}; load average {load_before:.2f} before the run")  # fmt: skip
     note = (f"{rate:.0f} requests/s, p95 {result['p95']:.0f} ms, {result['errors']} errors; {WORKERS} gunicorn "
             f"workers, {CLIENTS} connections ({result['client']}); {shares}")  # fmt: skip
     table.add(f"HTTP load, {seconds} s", "省总: 列表/档案/统计 5:3:2", result["latencies"], None, note)

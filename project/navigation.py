@@ -2,8 +2,10 @@
 open it. A module adds its entry here when its pages exist."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from org.models import Module
 
@@ -36,11 +38,20 @@ NAVIGATION = [
 ]
 
 
+@lru_cache(maxsize=8)
+def _urls(script_prefix: str, urlconf) -> dict[str, str]:
+    """The entries' URLs, reversed once per script prefix (reverse() puts it in front) and URLconf."""
+    return {entry.url_name: reverse(entry.url_name) for entry in NAVIGATION}
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    entries = [{"label": e.label, "url": reverse(e.url_name)} for e in NAVIGATION if e.opens_for(user)]
+    urls = _urls(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    entries = [
+        {"label": e.label, "url": urls.get(e.url_name) or reverse(e.url_name)} for e in NAVIGATION if e.opens_for(user)
+    ]
     # The active entry is the longest URL the page lies under: /files/migrant/ is 农民工档案,
     # not 困难职工档案 at /files/.
     matches = [

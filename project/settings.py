@@ -106,6 +106,9 @@ TEMPLATES = [
     },
 ]
 
+# Widgets render in Python, the same HTML as Django's widget templates (project/renderers.py).
+FORM_RENDERER = "project.renderers.FastWidgetRenderer"
+
 # --- database -----------------------------------------------------------------------------
 _database_url = env_str("DATABASE_URL")
 if _database_url:
@@ -184,6 +187,8 @@ AXES_VERBOSE = False
 # office behind one NAT address after one clerk's typos, so the lock is per user name only.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
+# Database sessions read with one plain SELECT on every request (org/sessions.py).
+SESSION_ENGINE = "org.sessions"
 SESSION_COOKIE_AGE = env_int("BANGFU_IDLE_TIMEOUT_MINUTES", 30, minimum=1) * 60
 # The 30 minutes count from the last request (org.middleware.IdleTimeoutMiddleware).
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

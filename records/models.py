@@ -14,6 +14,7 @@ from viewflow.fsm import FSMField
 
 from approvals.models import Reportable
 from org.models import Code, Gender, Module
+from project.links import pk_url
 
 
 def code_field(table_key: str, verbose_name, *, required: bool = False) -> models.ForeignKey:
@@ -149,7 +150,7 @@ class WorkerFile(Reportable):
         return f"{self.head.name}({self.code})"
 
     def get_absolute_url(self):
-        return reverse("records:file_detail", args=[self.pk])
+        return pk_url("records:file_detail", self.pk)  # a list page links 50 of them
 
     @property
     def per_capita_income(self) -> Decimal:

@@ -20,6 +20,7 @@ from approvals.selectors import ViewerState, with_viewer_state
 from approvals.services import audit_record
 from org.models import Code, Module, Unit, User
 from org.permissions import require_module
+from project.prepared import Prepared
 from records import documents, id_numbers
 from records.models import (
     HARDSHIP_CATEGORIES,
@@ -220,16 +221,21 @@ def _lines(events, fields, lookups, full_id, describe) -> list[tuple[object, His
     return lines
 
 
+# The file's and its memberships' events: fixed shapes, compiled once (project.prepared).
+FILE_EVENTS = Prepared(
+    lambda pk: WorkerFileEvent.objects.filter(pgh_obj_id=pk).select_related("pgh_context").order_by("pgh_id"), -7
+)
+MEMBER_EVENTS = Prepared(
+    lambda pk: FamilyMemberEvent.objects.filter(file_id=pk).select_related("pgh_context").order_by("pgh_id"), -7
+)
+
+
 def file_history(file: WorkerFile, *, full_id: bool) -> list[HistoryEntry]:
     """职工历史信息 (manual 2.2.1.6), newest first. At most six queries whatever the history's
     length: the events of the file, of its memberships and of its persons, the code values and
     units behind their foreign keys, and the users named by the events' pghistory contexts."""
-    file_events = list(
-        WorkerFileEvent.objects.filter(pgh_obj_id=file.pk).select_related("pgh_context").order_by("pgh_id")
-    )
-    member_events = list(
-        FamilyMemberEvent.objects.filter(file_id=file.pk).select_related("pgh_context").order_by("pgh_id")
-    )
+    file_events = FILE_EVENTS.all(file.pk)
+    member_events = MEMBER_EVENTS.all(file.pk)
     head_ids = {file.head_id} | {e.head_id for e in file_events}
     person_ids = head_ids | {e.person_id for e in member_events}
     person_events = list(

@@ -1,6 +1,6 @@
 from django import template
 
-from approvals.selectors import ViewerState, movements_of
+from approvals.selectors import ViewerState, movement_log_of
 
 register = template.Library()
 
@@ -18,4 +18,4 @@ def dict_get(mapping: dict, key):
 @register.inclusion_tag("approvals/_movement_log.html")
 def movement_log(row):
     """The record page's 流转记录: every report, return and reset the row went through."""
-    return {"movements": movements_of(row)}
+    return {"movements": movement_log_of(row)}

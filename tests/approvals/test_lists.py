@@ -2,9 +2,10 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from approvals.lists import PAGE_SIZE
-from approvals.models import ReportState
+from approvals.models import Movement, ReportState
 from tests.approvals.conftest import new_row, where
 from tests.reporting.models import SampleRecord
 
@@ -144,3 +145,40 @@ def test_movement_log_of_a_record(cast):
     html = Template("{% load reporting %}{% movement_log row %}").render(Context({"row": row}))
     assert html.index("上报") < html.index("退回")
     assert "请审核" in html and "电话有误" in html and "浆洗街街道工会" in html and "武侯区总工会" in html
+    report, back = Movement.objects.filter(object_id=row.pk).select_related("action__actor").order_by("pk")
+    at = timezone.localtime(report.action.at).strftime("%Y-%m-%d %H:%M")
+    actor = str(report.action.actor)
+    assert (
+        f"<td>{at}</td>\n        <td>上报</td>\n        <td>浆洗街街道工会</td>\n        <td>武侯区总工会</td>\n"
+        in html
+    )
+    assert f"<td>{actor}</td>\n        <td>请审核</td>" in html
+    assert (
+        f"<td>退回</td>\n        <td>武侯区总工会</td>\n        <td>浆洗街街道工会</td>\n        <td>{back.action.actor}</td>"
+        in html
+    )
+
+
+OLD_ROW = """<tr>
+        <td><input type="checkbox" name="pks" value="{{ row.pk }}" aria-label="选择 {{ row.label }}"></td>
+        <td><span class="state state-{{ row.state }}">{{ row.state_icon }} {{ row.state_label }}</span></td>
+        {% for cell in row.cells %}<td>{% if forloop.first and row.url %}<a href="{{ row.url }}">{{ cell }}</a>{% else %}{{ cell }}{% endif %}</td>{% endfor %}
+        <td>{{ row.unit }}</td>
+      </tr>"""
+
+
+@pytest.mark.parametrize("url", ["/files/1/?a=1&b=<2>", None, ""])
+def test_a_rows_html_is_what_the_template_wrote(url):
+    import decimal
+
+    from django.template import Context, Template
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from approvals.lists import with_html
+
+    row = {"pk": 12, "label": '张"三"<i>', "state": "draft", "state_icon": "●", "state_label": gettext_lazy("未上报"),
+           "cells": ["<b>甲&乙</b>", 3, decimal.Decimal("1234.50"), "", "是", mark_safe("<em>安</em>")],
+           "url": url, "unit": "A&B 工会"}  # fmt: skip
+    expected = Template(OLD_ROW).render(Context({"row": row}))
+    assert with_html(dict(row))["html"] == expected

@@ -327,6 +327,18 @@ def test_header_shows_the_pending_count(cast):
         assert header_count(cast.client(username))[0] == 0, username
 
 
+def test_the_compiled_header_count_is_the_selectors_count(cast):
+    first = report(cast)
+    report(cast, model=SampleAgency)
+    add_user(cast, "county_petitions", "county_a", [Module.PETITIONS])
+    for username in ["county_a", "county_petitions", "street_a", "county_a_admin"]:
+        user = cast.users[username]
+        assert reminders.pending_reminder_count(user) == reminders.pending_reminders_for_user(user).count(), username
+    assert reminders.pending_reminder_count(cast.users["county_a"]) == 2
+    cast.client("county_a").post(handle_url(first))
+    assert reminders.pending_reminder_count(cast.users["county_a"]) == 1
+
+
 def _reminder_queries(client, url):
     client.get(url)  # the first request of a session also refreshes its idle timeout
     with CaptureQueriesContext(connection) as captured:

@@ -256,3 +256,21 @@ def test_an_edit_of_a_member_counts_again(cast, files):
     files["a_man"].members.first().delete()
     table, scans = grouped_queries(cast)
     assert len(scans) == 1 and table.totals.total == [4, 5]
+
+
+def test_the_code_selects_come_from_one_query_and_keep_the_chosen_value(cast, files):
+    client = cast.client("county_a")
+    client.get(URL)  # warm the session and the user
+    health = code("health", "健康")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL, {"dimension": "gender", "health": health.pk})
+    code_queries = [q["sql"] for q in queries.captured_queries if 'FROM "org_code"' in q["sql"]]
+    # The choices of every code select, and the lookup of the submitted value.
+    assert len(code_queries) == 2
+    assert f'<option value="{health.pk}" selected>健康</option>' in response.content.decode()
+    assert response.context["form"].cleaned_data["health"] == health
+
+
+def test_a_code_of_another_table_is_not_a_condition(cast):
+    response = cast.client("county_a").get(URL, {"dimension": "gender", "health": code("ethnicity", "汉族").pk})
+    assert response.context["table"] is None and "health" in response.context["form"].errors

@@ -1,0 +1,92 @@
+"""Per-request CPU of the pages, in process: `DJANGO_SETTINGS_MODULE=bench.settings python -m
+bench.cpu [page …] [--requests N]` on the built bench database, signed in as the province user.
+
+time.process_time() over N requests through django.test.Client with the production settings
+(no server, no network): far less sensitive to other work on the machine than a load run, and
+what decides how many requests a core serves. Prints CPU and wall time per request, the part of
+the CPU spent rendering templates, and the page's queries."""
+
+import argparse
+import os
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+os.environ["DJANGO_DEBUG"] = "0"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.template.backends import django as django_backend  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from approvals import registry  # noqa: E402
+from approvals.selectors import visible_to  # noqa: E402
+from bench.generate import bench_users  # noqa: E402
+from bench.operations import SAMPLE  # noqa: E402
+from records.models import WorkerFile  # noqa: E402
+
+RENDERING = {"seconds": 0.0, "depth": 0}
+_render = django_backend.Template.render
+
+
+def _timed_render(self, context=None, request=None):
+    RENDERING["depth"] += 1
+    started = time.process_time()
+    try:
+        return _render(self, context, request)
+    finally:
+        RENDERING["depth"] -= 1
+        if RENDERING["depth"] == 0:
+            RENDERING["seconds"] += time.process_time() - started
+
+
+def pages(user) -> dict[str, str]:
+    files = visible_to(WorkerFile.objects.all(), user.unit).order_by("-pk").values_list("pk", flat=True)
+    return {
+        "list": "/sample/",
+        "detail": f"/files/{files[:1][0]}/",
+        "statistics": "/files/statistics/?dimension=gender&q=1",
+        "query": "/files/query/?head_name=%E8%81%8C%E5%B7%A5123&include_subordinates=on",
+        "inbox": "/reminders/",
+        "home": "/",
+        "files": "/files/",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("pages", nargs="*")
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+    registry.register(SAMPLE)
+    django_backend.Template.render = _timed_render
+    user = bench_users()[2]
+    client = Client()
+    client.force_login(user, backend="org.auth.ModulePermissionBackend")
+    urls = pages(user)
+    for name in args.pages or ["list", "detail", "statistics", "query", "inbox"]:
+        url = urls[name]
+        for _ in range(5):  # warm: code, templates, caches
+            assert client.get(url).status_code == 200, url
+        queries = []
+
+        def record(execute, sql, *rest, queries=queries):
+            queries.append(sql)
+            return execute(sql, *rest)
+
+        with connection.execute_wrapper(record):
+            client.get(url)
+        RENDERING["seconds"] = 0.0
+        cpu, wall = time.process_time(), time.perf_counter()
+        for _ in range(args.requests):
+            client.get(url)
+        cpu, wall = (time.process_time() - cpu) / args.requests, (time.perf_counter() - wall) / args.requests
+        rendering = RENDERING["seconds"] / args.requests
+        print(f"{name:11s} CPU {cpu * 1000:6.2f} ms  wall {wall * 1000:6.2f} ms  "
+              f"rendering {rendering * 1000:5.2f} ms  {len(queries)} queries", flush=True)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+"""URLs of one object by its id, without a reverse() per row.
+
+reverse() costs ~40 µs here (it matches its candidate patterns again on each call): 2 ms for a
+list page of 50 linked rows. `pk_url` reverses a URL name once with a placeholder id and puts
+each row's id in its place; an <int:pk> converter writes an id as str(id) does, so the result
+is what reverse() returns."""
+
+from functools import lru_cache
+
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
+
+_PLACEHOLDER = 918273645
+
+
+@lru_cache(maxsize=256)
+def _template(viewname: str, script_prefix: str, urlconf) -> tuple[str, str]:
+    url = reverse(viewname, args=[_PLACEHOLDER])
+    head, placeholder, tail = url.partition(str(_PLACEHOLDER))
+    if not placeholder or str(_PLACEHOLDER) in tail:
+        raise ValueError(f"{viewname}: its URL does not take one id ({url})")
+    return head, tail
+
+
+def pk_url(viewname: str, pk: int) -> str:
+    """reverse(viewname, args=[pk]) for a URL whose one argument is an integer id."""
+    if not isinstance(pk, int):
+        return reverse(viewname, args=[pk])  # its own answer (or error) for anything else
+    head, tail = _template(viewname, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    return f"{head}{pk}{tail}"
