@@ -37,6 +37,16 @@ class ReminderState:
     CHOICES = [(PENDING, "待处理"), (HANDLED, "已处理")]
 
 
+# Reminders that move no rows (a bulk export ready or refused, a transfer refused) link to the
+# page where the unit acts on them instead of to an empty row list. Modules register the page
+# (records/apps.py), so this module names no other module's URLs.
+NOTICE_PAGES: dict[str, str] = {}
+
+
+def register_notice_page(kind: str, url_name: str) -> None:
+    NOTICE_PAGES[kind] = url_name
+
+
 # --- labels --------------------------------------------------------------------------------
 
 

@@ -14,6 +14,17 @@ class RecordsConfig(AppConfig):
         registry.register(ReportingModule(Module.FILES, "职工档案", (WorkerFile,)))
         inbox.register(_export_approvals_source())
         inbox.register(_transfer_decisions_source())
+        _register_notice_pages()
+
+
+def _register_notice_pages() -> None:
+    """Reminders that move no rows open the page where the admin acts on them."""
+    from approvals.models import ReportKind
+    from approvals.reminders import register_notice_page
+
+    register_notice_page(ReportKind.EXPORT_READY, "records:exports")
+    register_notice_page(ReportKind.EXPORT_REJECTED, "records:exports")
+    register_notice_page(ReportKind.TRANSFER_REJECTED, "records:manage")
 
 
 def _export_approvals_source():

@@ -177,6 +177,7 @@ def test_a_rejection_needs_a_reason_and_reaches_the_requester_as_a_reminder(cast
     assert not pending_reminders_for_user(cast.users["street_a"]).exists()  # the clerk: not an admin matter
     page = cast.client("street_a_admin").get(reverse("approvals:reminders_pending")).content.decode()
     assert "批量导出申请未批准" in page
+    assert f'href="{reverse("records:exports")}"' in page  # the notice opens the export list, not 0 rows
     cast.client("street_a_admin").post(reverse("approvals:reminder_handle", args=[reminder.pk]))
     reminder.process.refresh_from_db()
     assert reminder.process.status == PROCESS.DONE  # handled like any reminder
