@@ -116,7 +116,10 @@ def generate(scale: float, rows: int | None = None, files: int | None = None) ->
 
 
 def bench_users() -> dict[int, User]:
-    return {user.unit.depth: user for user in User.objects.filter(username__startswith="bench").select_related("unit")}
+    """The generated users bench1…bench5, one per level (not other users the operations add,
+    such as the export's admin)."""
+    users = User.objects.filter(username__regex=r"^bench[0-9]+$").select_related("unit")
+    return {user.unit.depth: user for user in users}
 
 
 # --- household files: persons with valid, unique ID numbers ------------------------------------

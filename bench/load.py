@@ -65,7 +65,19 @@ def _start_server() -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
+def _vacuum_after_timed_moves() -> None:
+    """The timed moves ran in rolled-back transactions: their movement rows, processes and
+    tasks are dead index entries that autovacuum clears in production but not within this run.
+    Left there, the statistics' data stamp (max id of the movement log) walks 1.5 million of
+    them backwards: 5 ms instead of 0.1 on every statistics page."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE) approvals_movement, approvals_reportaction, viewflow_process, viewflow_task")
+
+
 def run(table, user, seconds: int) -> None:
+    _vacuum_after_timed_moves()
     cookie = f"{settings.SESSION_COOKIE_NAME}={_session_cookie(user)}"
     urls = _urls(user)
     server = _start_server()
