@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -59,10 +60,13 @@ def real_broker():
 
 
 def _database_url() -> str:
+    """The test database's URL for the worker: a TCP host, or the embedded server's socket
+    directory percent-encoded as the host (what dj-database-url reads as a unix socket)."""
     db = connection.settings_dict
     password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    host = db["HOST"] or "127.0.0.1"
-    return f"postgres://{db['USER']}{password}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+    host = quote(db["HOST"] or db["OPTIONS"].get("host") or "127.0.0.1", safe="")
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{db['USER']}{password}@{host}{port}/{db['NAME']}"
 
 
 def _wait_until_exported(export_id: int, worker: subprocess.Popen) -> BulkExport:
