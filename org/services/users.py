@@ -167,12 +167,21 @@ def user_otp_reset(*, actor: User, user: User, request=None) -> int:
     check_in_scope(actor, user.unit)
     if not may_reset_otp(actor, user):
         raise PermissionDenied("只能由上级单位的用户管理员重置该用户的动态口令。")
-    devices = TOTPDevice.objects.filter(user=user)
-    if not devices.filter(confirmed=True).exists():
+    return otp_devices_delete(user=user, actor=actor, request=request)
+
+
+def otp_devices_delete(*, user: User, actor: User | None = None, request=None, by: str = "") -> int:
+    """The reset itself, after the caller's permission check: refused when nothing is bound,
+    else every device of the user deleted and audited (`by` names an actor that is no user:
+    the system administrator's `manage.py reset_otp`). The number deleted."""
+    if not has_otp_device(user):
         raise OrgError(f"“{user}”尚未绑定动态口令,无需重置。")
+    devices = TOTPDevice.objects.filter(user=user)
     ids = list(devices.values_list("pk", flat=True))
     devices.delete()
-    audit_record(event=AuditEvent.OTP_DEVICE_RESET, actor=actor, request=request, obj=user, detail={"devices": ids})
+    audit_record(
+        event=AuditEvent.OTP_DEVICE_RESET, actor=actor, username=by, request=request, obj=user, detail={"devices": ids}
+    )
     return len(ids)
 
 

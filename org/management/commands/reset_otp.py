@@ -4,11 +4,10 @@ by a superior unit's admin on the user page (org.services.users.user_otp_reset).
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from approvals.models import AuditEvent
-from approvals.services import audit_record
 from org.models import User
+from org.services.units import OrgError
+from org.services.users import otp_devices_delete
 
 
 class Command(BaseCommand):
@@ -22,15 +21,8 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"没有登录名为“{username}”的用户。")
-        devices = TOTPDevice.objects.filter(user=user)
-        ids = list(devices.values_list("pk", flat=True))
-        if not ids:
-            raise CommandError(f"“{username}”尚未绑定动态口令,无需重置。")
-        devices.delete()
-        audit_record(
-            event=AuditEvent.OTP_DEVICE_RESET,
-            username="manage.py reset_otp",
-            obj=user,
-            detail={"devices": ids, "by": "system administrator"},
-        )
-        self.stdout.write(f"已重置“{username}”的动态口令({len(ids)} 个设备)。")
+        try:
+            deleted = otp_devices_delete(user=user, by="manage.py reset_otp")
+        except OrgError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(f"已重置“{username}”的动态口令({deleted} 个设备)。")
