@@ -30,7 +30,6 @@ def _register_notice_pages() -> None:
 def _export_approvals_source():
     """批量导出申请 waiting for the parent unit's admin (manual 2.5.3) in 待办审批."""
     from django.urls import reverse
-    from django.utils import timezone
 
     from approvals import inbox
     from org.models import Module
@@ -43,7 +42,7 @@ def _export_approvals_source():
             sender=export.unit.name,
             at=export.requested_at,
             url=reverse("records:export_decide", args=[export.pk]),
-            detail=f"申请人 {export.requested_by or '—'},{timezone.localtime(export.requested_at):%Y-%m-%d %H:%M}",
+            detail=f"申请人 {export.requested_by or '—'}",
         )
 
     return inbox.InboxSource(
