@@ -28,6 +28,7 @@ from approvals.services import audit_record
 from flows.flows import MergeFlow
 from org.models import Module, User
 from org.permissions import require_module
+from org.services.protection import reverse_relations
 from records import id_numbers
 from records.models import FamilyMember, FileSnapshot, Person, TransferRequestFile, TransferState, WorkerFile
 from records.services import PERSON_FIELDS, FileError, _save_people, file_problems
@@ -188,12 +189,8 @@ def linked_relations() -> list:
     history stays its own; the snapshot carries the merged file's)."""
     return [
         relation
-        for relation in WorkerFile._meta.get_fields(include_hidden=True)
-        if relation.auto_created
-        and not relation.concrete
-        and (relation.one_to_many or relation.one_to_one)
-        and relation.related_model is not FamilyMember
-        and not issubclass(relation.related_model, pghistory.models.Event)
+        for relation in reverse_relations(WorkerFile)
+        if relation.related_model is not FamilyMember and not issubclass(relation.related_model, pghistory.models.Event)
     ]
 
 
