@@ -24,6 +24,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q, QuerySet
 
 from approvals.models import AuditEvent
+from approvals.selectors import from_subtree
 from approvals.services import audit_record
 from flows.flows import MergeFlow
 from org.models import Module, User
@@ -54,7 +55,7 @@ def files_in_scope(actor: User) -> QuerySet[WorkerFile]:
     """The files an admin may merge or transfer: owned by their unit or a unit below it,
     wherever they are in the reporting flow (manual 2.9: 本单位以及下属单位)."""
     require_module(actor, Module.UNIT_ADMIN)
-    return WorkerFile.objects.filter(unit_path__startswith=actor.unit.path)
+    return from_subtree(WorkerFile.objects, actor.unit)
 
 
 def _parse(raw: str, field: str) -> str:

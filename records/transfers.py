@@ -54,10 +54,6 @@ class TransferResult:
     request: TransferRequest | None = None
 
 
-def _in_subtree(actor: User, unit: Unit) -> bool:
-    return unit.path.startswith(actor.unit.path)
-
-
 def target_admin(unit: Unit) -> User | None:
     """The unit admin who decides a cross-branch transfer into `unit` (one per unit)."""
     return User.objects.filter(unit=unit, modules__contains=[Module.UNIT_ADMIN], is_active=True).first()
@@ -175,7 +171,7 @@ def files_transfer(
     files = _lock_selected(actor.unit, file_ids)
     if files.filter(unit=to_unit).exists():
         raise TransferError("选中的档案中有已属于目的单位的档案。", "to_unit")
-    if not _in_subtree(actor, to_unit):
+    if not to_unit.is_within(actor.unit):
         return TransferResult(moved=0, request=_request(actor=actor, files=files, to_unit=to_unit, reason=message,
                                                         request=request))  # fmt: skip
     return _transfer(actor=actor, sender=actor.unit, files=files, to_unit=to_unit, message=message, request=request)
@@ -189,9 +185,9 @@ def unit_files_transfer(
     another unit of the subtree."""
     require_module(actor, Module.UNIT_ADMIN)
     _check_target(to_unit)
-    if from_unit is None or not _in_subtree(actor, from_unit):
+    if from_unit is None or not from_unit.is_within(actor.unit):
         raise TransferError(NOT_IN_SCOPE.format(what="源单位"), "from_unit")
-    if not _in_subtree(actor, to_unit):
+    if not to_unit.is_within(actor.unit):
         raise TransferError("批量转移只能在本单位及下级单位之间进行;转往其他单位请选择档案后申请转移。", "to_unit")
     if from_unit.pk == to_unit.pk:
         raise TransferError("源单位和目的单位相同。", "to_unit")

@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from approvals.models import AuditEvent
+from approvals.selectors import from_subtree
 from approvals.services import audit_record
 from org.models import Code, Module, Unit
 from org.permissions import module_required, require_module
-from org.selectors import children_of, directory_search, get_unit_in_subtree, switcher_units
+from org.selectors import ancestors_of, children_of, directory_search, get_unit_in_subtree, switcher_units
 from records import merges, transfers
 from records.forms import HeadForm, MemberFormSet, WorkerFileForm
 from records.models import FileSnapshot, TransferRequest, TransferRequestFile, TransferState, WorkerFile
@@ -205,9 +206,7 @@ def _commit_merge(request, kept, merged, forms_, choices):
 def merge_result(request, pk):
     """The kept file as the admin may see it (they hold no files module): summary and history."""
     try:
-        file = WorkerFile.objects.select_related("unit", "head").get(
-            pk=pk, unit_path__startswith=request.user.unit.path
-        )
+        file = from_subtree(WorkerFile.objects, request.user.unit).select_related("unit", "head").get(pk=pk)
     except (WorkerFile.DoesNotExist, ValueError):
         raise Http404("档案不存在或不属于本单位或下级单位。") from None
     require_module(request.user, Module.UNIT_ADMIN)
@@ -240,8 +239,7 @@ def _target(pk) -> Unit | None:
 
 
 def _unit_chain(unit: Unit) -> str:
-    prefixes = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
-    return " / ".join(Unit.objects.filter(path__in=prefixes).order_by("depth").values_list("name", flat=True))
+    return " / ".join(u.name for u in [*ancestors_of(unit), unit])
 
 
 def _source_unit(request) -> Unit:
@@ -282,7 +280,7 @@ def transfer_files(request):
 
 
 def _transfer_confirm(request, source, to_unit, form, picked):
-    in_subtree = to_unit.path.startswith(request.user.unit.path)
+    in_subtree = to_unit.is_within(request.user.unit)
     files = merges.files_in_scope(request.user).filter(pk__in=picked).select_related("head", "unit")
     context = {
         "to_unit": to_unit, "to_chain": _unit_chain(to_unit), "in_subtree": in_subtree, "files": files[:50],
@@ -316,7 +314,7 @@ def transfer_unit(request):
     form = TransferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         to_unit = _target(form.cleaned_data["to_unit"])
-        if to_unit is None or not to_unit.path.startswith(request.user.unit.path):
+        if to_unit is None or not to_unit.is_within(request.user.unit):
             form.add_error("to_unit", "目的单位不存在,或者不属于本单位或下级单位。")
         elif "confirm" not in request.POST:
             context = {
