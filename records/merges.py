@@ -15,8 +15,6 @@ deleted. Any failure rolls all of it back. The kept file keeps its place in the 
 """
 
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 
 import pghistory.models
 from django.core.exceptions import ValidationError
@@ -139,8 +137,6 @@ def _text(instance, field) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, date | Decimal):
-        return str(value)
     return str(value)
 
 
