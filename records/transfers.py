@@ -213,10 +213,10 @@ def _request(*, actor: User, files: QuerySet, to_unit: Unit, reason: str, reques
     transfer = TransferRequest.objects.create(
         from_unit=actor.unit, to_unit=to_unit, requested_by=actor, reason=reason.strip()[:200]
     )
-    TransferRequestFile.objects.bulk_create(
+    items = TransferRequestFile.objects.bulk_create(
         TransferRequestFile(request=transfer, file_id=pk) for pk in files.values_list("pk", flat=True)
     )
-    transfer.file_count = files.count()
+    transfer.file_count = len(items)
     transfer.process = TransferRequestFlow.start.run(transfer_request=transfer)
     transfer.save(update_fields=["file_count", "process"])
     audit_record(
