@@ -7,7 +7,6 @@ steps have a confirmation: the merge's edit page and the transfers' confirmation
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -356,12 +355,10 @@ def transfer_request(request, pk):
     require_module(request.user, Module.UNIT_ADMIN)
     pending = transfer.state == TransferState.PENDING
     can_decide = transfers.can_decide(request.user, transfer) and pending
-    if request.method == "POST":
-        if not transfers.can_decide(request.user, transfer):
-            raise PermissionDenied("只有目的单位的用户管理员可以处理待接收的申请。")
-        # A page opened before the request was withdrawn: the service says so, as a message.
-        if _decide(request, transfer):
-            return redirect("approvals:decisions_pending")
+    # Only the target unit's admin may decide (the service answers 403 to anyone else); a page
+    # opened before the request was withdrawn: the service says so, as a message.
+    if request.method == "POST" and _decide(request, transfer):
+        return redirect("approvals:decisions_pending")
     ids = TransferRequestFile.objects.filter(request=transfer).values("file_id")
     files = WorkerFile.objects.filter(pk__in=ids).select_related("head", "unit").order_by("code")[:TRANSFER_LIST_LIMIT]
     context = {"transfer": transfer, "files": files, "can_decide": can_decide,
