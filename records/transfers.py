@@ -32,6 +32,7 @@ from flows.activations import complete_human_task
 from flows.flows import TransferFlow, TransferRequestFlow
 from org.models import Module, Unit, User
 from org.permissions import require_module
+from org.services.users import unit_admin_of
 from records.merges import NOT_IN_SCOPE
 from records.models import TransferRequest, TransferRequestFile, TransferState, WorkerFile
 
@@ -55,8 +56,9 @@ class TransferResult:
 
 
 def target_admin(unit: Unit) -> User | None:
-    """The unit admin who decides a cross-branch transfer into `unit` (one per unit)."""
-    return User.objects.filter(unit=unit, modules__contains=[Module.UNIT_ADMIN], is_active=True).first()
+    """The unit admin who decides a cross-branch transfer into `unit` (one per unit), if active."""
+    admin = unit_admin_of(unit)
+    return admin if admin is not None and admin.is_active else None
 
 
 # --- checks (under the files' row locks) ---------------------------------------------------------
