@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from approvals.models import AuditEvent
 from approvals.selectors import from_subtree
 from approvals.services import audit_record
-from org.models import Code, Module, Unit
+from org.models import Module, Unit
 from org.permissions import module_required, require_module
-from org.selectors import ancestors_of, children_of, directory_search, get_unit_in_subtree, switcher_units
+from org.selectors import ancestors_of, children_of, codes_of, directory_search, get_unit_in_subtree, switcher_units
 from records import merges, transfers
 from records.forms import HeadForm, MemberFormSet, WorkerFileForm
 from records.models import FileSnapshot, TransferRequest, TransferRequestFile, TransferState, WorkerFile
@@ -133,7 +133,7 @@ def _copy_choices(merged, data) -> list[CopyChoice]:
 def _copied_members(choices: list[CopyChoice]) -> list[dict] | None:
     """The checked people as member rows; None (and an error on the row) when one lacks its
     relation to the head."""
-    relations = Code.objects.filter(table__key="relation").in_bulk()
+    relations = codes_of("relation").in_bulk()
     members, valid = [], True
     for choice in choices:
         if not choice.checked:
@@ -169,7 +169,7 @@ def merge_edit(request):
     context = {
         "kept": kept, "merged": merged, "choices": choices, "file_form": file_form, "head_form": head_form,
         "member_formset": member_formset, "versions": [(f.pk, merges.version_of(f)) for f in [kept, *merged]],
-        "relations": Code.objects.filter(table__key="relation").order_by("display_order", "id"),
+        "relations": codes_of("relation"),
         "kind": request.GET.get("kind", "duplicates"), "note": ADAPTATION_NOTE,
         "title": "合并不同档案" if request.GET.get("kind") == "two" else "合并重复档案",
     }  # fmt: skip
