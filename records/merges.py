@@ -15,8 +15,6 @@ deleted. Any failure rolls all of it back. The kept file keeps its place in the 
 """
 
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 
 import pghistory.models
 from django.core.exceptions import ValidationError
@@ -24,10 +22,12 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q, QuerySet
 
 from approvals.models import AuditEvent
+from approvals.selectors import from_subtree
 from approvals.services import audit_record
 from flows.flows import MergeFlow
 from org.models import Module, User
 from org.permissions import require_module
+from org.services.protection import reverse_relations
 from records import id_numbers
 from records.models import FamilyMember, FileSnapshot, Person, TransferRequestFile, TransferState, WorkerFile
 from records.services import PERSON_FIELDS, FileError, _save_people, file_problems
@@ -53,7 +53,7 @@ def files_in_scope(actor: User) -> QuerySet[WorkerFile]:
     """The files an admin may merge or transfer: owned by their unit or a unit below it,
     wherever they are in the reporting flow (manual 2.9: 本单位以及下属单位)."""
     require_module(actor, Module.UNIT_ADMIN)
-    return WorkerFile.objects.filter(unit_path__startswith=actor.unit.path)
+    return from_subtree(WorkerFile.objects, actor.unit)
 
 
 def _parse(raw: str, field: str) -> str:
@@ -137,8 +137,6 @@ def _text(instance, field) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, date | Decimal):
-        return str(value)
     return str(value)
 
 
@@ -188,12 +186,8 @@ def linked_relations() -> list:
     history stays its own; the snapshot carries the merged file's)."""
     return [
         relation
-        for relation in WorkerFile._meta.get_fields(include_hidden=True)
-        if relation.auto_created
-        and not relation.concrete
-        and (relation.one_to_many or relation.one_to_one)
-        and relation.related_model is not FamilyMember
-        and not issubclass(relation.related_model, pghistory.models.Event)
+        for relation in reverse_relations(WorkerFile)
+        if relation.related_model is not FamilyMember and not issubclass(relation.related_model, pghistory.models.Event)
     ]
 
 

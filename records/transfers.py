@@ -32,6 +32,7 @@ from flows.activations import complete_human_task
 from flows.flows import TransferFlow, TransferRequestFlow
 from org.models import Module, Unit, User
 from org.permissions import require_module
+from org.services.users import unit_admin_of
 from records.merges import NOT_IN_SCOPE
 from records.models import TransferRequest, TransferRequestFile, TransferState, WorkerFile
 
@@ -54,13 +55,10 @@ class TransferResult:
     request: TransferRequest | None = None
 
 
-def _in_subtree(actor: User, unit: Unit) -> bool:
-    return unit.path.startswith(actor.unit.path)
-
-
 def target_admin(unit: Unit) -> User | None:
-    """The unit admin who decides a cross-branch transfer into `unit` (one per unit)."""
-    return User.objects.filter(unit=unit, modules__contains=[Module.UNIT_ADMIN], is_active=True).first()
+    """The unit admin who decides a cross-branch transfer into `unit` (one per unit), if active."""
+    admin = unit_admin_of(unit)
+    return admin if admin is not None and admin.is_active else None
 
 
 # --- checks (under the files' row locks) ---------------------------------------------------------
@@ -175,7 +173,7 @@ def files_transfer(
     files = _lock_selected(actor.unit, file_ids)
     if files.filter(unit=to_unit).exists():
         raise TransferError("选中的档案中有已属于目的单位的档案。", "to_unit")
-    if not _in_subtree(actor, to_unit):
+    if not to_unit.is_within(actor.unit):
         return TransferResult(moved=0, request=_request(actor=actor, files=files, to_unit=to_unit, reason=message,
                                                         request=request))  # fmt: skip
     return _transfer(actor=actor, sender=actor.unit, files=files, to_unit=to_unit, message=message, request=request)
@@ -189,9 +187,9 @@ def unit_files_transfer(
     another unit of the subtree."""
     require_module(actor, Module.UNIT_ADMIN)
     _check_target(to_unit)
-    if from_unit is None or not _in_subtree(actor, from_unit):
+    if from_unit is None or not from_unit.is_within(actor.unit):
         raise TransferError(NOT_IN_SCOPE.format(what="源单位"), "from_unit")
-    if not _in_subtree(actor, to_unit):
+    if not to_unit.is_within(actor.unit):
         raise TransferError("批量转移只能在本单位及下级单位之间进行;转往其他单位请选择档案后申请转移。", "to_unit")
     if from_unit.pk == to_unit.pk:
         raise TransferError("源单位和目的单位相同。", "to_unit")
@@ -217,10 +215,10 @@ def _request(*, actor: User, files: QuerySet, to_unit: Unit, reason: str, reques
     transfer = TransferRequest.objects.create(
         from_unit=actor.unit, to_unit=to_unit, requested_by=actor, reason=reason.strip()[:200]
     )
-    TransferRequestFile.objects.bulk_create(
+    items = TransferRequestFile.objects.bulk_create(
         TransferRequestFile(request=transfer, file_id=pk) for pk in files.values_list("pk", flat=True)
     )
-    transfer.file_count = files.count()
+    transfer.file_count = len(items)
     transfer.process = TransferRequestFlow.start.run(transfer_request=transfer)
     transfer.save(update_fields=["file_count", "process"])
     audit_record(

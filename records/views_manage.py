@@ -7,7 +7,6 @@ steps have a confirmation: the merge's edit page and the transfers' confirmation
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,10 +14,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from approvals.models import AuditEvent
+from approvals.selectors import from_subtree
 from approvals.services import audit_record
-from org.models import Code, Module, Unit
+from org.models import Module, Unit
 from org.permissions import module_required, require_module
-from org.selectors import children_of, directory_search, get_unit_in_subtree, switcher_units
+from org.selectors import ancestors_of, children_of, codes_of, directory_search, get_unit_in_subtree, switcher_units
 from records import merges, transfers
 from records.forms import HeadForm, MemberFormSet, WorkerFileForm
 from records.models import FileSnapshot, TransferRequest, TransferRequestFile, TransferState, WorkerFile
@@ -133,7 +133,7 @@ def _copy_choices(merged, data) -> list[CopyChoice]:
 def _copied_members(choices: list[CopyChoice]) -> list[dict] | None:
     """The checked people as member rows; None (and an error on the row) when one lacks its
     relation to the head."""
-    relations = Code.objects.filter(table__key="relation").in_bulk()
+    relations = codes_of("relation").in_bulk()
     members, valid = [], True
     for choice in choices:
         if not choice.checked:
@@ -169,7 +169,7 @@ def merge_edit(request):
     context = {
         "kept": kept, "merged": merged, "choices": choices, "file_form": file_form, "head_form": head_form,
         "member_formset": member_formset, "versions": [(f.pk, merges.version_of(f)) for f in [kept, *merged]],
-        "relations": Code.objects.filter(table__key="relation").order_by("display_order", "id"),
+        "relations": codes_of("relation"),
         "kind": request.GET.get("kind", "duplicates"), "note": ADAPTATION_NOTE,
         "title": "合并不同档案" if request.GET.get("kind") == "two" else "合并重复档案",
     }  # fmt: skip
@@ -205,9 +205,7 @@ def _commit_merge(request, kept, merged, forms_, choices):
 def merge_result(request, pk):
     """The kept file as the admin may see it (they hold no files module): summary and history."""
     try:
-        file = WorkerFile.objects.select_related("unit", "head").get(
-            pk=pk, unit_path__startswith=request.user.unit.path
-        )
+        file = from_subtree(WorkerFile.objects, request.user.unit).select_related("unit", "head").get(pk=pk)
     except (WorkerFile.DoesNotExist, ValueError):
         raise Http404("档案不存在或不属于本单位或下级单位。") from None
     require_module(request.user, Module.UNIT_ADMIN)
@@ -240,8 +238,7 @@ def _target(pk) -> Unit | None:
 
 
 def _unit_chain(unit: Unit) -> str:
-    prefixes = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
-    return " / ".join(Unit.objects.filter(path__in=prefixes).order_by("depth").values_list("name", flat=True))
+    return " / ".join(u.name for u in [*ancestors_of(unit), unit])
 
 
 def _source_unit(request) -> Unit:
@@ -282,7 +279,7 @@ def transfer_files(request):
 
 
 def _transfer_confirm(request, source, to_unit, form, picked):
-    in_subtree = to_unit.path.startswith(request.user.unit.path)
+    in_subtree = to_unit.is_within(request.user.unit)
     files = merges.files_in_scope(request.user).filter(pk__in=picked).select_related("head", "unit")
     context = {
         "to_unit": to_unit, "to_chain": _unit_chain(to_unit), "in_subtree": in_subtree, "files": files[:50],
@@ -316,7 +313,7 @@ def transfer_unit(request):
     form = TransferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         to_unit = _target(form.cleaned_data["to_unit"])
-        if to_unit is None or not to_unit.path.startswith(request.user.unit.path):
+        if to_unit is None or not to_unit.is_within(request.user.unit):
             form.add_error("to_unit", "目的单位不存在,或者不属于本单位或下级单位。")
         elif "confirm" not in request.POST:
             context = {
@@ -358,12 +355,10 @@ def transfer_request(request, pk):
     require_module(request.user, Module.UNIT_ADMIN)
     pending = transfer.state == TransferState.PENDING
     can_decide = transfers.can_decide(request.user, transfer) and pending
-    if request.method == "POST":
-        if not transfers.can_decide(request.user, transfer):
-            raise PermissionDenied("只有目的单位的用户管理员可以处理待接收的申请。")
-        # A page opened before the request was withdrawn: the service says so, as a message.
-        if _decide(request, transfer):
-            return redirect("approvals:decisions_pending")
+    # Only the target unit's admin may decide (the service answers 403 to anyone else); a page
+    # opened before the request was withdrawn: the service says so, as a message.
+    if request.method == "POST" and _decide(request, transfer):
+        return redirect("approvals:decisions_pending")
     ids = TransferRequestFile.objects.filter(request=transfer).values("file_id")
     files = WorkerFile.objects.filter(pk__in=ids).select_related("head", "unit").order_by("code")[:TRANSFER_LIST_LIMIT]
     context = {"transfer": transfer, "files": files, "can_decide": can_decide,

@@ -26,14 +26,16 @@ def describe(counts: dict[str, int]) -> str:
     return "、".join(f"{name} {count} 个" for name, count in sorted(counts.items()))
 
 
-def _protecting_relations(model):
-    """Reverse foreign keys with on_delete=PROTECT, including hidden ones (related_name="+"),
-    which `_meta.related_objects` leaves out but the deletion collector does not."""
+def reverse_relations(model) -> list:
+    """Every reverse foreign key or one-to-one to `model`, including hidden ones
+    (related_name="+"), which `_meta.related_objects` leaves out but the deletion collector does not."""
     return [
         field
         for field in model._meta.get_fields(include_hidden=True)
-        if field.auto_created
-        and not field.concrete
-        and (field.one_to_many or field.one_to_one)
-        and field.on_delete is models.PROTECT
+        if field.auto_created and not field.concrete and (field.one_to_many or field.one_to_one)
     ]
+
+
+def _protecting_relations(model):
+    """Reverse foreign keys with on_delete=PROTECT."""
+    return [field for field in reverse_relations(model) if field.on_delete is models.PROTECT]
