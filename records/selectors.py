@@ -53,3 +53,8 @@ def find_cancelled_file(raw_id_number: str) -> tuple[WorkerFile | None, str | No
     if file is None or file.status != FileStatus.CANCELLED:
         return None, "没有找到该身份证号的已注销档案。"
     return file, None
+
+
+def snapshots_of(file: WorkerFile) -> QuerySet[FileSnapshot]:
+    """What the files merged into this one were before (职工历史信息), newest first."""
+    return FileSnapshot.objects.filter(file=file).select_related("by")

@@ -27,14 +27,13 @@ from records.models import (
     MOVE_FIELDS,
     FamilyMember,
     FamilyMemberEvent,
-    FileSnapshot,
     FileStatus,
     Person,
     PersonEvent,
     WorkerFile,
     WorkerFileEvent,
 )
-from records.selectors import get_file_for_user
+from records.selectors import get_file_for_user, snapshots_of
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -338,7 +337,7 @@ def file_detail(request, pk):
         "hardship_categories": [(c.value, c.label) for c in HARDSHIP_CATEGORIES],
         "related_sections": related_sections(file, request.user),
         "history": file_history(file, full_id=full_id),
-        "snapshots": FileSnapshot.objects.filter(file=file).select_related("by"),
+        "snapshots": snapshots_of(file),
         "title": f"{documents.file_title(file)}:{file.head.name}",
     }
     return render(request, "records/file_detail.html", context)

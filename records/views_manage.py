@@ -21,7 +21,8 @@ from org.permissions import module_required, require_module
 from org.selectors import ancestors_of, children_of, codes_of, directory_search, get_unit_in_subtree, switcher_units
 from records import merges, transfers
 from records.forms import HeadForm, MemberFormSet, WorkerFileForm
-from records.models import FileSnapshot, TransferRequest, TransferRequestFile, TransferState, WorkerFile
+from records.models import TransferRequest, TransferRequestFile, TransferState, WorkerFile
+from records.selectors import snapshots_of
 from records.views import _head_data, _member_initial
 
 admin_required = module_required(Module.UNIT_ADMIN)
@@ -209,7 +210,7 @@ def merge_result(request, pk):
     except (WorkerFile.DoesNotExist, ValueError):
         raise Http404("档案不存在或不属于本单位或下级单位。") from None
     require_module(request.user, Module.UNIT_ADMIN)
-    snapshots = FileSnapshot.objects.filter(file=file).select_related("by")
+    snapshots = snapshots_of(file)
     context = {"file": file, "members": file.members.select_related("person", "relation"), "snapshots": snapshots,
                "full_id": False, "title": f"合并后的档案:{file.head.name}"}  # fmt: skip
     return render(request, "records/manage_merge_result.html", context)
