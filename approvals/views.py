@@ -65,7 +65,8 @@ def reminders_pending(request):
 def decisions_pending(request):
     """待办审批: the decisions waiting for the user's unit (approvals.inbox)."""
     items = inbox.pending_items(request.user)
-    request.pending_decision_count = len(items)
+    if len(items) < inbox.ITEMS_PER_SOURCE:  # then no source was cut short: the header's count
+        request.pending_decision_count = len(items)
     return render(request, "approvals/decisions_pending.html", {"items": items})
 
 

@@ -4,11 +4,9 @@ Every request reads its session; the ORM's build and compile of that lookup cost
 the query. Same table, same rule (the key, not expired), same result: logout deletes the row
 and the idle timeout (org.middleware) moves `expire_date` as before."""
 
-import logging
 from types import SimpleNamespace
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
-from django.core.exceptions import SuspiciousOperation
 from django.db import connections, router
 from django.utils import timezone
 
@@ -22,13 +20,9 @@ class SessionStore(DatabaseSessionStore):
             f"SELECT {quote('session_data')} FROM {quote(model._meta.db_table)} "
             f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s"
         )
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [self.session_key, timezone.now()])
-                row = cursor.fetchone()
-        except SuspiciousOperation as error:
-            logging.getLogger(f"django.security.{error.__class__.__name__}").warning(str(error))
-            row = None
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.session_key, timezone.now()])
+            row = cursor.fetchone()
         if row is None:
             self._session_key = None
             return None

@@ -73,3 +73,14 @@ def test_the_header_shows_the_count_on_other_pages(cast, source):
     page = cast.client("county_a_admin").get(reverse("approvals:reminders_pending")).content.decode()
 
     assert 'data-pending-decisions="1"' in page
+
+
+def test_a_cut_short_list_leaves_the_header_to_count_every_decision(cast, source, monkeypatch):
+    monkeypatch.setattr(inbox, "ITEMS_PER_SOURCE", 1)
+    waiting(cast, "street_a", "county_a", 3)
+    waiting(cast, "street_a2", "county_a", 5)
+
+    response = cast.client("county_a_admin").get(DECISIONS)
+
+    assert len(response.context["items"]) == 1
+    assert 'data-pending-decisions="2"' in response.content.decode()
