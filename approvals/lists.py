@@ -39,7 +39,7 @@ from org.views.switcher import unit_switcher_context
 from project.renderers import text
 
 PAGE_SIZE = 50
-# The icons of approvals/_state.html, for rows rendered inline (an include per row is slow).
+# A state's icon, for the badge (approvals/_state.html) and for rows rendered inline.
 STATE_ICONS = {ViewerState.DRAFT: "●", ViewerState.RECEIVED: "▲", ViewerState.RETURNED: "↩", ViewerState.REPORTED: "✔"}
 COUNT_CAP = 10_000  # counts stop here ("10000+"): a count never scans a whole national scope
 

@@ -1,5 +1,6 @@
 from django import template
 
+from approvals.lists import STATE_ICONS
 from approvals.selectors import ViewerState, movement_log_of
 
 register = template.Library()
@@ -7,7 +8,7 @@ register = template.Library()
 
 @register.inclusion_tag("approvals/_state.html")
 def viewer_state_badge(state: str):
-    return {"state": state, "label": ViewerState(state).label}
+    return {"state": state, "label": ViewerState(state).label, "icon": STATE_ICONS[ViewerState(state)]}
 
 
 @register.filter
