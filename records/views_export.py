@@ -8,7 +8,6 @@ import time
 import django_otp
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -151,8 +150,7 @@ def export_create(request):
 def export_edit(request, pk):
     """2.5.1.2 修改申请: only unapproved requests of the own unit."""
     export = exports.get_export_for_user(request.user, pk)
-    if export.unit_id != request.user.unit_id:
-        raise PermissionDenied("只有申请单位的用户管理员才能修改申请。")
+    exports.require_requester(request.user, export)
     if export.state != ExportState.REQUESTED:
         messages.error(request, "只能修改未批准的申请。")
         return redirect(_list_url())
@@ -178,8 +176,7 @@ def export_delete(request, pk):
 def export_decide(request, pk):
     """2.5.3 审批申请: the parent unit's admin approves, or rejects with a reason."""
     export = exports.get_export_for_user(request.user, pk)
-    if not exports.is_approver(request.user, export):
-        raise PermissionDenied("只有申请单位的上一级单位的用户管理员才能审批该申请。")
+    exports.require_approver(request.user, export)
     form = ExportDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
