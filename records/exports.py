@@ -17,7 +17,7 @@ import functools
 import operator
 import os
 import tempfile
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import psycopg
@@ -116,6 +116,47 @@ def pending_approvals(unit: Unit) -> QuerySet[BulkExport]:
         .prefetch_related("scope_units")
         .order_by("-requested_at", "-pk")
     )
+
+
+# The request list's filters (2.5.1).
+APPROVAL_STATES = {
+    "unapproved": [ExportState.REQUESTED, ExportState.REJECTED],
+    "approved": [ExportState.APPROVED, ExportState.EXPORTED, ExportState.EXPIRED],
+}
+EXPORT_STATES = {
+    "not_exported": [ExportState.REQUESTED, ExportState.REJECTED, ExportState.APPROVED],
+    "exported": [ExportState.EXPORTED, ExportState.EXPIRED],
+}
+
+
+def filter_exports(
+    exports: QuerySet[BulkExport],
+    *,
+    approval: str = "",
+    export: str = "",
+    data_file: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[BulkExport]:
+    """The request list's filters: approval, export and file states, application dates (local
+    calendar days, turned into a range on `requested_at`)."""
+    if approval:
+        exports = exports.filter(state__in=APPROVAL_STATES[approval])
+    if export:
+        exports = exports.filter(state__in=EXPORT_STATES[export])
+    if data_file == "with_file":
+        exports = exports.filter(state=ExportState.EXPORTED)
+    elif data_file == "without_file":
+        exports = exports.exclude(state=ExportState.EXPORTED)
+    if date_from:
+        exports = exports.filter(requested_at__gte=_start_of(date_from))
+    if date_to:
+        exports = exports.filter(requested_at__lt=_start_of(date_to + timedelta(days=1)))
+    return exports
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def approved_export_ids() -> list[int]:

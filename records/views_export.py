@@ -2,7 +2,6 @@
 form, the decision page, the download with its TOTP step. Every write is a records.exports
 service, which checks the rules again."""
 
-import datetime
 import time
 
 import django_otp
@@ -11,7 +10,6 @@ from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,39 +25,9 @@ admin_required = module_required(Module.UNIT_ADMIN)
 LIST_LIMIT = 200
 OTP_SESSION_KEY = "bulk_export_otp_at"
 
-APPROVAL_STATES = {
-    "unapproved": [ExportState.REQUESTED, ExportState.REJECTED],
-    "approved": [ExportState.APPROVED, ExportState.EXPORTED, ExportState.EXPIRED],
-}
-EXPORT_STATES = {
-    "not_exported": [ExportState.REQUESTED, ExportState.REJECTED, ExportState.APPROVED],
-    "exported": [ExportState.EXPORTED, ExportState.EXPIRED],
-}
-
 
 def _list_url(unit_id=None) -> str:
     return reverse("records:exports") + (f"?unit={unit_id}" if unit_id else "")
-
-
-def _filtered(queryset, data: dict):
-    if data.get("approval"):
-        queryset = queryset.filter(state__in=APPROVAL_STATES[data["approval"]])
-    if data.get("export"):
-        queryset = queryset.filter(state__in=EXPORT_STATES[data["export"]])
-    if data.get("data_file") == "with_file":
-        queryset = queryset.filter(state=ExportState.EXPORTED)
-    elif data.get("data_file") == "without_file":
-        queryset = queryset.exclude(state=ExportState.EXPORTED)
-    # Application dates are local calendar days.
-    if data.get("date_from"):
-        queryset = queryset.filter(requested_at__gte=_start_of(data["date_from"]))
-    if data.get("date_to"):
-        queryset = queryset.filter(requested_at__lt=_start_of(data["date_to"] + datetime.timedelta(days=1)))
-    return queryset
-
-
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _with_actions(rows, user, labels: FileQueryForm | None = None) -> list:
@@ -92,7 +60,7 @@ def export_list(request):
         .order_by("-requested_at", "-pk")
     )
     if form.is_bound and form.is_valid():
-        rows = _filtered(rows, form.cleaned_data)
+        rows = exports.filter_exports(rows, **form.cleaned_data)
     rows = list(rows[: LIST_LIMIT + 1])
     pending = list(exports.pending_approvals(request.user.unit))
     labels = FileQueryForm() if any(row.conditions for row in rows + pending) else None
