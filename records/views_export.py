@@ -3,6 +3,7 @@ form, the decision page, the download with its TOTP step. Every write is a recor
 service, which checks the rules again."""
 
 import time
+from base64 import b32encode
 
 import django_otp
 from django.conf import settings
@@ -250,8 +251,6 @@ def export_otp(request):
 
 
 def _base32(key: bytes) -> str:
-    from base64 import b32encode
-
     return b32encode(key).decode().rstrip("=")
 
 
