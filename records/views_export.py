@@ -159,7 +159,7 @@ def export_decide(request, pk):
             return redirect(_list_url())
         messages.success(request, "批准成功。数据将在夜间导出,也可选择“立即导出”。" if approve else "已不批准该申请。")
         return redirect(_list_url(export.unit_id))  # the request's own list, where 立即导出 is
-    context = {"export": _with_actions([export], request.user, FileQueryForm())[0], "form": form}
+    context = {"export": _with_actions([export], request.user)[0], "form": form}
     return render(request, "records/export_decide.html", context)
 
 
