@@ -108,11 +108,22 @@ def get_export_for_user(user: User, pk, *, for_update: bool = False) -> BulkExpo
 
 def pending_approvals(unit: Unit) -> QuerySet[BulkExport]:
     """Requests of `unit`'s direct subordinates waiting for its admin (2.5.3), newest first."""
-    return (
+    return _listed(
         BulkExport.objects.filter(
             state=ExportState.REQUESTED, unit__path__startswith=unit.path, unit__depth=unit.depth + 1
         )
-        .select_related("unit", "requested_by")
+    )
+
+
+def exports_of_unit(user: User, unit: Unit) -> QuerySet[BulkExport]:
+    """The request list (2.5.1): `unit`'s own requests, if within the user's subtree, newest first."""
+    return _listed(exports_visible_to(user).filter(unit=unit))
+
+
+def _listed(exports: QuerySet[BulkExport]) -> QuerySet[BulkExport]:
+    """What the request table shows of each row, in one query each, newest first."""
+    return (
+        exports.select_related("unit", "requested_by", "decided_by")
         .prefetch_related("scope_units")
         .order_by("-requested_at", "-pk")
     )

@@ -53,13 +53,7 @@ def export_list(request):
     switcher = unit_switcher_context(request)
     unit = switcher["selected_unit"]
     form = ExportFilterForm(request.GET or None)
-    rows = (
-        exports.exports_visible_to(request.user)
-        .filter(unit=unit)
-        .select_related("unit", "requested_by", "decided_by")
-        .prefetch_related("scope_units")
-        .order_by("-requested_at", "-pk")
-    )
+    rows = exports.exports_of_unit(request.user, unit)
     if form.is_bound and form.is_valid():
         rows = exports.filter_exports(rows, **form.cleaned_data)
     rows = list(rows[: LIST_LIMIT + 1])
