@@ -17,7 +17,7 @@ import functools
 import operator
 import os
 import tempfile
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import psycopg
@@ -38,6 +38,7 @@ from approvals.services import audit_record
 from flows.activations import complete_human_task
 from flows.flows import BulkExportFlow, NoticeFlow
 from org.models import Code, Module, Unit, User
+from org.permissions import require_module
 from records import query
 from records.models import BulkExport, ExportKind, ExportState, FamilyMember, Person, WorkerFile
 
@@ -58,14 +59,9 @@ class ExportError(Exception):
 # --- who may do what ---------------------------------------------------------------------------
 
 
-def _require_admin(actor: User) -> None:
-    if not actor.has_module(Module.UNIT_ADMIN):
-        raise PermissionDenied("只有用户管理员才能进行批量导出操作。")
-
-
-def _require_requester(actor: User, export: BulkExport) -> None:
+def require_requester(actor: User, export: BulkExport) -> None:
     """Edit, delete and download belong to the requesting unit's admin alone."""
-    _require_admin(actor)
+    require_module(actor, Module.UNIT_ADMIN)
     if actor.unit_id != export.unit_id:
         raise PermissionDenied("只有申请单位的用户管理员才能进行此操作。")
 
@@ -73,15 +69,10 @@ def _require_requester(actor: User, export: BulkExport) -> None:
 def is_approver(user: User, export: BulkExport) -> bool:
     """The parent unit's admin, and nobody else (not the grandparent, not the requester)."""
     unit = export.unit
-    return (
-        user.has_module(Module.UNIT_ADMIN)
-        and unit.depth > 1
-        and user.unit.depth == unit.depth - 1
-        and unit.path.startswith(user.unit.path)
-    )
+    return user.has_module(Module.UNIT_ADMIN) and user.unit.depth == unit.depth - 1 and unit.is_within(user.unit)
 
 
-def _require_approver(actor: User, export: BulkExport) -> None:
+def require_approver(actor: User, export: BulkExport) -> None:
     if not is_approver(actor, export):
         raise PermissionDenied("只有申请单位的上一级单位的用户管理员才能审批该申请。")
 
@@ -111,20 +102,72 @@ def get_export_for_user(user: User, pk, *, for_update: bool = False) -> BulkExpo
         raise Http404("批量导出申请不存在或不属于本单位及下级单位。") from None
     except DatabaseError:
         raise ExportError("该申请正在处理中(可能正在导出数据),请稍后再试。") from None
-    _require_admin(user)
+    require_module(user, Module.UNIT_ADMIN)
     return export
 
 
 def pending_approvals(unit: Unit) -> QuerySet[BulkExport]:
     """Requests of `unit`'s direct subordinates waiting for its admin (2.5.3), newest first."""
-    return (
+    return _listed(
         BulkExport.objects.filter(
             state=ExportState.REQUESTED, unit__path__startswith=unit.path, unit__depth=unit.depth + 1
         )
-        .select_related("unit", "requested_by")
+    )
+
+
+def exports_of_unit(user: User, unit: Unit) -> QuerySet[BulkExport]:
+    """The request list (2.5.1): `unit`'s own requests, if within the user's subtree, newest first."""
+    return _listed(exports_visible_to(user).filter(unit=unit))
+
+
+def _listed(exports: QuerySet[BulkExport]) -> QuerySet[BulkExport]:
+    """What the request table shows of each row, in one query each, newest first."""
+    return (
+        exports.select_related("unit", "requested_by", "decided_by")
         .prefetch_related("scope_units")
         .order_by("-requested_at", "-pk")
     )
+
+
+# The request list's filters (2.5.1).
+APPROVAL_STATES = {
+    "unapproved": [ExportState.REQUESTED, ExportState.REJECTED],
+    "approved": [ExportState.APPROVED, ExportState.EXPORTED, ExportState.EXPIRED],
+}
+EXPORT_STATES = {
+    "not_exported": [ExportState.REQUESTED, ExportState.REJECTED, ExportState.APPROVED],
+    "exported": [ExportState.EXPORTED, ExportState.EXPIRED],
+}
+
+
+def filter_exports(
+    exports: QuerySet[BulkExport],
+    *,
+    approval: str = "",
+    export: str = "",
+    data_file: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[BulkExport]:
+    """The request list's filters: approval, export and file states, application dates (local
+    calendar days, turned into a range on `requested_at`)."""
+    if approval:
+        exports = exports.filter(state__in=APPROVAL_STATES[approval])
+    if export:
+        exports = exports.filter(state__in=EXPORT_STATES[export])
+    if data_file == "with_file":
+        exports = exports.filter(state=ExportState.EXPORTED)
+    elif data_file == "without_file":
+        exports = exports.exclude(state=ExportState.EXPORTED)
+    if date_from:
+        exports = exports.filter(requested_at__gte=_start_of(date_from))
+    if date_to:
+        exports = exports.filter(requested_at__lt=_start_of(date_to + timedelta(days=1)))
+    return exports
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def approved_export_ids() -> list[int]:
@@ -314,7 +357,7 @@ def _clean_request(actor: User, kinds: list[str], scope_units: list[Unit], condi
 def export_request(*, actor: User, kinds: list[str], scope_units: list[Unit], conditions: dict, request=None):
     """提出申请 (2.5.1.1). A national request is approved at once by its own admin, recorded as
     self-approved: the national unit has no parent."""
-    _require_admin(actor)
+    require_module(actor, Module.UNIT_ADMIN)
     kinds, scope_units, conditions = _clean_request(actor, kinds, scope_units, conditions)
     export = BulkExport.objects.create(unit=actor.unit, requested_by=actor, kinds=kinds, conditions=conditions)
     export.scope_units.set(scope_units)
@@ -335,7 +378,7 @@ def export_request(*, actor: User, kinds: list[str], scope_units: list[Unit], co
 def export_change(*, actor: User, export_id: int, kinds, scope_units, conditions: dict, request=None):
     """修改申请 (2.5.1.2): only while not approved, only by the requesting unit's admin."""
     export = get_export_for_user(actor, export_id, for_update=True)
-    _require_requester(actor, export)
+    require_requester(actor, export)
     if export.state != ExportState.REQUESTED:
         raise ExportError("只能修改未批准的申请。")
     export.kinds, scope_units, export.conditions = _clean_request(actor, kinds, scope_units, conditions)
@@ -354,7 +397,7 @@ def export_delete(*, actor: User, export_id: int, request=None) -> None:
     """删除申请 (2.5.1.3): only while not exported; its process is cancelled (its open
     approval or export task with it)."""
     export = get_export_for_user(actor, export_id, for_update=True)
-    _require_requester(actor, export)
+    require_requester(actor, export)
     if export.state not in DELETABLE_STATES:
         raise ExportError("已导出的申请不能删除。")
     process = export.process
@@ -372,7 +415,7 @@ def export_decide(*, actor: User, export_id: int, approve: bool, reason: str = "
     """审批申请 (2.5.3): the parent unit's admin approves, or rejects with a reason that reaches
     the requesting unit's admin as a reminder."""
     export = get_export_for_user(actor, export_id, for_update=True)
-    _require_approver(actor, export)
+    require_approver(actor, export)
     if export.state != ExportState.REQUESTED:
         raise ExportError("该申请已经审批过了。")
     reason = reason.strip()
@@ -508,7 +551,7 @@ def export_download(*, actor: User, export_id: int, otp_verified: bool, request=
     """下载数据 (2.5.4): the requesting unit's admin only, with a verified TOTP token where the
     unit needs one; every download is audited with its row count."""
     export = get_export_for_user(actor, export_id)
-    _require_requester(actor, export)
+    require_requester(actor, export)
     if download_needs_otp(export.unit) and not otp_verified:
         raise PermissionDenied("下载本单位的批量导出数据须先验证动态口令。")
     if export.state == ExportState.EXPIRED:
@@ -561,7 +604,7 @@ def _remove_stale_partials(now) -> None:
 @transaction.atomic
 def export_otp_setting(*, actor: User, enabled: bool, request=None) -> Unit:
     """A unit below province level opts in (or out) of the second factor for its downloads."""
-    _require_admin(actor)
+    require_module(actor, Module.UNIT_ADMIN)
     unit = Unit.objects.select_for_update().get(pk=actor.unit_id)
     unit.export_download_otp = enabled
     unit.save(update_fields=["export_download_otp"])
@@ -587,7 +630,7 @@ def otp_device_of(user: User) -> TOTPDevice | None:
 def otp_device_start(*, actor: User) -> TOTPDevice:
     """A new, unconfirmed device to bind (the same one until confirmed, so reloading the page
     does not change the secret the user is typing in)."""
-    _require_admin(actor)
+    require_module(actor, Module.UNIT_ADMIN)
     device = TOTPDevice.objects.filter(user=actor, confirmed=False).order_by("pk").first()
     return device or TOTPDevice.objects.create(user=actor, name=OTP_DEVICE_NAME, confirmed=False)
 
@@ -595,7 +638,7 @@ def otp_device_start(*, actor: User) -> TOTPDevice:
 @transaction.atomic
 def otp_device_confirm(*, actor: User, token: str, request=None) -> TOTPDevice:
     """Bind the device with its first token; any device bound before is replaced."""
-    _require_admin(actor)
+    require_module(actor, Module.UNIT_ADMIN)
     device = TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=False).order_by("pk").first()
     if device is None:
         raise ExportError("请先生成新的动态口令密钥。", "token")

@@ -2,17 +2,15 @@
 form, the decision page, the download with its TOTP step. Every write is a records.exports
 service, which checks the rules again."""
 
-import datetime
 import time
+from base64 import b32encode
 
 import django_otp
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -28,39 +26,9 @@ admin_required = module_required(Module.UNIT_ADMIN)
 LIST_LIMIT = 200
 OTP_SESSION_KEY = "bulk_export_otp_at"
 
-APPROVAL_STATES = {
-    "unapproved": [ExportState.REQUESTED, ExportState.REJECTED],
-    "approved": [ExportState.APPROVED, ExportState.EXPORTED, ExportState.EXPIRED],
-}
-EXPORT_STATES = {
-    "not_exported": [ExportState.REQUESTED, ExportState.REJECTED, ExportState.APPROVED],
-    "exported": [ExportState.EXPORTED, ExportState.EXPIRED],
-}
-
 
 def _list_url(unit_id=None) -> str:
     return reverse("records:exports") + (f"?unit={unit_id}" if unit_id else "")
-
-
-def _filtered(queryset, data: dict):
-    if data.get("approval"):
-        queryset = queryset.filter(state__in=APPROVAL_STATES[data["approval"]])
-    if data.get("export"):
-        queryset = queryset.filter(state__in=EXPORT_STATES[data["export"]])
-    if data.get("data_file") == "with_file":
-        queryset = queryset.filter(state=ExportState.EXPORTED)
-    elif data.get("data_file") == "without_file":
-        queryset = queryset.exclude(state=ExportState.EXPORTED)
-    # Application dates are local calendar days.
-    if data.get("date_from"):
-        queryset = queryset.filter(requested_at__gte=_start_of(data["date_from"]))
-    if data.get("date_to"):
-        queryset = queryset.filter(requested_at__lt=_start_of(data["date_to"] + datetime.timedelta(days=1)))
-    return queryset
-
-
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _with_actions(rows, user, labels: FileQueryForm | None = None) -> list:
@@ -85,15 +53,9 @@ def export_list(request):
     switcher = unit_switcher_context(request)
     unit = switcher["selected_unit"]
     form = ExportFilterForm(request.GET or None)
-    rows = (
-        exports.exports_visible_to(request.user)
-        .filter(unit=unit)
-        .select_related("unit", "requested_by", "decided_by")
-        .prefetch_related("scope_units")
-        .order_by("-requested_at", "-pk")
-    )
+    rows = exports.exports_of_unit(request.user, unit)
     if form.is_bound and form.is_valid():
-        rows = _filtered(rows, form.cleaned_data)
+        rows = exports.filter_exports(rows, **form.cleaned_data)
     rows = list(rows[: LIST_LIMIT + 1])
     pending = list(exports.pending_approvals(request.user.unit))
     labels = FileQueryForm() if any(row.conditions for row in rows + pending) else None
@@ -151,8 +113,7 @@ def export_create(request):
 def export_edit(request, pk):
     """2.5.1.2 修改申请: only unapproved requests of the own unit."""
     export = exports.get_export_for_user(request.user, pk)
-    if export.unit_id != request.user.unit_id:
-        raise PermissionDenied("只有申请单位的用户管理员才能修改申请。")
+    exports.require_requester(request.user, export)
     if export.state != ExportState.REQUESTED:
         messages.error(request, "只能修改未批准的申请。")
         return redirect(_list_url())
@@ -178,8 +139,7 @@ def export_delete(request, pk):
 def export_decide(request, pk):
     """2.5.3 审批申请: the parent unit's admin approves, or rejects with a reason."""
     export = exports.get_export_for_user(request.user, pk)
-    if not exports.is_approver(request.user, export):
-        raise PermissionDenied("只有申请单位的上一级单位的用户管理员才能审批该申请。")
+    exports.require_approver(request.user, export)
     form = ExportDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
@@ -193,7 +153,7 @@ def export_decide(request, pk):
             return redirect(_list_url())
         messages.success(request, "批准成功。数据将在夜间导出,也可选择“立即导出”。" if approve else "已不批准该申请。")
         return redirect(_list_url(export.unit_id))  # the request's own list, where 立即导出 is
-    context = {"export": _with_actions([export], request.user, FileQueryForm())[0], "form": form}
+    context = {"export": _with_actions([export], request.user)[0], "form": form}
     return render(request, "records/export_decide.html", context)
 
 
@@ -285,8 +245,6 @@ def export_otp(request):
 
 
 def _base32(key: bytes) -> str:
-    from base64 import b32encode
-
     return b32encode(key).decode().rstrip("=")
 
 
