@@ -17,7 +17,6 @@ from django.db import connection, transaction
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
-from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
@@ -26,6 +25,7 @@ from approvals.models import AuditEvent, Movement, ReportAction
 from approvals.services import audit_record
 from flows.activations import complete_human_task
 from org.models import Module, User
+from project.dates import on_days
 
 PAGE_SIZE = 50
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
@@ -155,15 +155,7 @@ def filter_reminders(
         queryset = with_process_status(queryset, PROCESS.DONE)
     if module:
         queryset = queryset.filter(module=module)
-    if date_from:
-        queryset = queryset.filter(at__gte=_start_of(date_from))
-    if date_to:
-        queryset = queryset.filter(at__lt=_start_of(date_to + datetime.timedelta(days=1)))
-    return queryset
-
-
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return on_days(queryset, "at", date_from, date_to)
 
 
 def get_reminder_for_user(user: User, pk) -> ReportAction:

@@ -17,7 +17,7 @@ import functools
 import operator
 import os
 import tempfile
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import psycopg
@@ -39,6 +39,7 @@ from flows.activations import complete_human_task
 from flows.flows import BulkExportFlow, NoticeFlow
 from org.models import Code, Module, Unit, User
 from org.permissions import require_module
+from project.dates import on_days
 from records import query
 from records.models import BulkExport, ExportKind, ExportState, FamilyMember, Person, WorkerFile
 
@@ -159,15 +160,7 @@ def filter_exports(
         exports = exports.filter(state=ExportState.EXPORTED)
     elif data_file == "without_file":
         exports = exports.exclude(state=ExportState.EXPORTED)
-    if date_from:
-        exports = exports.filter(requested_at__gte=_start_of(date_from))
-    if date_to:
-        exports = exports.filter(requested_at__lt=_start_of(date_to + timedelta(days=1)))
-    return exports
-
-
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
+    return on_days(exports, "requested_at", date_from, date_to)
 
 
 def approved_export_ids() -> list[int]:
