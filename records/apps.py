@@ -56,11 +56,7 @@ def _transfer_decisions_source():
 
     from approvals import inbox
     from org.models import Module
-    from records.models import TransferRequest, TransferState
-
-    def pending(unit):
-        waiting = TransferRequest.objects.filter(to_unit=unit, state=TransferState.PENDING)
-        return waiting.select_related("from_unit").order_by("-created_at")
+    from records import transfers
 
     def item(transfer):
         return inbox.InboxItem(
@@ -72,4 +68,4 @@ def _transfer_decisions_source():
             detail=transfer.reason,
         )
 
-    return inbox.InboxSource("file_transfer", "跨单位转移档案", Module.UNIT_ADMIN, pending, item)
+    return inbox.InboxSource("file_transfer", "跨单位转移档案", Module.UNIT_ADMIN, transfers.requests_waiting_for, item)

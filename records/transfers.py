@@ -55,6 +55,18 @@ class TransferResult:
     request: TransferRequest | None = None
 
 
+def requests_waiting_for(unit: Unit) -> QuerySet[TransferRequest]:
+    """Cross-branch requests the unit's admin has still to accept or refuse, newest first."""
+    waiting = TransferRequest.objects.filter(to_unit=unit, state=TransferState.PENDING)
+    return waiting.select_related("from_unit").order_by("-created_at", "-pk")
+
+
+def requests_sent_from(unit: Unit) -> QuerySet[TransferRequest]:
+    """Requests of the unit's subtree: an admin above the requesting unit may withdraw them too."""
+    sent = TransferRequest.objects.filter(from_unit__path__startswith=unit.path)
+    return sent.select_related("from_unit", "to_unit").order_by("-created_at", "-pk")
+
+
 def target_admin(unit: Unit) -> User | None:
     """The unit admin who decides a cross-branch transfer into `unit` (one per unit), if active."""
     admin = unit_admin_of(unit)

@@ -39,11 +39,8 @@ ADAPTATION_NOTE = (
 @require_GET
 def manage_home(request):
     unit = request.user.unit
-    # The subtree's requests: an admin above the requesting unit may withdraw them too.
-    sent = TransferRequest.objects.filter(from_unit__path__startswith=unit.path).select_related("from_unit", "to_unit")
-    sent = sent.order_by("-created_at", "-pk")[:50]
-    received = TransferRequest.objects.filter(to_unit=unit, state=TransferState.PENDING).select_related("from_unit")
-    context = {"sent": sent, "received": received.order_by("-created_at")[:50], "title": "高级档案管理"}
+    sent, received = transfers.requests_sent_from(unit)[:50], transfers.requests_waiting_for(unit)[:50]
+    context = {"sent": sent, "received": received, "title": "高级档案管理"}
     return render(request, "records/manage_home.html", context)
 
 
