@@ -42,6 +42,7 @@ from org.permissions import require_module
 from project.dates import on_days
 from records import query
 from records.models import BulkExport, ExportKind, ExportState, FamilyMember, Person, WorkerFile
+from records.selectors import FILE_KINDS
 
 BOM = "\ufeff".encode()  # Excel reads a CSV as UTF-8 only when it starts with one
 # The query form's own switches, which an export sets itself.
@@ -210,10 +211,7 @@ def describe_conditions(conditions: dict, form: query.FileQueryForm | None = Non
 
 
 def _kind_q(kind: str) -> Q:
-    # The lists' own definitions (records.views), so an export holds exactly what the lists show.
-    from records.views import FileListView
-
-    return FileListView.KINDS[kind][1]
+    return FILE_KINDS[kind][1]
 
 
 def export_queryset(export: BulkExport, scope_units: list[Unit] | None = None) -> QuerySet[WorkerFile]:

@@ -1,20 +1,42 @@
 """Reads of household files, scoped by the acting user (DESIGN.md §5.3)."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from approvals.selectors import get_visible_or_404
 from org.models import Module, User
 from org.permissions import require_module
 from records import id_numbers
-from records.models import FamilyMember, FileSnapshot, FileStatus, Person, WorkerFile
+from records.models import (
+    HARDSHIP_CATEGORIES,
+    FamilyMember,
+    FileCategory,
+    FileSnapshot,
+    FileStatus,
+    Person,
+    WorkerFile,
+)
 
 
 class FileMergedAway(Http404):
     """A file merged into another (records.merges): its old links say so instead of a bare 404."""
 
     user_message = True
+
+
+MIGRANT_IDENTITY = "农民工"
+# The file lists (manual 2.2–2.8) by kind: title and which files. The lists, the advanced query
+# and bulk exports all read them here, so an export holds exactly what the lists show.
+FILE_KINDS = {
+    "hardship": ("困难职工档案", Q(status=FileStatus.ACTIVE, category__in=HARDSHIP_CATEGORIES)
+                 & ~Q(head__identity__value=MIGRANT_IDENTITY)),
+    "migrant": ("农民工档案", Q(status=FileStatus.ACTIVE, category__in=HARDSHIP_CATEGORIES,
+                                head__identity__value=MIGRANT_IDENTITY)),
+    "temporary": ("临时救助档案", Q(category=FileCategory.TEMPORARY)),
+    "cancelled": ("注销职工档案库", Q(status=FileStatus.CANCELLED)),
+    "problems": ("有问题档案", Q(status=FileStatus.ACTIVE) & ~Q(problems=[])),
+}  # fmt: skip
 
 
 def get_file_for_user(user: User, pk, queryset: QuerySet | None = None) -> WorkerFile:

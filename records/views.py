@@ -3,7 +3,6 @@ and the life-cycle actions. Lists, report/return and quick report come from appr
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,10 +13,9 @@ from org.models import Module
 from org.permissions import module_required
 from records import services
 from records.forms import HeadForm, MemberFormSet, WorkerFileForm
-from records.models import HARDSHIP_CATEGORIES, FileCategory, FileStatus, WorkerFile
-from records.selectors import find_cancelled_file, get_file_for_user
+from records.models import FileCategory, WorkerFile
+from records.selectors import FILE_KINDS, find_cancelled_file, get_file_for_user
 
-MIGRANT_IDENTITY = "农民工"
 files_required = module_required(Module.FILES)
 
 
@@ -47,15 +45,7 @@ class FileListView(ReportableListView):
     ]
     select_related = ("head", "hardship_cause")
     filter_form_class = FileFilterForm
-    KINDS = {
-        "hardship": ("困难职工档案", Q(status=FileStatus.ACTIVE, category__in=HARDSHIP_CATEGORIES)
-                     & ~Q(head__identity__value=MIGRANT_IDENTITY)),
-        "migrant": ("农民工档案", Q(status=FileStatus.ACTIVE, category__in=HARDSHIP_CATEGORIES,
-                                    head__identity__value=MIGRANT_IDENTITY)),
-        "temporary": ("临时救助档案", Q(category=FileCategory.TEMPORARY)),
-        "cancelled": ("注销职工档案库", Q(status=FileStatus.CANCELLED)),
-        "problems": ("有问题档案", Q(status=FileStatus.ACTIVE) & ~Q(problems=[])),
-    }  # fmt: skip
+    KINDS = FILE_KINDS
 
     ROW_ACTIONS = {
         "delete": RowAction("delete", "删除选中的档案", "确定删除选中的档案吗?删除后不能恢复。"),
