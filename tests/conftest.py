@@ -16,12 +16,15 @@ Users are named after their role: `<unit>_admin` holds the unit-admin permission
 and `street_a2` are clerks, `county_a` and `province_b` reviewers (business modules only).
 """
 
+from contextlib import contextmanager
 from importlib import import_module
 from types import SimpleNamespace
 
+import dramatiq
 import pytest
 from django.apps import apps
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 
 from org.models import CodeTable, Module, Unit, User
@@ -124,3 +127,24 @@ def cast(db, code_tables) -> Cast:
 def _bulk_export_dir(settings, tmp_path):
     """Bulk-export files of a test go to its own directory, never to var/exports."""
     settings.BULK_EXPORT_DIR = tmp_path / "exports"
+
+
+@contextmanager
+def worker_thread():
+    """A dramatiq worker thread on the emptied (stub) broker, with its own database connection
+    (tests using it need `django_db(transaction=True)`). Yields `drain(queue_name)`, which waits
+    until the queue's messages are processed."""
+    broker = dramatiq.get_broker()
+    broker.flush_all()
+    worker = dramatiq.Worker(broker, worker_timeout=100)
+    worker.start()
+
+    def drain(queue_name: str) -> None:
+        broker.join(queue_name)
+        worker.join()
+
+    try:
+        yield drain
+    finally:
+        worker.stop()
+        connection.close()

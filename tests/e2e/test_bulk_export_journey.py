@@ -6,13 +6,12 @@ import csv
 import io
 import re
 
-import dramatiq
 import pytest
-from django.db import connection
 
 from approvals import services as approvals
 from records.models import BulkExport, ExportState, WorkerFile
 from records.tasks import produce_export
+from tests.conftest import worker_thread
 from tests.e2e.test_file_journey import sign_in
 from tests.records.conftest import make_file
 
@@ -29,11 +28,7 @@ def test_street_admin_requests_county_admin_approves_and_runs_now_street_admin_d
     approvals.report_rows(actor=clerk, model=WorkerFile, pks=[reported_file.pk])
     draft = make_file(clerk)  # the street's own draft: in the street's export too
     make_file(cast.users["street_a2"])  # a sibling's file: never
-    broker = dramatiq.get_broker()
-    broker.flush_all()
-    worker = dramatiq.Worker(broker, worker_timeout=100)
-    worker.start()
-    try:
+    with worker_thread() as drain:
         sign_in(page, cast, "street_a_admin")
         nav(page, "批量导出")
         page.get_by_role("link", name="提出申请").click()
@@ -50,11 +45,7 @@ def test_street_admin_requests_county_admin_approves_and_runs_now_street_admin_d
         page.get_by_text("批准成功").wait_for()
         page.get_by_role("button", name="立即导出").click()
         page.get_by_text("已开始导出").wait_for()
-        broker.join(produce_export.queue_name)
-        worker.join()
-    finally:
-        worker.stop()
-        connection.close()
+        drain(produce_export.queue_name)
     export.refresh_from_db()
     assert export.state == ExportState.EXPORTED
 

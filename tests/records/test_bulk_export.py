@@ -12,7 +12,6 @@ from pathlib import Path
 import dramatiq
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +27,7 @@ from org.models import Module
 from records import exports
 from records.models import BulkExport, ExportKind, ExportState, FileCategory, WorkerFile
 from records.tasks import produce_export
+from tests.conftest import worker_thread
 from tests.records.conftest import make_file
 
 pytestmark = pytest.mark.django_db
@@ -553,11 +553,7 @@ def test_a_worker_thread_exports_after_approval_and_run_now(cast):
     run now (sent on commit), the worker's own connection writes the file, the requester is
     reminded and downloads it."""
     reported(cast.users["street_a"])
-    broker = dramatiq.get_broker()
-    broker.flush_all()
-    worker = dramatiq.Worker(broker, worker_timeout=100)
-    worker.start()
-    try:
+    with worker_thread() as drain:
         street_admin, county_admin = cast.client("street_a_admin"), cast.client("county_a_admin")
         street_admin.post(
             reverse("records:export_create"), {"kinds": ALL_KINDS, "scope_units": [cast.units["street_a"].pk]}
@@ -565,11 +561,7 @@ def test_a_worker_thread_exports_after_approval_and_run_now(cast):
         export = BulkExport.objects.get()
         county_admin.post(reverse("records:export_decide", args=[export.pk]), {"decision": "approve"})
         county_admin.post(reverse("records:export_run_now", args=[export.pk]))
-        broker.join(produce_export.queue_name)
-        worker.join()
-    finally:
-        worker.stop()
-        connection.close()
+        drain(produce_export.queue_name)
     export.refresh_from_db()
     assert export.state == ExportState.EXPORTED and export.row_count == 1
     assert export.process.status == PROCESS.DONE

@@ -6,7 +6,6 @@ from datetime import date
 import dramatiq
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -14,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from records import id_numbers, imports
 from records.models import FileImport, ImportState, Person, WorkerFile
 from records.tasks import import_files
+from tests.conftest import worker_thread
 from tests.records.conftest import id_number, make_file
 
 pytestmark = pytest.mark.django_db
@@ -317,20 +317,12 @@ def test_only_the_uploading_units_files_users_see_a_job(cast):
 def test_a_worker_imports_the_upload_after_commit(cast):
     """The upload commits, on_commit sends the job's id, a dramatiq worker thread (its own
     database connection) imports it."""
-    broker = dramatiq.get_broker()
-    broker.flush_all()
-    worker = dramatiq.Worker(broker, worker_timeout=100)
-    worker.start()
-    try:
+    with worker_thread() as drain:
         client = cast.client("street_a")
         response = upload(client, workbook([head_row("IMP090"), member_row("IMP090"), head_row("IMP091", 家庭人口=3)]))
         job = FileImport.objects.get()
         assert response.url == job.get_absolute_url()
-        broker.join(import_files.queue_name)
-        worker.join()
-    finally:
-        worker.stop()
-        connection.close()
+        drain(import_files.queue_name)
     job.refresh_from_db()
     assert job.state == ImportState.DONE
     assert (job.created_count, job.refused_count, job.done_rows) == (1, 1, 3), job.refusals
