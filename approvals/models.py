@@ -249,11 +249,24 @@ class ReportAction(models.Model):
         on_delete=models.SET_NULL,
         related_name="report_action",
     )
+    # Whether the receiving unit's reminder still waits: the process's remind task is open.
+    # Kept beside the process (set False in the transaction that completes the task,
+    # approvals.reminders) because every page header counts a unit's waiting reminders: by
+    # this flag that is an index count, by the process status a lookup per reminder ever
+    # received, growing with the unit's history.
+    pending = models.BooleanField(_("待处理"), default=True)
 
     class Meta:
         verbose_name = _("上报退回操作")
         verbose_name_plural = _("上报退回操作")
-        indexes = [models.Index(fields=["receiver", "module", "-at"], name="approvals_action_receiver")]
+        indexes = [
+            models.Index(fields=["receiver", "module", "-at"], name="approvals_action_receiver"),
+            models.Index(
+                fields=["receiver", "module"],
+                condition=models.Q(pending=True, process__isnull=False),
+                name="approvals_action_pending",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.count} 条({self.sender} → {self.receiver})"

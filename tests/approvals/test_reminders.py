@@ -152,6 +152,8 @@ def test_marking_one_handled_completes_the_task_and_moves_it_to_all(cast):
     task = remind_task(action)
     assert task.status == STATUS.DONE and task.owner == cast.users["county_a"] and task.finished
     assert Process.objects.get(pk=action.process_id).status == PROCESS.DONE
+    action.refresh_from_db()
+    assert action.pending is False
 
     everything = client.get(ALL)
     row = everything.context["page"].rows[0]
@@ -242,6 +244,21 @@ def test_two_clerks_at_once_handle_it_exactly_once(cast):
     assert sorted((len(r.handled), len(r.already_handled)) for r in results) == [(0, 1), (1, 0)]
     assert remind_task(action).status == STATUS.DONE
     assert AuditLog.objects.filter(event=AuditEvent.REMINDER_HANDLED).count() == 1
+    action.refresh_from_db()
+    assert action.pending is False
+
+
+def test_the_pending_flag_is_the_state_of_the_process(cast):
+    """The flag the lists and the header count read says what the process says, whichever
+    way a reminder was handled: one, many at once, or again."""
+    actions = [report(cast) for _ in range(5)]
+    client = cast.client("county_a")
+    client.post(handle_url(actions[0]))
+    client.post(HANDLE_MANY, {"ids": [actions[1].pk, actions[2].pk]})
+    client.post(handle_url(actions[0]))
+    for action in ReportAction.objects.filter(pk__in=[a.pk for a in actions]).select_related("process"):
+        assert action.pending == (action.process.status == PROCESS.NEW), action.pk
+    assert reminders.pending_reminder_count(cast.users["county_a"]) == 2
 
 
 # --- the all-reminders filters and the pages ---------------------------------------------------
@@ -351,6 +368,8 @@ def test_header_costs_one_count_query(cast):
     queries = _reminder_queries(cast.client("county_a"), reverse("home"))
     on_actions = [sql for sql in queries if "approvals_reportaction" in sql]
     assert len(on_actions) == 1 and "COUNT(" in on_actions[0]
+    # By the waiting flag's partial index: no lookup of each reminder's process.
+    assert "viewflow_process" not in on_actions[0]
 
 
 @pytest.mark.parametrize("url", [PENDING, ALL])
