@@ -34,11 +34,14 @@ from approvals.selectors import (
     visible_to,
     with_viewer_state,
 )
+from org.models import Unit
 from org.permissions import require_module
 from org.views.switcher import unit_switcher_context
+from project.prepared import Prepared
 from project.renderers import text
 
 PAGE_SIZE = 50
+_PAGE_ROWS: dict = {}  # (list view class, sort) → the Prepared query of a page's rows
 # A state's icon, for the badge (approvals/_state.html) and for rows rendered inline.
 STATE_ICONS = {ViewerState.DRAFT: "●", ViewerState.RECEIVED: "▲", ViewerState.RETURNED: "↩", ViewerState.REPORTED: "✔"}
 COUNT_CAP = 10_000  # counts stop here ("10000+"): a count never scans a whole national scope
@@ -232,8 +235,7 @@ class ReportableListView(View):
             return self.export(export, everything=self.all_rows(rows, state), page=keys[:size])
         counts = self.state_counts(held, above)
         next_after = keys[size - 1] if len(keys) > size else None
-        page = with_viewer_state(self.model.objects.filter(pk__in=keys[:size]), unit)
-        page = page.select_related("unit", *self.select_related).order_by(*self.display.ordering())
+        page = self.page_rows(keys[:size], unit)
         context = {
             "title": self.title or self.model._meta.verbose_name,
             "list_actions": self.list_actions(),
@@ -254,6 +256,23 @@ class ReportableListView(View):
             **switcher,
         }
         return render(request, self.template_name, context)
+
+    def page_rows(self, pks: list[int], unit: Unit) -> list:
+        """The page's rows in the list's order, each with its viewer_state and the relations
+        its columns read. The query has one shape per list and sort order: it is compiled once
+        (project.prepared), the ids passed as one array."""
+        key = (type(self), self.display.sort)
+        prepared = _PAGE_ROWS.get(key)
+        if prepared is None:
+            model, related, ordering = self.model, ("unit", *self.select_related), self.display.ordering()
+
+            def build(pks, unit_id, depth):
+                viewer = Unit(pk=unit_id, depth=depth)
+                rows = with_viewer_state(model.objects.filter(pk__any=pks), viewer)
+                return rows.select_related(*related).order_by(*ordering)
+
+            prepared = _PAGE_ROWS.setdefault(key, Prepared(build, [-7], -9, 30_000))
+        return prepared.all(list(pks), unit.pk, unit.depth)
 
     def unfiltered(self, queryset: QuerySet, form: forms.Form) -> QuerySet:
         """The rows when the filter form is unbound or invalid: all of them by default."""

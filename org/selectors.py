@@ -5,6 +5,7 @@ from django.db.models.functions import Left
 from django.http import Http404
 
 from org.models import Code, HelpCentreProfile, Unit, User
+from project.prepared import Prepared
 
 
 def subtree(unit: Unit) -> QuerySet[Unit]:
@@ -14,13 +15,40 @@ def subtree(unit: Unit) -> QuerySet[Unit]:
 
 def children_of(unit: Unit) -> QuerySet[Unit]:
     """Direct subordinate units in display order (creation order where none was set)."""
-    return Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("display_order", "path")
+    return _children(unit.path, unit.depth + 1)
+
+
+def _children(path: str, depth: int) -> QuerySet[Unit]:
+    return Unit.objects.filter(path__startswith=path, depth=depth).order_by("display_order", "path")
 
 
 def ancestors_of(unit: Unit) -> QuerySet[Unit]:
     """From the national unit down to the unit's parent."""
-    prefixes = [unit.path[:i] for i in range(Unit.steplen, len(unit.path), Unit.steplen)]
-    return Unit.objects.filter(path__in=prefixes).order_by("depth")
+    return _at_paths(_ancestor_paths(unit))
+
+
+def _ancestor_paths(unit: Unit) -> list[str]:
+    return [unit.path[:i] for i in range(Unit.steplen, len(unit.path), Unit.steplen)]
+
+
+def _at_paths(paths: list[str]) -> QuerySet[Unit]:
+    return Unit.objects.filter(path__any=paths).order_by("depth")
+
+
+# The two reads of the tree that pages showing a unit switcher or a unit chain run on every
+# request, compiled once (project.prepared).
+_CHILDREN = Prepared(_children, "\x00path", 30_000)
+_AT_PATHS = Prepared(_at_paths, ["\x00path"])
+
+
+def children_list(unit: Unit) -> list[Unit]:
+    """children_of(unit), loaded."""
+    return _CHILDREN.all(unit.path, unit.depth + 1)
+
+
+def ancestors_list(unit: Unit) -> list[Unit]:
+    """ancestors_of(unit), loaded."""
+    return _AT_PATHS.all(_ancestor_paths(unit))
 
 
 def get_unit_in_subtree(actor: User, pk: int) -> Unit:
@@ -60,9 +88,9 @@ def switcher_units(own_unit: Unit, selected: Unit) -> list[Unit]:
     """What a unit switcher offers: the own unit down to the selected one, then the selected
     unit's children — one level at a time, never the whole subtree. Each unit carries `indent`."""
     # Mostly the own unit is selected: then the chain is that unit alone, no query.
-    above = ancestors_of(selected).filter(depth__gte=own_unit.depth) if selected.pk != own_unit.pk else []
+    above = [u for u in ancestors_list(selected) if u.depth >= own_unit.depth] if selected.pk != own_unit.pk else []
     chain = [*above, selected]
-    units = chain + list(children_of(selected))
+    units = chain + children_list(selected)
     for unit in units:
         unit.indent = "\u3000" * (unit.depth - own_unit.depth)
     return units

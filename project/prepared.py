@@ -1,47 +1,142 @@
 """Fixed-shape ORM queries compiled once per database connection.
 
 Building and compiling a queryset costs more CPU than running a small indexed query (0.5–0.9
-ms against ~0.15 ms). For the few queries every request runs with the same shape, `Prepared`
-compiles the queryset once (its parameters given as sentinels) and afterwards runs the same SQL
-with the request's values, loading rows exactly as the ORM does (its column converters, the
-models of select_related): same SQL, same objects."""
+ms against ~0.15 ms). For the queries every request runs with the same shape, `Prepared`
+compiles the queryset once (its varying values given as sentinels) and afterwards runs the same
+SQL with the request's values, loading rows exactly as the ORM does (its column converters, the
+models of select_related, the annotations): same SQL, same objects.
+
+Each SQL parameter of the compiled queryset must be one of:
+- a sentinel, as given (an equality or IN lookup, a list for `__any`), in as many places as
+  the query uses it;
+- a text sentinel followed by "%" (a `__startswith` lookup), which becomes the value, escaped
+  for LIKE as Django escapes it, followed by "%";
+- a constant that does not depend on the sentinels (a state name in a CASE, say).
+Compiling twice with different sentinels tells these apart; a parameter computed from a
+sentinel any other way (`depth + 1`) is refused with ValueError on first use rather than
+frozen into the SQL."""
 
 from collections.abc import Callable
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Field, Lookup, QuerySet
 from django.db.models.query import get_related_populators
+
+_VALUE, _PREFIX, _CONSTANT = "value", "prefix", "constant"
+
+
+class Any(Lookup):
+    """`field__any=[…]`: `field = ANY(%s)` with the list as one array parameter — the same rows
+    as `__in`, but one SQL text for every length of the list (so it can be Prepared)."""
+
+    lookup_name = "any"
+    prepare_rhs = False  # a list: each item is prepared below, not the list as one value
+
+    def get_prep_lookup(self):
+        return [self.lhs.output_field.get_prep_value(v) for v in self.rhs]
+
+    def get_db_prep_lookup(self, value, connection):
+        return ("%s", [[self.lhs.output_field.get_db_prep_value(v, connection) for v in value]])
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+Field.register_lookup(Any)
+
+
+def _other(sentinel):
+    """A second sentinel of the same kind, for the second compilation. Integers move away from
+    zero: Django answers a lookup outside a positive field's range with no query at all."""
+    if isinstance(sentinel, bool):
+        raise TypeError("a boolean cannot be a sentinel")
+    if isinstance(sentinel, int):
+        return sentinel + 1 if sentinel > 0 else sentinel - 1
+    if isinstance(sentinel, str):
+        return sentinel + "\x01"
+    if isinstance(sentinel, list):
+        return [_other(item) for item in sentinel]
+    raise TypeError(f"unsupported sentinel {sentinel!r}")
+
+
+def _same(param, sentinel) -> bool:
+    """The parameter is the sentinel, as given or wrapped by the backend (psycopg's Int4 for
+    an integer field is an int subclass)."""
+    kind = int if isinstance(sentinel, int) else type(sentinel)
+    return isinstance(param, kind) and not isinstance(param, bool) and param == sentinel
+
+
+def _roles(params, sentinels) -> list[tuple]:
+    """What each parameter is: (_VALUE, index, the backend's wrapper type or None), (_PREFIX,
+    index, None) or (_CONSTANT, the value, None)."""
+    roles = []
+    for param in params:
+        role = (_CONSTANT, param, None)
+        for index, sentinel in enumerate(sentinels):
+            if _same(param, sentinel):
+                # A value takes the wrapper its sentinel was given (psycopg's Int4): the same SQL.
+                role = (_VALUE, index, type(param) if type(param) is not type(sentinel) else None)
+            elif isinstance(sentinel, str) and isinstance(param, str) and param == sentinel + "%":
+                role = (_PREFIX, index, None)
+        roles.append(role)
+    return roles
 
 
 class Prepared:
     def __init__(self, build: Callable[..., QuerySet], *sentinels):
-        """`build(*sentinels)` returns the queryset; each sentinel must reach the SQL parameters
-        unchanged, exactly once (an equality lookup on an integer, say)."""
+        """`build(*values)` returns the queryset; `sentinels` are example values of a kind no
+        real request uses (negative ids, a text with a NUL), each reaching the SQL parameters
+        as described in the module's docstring."""
         self.build = build
         self.sentinels = sentinels
         self.key = f"_prepared_{id(self)}"
         self._db = None
 
-    def _compiled(self, connection, queryset: QuerySet):
+    def _parameters(self, connection, queryset: QuerySet):
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
-        positions = [list(params).index(sentinel) for sentinel in self.sentinels]
-        if len(params) != len(self.sentinels) or sorted(positions) != list(range(len(params))):
-            raise ValueError(f"the parameters {params!r} are not the sentinels {self.sentinels!r}")
+        return compiler, sql, list(params)
+
+    def _compiled(self, connection):
+        compiler, sql, params = self._parameters(connection, self.build(*self.sentinels))
+        others = [_other(sentinel) for sentinel in self.sentinels]
+        if any(other in self.sentinels for other in others):
+            raise ValueError(f"sentinels {self.sentinels!r} too close together: space them by more than 1")
+        _compiler, other_sql, other_params = self._parameters(connection, self.build(*others))
+        roles = _roles(params, self.sentinels)
+        if sql != other_sql or roles != _roles(other_params, others):
+            raise ValueError(f"the parameters {params!r} are not sentinels or constants of {self.sentinels!r}")
         select, klass_info = compiler.select, compiler.klass_info
         fields = klass_info["select_fields"]
         start, end = fields[0], fields[-1] + 1
         return {
             "sql": sql,
-            "positions": positions,
+            "roles": roles,
             "compiler": compiler,
             "model": klass_info["model"],
             "start": start,
             "end": end,
             "init_list": [column[0].target.attname for column in select[start:end]],
+            "annotations": list(compiler.annotation_col_map.items()),
             "converters": compiler.get_converters([column[0] for column in select]),
-            "populators": get_related_populators(klass_info, select, queryset.db),
+            "populators": get_related_populators(klass_info, select, compiler.using),
         }
+
+    def _params(self, connection, roles, values) -> list:
+        if len(values) != len(self.sentinels):
+            raise TypeError(f"{len(self.sentinels)} values expected, {len(values)} given")
+        params = []
+        for role, what, wrapper in roles:
+            if role == _VALUE:
+                value = values[what]
+                params.append(wrapper(value) if wrapper is not None and value is not None else value)
+            elif role == _PREFIX:
+                params.append(connection.ops.prep_for_like_query(values[what]) + "%")
+            else:
+                params.append(what)
+        return params
 
     def all(self, *values) -> list:
         if self._db is None:
@@ -49,22 +144,22 @@ class Prepared:
         connection = connections[self._db]
         compiled = getattr(connection, self.key, None)  # per connection: per thread
         if compiled is None:
-            compiled = self._compiled(connection, self.build(*self.sentinels))
+            compiled = self._compiled(connection)
             setattr(connection, self.key, compiled)
-        params = [None] * len(values)
-        for position, value in zip(compiled["positions"], values, strict=True):
-            params[position] = value
         with connection.cursor() as cursor:
-            cursor.execute(compiled["sql"], params)
+            cursor.execute(compiled["sql"], self._params(connection, compiled["roles"], values))
             rows = cursor.fetchall()
         if compiled["converters"]:
             rows = compiled["compiler"].apply_converters(rows, compiled["converters"])
         model, start, end, init_list = compiled["model"], compiled["start"], compiled["end"], compiled["init_list"]
+        annotations, populators = compiled["annotations"], compiled["populators"]
         objects = []
         for row in rows:
             obj = model.from_db(connection.alias, init_list, row[start:end])
-            for populator in compiled["populators"]:
+            for populator in populators:
                 populator.populate(row, obj)
+            for name, position in annotations:
+                setattr(obj, name, row[position])
             objects.append(obj)
         return objects
 

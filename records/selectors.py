@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from approvals.selectors import get_visible_or_404
+from approvals.selectors import VisibleRow
 from org.models import Module, User
 from org.permissions import require_module
 from records import id_numbers
@@ -39,11 +39,14 @@ FILE_KINDS = {
 }  # fmt: skip
 
 
-def get_file_for_user(user: User, pk, queryset: QuerySet | None = None) -> WorkerFile:
+# A file as the pages open it: with its head and unit, and its viewer_state (compiled once).
+FILE_ROW = VisibleRow(lambda: WorkerFile.objects.select_related("head", "unit"))
+
+
+def get_file_for_user(user: User, pk, rows: VisibleRow = FILE_ROW) -> WorkerFile:
     """A file the user's unit sees (404 otherwise, as if missing); 403 without the files module."""
-    queryset = queryset if queryset is not None else WorkerFile.objects.select_related("head", "unit")
     try:
-        file = get_visible_or_404(queryset, user.unit, pk)
+        file = rows.get_or_404(user.unit, pk)
     except Http404:
         if str(pk).isdigit() and FileSnapshot.objects.filter(source_file_id=pk).exclude(file_id=pk).exists():
             raise FileMergedAway(

@@ -16,10 +16,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from approvals.models import AuditEvent
-from approvals.selectors import ViewerState, with_viewer_state
+from approvals.selectors import ViewerState, VisibleRow
 from approvals.services import audit_record
 from org.models import Code, Module, Unit, User
 from org.permissions import require_module
+from org.selectors import ancestors_list
 from project.prepared import Prepared
 from records import documents, id_numbers
 from records.models import (
@@ -38,9 +39,11 @@ from records.selectors import get_file_for_user, snapshots_of
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+FILE_PAGE_ROW = VisibleRow(lambda: WorkerFile.objects.select_related("unit", "holder", "head"))
+
+
 def _file(request, pk) -> WorkerFile:
-    queryset = with_viewer_state(WorkerFile.objects.select_related("unit", "holder", "head"), request.user.unit)
-    return get_file_for_user(request.user, pk, queryset)
+    return get_file_for_user(request.user, pk, FILE_PAGE_ROW)
 
 
 def is_owner_clerk(user: User, file: WorkerFile) -> bool:
@@ -67,7 +70,7 @@ def _members(file: WorkerFile) -> list[FamilyMember]:
 
 
 def _unit_chain(file: WorkerFile) -> list[Unit]:
-    return [*Unit.objects.get_ancestors(file.unit), file.unit]
+    return [*ancestors_list(file.unit), file.unit]
 
 
 def _sheet(file: WorkerFile, full_id: bool) -> documents.FileSheet:

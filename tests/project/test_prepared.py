@@ -41,9 +41,39 @@ def test_the_user_with_unit_is_the_orms(cast):
     assert USER_WITH_UNIT.all(user.pk)[0].pk == user.pk
 
 
-def test_sentinels_must_be_the_parameters():
+def test_a_parameter_computed_from_a_sentinel_is_refused():
+    """Frozen into the SQL, `depth + 1` would answer every later call with the first value."""
     with pytest.raises(ValueError):
-        Prepared(lambda pk: Unit.objects.filter(pk=pk, depth=2), -3).all(1)
+        Prepared(lambda depth: Unit.objects.filter(depth=depth + 1), 30_000).all(1)
+    with pytest.raises(ValueError):  # a list spelled out with __in changes length
+        Prepared(lambda pks: Unit.objects.filter(pk__in=pks), [-3]).all([1, 2])
+
+
+def test_repeated_sentinels_prefixes_constants_lists_and_annotations_load_as_the_orm(cast):
+    """One compiled query answers every unit as the ORM's own query would: a sentinel used
+    twice, a __startswith prefix, constants beside them, a list through __any, annotations."""
+    from django.db.models import Case, Q, Value, When
+
+    def build(unit_id, path, pks):
+        state = Case(When(Q(pk=unit_id), then=Value("self")), default=Value("other"))
+        return (
+            Unit.objects.filter(Q(pk=unit_id) | Q(path__startswith=path, depth__gte=2), pk__any=pks)
+            .annotate(relation=state)
+            .order_by("path")
+        )
+
+    prepared = Prepared(build, -7, "\x00path", [-8])
+    every = list(Unit.objects.values_list("pk", flat=True))
+    for key in ["national", "province_a", "county_a", "street_a", "province_b"]:
+        unit = cast.units[key]
+        with CaptureQueriesContext(connection) as queries:
+            loaded = prepared.all(unit.pk, unit.path, every)
+        expected = list(build(unit.pk, unit.path, every))
+        assert len(queries) == 1 and "ANY(" in queries[0]["sql"]
+        assert [fields(u) for u in loaded] == [fields(u) for u in expected], key
+        assert [u.relation for u in loaded] == [u.relation for u in expected], key
+    assert prepared.all(cast.units["county_a"].pk, "no_such_path", []) == []
+    assert [u.pk for u in Unit.objects.filter(pk__any=every[:2])] == sorted(every[:2])
 
 
 def test_sessions_read_as_djangos(cast):
