@@ -167,8 +167,13 @@ class Reportable(models.Model):
             # unit holds in id order, per state in id order, and an ancestor's rows of a subtree.
             models.Index(fields=["holder", "id"], name="%(app_label)s_%(class)s_held"),
             models.Index(fields=["holder", "report_state", "id"], name="%(app_label)s_%(class)s_held_state"),
+            # An ancestor's rows of a subtree, newest first (lists.page_keys): the id in the
+            # index lets the page's top-N sort read the index alone, no table page per row.
             models.Index(
-                "holder", OpClass("unit_path", name="text_pattern_ops"), name="%(app_label)s_%(class)s_held_path"
+                "holder",
+                OpClass("unit_path", name="text_pattern_ops"),
+                "id",
+                name="%(app_label)s_%(class)s_held_path",
             ),
         ]
 
