@@ -130,6 +130,9 @@ def directory_search(name: str) -> tuple[list[Unit], bool]:
     return units[:DIRECTORY_SEARCH_LIMIT], len(units) > DIRECTORY_SEARCH_LIMIT
 
 
+_CODES = Prepared(lambda pks: Code.objects.filter(pk__any=pks).order_by(), [-7])
+
+
 def attach_codes(*instances) -> None:
     """Fill every code-table foreign key of `instances` from one query of the codes they use.
 
@@ -142,6 +145,6 @@ def attach_codes(*instances) -> None:
         for field in instance._meta.concrete_fields
         if field.is_relation and field.related_model is Code
     ]
-    codes = Code.objects.in_bulk({getattr(i, f.attname) for i, f in fields} - {None})
+    codes = {code.pk: code for code in _CODES.all(list({getattr(i, f.attname) for i, f in fields} - {None}))}
     for instance, field in fields:
         field.set_cached_value(instance, codes.get(getattr(instance, field.attname)))

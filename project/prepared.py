@@ -19,7 +19,7 @@ frozen into the SQL."""
 from collections.abc import Callable
 
 from django.db import connections
-from django.db.models import Field, Lookup, QuerySet
+from django.db.models import Field, ForeignObject, Lookup, QuerySet
 from django.db.models.query import get_related_populators
 
 _VALUE, _PREFIX, _CONSTANT = "value", "prefix", "constant"
@@ -45,6 +45,7 @@ class Any(Lookup):
 
 
 Field.register_lookup(Any)
+ForeignObject.register_lookup(Any)  # foreign keys have their own lookups: `person_id__any`
 
 
 def _other(sentinel):

@@ -17,6 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from org.selectors import attach_codes
+from project.prepared import Prepared
 from records import id_numbers
 from records.models import FamilyMember, Person, WorkerFile
 
@@ -48,10 +49,14 @@ MEMBER_FIELDS = [
 PER_CAPITA_LABEL = "家庭年人均收入(元)"
 
 
+# file.members with their persons, compiled once (project.prepared): every file page reads it.
+_MEMBERS = Prepared(lambda file_id: FamilyMember.objects.filter(file_id=file_id).select_related("person"), -7)
+
+
 def load_sheet_data(file: WorkerFile) -> list[FamilyMember]:
     """The file's members, and every code value the sheet shows of the file, its head and its
-    members, in three queries (org.selectors.attach_codes: no twenty-join query)."""
-    members = list(file.members.select_related("person"))
+    members, in two queries (org.selectors.attach_codes: no twenty-join query)."""
+    members = _MEMBERS.all(file.pk)
     attach_codes(file, file.head, *members, *(m.person for m in members))
     return members
 

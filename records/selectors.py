@@ -7,6 +7,7 @@ from django.http import Http404
 from approvals.selectors import VisibleRow
 from org.models import Module, User
 from org.permissions import require_module
+from project.prepared import Prepared
 from records import id_numbers
 from records.models import (
     HARDSHIP_CATEGORIES,
@@ -82,4 +83,16 @@ def find_cancelled_file(raw_id_number: str) -> tuple[WorkerFile | None, str | No
 
 def snapshots_of(file: WorkerFile) -> QuerySet[FileSnapshot]:
     """What the files merged into this one were before (职工历史信息), newest first."""
-    return FileSnapshot.objects.filter(file=file).select_related("by")
+    return _snapshots(file.pk)
+
+
+def _snapshots(file_id: int) -> QuerySet[FileSnapshot]:
+    return FileSnapshot.objects.filter(file_id=file_id).select_related("by")
+
+
+_SNAPSHOTS = Prepared(_snapshots, -7)
+
+
+def snapshots_list(file: WorkerFile) -> list[FileSnapshot]:
+    """snapshots_of(file), loaded by a query compiled once (every file page shows them)."""
+    return _SNAPSHOTS.all(file.pk)

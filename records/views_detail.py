@@ -34,7 +34,7 @@ from records.models import (
     WorkerFile,
     WorkerFileEvent,
 )
-from records.selectors import get_file_for_user, snapshots_of
+from records.selectors import get_file_for_user, snapshots_list
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -227,6 +227,9 @@ def _lines(events, fields, lookups, full_id, describe) -> list[tuple[object, His
 FILE_EVENTS = Prepared(
     lambda pk: WorkerFileEvent.objects.filter(pgh_obj_id=pk).select_related("pgh_context").order_by("pgh_id"), -7
 )
+PERSON_EVENTS = Prepared(
+    lambda pks: PersonEvent.objects.filter(pgh_obj_id__any=pks).select_related("pgh_context").order_by("pgh_id"), [-7]
+)
 MEMBER_EVENTS = Prepared(
     lambda pk: FamilyMemberEvent.objects.filter(file_id=pk).select_related("pgh_context").order_by("pgh_id"), -7
 )
@@ -240,9 +243,7 @@ def file_history(file: WorkerFile, *, full_id: bool) -> list[HistoryEntry]:
     member_events = MEMBER_EVENTS.all(file.pk)
     head_ids = {file.head_id} | {e.head_id for e in file_events}
     person_ids = head_ids | {e.person_id for e in member_events}
-    person_events = list(
-        PersonEvent.objects.filter(pgh_obj_id__in=person_ids).select_related("pgh_context").order_by("pgh_id")
-    )
+    person_events = PERSON_EVENTS.all(list(person_ids))
     lookups = _Lookups(
         [
             (FILE_HISTORY_FIELDS, file_events),
@@ -340,7 +341,7 @@ def file_detail(request, pk):
         "hardship_categories": [(c.value, c.label) for c in HARDSHIP_CATEGORIES],
         "related_sections": related_sections(file, request.user),
         "history": file_history(file, full_id=full_id),
-        "snapshots": snapshots_of(file),
+        "snapshots": snapshots_list(file),
         "title": f"{documents.file_title(file)}:{file.head.name}",
     }
     return render(request, "records/file_detail.html", context)

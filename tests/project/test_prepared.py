@@ -74,6 +74,8 @@ def test_repeated_sentinels_prefixes_constants_lists_and_annotations_load_as_the
         assert [u.relation for u in loaded] == [u.relation for u in expected], key
     assert prepared.all(cast.units["county_a"].pk, "no_such_path", []) == []
     assert [u.pk for u in Unit.objects.filter(pk__any=every[:2])] == sorted(every[:2])
+    units = [cast.units["county_a"].pk, cast.units["province_b"].pk]  # and on a foreign key
+    assert set(User.objects.filter(unit_id__any=units)) == set(User.objects.filter(unit_id__in=units)) != set()
 
 
 def test_sessions_read_as_djangos(cast):
