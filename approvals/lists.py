@@ -42,7 +42,7 @@ from project.renderers import text
 
 PAGE_SIZE = 50
 _PAGE_ROWS: dict = {}  # (list view class, sort) → the Prepared query of a page's rows
-# A state's icon, for the badge (approvals/_state.html) and for rows rendered inline.
+# A state's icon, for its badge (state_badge).
 STATE_ICONS = {ViewerState.DRAFT: "●", ViewerState.RECEIVED: "▲", ViewerState.RETURNED: "↩", ViewerState.REPORTED: "✔"}
 COUNT_CAP = 10_000  # counts stop here ("10000+"): a count never scans a whole national scope
 
@@ -154,6 +154,27 @@ def _int_or_none(value) -> int | None:
         return None
 
 
+def state_badge(state: str) -> str:
+    """A row's state as the viewer sees it: icon and label (未上报 / 下级上报 / 被退回 / 已上报).
+    The one spelling of the badge: list rows, the state tabs and {% viewer_state_badge %}."""
+    state = ViewerState(state)
+    return mark_safe(f'<span class="state state-{state.value}">{STATE_ICONS[state]} {text(state.label)}</span>')
+
+
+def state_tabs(counts: dict[str, tuple[int, bool]], current: str | None, query: str) -> list[dict]:
+    """The 全部 / per-state links above a list, with their capped counts as text ("10000+")."""
+    prefix = f"?{query}&" if query else "?"
+    return [
+        {
+            "href": f"{prefix}state={value}",
+            "active": value == current,
+            "badge": state_badge(value),
+            "count": f"{counts[value][0]}{'+' if counts[value][1] else ''}",
+        }
+        for value in ViewerState.values
+    ]
+
+
 def with_html(row: dict) -> dict:
     """The row's <tr> in row["html"]: what approvals/list.html wrote with a loop over the cells
     and a dozen lookups per row (a third of the page's rendering), written here once — the same
@@ -168,7 +189,7 @@ def with_html(row: dict) -> dict:
     row["html"] = mark_safe(
         "<tr>\n"
         f'        <td><input type="checkbox" name="pks" value="{text(row["pk"])}" aria-label="选择 {text(row["label"])}"></td>\n'
-        f'        <td><span class="state state-{text(row["state"])}">{text(row["state_icon"])} {text(row["state_label"])}</span></td>\n'
+        f"        <td>{state_badge(row['state'])}</td>\n"
         f"        {''.join(tds)}\n"
         f"        <td>{text(row['unit'])}</td>\n"
         "      </tr>"
@@ -247,8 +268,8 @@ class ReportableListView(View):
             "rows": [with_html(self.display_row(row)) for row in page],
             "next_after": next_after,
             "state": state,
-            "states": ViewerState.choices,
             "counts": counts,
+            "state_tabs": state_tabs(counts, state, self.query_without("after", "state")),
             "filter_form": filter_form,
             "can_report": unit.depth > 1,
             "query_without_page": self.query_without("after"),

@@ -29,6 +29,7 @@ from org.models import Module, User
 from project.dates import on_days
 
 PAGE_SIZE = 50
+_MODULES = tuple(Module.values)  # in declaration order; Module.values builds a new list per call
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
@@ -75,7 +76,7 @@ def reminder_modules(user: User) -> list[str]:
     the reminders of the unit's own administration (a bulk export ready or refused)."""
     if not user.is_active:
         return []
-    return [m for m in Module.values if m in user.modules]
+    return [m for m in _MODULES if m in user.modules]
 
 
 # --- selectors -----------------------------------------------------------------------------

@@ -224,7 +224,7 @@ STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "project.storage.StaticFilesStorage"
         if not DEBUG and not UNDER_PYTEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },

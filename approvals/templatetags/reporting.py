@@ -1,19 +1,14 @@
 from django import template
 
-from approvals.lists import STATE_ICONS
-from approvals.selectors import ViewerState, movement_log_of
+from approvals.lists import state_badge
+from approvals.selectors import movement_log_of
 
 register = template.Library()
 
 
-@register.inclusion_tag("approvals/_state.html")
+@register.simple_tag
 def viewer_state_badge(state: str):
-    return {"state": state, "label": ViewerState(state).label, "icon": STATE_ICONS[ViewerState(state)]}
-
-
-@register.filter
-def dict_get(mapping: dict, key):
-    return mapping.get(key)
+    return state_badge(state)
 
 
 @register.inclusion_tag("approvals/_movement_log.html")

@@ -30,6 +30,21 @@ def test_list_shows_visible_rows_with_viewer_states_and_counts(cast):
     assert from_street[2].title not in body  # still a draft at the street: not visible to the county
 
 
+def test_state_tabs_link_each_state_with_its_capped_count(cast):
+    from approvals.lists import COUNT_CAP, state_tabs
+
+    counts = {"draft": (3, False), "received": (COUNT_CAP, True), "returned": (0, False), "reported": (7, False)}
+    tabs = state_tabs(counts, "received", "unit=5&q=%E5%BC%A0")
+    assert [t["count"] for t in tabs] == ["3", "10000+", "0", "7"]
+    assert [t["active"] for t in tabs] == [False, True, False, False]
+    assert tabs[0]["href"] == "?unit=5&q=%E5%BC%A0&state=draft"
+    assert state_tabs(counts, None, "")[3]["href"] == "?state=reported"
+    assert str(tabs[2]["badge"]) == '<span class="state state-returned">↩ 被退回</span>'
+    page = cast.client("county_a").get(reverse("sample_list"), {"state": "draft", "after": "9"}).content.decode()
+    assert '<a href="?state=received"><span class="state state-received">▲ 下级上报</span>' in page
+    assert 'aria-current="true" class="active"><span class="state state-draft">● 未上报</span>' in page
+
+
 def test_report_from_the_list_moves_rows_and_says_so(cast):
     rows = rows_at(cast.units["street_a"], 2)
     bad = new_row(SampleRecord, cast.units["street_a"], title="缺项记录", complete=False)
