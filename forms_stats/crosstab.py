@@ -41,7 +41,7 @@ from django.db.models.functions import Left
 from django.utils.safestring import mark_safe
 
 from org.models import Unit
-from org.selectors import children_of, codes_of
+from org.selectors import children_list, codes_of
 from project.renderers import text
 
 UNFILLED = "(未填)"
@@ -211,7 +211,7 @@ def crosstab(
     columns += [Column(value, str(value)) for value in extra]
 
     areas = [(f"{unit.name}({OWN_ROWS})", "own", unit.pk, unit.path)] + [
-        (name, "child", pk, path) for pk, name, path in children_of(unit).values_list("pk", "name", "path")
+        (child.name, "child", child.pk, child.path) for child in children_list(unit)
     ]
     listed = {path for *_rest, path in areas}
     strays = sorted({area for area, _value in found if area not in listed})

@@ -14,7 +14,7 @@ from django.db.models.functions import NullIf
 from approvals.models import Movement
 from forms_stats.crosstab import CrossTab, Dimension, count_related, count_rows, crosstab
 from org.models import Code, Gender, Unit
-from org.selectors import codes_of
+from org.selectors import codes_of, codes_of_tables
 from records.models import (
     HARDSHIP_CATEGORIES,
     FamilyMember,
@@ -124,10 +124,7 @@ class FileStatisticsForm(forms.Form):
         super().__init__(*args, **kwargs)
         # One query for the choices of all thirteen code tables (the fields' own querysets only
         # look up a submitted value).
-        codes: dict[str, list] = {}
-        rows = Code.objects.filter(table__key__in={table for _label, _path, table in CODE_CONDITIONS.values()})
-        for pk, value, table in rows.order_by("display_order", "id").values_list("pk", "value", "table__key"):
-            codes.setdefault(table, []).append((pk, value))
+        codes = codes_of_tables({table for _label, _path, table in CODE_CONDITIONS.values()})
         for name, (label, _path, table) in CODE_CONDITIONS.items():
             field = CodeChoiceField(table, label=label, required=False, empty_label="任意")
             field.choices = [("", "任意"), *codes.get(table, [])]

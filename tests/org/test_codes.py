@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from approvals.models import AuditEvent, AuditLog
 from org.models import Code, CodeTable, Module
-from org.selectors import codes_of
+from org.selectors import codes_of, codes_of_tables
 from org.services import codes as code_services
 from tests.conftest import make_user
 
@@ -48,6 +48,15 @@ def test_every_standard_table_is_seeded():
     keys = set(CodeTable.objects.values_list("key", flat=True))
     assert set(SEED_KEYS) <= keys
     assert all(values(key) for key in SEED_KEYS)
+
+
+def test_several_tables_at_once_read_as_each_table_alone():
+    keys = [table.key for table in CodeTable.objects.all()]
+    assert keys
+    together = codes_of_tables(keys)
+    for key in keys:
+        assert together[key] == list(codes_of(key).values_list("pk", "value")), key
+    assert codes_of_tables(["no_such_table"]) == {"no_such_table": []}
 
 
 def test_ethnicity_has_the_56_groups_han_first():
