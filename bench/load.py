@@ -82,13 +82,18 @@ def run(table, user, seconds: int) -> None:
     urls = _urls(user)
     server = _start_server()
     load_before = os.getloadavg()[0]  # other work on the machine (a load run needs it quiet)
-    cpu_before = _cpu_seconds(server.pid)
+    cpu = {}
+
+    def measuring() -> None:
+        """Called as the measured part starts, after the warm-up: the CPU share is of it alone."""
+        cpu["before"] = _cpu_seconds(server.pid)
+
     try:
         if shutil.which("wrk"):
-            result = _wrk(urls, cookie, seconds)
+            result = _wrk(urls, cookie, seconds, measuring)
         else:
-            result = _threads(urls, cookie, seconds)
-        server_cpu = _cpu_seconds(server.pid) - cpu_before
+            result = _threads(urls, cookie, seconds, measuring)
+        server_cpu = _cpu_seconds(server.pid) - cpu["before"]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -131,7 +136,7 @@ end
 """
 
 
-def _wrk(urls: list[str], cookie: str, seconds: int) -> dict:
+def _wrk(urls: list[str], cookie: str, seconds: int, measuring) -> dict:
     """wrk with one thread: a warm-up run (each worker loads code and connects), then the
     measured run. Its own CPU is read from the kernel's account of finished children."""
     import resource
@@ -142,6 +147,7 @@ def _wrk(urls: list[str], cookie: str, seconds: int) -> dict:
     base = ["wrk", "-t1", f"-c{CLIENTS}", "-s", script.name, f"http://{ADDRESS}:{PORT}/"]
     try:
         subprocess.run([*base[:3], f"-d{WARM_UP}s", *base[3:]], capture_output=True, check=True)
+        measuring()
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         output = subprocess.run([*base[:3], f"-d{seconds}s", *base[3:]], capture_output=True, text=True, check=True)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -159,14 +165,14 @@ def _wrk(urls: list[str], cookie: str, seconds: int) -> dict:
     return {**result, "latencies": latencies, "client": "wrk", "client_cpu": client_cpu}
 
 
-def _threads(urls: list[str], cookie: str, seconds: int) -> dict:
+def _threads(urls: list[str], cookie: str, seconds: int, measuring) -> dict:
     """The fallback generator: CLIENTS threads in this process, each on one connection."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
     count_from = time.perf_counter() + WARM_UP
     stop_at = count_from + seconds
-    cpu_before = time.process_time()
+    client_cpu = {}
 
     def client():
         connection = http.client.HTTPConnection(ADDRESS, PORT, timeout=30)
@@ -187,6 +193,13 @@ def _threads(urls: list[str], cookie: str, seconds: int) -> dict:
                     errors[0] += 0 if ok else 1
 
     threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+
+    def warmed_up() -> None:
+        client_cpu["before"] = time.process_time()
+        measuring()
+
+    timer = threading.Timer(WARM_UP, warmed_up)
+    timer.start()
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -194,4 +207,4 @@ def _threads(urls: list[str], cookie: str, seconds: int) -> dict:
     p95 = sorted(latencies)[int(0.95 * len(latencies)) - 1] if latencies else 0
     print(f"median {statistics.median(latencies):.1f} ms" if latencies else "no requests", flush=True)
     return {"requests": len(latencies), "errors": errors[0], "p95": p95, "latencies": latencies or [0.0],
-            "client": "Python threads", "client_cpu": time.process_time() - cpu_before}  # fmt: skip
+            "client": "Python threads", "client_cpu": time.process_time() - client_cpu["before"]}  # fmt: skip
