@@ -86,7 +86,7 @@ def run(table, user, seconds: int) -> None:
 
     def measuring() -> None:
         """Called as the measured part starts, after the warm-up: the CPU share is of it alone."""
-        cpu["before"] = _cpu_seconds(server.pid)
+        cpu["before"], cpu["database_before"] = _cpu_seconds(server.pid), _database_cpu_seconds()
 
     try:
         if shutil.which("wrk"):
@@ -94,15 +94,30 @@ def run(table, user, seconds: int) -> None:
         else:
             result = _threads(urls, cookie, seconds, measuring)
         server_cpu = _cpu_seconds(server.pid) - cpu["before"]
+        database_cpu = _database_cpu_seconds() - cpu["database_before"]
     finally:
         server.terminate()
         server.wait(timeout=30)
     rate = result["requests"] / seconds
-    shares = (f"CPU over the run: gunicorn {server_cpu / seconds:.0%} of a core, {result['client']} "
-              f"{result['client_cpu'] / seconds:.0%}; load average {load_before:.2f} before the run")  # fmt: skip
+    shares = (f"CPU over the run: gunicorn {server_cpu / seconds:.0%} of a core, PostgreSQL "
+              f"{database_cpu / seconds:.0%}, {result['client']} {result['client_cpu'] / seconds:.0%}; "
+              f"load average {load_before:.2f} before the run")  # fmt: skip
     note = (f"{rate:.0f} requests/s, p95 {result['p95']:.0f} ms, {result['errors']} errors; {WORKERS} gunicorn "
             f"workers, {CLIENTS} connections ({result['client']}); {shares}")  # fmt: skip
     table.add(f"HTTP load, {seconds} s", "省总: 列表/档案/统计 5:3:2", result["latencies"], None, note)
+
+
+def _database_cpu_seconds() -> float:
+    """User and system CPU of this machine's PostgreSQL processes (0 when it runs elsewhere or
+    they cannot be read): with the server's, what the pages cost the machine."""
+    import psutil
+
+    total = 0.0
+    for process in psutil.process_iter(["name", "cpu_times"]):
+        times = process.info["cpu_times"]
+        if times is not None and (process.info["name"] or "").startswith("postgres"):
+            total += times.user + times.system
+    return total
 
 
 def _cpu_seconds(pid: int) -> float:

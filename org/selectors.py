@@ -130,8 +130,9 @@ def directory_search(name: str) -> tuple[list[Unit], bool]:
     return units[:DIRECTORY_SEARCH_LIMIT], len(units) > DIRECTORY_SEARCH_LIMIT
 
 
-def _codes_of_tables(keys: list[str]) -> QuerySet[Code]:
-    return Code.objects.filter(table__key__any=keys).select_related("table").order_by("display_order", "id")
+def _codes_of_tables(keys: list[str]) -> QuerySet:
+    rows = Code.objects.filter(table__key__any=keys).order_by("display_order", "id")
+    return rows.values_list("pk", "value", "table__key")
 
 
 _CODES_OF_TABLES = Prepared(_codes_of_tables, ["\x00table"])
@@ -141,8 +142,8 @@ def codes_of_tables(keys) -> dict[str, list[tuple[int, str]]]:
     """The (id, value) choices of several code tables, each in display order: one query,
     compiled once (a statistics form shows thirteen tables on every request)."""
     choices: dict[str, list[tuple[int, str]]] = {key: [] for key in keys}
-    for code in _CODES_OF_TABLES.all(list(keys)):
-        choices[code.table.key].append((code.pk, code.value))
+    for pk, value, table in _CODES_OF_TABLES.all(list(keys)):
+        choices[table].append((pk, value))
     return choices
 
 

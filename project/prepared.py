@@ -4,7 +4,8 @@ Building and compiling a queryset costs more CPU than running a small indexed qu
 ms against ~0.15 ms). For the queries every request runs with the same shape, `Prepared`
 compiles the queryset once (its varying values given as sentinels) and afterwards runs the same
 SQL with the request's values, loading rows exactly as the ORM does (its column converters, the
-models of select_related, the annotations): same SQL, same objects.
+models of select_related, the annotations): same SQL, same objects. A values_list() query
+gives its tuples (or values, with flat=True), as the ORM would.
 
 Each SQL parameter of the compiled queryset must be one of:
 - a sentinel, as given (an equality or IN lookup, a list for `__any`), in as many places as
@@ -20,9 +21,16 @@ from collections.abc import Callable
 
 from django.db import connections
 from django.db.models import Field, ForeignObject, Lookup, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
 
 _VALUE, _PREFIX, _CONSTANT = "value", "prefix", "constant"
+_MODELS, _TUPLES, _FLAT = "models", "tuples", "flat"
+_SHAPES = {ModelIterable: _MODELS, ValuesListIterable: _TUPLES, FlatValuesListIterable: _FLAT}
 
 
 class Any(Lookup):
@@ -101,7 +109,11 @@ class Prepared:
         return compiler, sql, list(params)
 
     def _compiled(self, connection):
-        compiler, sql, params = self._parameters(connection, self.build(*self.sentinels))
+        queryset = self.build(*self.sentinels)
+        shape = _SHAPES.get(queryset._iterable_class)
+        if shape is None:
+            raise TypeError(f"{queryset._iterable_class.__name__} rows cannot be prepared")
+        compiler, sql, params = self._parameters(connection, queryset)
         others = [_other(sentinel) for sentinel in self.sentinels]
         if any(other in self.sentinels for other in others):
             raise ValueError(f"sentinels {self.sentinels!r} too close together: space them by more than 1")
@@ -110,18 +122,22 @@ class Prepared:
         if sql != other_sql or roles != _roles(other_params, others):
             raise ValueError(f"the parameters {params!r} are not sentinels or constants of {self.sentinels!r}")
         select, klass_info = compiler.select, compiler.klass_info
+        converters = compiler.get_converters([column[0] for column in select])
+        if shape != _MODELS:  # values_list(): the rows are the tuples, or their one value
+            return {"sql": sql, "roles": roles, "compiler": compiler, "shape": shape, "converters": converters}
         fields = klass_info["select_fields"]
         start, end = fields[0], fields[-1] + 1
         return {
             "sql": sql,
             "roles": roles,
             "compiler": compiler,
+            "shape": shape,
             "model": klass_info["model"],
             "start": start,
             "end": end,
             "init_list": [column[0].target.attname for column in select[start:end]],
             "annotations": list(compiler.annotation_col_map.items()),
-            "converters": compiler.get_converters([column[0] for column in select]),
+            "converters": converters,
             "populators": get_related_populators(klass_info, select, compiler.using),
         }
 
@@ -152,6 +168,10 @@ class Prepared:
             rows = cursor.fetchall()
         if compiled["converters"]:
             rows = compiled["compiler"].apply_converters(rows, compiled["converters"])
+        if compiled["shape"] == _TUPLES:
+            return [tuple(row) for row in rows]
+        if compiled["shape"] == _FLAT:
+            return [row[0] for row in rows]
         model, start, end, init_list = compiled["model"], compiled["start"], compiled["end"], compiled["init_list"]
         annotations, populators = compiled["annotations"], compiled["populators"]
         objects = []

@@ -74,6 +74,11 @@ def test_repeated_sentinels_prefixes_constants_lists_and_annotations_load_as_the
         assert [u.relation for u in loaded] == [u.relation for u in expected], key
     assert prepared.all(cast.units["county_a"].pk, "no_such_path", []) == []
     assert [u.pk for u in Unit.objects.filter(pk__any=every[:2])] == sorted(every[:2])
+    values = Prepared(lambda path: Unit.objects.filter(path__startswith=path).values_list("pk", "name"), "\x00p")
+    province = cast.units["province_a"]
+    assert values.all(province.path) == list(
+        Unit.objects.filter(path__startswith=province.path).values_list("pk", "name")
+    )
     units = [cast.units["county_a"].pk, cast.units["province_b"].pk]  # and on a foreign key
     assert set(User.objects.filter(unit_id__any=units)) == set(User.objects.filter(unit_id__in=units)) != set()
 
