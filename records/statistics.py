@@ -10,11 +10,13 @@ from django import forms
 from django.db import connection
 from django.db.models import QuerySet, Value
 from django.db.models.functions import NullIf
+from django.utils.safestring import mark_safe
 
 from approvals.models import Movement
 from forms_stats.crosstab import CrossTab, Dimension, count_related, count_rows, crosstab
 from org.models import Code, Gender, Unit
 from org.selectors import codes_of, codes_of_tables
+from project.renderers import text
 from records.models import (
     HARDSHIP_CATEGORIES,
     FamilyMember,
@@ -129,6 +131,25 @@ class FileStatisticsForm(forms.Form):
             field = CodeChoiceField(table, label=label, required=False, empty_label="任意")
             field.choices = [("", "任意"), *codes.get(table, [])]
             self.fields[name] = field
+
+    def conditions_html(self) -> str:
+        """The condition fields (all but 统计项目), each with its label and errors, written here
+        once: the template's loop made two hundred lookups over the thirteen code tables'
+        fields, a third of the page's rendering."""
+        blocks = []
+        for field in self.visible_fields():
+            if field.name == "dimension":
+                continue
+            errors = field.errors
+            error = (
+                f'<span class="field-error" style="grid-column: 2">{text(" ".join(errors))}</span>' if errors else ""
+            )
+            blocks.append(
+                f'<div class="stat-field{" has-error" if errors else ""}">\n'
+                f'  <label for="{text(field.id_for_label)}">{text(field.label)}</label>\n'
+                f"  {field}\n  {error}\n</div>\n"
+            )
+        return mark_safe("".join(blocks))
 
     def dimension_key(self) -> str:
         return self.cleaned_data.get("dimension") or "gender"

@@ -203,9 +203,16 @@ def test_unit_outside_the_subtree_is_404(cast):
 
 
 def test_invalid_condition_shows_the_form_without_a_table(cast):
-    response = cast.client("county_a").get(URL, {"household_size_above": "abc"})
+    response = cast.client("county_a").get(URL, {"household_size_above": "abc", "name": "<张>"})
     assert response.status_code == 200 and response.context["table"] is None
     assert response.context["form"].errors
+    page = response.content.decode()
+    # The error next to its field; the typed values kept and escaped.
+    assert '<div class="stat-field has-error">\n  <label for="id_household_size_above">家庭人口高于</label>' in page
+    assert '<span class="field-error" style="grid-column: 2">输入整数。</span>' in page
+    assert 'value="&lt;张&gt;"' in page and "<张>" not in page
+    form = response.context["form"]
+    assert page.count('<div class="stat-field') == len(form.visible_fields())  # one block each
 
 
 def test_query_count_does_not_grow_with_files(cast, files):
