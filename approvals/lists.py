@@ -161,6 +161,9 @@ def state_badge(state: str) -> str:
     return mark_safe(f'<span class="state state-{state.value}">{STATE_ICONS[state]} {text(state.label)}</span>')
 
 
+_BADGES = {state: state_badge(state) for state in ViewerState.values}
+
+
 def state_tabs(counts: dict[str, tuple[int, bool]], current: str | None, query: str) -> list[dict]:
     """The 全部 / per-state links above a list, with their capped counts as text ("10000+")."""
     prefix = f"?{query}&" if query else "?"
@@ -189,7 +192,7 @@ def with_html(row: dict) -> dict:
     row["html"] = mark_safe(
         "<tr>\n"
         f'        <td><input type="checkbox" name="pks" value="{text(row["pk"])}" aria-label="选择 {text(row["label"])}"></td>\n'
-        f"        <td>{state_badge(row['state'])}</td>\n"
+        f"        <td>{_BADGES[row['state']]}</td>\n"
         f"        {''.join(tds)}\n"
         f"        <td>{text(row['unit'])}</td>\n"
         "      </tr>"

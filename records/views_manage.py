@@ -18,7 +18,8 @@ from approvals.selectors import from_subtree
 from approvals.services import audit_record
 from org.models import Module, Unit
 from org.permissions import module_required, require_module
-from org.selectors import ancestors_of, children_of, codes_of, directory_search, get_unit_in_subtree, switcher_units
+from org.selectors import ancestors_of, children_of, codes_of, directory_search, get_unit_in_subtree
+from org.views.switcher import switcher_context
 from records import merges, transfers
 from records.forms import HeadForm, MemberFormSet, WorkerFileForm
 from records.models import TransferRequest, TransferRequestFile, TransferState, WorkerFile
@@ -268,7 +269,7 @@ def transfer_files(request):
     if query:
         files = files.filter(Q(code__icontains=query) | Q(head__name__icontains=query))
     context = {
-        "source": source, "units": switcher_units(request.user.unit, source), "form": form, "q": query,
+        "source": source, **switcher_context(request.user.unit, source), "form": form, "q": query,
         "files": list(files.order_by("code", "pk")[:TRANSFER_LIST_LIMIT]), "limit": TRANSFER_LIST_LIMIT,
         "picked": set(picked), "targets": _target_choices(request), "to_q": request.GET.get("to_q", ""),
         "title": "转移职工档案",
@@ -327,7 +328,7 @@ def transfer_unit(request):
             if done:
                 return done
     context = {
-        "source": source, "units": switcher_units(request.user.unit, source), "form": form,
+        "source": source, **switcher_context(request.user.unit, source), "form": form,
         "count": WorkerFile.objects.filter(unit=source).count(), "targets": _target_choices(request),
         "title": "批量转移档案",
     }  # fmt: skip

@@ -45,6 +45,20 @@ def test_state_tabs_link_each_state_with_its_capped_count(cast):
     assert 'aria-current="true" class="active"><span class="state state-draft">● 未上报</span>' in page
 
 
+def test_the_unit_switcher_offers_the_chain_and_the_children_escaped(cast):
+    from org.models import Unit
+    from org.views.switcher import options_html
+
+    county, street = cast.units["county_a"], cast.units["street_a"]
+    Unit.objects.filter(pk=street.pk).update(name="浆洗街<&>")
+    page = cast.client("county_a").get(reverse("sample_list"), {"unit": street.pk}).content.decode()
+    assert f'<option value="{county.pk}">{county.name}</option>' in page
+    assert f'<option value="{street.pk}" selected>\u3000浆洗街&lt;&amp;&gt;</option>' in page
+    unit = Unit(pk=5, name='"x"')
+    unit.indent = ""
+    assert str(options_html([unit], unit)) == '<option value="5" selected>&quot;x&quot;</option>\n'
+
+
 def test_report_from_the_list_moves_rows_and_says_so(cast):
     rows = rows_at(cast.units["street_a"], 2)
     bad = new_row(SampleRecord, cast.units["street_a"], title="缺项记录", complete=False)
