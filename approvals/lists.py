@@ -259,7 +259,7 @@ class ReportableListView(View):
             return self.export(export, everything=self.all_rows(rows, state), page=keys[:size])
         counts = self.state_counts(held, above)
         next_after = keys[size - 1] if len(keys) > size else None
-        page = self.page_rows(keys[:size], unit)
+        rows = [with_html(self.display_row(row)) for row in self.page_rows(keys[:size], unit)]
         context = {
             "title": self.title or self.model._meta.verbose_name,
             "list_actions": self.list_actions(),
@@ -268,7 +268,8 @@ class ReportableListView(View):
             "list_key": self.get_list_key(),
             "export_options": self.export_options,
             "query_without_export": self.query_without("export"),
-            "rows": [with_html(self.display_row(row)) for row in page],
+            "rows": rows,
+            "rows_html": mark_safe("\n      ".join(row["html"] for row in rows)),
             "next_after": next_after,
             "state": state,
             "counts": counts,
