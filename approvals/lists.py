@@ -11,11 +11,13 @@ Reads go through approvals.selectors (one visibility rule); writes through appro
 """
 
 import datetime
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, QuerySet
 from django.shortcuts import redirect, render
@@ -102,14 +104,23 @@ def capped_counts(querysets: list[QuerySet]) -> list[tuple[int, bool]]:
     """Count each queryset up to COUNT_CAP rows, all in one round trip: [(count, capped)]."""
     if not querysets:
         return []
+    sql, params = capped_counts_sql(querysets)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return capped(cursor.fetchone())
+
+
+def capped_counts_sql(querysets: list[QuerySet]) -> tuple[str, list]:
+    """The one statement of capped_counts."""
     selects, params = [], []
     for queryset in querysets:
         sql, query_params = queryset.order_by().values("pk")[: COUNT_CAP + 1].query.sql_with_params()
         selects.append(f"(SELECT count(*) FROM ({sql}) AS capped)")
         params.extend(query_params)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(selects), params)
-        counts = cursor.fetchone()
+    return "SELECT " + ", ".join(selects), params
+
+
+def capped(counts) -> list[tuple[int, bool]]:
     return [(min(n, COUNT_CAP), n > COUNT_CAP) for n in counts]
 
 
@@ -145,6 +156,51 @@ def sorted_page_keys(branches: list[QuerySet], sort: Sort, after: tuple[int, obj
     direction = "-" if sort.descending else ""
     merged = parts[0].union(*parts[1:], all=True).order_by(f"{direction}sort_value", f"{direction}pk")
     return [pk for pk, _value in merged[: size + 1]]
+
+
+def state_count_querysets(held: QuerySet, above: list[QuerySet]) -> list[QuerySet]:
+    """What the per-state counts count: the viewer's rows in each held state, then each
+    ancestor's rows of the viewer's subtree (已上报)."""
+    return [held.filter(report_state=value) for value in HELD_STATES.values()] + above
+
+
+def state_counts_of(results: list[tuple[int, bool]]) -> dict[str, tuple[int, bool]]:
+    """capped_counts of state_count_querysets, per ViewerState (已上报 summed, capped)."""
+    counts = dict(zip(HELD_STATES, results[: len(HELD_STATES)], strict=True))
+    reported = sum(n for n, _capped in results[len(HELD_STATES) :])
+    capped_ = reported > COUNT_CAP or any(c for _n, c in results[len(HELD_STATES) :])
+    counts[ViewerState.REPORTED] = (min(reported, COUNT_CAP), capped_)
+    return counts
+
+
+class ListStatements:
+    """The compiled SQL of a list page's ids and state counts for one list, unit, query string
+    and page size, kept per process (LRU): compiling them cost more CPU than running them
+    (1.5–2 ms of a province's list page). Only the page cursor `after` varies between the
+    pages of one such list; it is a parameter of the ids' statement."""
+
+    AFTER = -987_654_321  # the cursor's stand-in while compiling: no row has this id
+    SIZE = 1024
+
+    def __init__(self):
+        self._compiled: OrderedDict = OrderedDict()
+
+    def get(self, key):
+        compiled = self._compiled.get(key)
+        if compiled is not None:
+            self._compiled.move_to_end(key)
+        return compiled
+
+    def put(self, key, compiled) -> None:
+        self._compiled[key] = compiled
+        if len(self._compiled) > self.SIZE:
+            self._compiled.popitem(last=False)
+
+    def clear(self) -> None:
+        self._compiled.clear()
+
+
+LIST_STATEMENTS = ListStatements()
 
 
 def _int_or_none(value) -> int | None:
@@ -210,6 +266,10 @@ class ReportableListView(View):
     list_key: str | None = None  # the display preferences' key; default: the model's label
     row_actions: list[RowAction] = []
     export_options: list[tuple[str, str]] = []  # EXPORT_OPTIONS for lists implementing export()
+    # The ids' and counts' SQL is kept per list, user, unit, query string and page size
+    # (keys_and_counts): turn this off for a list whose rows also depend on anything else
+    # (today's date, values read from the database while building the queryset).
+    statements_kept = True
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -250,14 +310,15 @@ class ReportableListView(View):
         if filter_form is not None:
             valid = filter_form.is_valid()
             rows = self.filter_queryset(rows, filter_form.cleaned_data) if valid else self.unfiltered(rows, filter_form)
-        held, above = held_and_above(rows, unit)
         state = request.GET.get("state")
         size = self.display.page_size
-        keys = self.page_of(self.branches(held, above, state), _int_or_none(request.GET.get("after")))
+        after = _int_or_none(request.GET.get("after"))
         export = request.GET.get("export")
         if export in dict(self.export_options):
+            held, above = held_and_above(rows, unit)
+            keys = self.page_of(self.branches(held, above, state), after)
             return self.export(export, everything=self.all_rows(rows, state), page=keys[:size])
-        counts = self.state_counts(held, above)
+        keys, counts = self.keys_and_counts(rows, unit, state, after)
         next_after = keys[size - 1] if len(keys) > size else None
         rows = [with_html(self.display_row(row)) for row in self.page_rows(keys[:size], unit)]
         context = {
@@ -281,6 +342,47 @@ class ReportableListView(View):
             **switcher,
         }
         return render(request, self.template_name, context)
+
+    def keys_and_counts(self, rows: QuerySet, unit: Unit, state: str | None, after: int | None):
+        """The page's ids (one more than a page: there is a next one) and the per-state counts.
+
+        In the default order their SQL is fixed by the list, the user and unit, the query
+        string and the page size — nothing else in `rows` varies — so it is compiled once and
+        kept (LIST_STATEMENTS); a user's next page or next visit only runs it."""
+        if self.display.sort is not None or not self.statements_kept:  # a sorted page's cursor needs its row's value
+            held, above = held_and_above(rows, unit)
+            return self.page_of(self.branches(held, above, state), after), self.state_counts(held, above)
+        request = self.request
+        query = tuple(sorted((name, tuple(values)) for name, values in request.GET.lists() if name != "after"))
+        key = (
+            type(self),
+            request.path,
+            request.user.pk,
+            unit.pk,
+            unit.path,
+            self.display.page_size,
+            after is None,
+            query,
+        )
+        compiled = LIST_STATEMENTS.get(key)
+        if compiled is None:
+            held, above = held_and_above(rows, unit)
+            branches = self.branches(held, above, state)
+            cursor_at = None if after is None else ListStatements.AFTER
+            try:
+                keys_sql, keys_params = page_keys(branches, cursor_at, self.display.page_size).query.sql_with_params()
+            except EmptyResultSet:  # no branch can hold a row (已上报 at the national unit)
+                return [], self.state_counts(held, above)
+            compiled = (keys_sql, list(keys_params), *capped_counts_sql(state_count_querysets(held, above)))
+            LIST_STATEMENTS.put(key, compiled)
+        keys_sql, keys_params, counts_sql, counts_params = compiled
+        keys_params = [after if param == ListStatements.AFTER else param for param in keys_params]
+        with connection.cursor() as cursor:
+            cursor.execute(keys_sql, keys_params)
+            keys = [pk for (pk,) in cursor.fetchall()]
+            cursor.execute(counts_sql, counts_params)
+            counts = state_counts_of(capped(cursor.fetchone()))
+        return keys, counts
 
     def page_rows(self, pks: list[int], unit: Unit) -> list:
         """The page's rows in the list's order, each with its viewer_state and the relations
@@ -358,13 +460,7 @@ class ReportableListView(View):
     def state_counts(held: QuerySet, above: list[QuerySet]) -> dict[str, tuple[int, bool]]:
         """Per ViewerState, capped: the three states held by the viewer, and 已上报 summed over
         the ancestors' branches — one query."""
-        held_by_state = [held.filter(report_state=value) for value in HELD_STATES.values()]
-        results = capped_counts(held_by_state + above)
-        counts = dict(zip(HELD_STATES, results[: len(HELD_STATES)], strict=True))
-        reported = sum(n for n, _capped in results[len(HELD_STATES) :])
-        capped = reported > COUNT_CAP or any(c for _n, c in results[len(HELD_STATES) :])
-        counts[ViewerState.REPORTED] = (min(reported, COUNT_CAP), capped)
-        return counts
+        return state_counts_of(capped_counts(state_count_querysets(held, above)))
 
     def query_without(self, *names: str) -> str:
         query = self.request.GET.copy()

@@ -123,6 +123,40 @@ def test_list_queries_do_not_grow_with_the_page(cast, django_assert_max_num_quer
         client.get(reverse("sample_list"))
 
 
+def test_kept_statements_answer_with_the_current_rows_on_every_page(cast):
+    """The ids' and counts' SQL is compiled once per list, unit and query string; what it
+    answers is always the data of the moment, and each page's cursor is its own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from approvals.lists import LIST_STATEMENTS
+
+    LIST_STATEMENTS.clear()
+    url = reverse("sample_list")
+    rows = rows_at(cast.units["street_a"], PAGE_SIZE + 3)
+    street, county = cast.client("street_a"), cast.client("county_a")
+    assert county.get(url).context["counts"]["received"] == (0, False)
+    first = street.get(url)
+    assert first.context["counts"]["draft"] == (PAGE_SIZE + 3, False)
+    street.post(url, {"move": "report", "pks": [r.pk for r in rows[:2]], "message": ""})
+    with CaptureQueriesContext(connection) as kept:  # compiled above: only run now
+        again = street.get(url)
+    assert again.context["counts"]["draft"] == (PAGE_SIZE + 1, False)
+    assert again.context["counts"]["reported"] == (2, False)
+    assert not any("FROM org_unit WHERE path = ANY" in q["sql"] for q in kept.captured_queries)
+    assert county.get(url).context["counts"]["received"] == (2, False)  # the county's own
+    pages, after = [], None
+    for _ in range(3):  # the cursor varies within one kept statement
+        response = street.get(url, {"after": after} if after else {})
+        pages.append([row["pk"] for row in response.context["rows"]])
+        after = response.context["next_after"]
+        if after is None:
+            break
+    assert sorted(pk for page in pages for pk in page) == sorted(r.pk for r in rows)  # 已上报 ones too
+    assert [row["pk"] for row in street.get(url, {"state": "draft"}).context["rows"]] == pages[0]
+    assert street.get(url, {"state": "returned"}).context["rows"] == []
+
+
 def test_list_needs_the_module_permission(cast):
     assert cast.client("street_a_admin").get(reverse("sample_list")).status_code == 403
 
