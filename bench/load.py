@@ -43,9 +43,9 @@ def _urls(user) -> list[str]:
 
     files = list(visible_to(WorkerFile.objects.all(), user.unit).order_by("-pk").values_list("pk", flat=True)[:50])
     details = [f"/files/{pk}/" for pk in files] or ["/files/"]
-    return (
-        ["/sample/"] * 5 + [random.choice(details) for _ in range(3)] + ["/files/statistics/?dimension=gender&q=1"] * 2
-    )
+    chosen = random.Random(7).sample(details, min(3, len(details)))  # the same files every run
+    detail_urls = [chosen[i % len(chosen)] for i in range(3)]
+    return ["/sample/"] * 5 + detail_urls + ["/files/statistics/?dimension=gender&q=1"] * 2
 
 
 def _start_server() -> subprocess.Popen:
