@@ -42,6 +42,7 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--rebuild", action="store_true", help="drop and regenerate the data")
     parser.add_argument("--load-seconds", type=int, default=0, help="HTTP load run with gunicorn (0: none)")
+    parser.add_argument("--load-runs", type=int, default=3, help="load runs; the table shows the median")
     parser.add_argument("--output", default=str(RESULTS / "latest.md"))
     args = parser.parse_args(argv)
 
@@ -64,7 +65,7 @@ def main(argv=None) -> int:
         from bench import load
         from bench.generate import bench_users
 
-        load.run(table, bench_users()[2], args.load_seconds)
+        load.run(table, bench_users()[2], args.load_seconds, args.load_runs)
     header = operations.describe(args.scale)
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(table.markdown(header), encoding="utf-8")

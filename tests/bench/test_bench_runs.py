@@ -22,7 +22,7 @@ def test_tiny_benchmark_builds_data_and_writes_its_table(bench_database, tmp_pat
     output = tmp_path / "latest.md"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "BENCH_DATABASE_NAME": bench_database}
     command = [sys.executable, "-m", "bench.run", "--scale", "0.001", "--runs", "1", "--output", str(output),
-               "--load-seconds", "1"]  # fmt: skip
+               "--load-seconds", "1", "--load-runs", "2"]  # fmt: skip
     completed = subprocess.run(command, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr[-3000:]
     table = output.read_text(encoding="utf-8")
@@ -38,3 +38,4 @@ def test_tiny_benchmark_builds_data_and_writes_its_table(bench_database, tmp_pat
         assert operation in table
     assert "| ratio |" in table and "SCALE=0.001" in table
     assert " 0 errors;" in table  # every page of the load mix answered 200 under gunicorn
+    assert "(median of 2 runs: " in table
