@@ -266,8 +266,10 @@ class ReportAction(models.Model):
         verbose_name_plural = _("上报退回操作")
         indexes = [
             models.Index(fields=["receiver", "module", "-at"], name="approvals_action_receiver"),
+            # A unit's waiting reminders, newest first: the header's count and the 待处理提醒
+            # page, which stops after a page instead of joining every waiting one first.
             models.Index(
-                fields=["receiver", "module"],
+                fields=["receiver", "-at"],
                 condition=models.Q(pending=True, process__isnull=False),
                 name="approvals_action_pending",
             ),

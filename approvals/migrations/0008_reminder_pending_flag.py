@@ -27,6 +27,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='reportaction',
-            index=models.Index(condition=models.Q(('pending', True), ('process__isnull', False)), fields=['receiver', 'module'], name='approvals_action_pending'),
+            index=models.Index(condition=models.Q(('pending', True), ('process__isnull', False)), fields=['receiver', '-at'], name='approvals_action_pending'),
         ),
     ]
