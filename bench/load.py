@@ -111,26 +111,32 @@ def _measure(server, urls: list[str], cookie: str, seconds: int) -> dict:
 
     def measuring() -> None:
         """Called as the measured part starts, after the warm-up: the CPU share is of it alone."""
-        cpu["before"], cpu["database_before"] = _cpu_seconds(server.pid), _database_cpu_seconds()
+        cpu["before"], cpu["database_before"] = _cpu_seconds(server.pid), _database_cpu()
 
     generate = _wrk if shutil.which("wrk") else _threads
     result = generate(urls, cookie, seconds, measuring)
     result["server_cpu"] = _cpu_seconds(server.pid) - cpu["before"]
-    result["database_cpu"] = _database_cpu_seconds() - cpu["database_before"]
+    result["database_cpu"] = _database_cpu_since(cpu["database_before"])
     return result
 
 
-def _database_cpu_seconds() -> float:
-    """User and system CPU of this machine's PostgreSQL processes (0 when it runs elsewhere or
-    they cannot be read): with the server's, what the pages cost the machine."""
+def _database_cpu() -> dict[int, float]:
+    """User and system CPU of each of this machine's PostgreSQL processes (none when it runs
+    elsewhere or they cannot be read): with the server's, what the pages cost the machine."""
     import psutil
 
-    total = 0.0
+    seconds = {}
     for process in psutil.process_iter(["name", "cpu_times"]):
         times = process.info["cpu_times"]
         if times is not None and (process.info["name"] or "").startswith("postgres"):
-            total += times.user + times.system
-    return total
+            seconds[process.pid] = times.user + times.system
+    return seconds
+
+
+def _database_cpu_since(before: dict[int, float]) -> float:
+    """The CPU PostgreSQL used since `before`: of the processes still there (a process that
+    started since counts whole; one that ended is lost, its share with it — never negative)."""
+    return sum(total - before.get(pid, 0.0) for pid, total in _database_cpu().items())
 
 
 def _cpu_seconds(pid: int) -> float:
