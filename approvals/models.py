@@ -282,15 +282,19 @@ class ReportAction(models.Model):
 class Movement(models.Model):
     """The movement log: one row per moved record and action, written by one INSERT…SELECT."""
 
+    # Every move of every row adds one: only the indexes the reads use (an action's rows, a
+    # record's log). The content type leads the record index; nothing looks up by holder.
     action = models.ForeignKey(ReportAction, on_delete=models.PROTECT, related_name="movements")
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+", db_index=False)
     object_id = models.BigIntegerField()
     from_holder = models.ForeignKey(
-        "org.Unit", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", verbose_name=_("原所在单位")
-    )
+        "org.Unit", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+",
+        verbose_name=_("原所在单位"),
+    )  # fmt: skip
     to_holder = models.ForeignKey(
-        "org.Unit", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", verbose_name=_("新所在单位")
-    )
+        "org.Unit", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+",
+        verbose_name=_("新所在单位"),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("流转记录")
