@@ -10,8 +10,10 @@ the same escaping; any other template (a widget with its own template, form/fiel
 through the templates as before."""
 
 import html
+from collections import OrderedDict
 
 from django.conf import settings
+from django.forms import Select
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
@@ -160,3 +162,25 @@ class FastWidgetRenderer(DjangoTemplates):
             if template_name == TEXTAREA:
                 return textarea(widget)
         return super().render(template_name, context, request)
+
+
+class KeptSelect(Select):
+    """A <select> whose HTML is kept per process for each name, value, attributes and choices:
+    a form that offers long code tables on every request (the statistics form's thirteen, 150
+    options) builds and escapes each list once instead of on every page. The choices must be
+    plain (value, label) pairs, as a code table's are."""
+
+    KEPT = 512
+    _html: OrderedDict = OrderedDict()
+
+    def render(self, name, value, attrs=None, renderer=None):
+        key = (name, repr(value), repr(sorted(self.build_attrs(self.attrs, attrs).items())), tuple(self.choices))
+        kept = self._html.get(key)
+        if kept is None:
+            kept = super().render(name, value, attrs, renderer)
+            self._html[key] = kept
+            if len(self._html) > self.KEPT:
+                self._html.popitem(last=False)
+        else:
+            self._html.move_to_end(key)
+        return kept

@@ -16,7 +16,7 @@ from approvals.models import Movement
 from forms_stats.crosstab import CrossTab, Dimension, count_related, count_rows, crosstab
 from org.models import Code, Gender, Unit
 from org.selectors import codes_of, codes_of_tables
-from project.renderers import text
+from project.renderers import KeptSelect, text
 from records.models import (
     HARDSHIP_CATEGORIES,
     FamilyMember,
@@ -85,6 +85,8 @@ def _date_field(label):
 class CodeChoiceField(forms.ModelChoiceField):
     """A value of one code table. Its queryset (a join on the table's key) is built only when a
     value is submitted: thirteen of them cost ~1 ms of CPU on every page."""
+
+    widget = KeptSelect  # the same thirteen lists on every page: rendered once each
 
     def __init__(self, table: str, **kwargs):
         self.table = table

@@ -90,3 +90,22 @@ def test_text_is_what_a_variable_renders(settings, separator):
               datetime.date(2024, 1, 2)]  # fmt: skip
     for value in values:
         assert text(value) == Template("{{ v }}").render(Context({"v": value})), value
+
+
+def test_a_kept_select_writes_what_a_select_writes_and_keeps_a_bounded_number():
+    from project.renderers import KeptSelect
+
+    class Codes(forms.Form):
+        kept = forms.ChoiceField(choices=[("", "任意"), (1, "汉族"), (2, HOSTILE)], required=False, widget=KeptSelect)
+        plain = forms.ChoiceField(choices=[("", "任意"), (1, "汉族"), (2, HOSTILE)], required=False)
+
+    for data in [None, {"kept": "2", "plain": "2"}, {"kept": "9", "plain": "9"}, None, {"kept": "2", "plain": "2"}]:
+        form = Codes(data)
+        form.is_valid()
+        assert str(form["kept"]).replace("kept", "plain") == str(form["plain"]), data
+    changed = Codes()
+    changed.fields["kept"].choices = changed.fields["plain"].choices = [("", "任意"), (1, "汉族(改)")]
+    assert "汉族(改)" in str(changed["kept"])  # other choices: another entry
+    for i in range(KeptSelect.KEPT + 10):
+        str(Codes({"kept": str(i)})["kept"])
+    assert len(KeptSelect._html) == KeptSelect.KEPT
