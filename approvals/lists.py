@@ -11,7 +11,6 @@ Reads go through approvals.selectors (one visibility rule); writes through appro
 """
 
 import datetime
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -39,6 +38,7 @@ from approvals.selectors import (
 from org.models import Unit
 from org.permissions import require_module
 from org.views.switcher import unit_switcher_context
+from project.kept import Kept
 from project.prepared import Prepared
 from project.renderers import text
 
@@ -173,34 +173,12 @@ def state_counts_of(results: list[tuple[int, bool]]) -> dict[str, tuple[int, boo
     return counts
 
 
-class ListStatements:
-    """The compiled SQL of a list page's ids and state counts for one list, unit, query string
-    and page size, kept per process (LRU): compiling them cost more CPU than running them
-    (1.5–2 ms of a province's list page). Only the page cursor `after` varies between the
-    pages of one such list; it is a parameter of the ids' statement."""
-
-    AFTER = -987_654_321  # the cursor's stand-in while compiling: no row has this id
-    SIZE = 1024
-
-    def __init__(self):
-        self._compiled: OrderedDict = OrderedDict()
-
-    def get(self, key):
-        compiled = self._compiled.get(key)
-        if compiled is not None:
-            self._compiled.move_to_end(key)
-        return compiled
-
-    def put(self, key, compiled) -> None:
-        self._compiled[key] = compiled
-        if len(self._compiled) > self.SIZE:
-            self._compiled.popitem(last=False)
-
-    def clear(self) -> None:
-        self._compiled.clear()
-
-
-LIST_STATEMENTS = ListStatements()
+# The compiled SQL of a list page's ids and state counts for one list, user, unit, query
+# string and page size (ReportableListView.keys_and_counts): compiling them cost more CPU than
+# running them (1.5–2 ms of a province's list page). Only the page cursor varies between the
+# pages of one such list: it is compiled as AFTER, a stand-in no row has as its id.
+AFTER = -987_654_321
+LIST_STATEMENTS = Kept(1024)
 
 
 def _int_or_none(value) -> int | None:
@@ -227,7 +205,7 @@ def state_tabs(counts: dict[str, tuple[int, bool]], current: str | None, query: 
         {
             "href": f"{prefix}state={value}",
             "active": value == current,
-            "badge": state_badge(value),
+            "badge": _BADGES[value],
             "count": f"{counts[value][0]}{'+' if counts[value][1] else ''}",
         }
         for value in ViewerState.values
@@ -368,7 +346,7 @@ class ReportableListView(View):
         if compiled is None:
             held, above = held_and_above(rows, unit)
             branches = self.branches(held, above, state)
-            cursor_at = None if after is None else ListStatements.AFTER
+            cursor_at = None if after is None else AFTER
             try:
                 keys_sql, keys_params = page_keys(branches, cursor_at, self.display.page_size).query.sql_with_params()
             except EmptyResultSet:  # no branch can hold a row (已上报 at the national unit)
@@ -376,7 +354,7 @@ class ReportableListView(View):
             compiled = (keys_sql, list(keys_params), *capped_counts_sql(state_count_querysets(held, above)))
             LIST_STATEMENTS.put(key, compiled)
         keys_sql, keys_params, counts_sql, counts_params = compiled
-        keys_params = [after if param == ListStatements.AFTER else param for param in keys_params]
+        keys_params = [after if param == AFTER else param for param in keys_params]
         with connection.cursor() as cursor:
             cursor.execute(keys_sql, keys_params)
             keys = [pk for (pk,) in cursor.fetchall()]

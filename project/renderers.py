@@ -10,7 +10,6 @@ the same escaping; any other template (a widget with its own template, form/fiel
 through the templates as before."""
 
 import html
-from collections import OrderedDict
 
 from django.conf import settings
 from django.forms import Select
@@ -19,6 +18,8 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData
 from django.utils.timezone import template_localtime
+
+from project.kept import Kept
 
 WIDGETS = "django/forms/widgets/"
 INPUTS = {
@@ -170,17 +171,12 @@ class KeptSelect(Select):
     options) builds and escapes each list once instead of on every page. The choices must be
     plain (value, label) pairs, as a code table's are."""
 
-    KEPT = 512
-    _html: OrderedDict = OrderedDict()
+    HTML = Kept(512)
 
     def render(self, name, value, attrs=None, renderer=None):
         key = (name, repr(value), repr(sorted(self.build_attrs(self.attrs, attrs).items())), tuple(self.choices))
-        kept = self._html.get(key)
-        if kept is None:
-            kept = super().render(name, value, attrs, renderer)
-            self._html[key] = kept
-            if len(self._html) > self.KEPT:
-                self._html.popitem(last=False)
-        else:
-            self._html.move_to_end(key)
-        return kept
+        rendered = self.HTML.get(key)
+        if rendered is None:
+            rendered = super().render(name, value, attrs, renderer)
+            self.HTML.put(key, rendered)
+        return rendered

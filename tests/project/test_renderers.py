@@ -106,6 +106,6 @@ def test_a_kept_select_writes_what_a_select_writes_and_keeps_a_bounded_number():
     changed = Codes()
     changed.fields["kept"].choices = changed.fields["plain"].choices = [("", "任意"), (1, "汉族(改)")]
     assert "汉族(改)" in str(changed["kept"])  # other choices: another entry
-    for i in range(KeptSelect.KEPT + 10):
+    for i in range(KeptSelect.HTML.size + 10):
         str(Codes({"kept": str(i)})["kept"])
-    assert len(KeptSelect._html) == KeptSelect.KEPT
+    assert len(KeptSelect.HTML) == KeptSelect.HTML.size
