@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from approvals.models import Movement, ReportKind, ReportState
 from org.models import Unit
+from org.selectors import ancestors_list
 from project.prepared import Prepared
 
 
@@ -64,20 +65,19 @@ def held_and_above(queryset: QuerySet, unit: Unit) -> tuple[QuerySet, list[Query
 
 
 def _ancestor_pks(unit: Unit) -> list[int]:
-    """The ids of the unit's ancestors, nearest first: one fixed statement (every list page runs
-    it; the ORM's build of it cost twice its run)."""
-    prefixes = [unit.path[:i] for i in range(Unit.steplen, len(unit.path), Unit.steplen)]
-    if not prefixes:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id FROM {Unit._meta.db_table} WHERE path = ANY(%s) ORDER BY depth DESC", [prefixes])
-        return [pk for (pk,) in cursor.fetchall()]
+    """The ids of the unit's ancestors, nearest first (org.selectors.ancestors_list, compiled
+    once)."""
+    return [ancestor.pk for ancestor in reversed(ancestors_list(unit))] if unit.depth > 1 else []
 
 
-def viewer_state(unit: Unit) -> Case:
-    """The ViewerState of each visible row for `unit`, as an SQL expression (for display)."""
+def viewer_state(unit: Unit, *, labels: bool = False) -> Case:
+    """The ViewerState of each visible row for `unit`, as an SQL expression (for display):
+    its value, or with `labels` its Chinese label (未上报 …, for exported files)."""
     return Case(
-        *(When(viewer_state_q(unit, state), then=Value(state)) for state in ViewerState.values),
+        *(
+            When(viewer_state_q(unit, state), then=Value(str(state.label) if labels else state))
+            for state in ViewerState
+        ),
         output_field=models.CharField(),
     )
 

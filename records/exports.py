@@ -33,7 +33,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from approvals.models import AuditEvent, ReportAction, ReportKind
-from approvals.selectors import ViewerState, viewer_state_q, visible_to
+from approvals.selectors import viewer_state, visible_to
 from approvals.services import audit_record
 from flows.activations import complete_human_task
 from flows.flows import BulkExportFlow, NoticeFlow
@@ -255,12 +255,6 @@ def _value_of(model, name: str, prefix: str = ""):
     return F(path)
 
 
-def _viewer_state_label(unit: Unit) -> Case:
-    """上报状态 as the requesting unit's lists show it (relative to the viewer, DESIGN.md §3)."""
-    return Case(*(When(viewer_state_q(unit, state), then=Value(str(state.label))) for state in ViewerState),
-                output_field=models.CharField())  # fmt: skip
-
-
 def export_columns(unit: Unit) -> list[tuple[str, object]]:
     """(Chinese header, expression) of each CSV column: the owning unit, the head, the file's
     fields in the entry form's order (derived from the models, like the query conditions), the
@@ -275,7 +269,8 @@ def export_columns(unit: Unit) -> list[tuple[str, object]]:
         columns += [(str(WorkerFile._meta.get_field(n).verbose_name), _value_of(WorkerFile, n)) for n in file_fields]
         members = FamilyMember.objects.filter(file=OuterRef("pk")).order_by().values("file").annotate(n=Count("pk"))
         columns.append(("家庭成员人数", Coalesce(Subquery(members.values("n")), 0)))
-        columns.append(("上报状态", _viewer_state_label(unit)))
+        # 上报状态 as the requesting unit's lists show it (relative to the viewer, DESIGN.md §3)
+        columns.append(("上报状态", viewer_state(unit, labels=True)))
         return columns
 
 
