@@ -99,18 +99,11 @@ def state_counts(queryset: QuerySet, unit: Unit) -> dict[str, int]:
 NOT_VISIBLE = "数据不存在或不在本单位的查看范围内。"
 
 
-def get_visible_or_404(queryset: QuerySet, unit: Unit, pk):
-    """One row the unit may see, else 404 — the same answer as for a row that does not exist."""
-    try:
-        return visible_to(queryset, unit).get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404(NOT_VISIBLE) from None
-
-
 class VisibleRow:
-    """get_visible_or_404 of one fixed queryset, with the row's `viewer_state`, compiled once
-    (project.prepared): for the pages that open a row by id on every request (a file's page).
-    Building and compiling that query cost more CPU than running it."""
+    """One row of a fixed queryset by id as `unit` sees it (visible_to, with its viewer_state),
+    else 404 — the same answer as for a row that does not exist. The query is compiled once
+    (project.prepared): pages open a row by id on every request, and building and compiling
+    that query cost more CPU than running it."""
 
     def __init__(self, build: Callable[[], QuerySet]):
         def query(pk, unit_id, depth, path):
