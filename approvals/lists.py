@@ -125,18 +125,13 @@ def capped(counts) -> list[tuple[int, bool]]:
 
 
 def page_keys(branches: list[QuerySet], after: int | None, size: int = PAGE_SIZE) -> QuerySet:
-    """The ids of one page, newest first, merged from one branch per holder.
-
-    Each branch is the rows one unit holds. The viewer's own branch is read in id order from
-    the (holder, id) index; the branches held by ancestors are sorted after an index range scan
-    on (holder, unit_path), because ids of one subtree may cluster (bulk imports) and a
-    backward scan of the whole primary key for them would read the entire table."""
+    """The ids of one page, newest first, merged from one branch per holder: the parts of
+    held_and_above(…, newest_first=True), each in the order its index reads best."""
     parts = []
-    for i, branch in enumerate(branches):
+    for branch in branches:
         if after is not None:
             branch = branch.filter(pk__lt=after)
-        order = F("pk").desc() if i == 0 else (F("pk") + 0).desc()
-        parts.append(branch.order_by(order).values_list("pk", flat=True)[: size + 1])
+        parts.append(branch.values_list("pk", flat=True)[: size + 1])
     if len(parts) == 1:
         return parts[0]
     return parts[0].union(*parts[1:], all=True).order_by("-pk")[: size + 1]
@@ -293,7 +288,7 @@ class ReportableListView(View):
         after = _int_or_none(request.GET.get("after"))
         export = request.GET.get("export")
         if export in dict(self.export_options):
-            held, above = held_and_above(rows, unit)
+            held, above = held_and_above(rows, unit, newest_first=True)
             keys = self.page_of(self.branches(held, above, state), after)
             return self.export(export, everything=self.all_rows(rows, state), page=keys[:size])
         keys, counts = self.keys_and_counts(rows, unit, state, after)
@@ -328,8 +323,8 @@ class ReportableListView(View):
         string and the page size — nothing else in `rows` varies — so it is compiled once and
         kept (LIST_STATEMENTS); a user's next page or next visit only runs it."""
         if self.display.sort is not None or not self.statements_kept:  # a sorted page's cursor needs its row's value
-            held, above = held_and_above(rows, unit)
-            return self.page_of(self.branches(held, above, state), after), self.state_counts(held, above)
+            paged = self.branches(*held_and_above(rows, unit, newest_first=True), state)
+            return self.page_of(paged, after), self.state_counts(*held_and_above(rows, unit))
         request = self.request
         query = tuple(sorted((name, tuple(values)) for name, values in request.GET.lists() if name != "after"))
         key = (
@@ -345,7 +340,7 @@ class ReportableListView(View):
         compiled = LIST_STATEMENTS.get(key)
         if compiled is None:
             held, above = held_and_above(rows, unit)
-            branches = self.branches(held, above, state)
+            branches = self.branches(*held_and_above(rows, unit, newest_first=True), state)
             cursor_at = None if after is None else AFTER
             try:
                 keys_sql, keys_params = page_keys(branches, cursor_at, self.display.page_size).query.sql_with_params()

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import Left
 from django.http import Http404
 from django.utils import timezone
 
-from approvals.models import Movement, ReportKind, ReportState
+from approvals.models import Movement, ReportKind, ReportState, report_via
 from org.models import Unit
 from org.selectors import ancestors_list
 from project.prepared import Prepared
@@ -55,13 +55,27 @@ def viewer_state_q(unit: Unit, state: str) -> Q:
     return Q(holder_id=unit.pk, report_state=HELD_STATES[state])
 
 
-def held_and_above(queryset: QuerySet, unit: Unit) -> tuple[QuerySet, list[QuerySet]]:
+def held_and_above(queryset: QuerySet, unit: Unit, *, newest_first: bool = False) -> tuple[QuerySet, list[QuerySet]]:
     """`visible_to` split by holder: the rows `unit` holds, and per ancestor the rows of
     `unit`'s subtree that ancestor holds (已上报). Each part is one index range, whatever the
-    size of the table (see approvals.lists.page_keys)."""
+    size of the table.
+
+    With `newest_first` (a page's ids, approvals.lists.page_keys) each part is ordered as its
+    index reads it best. The held rows and the parent's rows — taken by report_via, the same
+    rows — come in id order straight from their indexes, 51 entries for a page however many
+    there are. A farther ancestor's rows of the subtree are sorted after their index range:
+    `id + 0` keeps the planner from walking the whole primary key backwards for them, as ids
+    of one subtree may cluster (bulk imports)."""
+    ancestors = _ancestor_pks(unit)
     held = queryset.filter(holder_id=unit.pk)
-    above = [queryset.filter(holder_id=pk, unit_path__startswith=unit.path) for pk in _ancestor_pks(unit)]
-    return held, above
+    above = [queryset.filter(holder_id=pk, unit_path__startswith=unit.path) for pk in ancestors]
+    if not newest_first:
+        return held, above
+    above = [branch.order_by((F("pk") + 0).desc()) for branch in above]
+    if ancestors:
+        parent = queryset.alias(report_via=report_via()).filter(holder_id=ancestors[0], report_via=unit.path)
+        above[0] = parent.order_by("-pk")
+    return held.order_by("-pk"), above
 
 
 def _ancestor_pks(unit: Unit) -> list[int]:

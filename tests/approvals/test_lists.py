@@ -157,6 +157,47 @@ def test_kept_statements_answer_with_the_current_rows_on_every_page(cast):
     assert street.get(url, {"state": "returned"}).context["rows"] == []
 
 
+def test_already_reported_pages_merge_the_parents_and_farther_ancestors_rows_newest_first(cast):
+    """已上报 rows sit at the parent (read by report_via) and farther up (read by path prefix):
+    the pages give every one of them once, newest first, and the count says how many."""
+    rows = rows_at(cast.units["street_a"], PAGE_SIZE + 10)
+    street, county = cast.client("street_a"), cast.client("county_a")
+    url = reverse("sample_list")
+    street.post(url, {"move": "report", "pks": [r.pk for r in rows], "message": ""})
+    county.post(url, {"move": "report", "pks": [r.pk for r in rows[::3]], "message": ""})  # on to the city
+    assert {SampleRecord.objects.get(pk=r.pk).holder_id for r in rows} == {
+        cast.units["county_a"].pk,
+        cast.units["city_a"].pk,
+    }
+    shown, after = [], None
+    while True:
+        response = street.get(url, {"state": "reported", **({"after": after} if after else {})})
+        shown += [row["pk"] for row in response.context["rows"]]
+        after = response.context["next_after"]
+        if after is None:
+            break
+    assert shown == sorted((r.pk for r in rows), reverse=True)
+    assert response.context["counts"]["reported"] == (len(rows), False)
+
+
+def test_a_page_reads_the_parents_rows_in_id_order_from_the_held_via_index(cast):
+    """The page's query states report_via as the index does, so the planner can read the
+    parent's rows newest first from it (a province's 已上报 runs to 100,000s of rows)."""
+    from django.db import connection
+
+    from approvals.selectors import held_and_above
+
+    _held, above = held_and_above(SampleRecord.objects.all(), cast.units["street_a"], newest_first=True)
+    sql, params = above[0].values_list("pk", flat=True)[: PAGE_SIZE + 1].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a test's few rows would be read whole
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert "Index Scan Backward using reporting_tests_samplerecord_held_via" in plan, plan
+    assert "Sort" not in plan, plan
+
+
 def test_list_needs_the_module_permission(cast):
     assert cast.client("street_a_admin").get(reverse("sample_list")).status_code == 403
 
