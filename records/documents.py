@@ -9,8 +9,10 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -152,6 +154,13 @@ def _path(name: str) -> tuple[type, str, str]:
 
 
 def label_of(name: str) -> str:
+    """A field's label in the active language: looked up once per language (each sheet shows
+    45 labels, and translating a lazy label costs what its whole cell costs)."""
+    return _label(name, get_language())
+
+
+@lru_cache(maxsize=512)
+def _label(name: str, language: str) -> str:
     model, _prefix, attr = _path(name)
     if attr == "per_capita_income":
         return PER_CAPITA_LABEL
