@@ -281,3 +281,26 @@ def test_the_code_selects_come_from_one_query_and_keep_the_chosen_value(cast, fi
 def test_a_code_of_another_table_is_not_a_condition(cast):
     response = cast.client("county_a").get(URL, {"dimension": "gender", "health": code("ethnicity", "汉族").pk})
     assert response.context["table"] is None and "health" in response.context["form"].errors
+
+
+def test_the_shared_code_fields_follow_the_code_tables_and_keep_no_form_state(cast):
+    """The thirteen code fields are built once per set of codes and shared by the forms: a
+    code added to a table is offered at once, and one form's bad value is not another's."""
+    from org.models import Code
+    from records.statistics import FileStatisticsForm
+
+    first, second = FileStatisticsForm({"dimension": "gender"}), FileStatisticsForm({"dimension": "gender"})
+    assert first.fields["health"] is second.fields["health"]
+    health = code("health", "健康")
+    added = Code.objects.create(table=health.table, value="新增健康状况", display_order=99)
+    third = FileStatisticsForm({"dimension": "gender"})
+    assert third.fields["health"] is not first.fields["health"]
+    assert (added.pk, "新增健康状况") in third.fields["health"].choices
+    page = cast.client("county_a").get(URL).content.decode()
+    assert f'<option value="{added.pk}">新增健康状况</option>' in page
+
+    bad = FileStatisticsForm({"dimension": "gender", "health": code("ethnicity", "汉族").pk})
+    good = FileStatisticsForm({"dimension": "gender", "health": health.pk})
+    assert not bad.is_valid() and "health" in bad.errors
+    assert good.is_valid() and good.cleaned_data["health"] == health
+    assert not FileStatisticsForm({"dimension": "gender", "health": "1\x00"}).is_valid()
