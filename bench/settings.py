@@ -10,8 +10,9 @@ from project.settings import DATABASES, INSTALLED_APPS
 
 BENCH_DATABASE_NAME = os.environ.get("BENCH_DATABASE_NAME", "bangfu_bench")
 DATABASES = {"default": {**DATABASES["default"], "NAME": BENCH_DATABASE_NAME}}
-if os.environ.get("BENCH_DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["BENCH_DATABASE_URL"])}
+if os.environ.get("BENCH_DATABASE_URL"):  # another server, with the project's session options (no JIT)
+    options = {"options": DATABASES["default"]["OPTIONS"]["options"]}
+    DATABASES = {"default": {**dj_database_url.parse(os.environ["BENCH_DATABASE_URL"]), "OPTIONS": options}}
 if "tests.reporting" not in INSTALLED_APPS:
     INSTALLED_APPS = [*INSTALLED_APPS, "tests.reporting"]
 ROOT_URLCONF = "tests.reporting.urls"

@@ -119,6 +119,11 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("Bangfu runs on PostgreSQL only: DATABASE_URL must be postgres://…")
+# No JIT compilation in Bangfu's sessions: its costly queries (a province's statistics, exports,
+# quick reports) run once and are done in a fraction of a second, and compiling them took 90 ms
+# of a 370 ms statistics query at national scale (bench/, SCALE=1). Other sessions keep the
+# server's setting.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- background work -----------------------------------------------------------------------
