@@ -29,6 +29,7 @@ from approvals.preferences import Display, Sort, display_for, register_list
 from approvals.selectors import (
     HELD_STATES,
     ViewerState,
+    counted_and_paged,
     from_subtree,
     held_and_above,
     viewer_state_q,
@@ -326,8 +327,8 @@ class ReportableListView(View):
         string and the page size — nothing else in `rows` varies — so it is compiled once and
         kept (LIST_STATEMENTS); a user's next page or next visit only runs it."""
         if self.display.sort is not None or not self.statements_kept:  # a sorted page's cursor needs its row's value
-            paged = self.branches(*held_and_above(rows, unit, newest_first=True), state)
-            return self.page_of(paged, after), self.state_counts(*held_and_above(rows, unit))
+            counted, paged = counted_and_paged(rows, unit)
+            return self.page_of(self.branches(*paged, state), after), self.state_counts(*counted)
         request = self.request
         query = tuple(sorted((name, tuple(values)) for name, values in request.GET.lists() if name != "after"))
         key = (
@@ -342,8 +343,8 @@ class ReportableListView(View):
         )
         compiled = LIST_STATEMENTS.get(key)
         if compiled is None:
-            held, above = held_and_above(rows, unit)
-            branches = self.branches(*held_and_above(rows, unit, newest_first=True), state)
+            (held, above), paged = counted_and_paged(rows, unit)
+            branches = self.branches(*paged, state)
             cursor_at = None if after is None else AFTER
             try:
                 keys_sql, keys_params = page_keys(branches, cursor_at, self.display.page_size).query.sql_with_params()

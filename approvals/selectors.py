@@ -55,7 +55,10 @@ def viewer_state_q(unit: Unit, state: str) -> Q:
     return Q(holder_id=unit.pk, report_state=HELD_STATES[state])
 
 
-def held_and_above(queryset: QuerySet, unit: Unit, *, newest_first: bool = False) -> tuple[QuerySet, list[QuerySet]]:
+Split = tuple[QuerySet, list[QuerySet]]  # the held rows, and per ancestor its rows of the subtree
+
+
+def held_and_above(queryset: QuerySet, unit: Unit, *, newest_first: bool = False) -> Split:
     """`visible_to` split by holder: the rows `unit` holds, and per ancestor the rows of
     `unit`'s subtree that ancestor holds (已上报). Each part is one index range, whatever the
     size of the table.
@@ -66,7 +69,16 @@ def held_and_above(queryset: QuerySet, unit: Unit, *, newest_first: bool = False
     there are. A farther ancestor's rows of the subtree are sorted after their index range:
     `id + 0` keeps the planner from walking the whole primary key backwards for them, as ids
     of one subtree may cluster (bulk imports)."""
+    return _split(queryset, unit, _ancestor_pks(unit), newest_first)
+
+
+def counted_and_paged(queryset: QuerySet, unit: Unit) -> tuple[Split, Split]:
+    """held_and_above to count, then newest_first to page: the ancestors looked up once."""
     ancestors = _ancestor_pks(unit)
+    return _split(queryset, unit, ancestors, False), _split(queryset, unit, ancestors, True)
+
+
+def _split(queryset: QuerySet, unit: Unit, ancestors: list[int], newest_first: bool) -> Split:
     held = queryset.filter(holder_id=unit.pk)
     above = [queryset.filter(holder_id=pk, unit_path__startswith=unit.path) for pk in ancestors]
     if not newest_first:

@@ -12,6 +12,9 @@ from tests.reporting.models import SampleRecord
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.reporting.urls")]
 
 
+ANCESTORS_SQL = '"org_unit"."path" = ANY('  # org.selectors.ancestors_list
+
+
 def rows_at(unit, n, **fields):
     return [new_row(SampleRecord, unit, title=f"{unit.name}记录{i}", **fields) for i in range(n)]
 
@@ -143,7 +146,7 @@ def test_kept_statements_answer_with_the_current_rows_on_every_page(cast):
         again = street.get(url)
     assert again.context["counts"]["draft"] == (PAGE_SIZE + 1, False)
     assert again.context["counts"]["reported"] == (2, False)
-    assert not any("FROM org_unit WHERE path = ANY" in q["sql"] for q in kept.captured_queries)
+    assert not any(ANCESTORS_SQL in q["sql"] for q in kept.captured_queries)
     assert county.get(url).context["counts"]["received"] == (2, False)  # the county's own
     pages, after = [], None
     for _ in range(3):  # the cursor varies within one kept statement
@@ -178,6 +181,24 @@ def test_already_reported_pages_merge_the_parents_and_farther_ancestors_rows_new
             break
     assert shown == sorted((r.pk for r in rows), reverse=True)
     assert response.context["counts"]["reported"] == (len(rows), False)
+
+
+def test_a_list_looks_up_the_viewers_ancestors_once(cast):
+    """Counting and paging split the rows by the same ancestors: one lookup on a first visit
+    (none on later ones, which run the kept statements) and on every user-sorted page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from approvals.lists import LIST_STATEMENTS
+
+    LIST_STATEMENTS.clear()
+    rows_at(cast.units["street_a"], 2)
+    client = cast.client("street_a")
+    client.get("/")  # the session and the user
+    with CaptureQueriesContext(connection) as first:
+        client.get(reverse("sample_list"))
+    ancestors = [q for q in first.captured_queries if ANCESTORS_SQL in q["sql"]]
+    assert len(ancestors) == 1
 
 
 def test_a_page_reads_the_parents_rows_in_id_order_from_the_held_via_index(cast):
