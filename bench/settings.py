@@ -6,13 +6,12 @@ import os
 import dj_database_url
 
 from project.settings import *  # noqa: F403
-from project.settings import DATABASES, INSTALLED_APPS
+from project.settings import DATABASES, INSTALLED_APPS, with_session_options
 
 BENCH_DATABASE_NAME = os.environ.get("BENCH_DATABASE_NAME", "bangfu_bench")
 DATABASES = {"default": {**DATABASES["default"], "NAME": BENCH_DATABASE_NAME}}
 if os.environ.get("BENCH_DATABASE_URL"):  # another server, with the project's session options (no JIT)
-    options = {"options": DATABASES["default"]["OPTIONS"]["options"]}
-    DATABASES = {"default": {**dj_database_url.parse(os.environ["BENCH_DATABASE_URL"]), "OPTIONS": options}}
+    DATABASES = {"default": with_session_options(dj_database_url.parse(os.environ["BENCH_DATABASE_URL"]))}
 if "tests.reporting" not in INSTALLED_APPS:
     INSTALLED_APPS = [*INSTALLED_APPS, "tests.reporting"]
 ROOT_URLCONF = "tests.reporting.urls"

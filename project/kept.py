@@ -13,7 +13,10 @@ class Kept:
     def get(self, key):
         item = self._items.get(key)
         if item is not None:
-            self._items.move_to_end(key)
+            try:
+                self._items.move_to_end(key)
+            except KeyError:  # another thread (threaded dev server) let it go meanwhile
+                pass
         return item
 
     def put(self, key, item) -> None:

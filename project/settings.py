@@ -122,8 +122,18 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 # No JIT compilation in Bangfu's sessions: its costly queries (a province's statistics, exports,
 # quick reports) run once and are done in a fraction of a second, and compiling them took 90 ms
 # of a 370 ms statistics query at national scale (bench/, SCALE=1). Other sessions keep the
-# server's setting.
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# server's setting. Added to any options DATABASE_URL gives (a pooler in transaction mode must
+# pass startup options on, or the role can carry `ALTER ROLE … SET jit = off` instead).
+SESSION_OPTIONS = "-c jit=off"
+
+
+def with_session_options(database: dict, options: str = SESSION_OPTIONS) -> dict:
+    """`database` (a DATABASES entry) with `options` added to the libpq startup options it has."""
+    given = database.get("OPTIONS", {})
+    return {**database, "OPTIONS": {**given, "options": f"{given.get('options', '')} {options}".strip()}}
+
+
+DATABASES["default"] = with_session_options(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- background work -----------------------------------------------------------------------

@@ -10,3 +10,15 @@ def test_sessions_run_without_jit_compilation():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_session_options_are_added_to_those_the_url_gives():
+    from project.settings import with_session_options
+
+    assert with_session_options({"NAME": "x"})["OPTIONS"] == {"options": "-c jit=off"}
+    given = {"NAME": "x", "OPTIONS": {"host": "/var/run", "options": "-c statement_timeout=5000"}}
+    assert with_session_options(given)["OPTIONS"] == {
+        "host": "/var/run",
+        "options": "-c statement_timeout=5000 -c jit=off",
+    }
+    assert given["OPTIONS"]["options"] == "-c statement_timeout=5000"  # the entry itself is not changed
