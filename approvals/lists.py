@@ -29,7 +29,6 @@ from approvals.preferences import Display, Sort, display_for, register_list
 from approvals.selectors import (
     HELD_STATES,
     ViewerState,
-    counted_and_paged,
     from_subtree,
     held_and_above,
     viewer_state_q,
@@ -130,7 +129,7 @@ def capped(counts) -> list[tuple[int, bool]]:
 
 def page_keys(branches: list[QuerySet], after: int | None, size: int = PAGE_SIZE) -> QuerySet:
     """The ids of one page, newest first, merged from one branch per holder: the parts of
-    held_and_above(…, newest_first=True), each in the order its index reads best."""
+    held_and_above to page, each in the order its index reads best."""
     parts = []
     for branch in branches:
         if after is not None:
@@ -292,8 +291,8 @@ class ReportableListView(View):
         after = _int_or_none(request.GET.get("after"))
         export = request.GET.get("export")
         if export in dict(self.export_options):
-            held, above = held_and_above(rows, unit, newest_first=True)
-            keys = self.page_of(self.branches(held, above, state), after)
+            _counted, paged = held_and_above(rows, unit)
+            keys = self.page_of(self.branches(*paged, state), after)
             return self.export(export, everything=self.all_rows(rows, state), page=keys[:size])
         keys, counts = self.keys_and_counts(rows, unit, state, after)
         next_after = keys[size - 1] if len(keys) > size else None
@@ -327,7 +326,7 @@ class ReportableListView(View):
         string and the page size — nothing else in `rows` varies — so it is compiled once and
         kept (LIST_STATEMENTS); a user's next page or next visit only runs it."""
         if self.display.sort is not None or not self.statements_kept:  # a sorted page's cursor needs its row's value
-            counted, paged = counted_and_paged(rows, unit)
+            counted, paged = held_and_above(rows, unit)
             return self.page_of(self.branches(*paged, state), after), self.state_counts(*counted)
         request = self.request
         query = tuple(sorted((name, tuple(values)) for name, values in request.GET.lists() if name != "after"))
@@ -343,7 +342,7 @@ class ReportableListView(View):
         )
         compiled = LIST_STATEMENTS.get(key)
         if compiled is None:
-            (held, above), paged = counted_and_paged(rows, unit)
+            (held, above), paged = held_and_above(rows, unit)
             branches = self.branches(*paged, state)
             cursor_at = None if after is None else AFTER
             try:

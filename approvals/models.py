@@ -128,10 +128,10 @@ RETURN_SOURCES = [ReportState.REPORTED, ReportState.RETURNED]
 
 def report_via() -> Left:
     """The path of the holder's child through which a row reached its holder: its
-    `unit_path` cut to one level below `holder_depth`. The rows a unit has reported that
-    its parent holds are exactly those whose report_via is the unit's path, and the held_via
-    index gives them newest first, however many there are (lists.page_keys). A row its owner
-    holds has its own path here."""
+    `unit_path` cut to one level below `holder_depth`. The rows a unit has reported that its
+    parent holds are exactly those whose report_via is the unit's path, and the held_via index
+    gives them newest first, however many there are (selectors.held_and_above). A row its
+    owner holds has its own path here."""
     return Left("unit_path", (F("holder_depth") + 1) * Unit.steplen)
 
 

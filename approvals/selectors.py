@@ -58,36 +58,26 @@ def viewer_state_q(unit: Unit, state: str) -> Q:
 Split = tuple[QuerySet, list[QuerySet]]  # the held rows, and per ancestor its rows of the subtree
 
 
-def held_and_above(queryset: QuerySet, unit: Unit, *, newest_first: bool = False) -> Split:
-    """`visible_to` split by holder: the rows `unit` holds, and per ancestor the rows of
-    `unit`'s subtree that ancestor holds (已上报). Each part is one index range, whatever the
-    size of the table.
+def held_and_above(queryset: QuerySet, unit: Unit) -> tuple[Split, Split]:
+    """`visible_to` split by holder — the rows `unit` holds, and per ancestor the rows of
+    `unit`'s subtree that ancestor holds (已上报) — twice over the same ancestors: to count
+    and to page. Each part is one index range, whatever the size of the table.
 
-    With `newest_first` (a page's ids, approvals.lists.page_keys) each part is ordered as its
-    index reads it best. The held rows and the parent's rows — taken by report_via, the same
-    rows — come in id order straight from their indexes, 51 entries for a page however many
-    there are. A farther ancestor's rows of the subtree are sorted after their index range:
-    `id + 0` keeps the planner from walking the whole primary key backwards for them, as ids
-    of one subtree may cluster (bulk imports)."""
-    return _split(queryset, unit, _ancestor_pks(unit), newest_first)
-
-
-def counted_and_paged(queryset: QuerySet, unit: Unit) -> tuple[Split, Split]:
-    """held_and_above to count, then newest_first to page: the ancestors looked up once."""
+    To count (approvals.lists.capped_counts) each ancestor's part is a path-prefix range,
+    which a count reads from the held_path index alone. To page (approvals.lists.page_keys)
+    each part is ordered newest first as its index reads it best: the held rows and the
+    parent's rows — taken by report_via, the same rows — straight from their indexes, 51
+    entries for a page however many there are; a farther ancestor's part is sorted after its
+    range (`id + 0` keeps the planner from walking the whole primary key backwards for it, as
+    ids of one subtree may cluster: bulk imports)."""
     ancestors = _ancestor_pks(unit)
-    return _split(queryset, unit, ancestors, False), _split(queryset, unit, ancestors, True)
-
-
-def _split(queryset: QuerySet, unit: Unit, ancestors: list[int], newest_first: bool) -> Split:
     held = queryset.filter(holder_id=unit.pk)
     above = [queryset.filter(holder_id=pk, unit_path__startswith=unit.path) for pk in ancestors]
-    if not newest_first:
-        return held, above
-    above = [branch.order_by((F("pk") + 0).desc()) for branch in above]
+    paged = [branch.order_by((F("pk") + 0).desc()) for branch in above]
     if ancestors:
         parent = queryset.alias(report_via=report_via()).filter(holder_id=ancestors[0], report_via=unit.path)
-        above[0] = parent.order_by("-pk")
-    return held.order_by("-pk"), above
+        paged[0] = parent.order_by("-pk")
+    return (held, above), (held.order_by("-pk"), paged)
 
 
 def _ancestor_pks(unit: Unit) -> list[int]:

@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from approvals import inbox, registry, reminders
-from project.links import pk_url
+from project.links import fixed_url, pk_url
 
 
 class ReminderFilterForm(forms.Form):
@@ -37,7 +37,7 @@ class ReminderFilterForm(forms.Form):
 def _with_row_links(page: reminders.Page) -> reminders.Page:
     """What reminders_table.html shows of each row beyond its fields, computed once here (the
     template's per-row {% url %} tags and date filters cost more than the rest of the page)."""
-    notice_urls = {kind: reverse(name) for kind, name in reminders.NOTICE_PAGES.items()}
+    notice_urls = {kind: fixed_url(name) for kind, name in reminders.NOTICE_PAGES.items()}
     for row in page.rows:
         row.rows_url = notice_urls.get(row.kind) or pk_url("approvals:action_rows", row.pk)
         row.handle_url = pk_url("approvals:reminder_handle", row.pk)

@@ -79,7 +79,7 @@ def _bare(sql: str, params) -> callable:
 
 def _bare_page(unit, after):
     """The page's two row queries as bare SQL: the keys of the page, then those rows."""
-    held, above = held_and_above(SampleRecord.objects.all(), unit, newest_first=True)
+    _counted, (held, above) = held_and_above(SampleRecord.objects.all(), unit)
     keys_sql, keys_params = page_keys([held, *above], after).query.sql_with_params()
     rows_sql = f"SELECT t.*, u.name FROM {TABLE} t JOIN org_unit u ON u.id = t.unit_id WHERE t.id = ANY(%s)"
 

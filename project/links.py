@@ -26,7 +26,7 @@ def pk_url(viewname: str, pk: int) -> str:
     """reverse(viewname, args=[pk]) for a URL whose one argument is an integer id."""
     if not isinstance(pk, int):
         return reverse(viewname, args=[pk])  # its own answer (or error) for anything else
-    head, tail = _template(viewname, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    head, tail = _template(viewname, *_resolver())
     return f"{head}{pk}{tail}"
 
 
@@ -36,6 +36,12 @@ def _fixed(viewname: str, script_prefix: str, urlconf) -> str:
 
 
 def fixed_url(viewname: str) -> str:
-    """reverse(viewname) for a URL without arguments, reversed once per script prefix (reverse()
-    puts it in front) and URLconf: the links every page's header and navigation carry."""
-    return _fixed(viewname, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    """reverse(viewname) for a URL without arguments, reversed once per _resolver(): the links
+    every page's header and navigation carry, and each list's links to its module's pages."""
+    return _fixed(viewname, *_resolver())
+
+
+def _resolver() -> tuple[str, object]:
+    """What a reversed URL depends on besides its name: the script prefix (reverse() puts it in
+    front) and the URLconf in use."""
+    return get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF

@@ -208,7 +208,7 @@ def test_a_page_reads_the_parents_rows_in_id_order_from_the_held_via_index(cast)
 
     from approvals.selectors import held_and_above
 
-    _held, above = held_and_above(SampleRecord.objects.all(), cast.units["street_a"], newest_first=True)
+    _counted, (_held, above) = held_and_above(SampleRecord.objects.all(), cast.units["street_a"])
     sql, params = above[0].values_list("pk", flat=True)[: PAGE_SIZE + 1].query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # a test's few rows would be read whole
