@@ -233,3 +233,30 @@ def test_home_page_loads_user_and_unit_in_one_query(cast, django_assert_num_quer
     # header's pending-reminder count
     with django_assert_num_queries(4):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_views_get_the_user_itself_with_its_second_factor_state(cast):
+    """org.middleware.ResolvedUserMiddleware: no lazy proxy left around request.user, and what
+    django_otp adds to it (otp_device, is_verified) is there."""
+    from django.contrib.auth.models import AnonymousUser
+
+    response = cast.client("street_a").get(reverse("home"))
+    user = response.wsgi_request.user
+    assert type(user) is User and user.username == "street_a"
+    assert user.otp_device is None and user.is_verified() is False
+
+    response = Client().get(reverse("login"))
+    assert type(response.wsgi_request.user) is AnonymousUser
+    assert response.wsgi_request.user.is_verified() is False
+
+
+def test_resolved_sets_up_nested_lazy_objects():
+    from django.utils.functional import SimpleLazyObject
+
+    from org.middleware import resolved
+
+    calls = []
+    inner = SimpleLazyObject(lambda: calls.append("inner") or "the user")
+    outer = SimpleLazyObject(lambda: calls.append("outer") or inner)
+    assert resolved(outer) == "the user" and calls == ["outer", "inner"]
+    assert resolved("plain") == "plain"
