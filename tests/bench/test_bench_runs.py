@@ -39,3 +39,6 @@ def test_tiny_benchmark_builds_data_and_writes_its_table(bench_database, tmp_pat
     assert "| ratio |" in table and "SCALE=0.001" in table
     assert " 0 errors;" in table  # every page of the load mix answered 200 under gunicorn
     assert "(median of 2 runs: " in table
+    # What tells a slower machine from slower code, in the header and in the load note.
+    assert table.count(" ms of CPU (bench.timing.reference_ms") == 1 and "; reference loop " in table
+    assert ", stolen by the hypervisor " in table
