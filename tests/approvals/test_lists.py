@@ -126,6 +126,25 @@ def test_list_queries_do_not_grow_with_the_page(cast, django_assert_max_num_quer
         client.get(reverse("sample_list"))
 
 
+def test_page_rows_read_the_unit_name_and_no_other_relation(cast):
+    """A row's 填报单位 is its unit's name: the rows' query joins the unit for that column alone
+    and follows no other foreign key (select_related() without fields would follow them all)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    street = cast.units["street_a"]
+    rows_at(street, 2)
+    client = cast.client("street_a")
+    client.get(reverse("sample_list"))
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("sample_list"))
+    assert [row["unit"] for row in response.context["rows"]] == [street.name, street.name]
+    assert f"<td>{street.name}</td>" in response.content.decode()
+    (rows_sql,) = [q["sql"] for q in captured.captured_queries if "= ANY(" in q["sql"] and "samplerecord" in q["sql"]]
+    assert '."name" AS "unit_name"' in rows_sql
+    assert rows_sql.count(" JOIN ") == 1  # the unit's, for its name; no other relation
+
+
 def test_kept_statements_answer_with_the_current_rows_on_every_page(cast):
     """The ids' and counts' SQL is compiled once per list, unit and query string; what it
     answers is always the data of the moment, and each page's cursor is its own."""
