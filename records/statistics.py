@@ -201,6 +201,12 @@ class FileStatisticsForm(forms.Form):
                 queryset = queryset.filter(**{lookup: data[name]})
         return queryset
 
+    def answer_key(self) -> tuple:
+        """The filled cleaned conditions, codes by their ids: they fix `filter`'s queryset, so
+        a kept statistics answer is found under them (forms_stats.crosstab's answer_key)."""
+        filled = [(name, getattr(value, "pk", value)) for name, value in self.cleaned_data.items()]
+        return tuple(sorted(((name, value) for name, value in filled if value not in (None, "")), key=lambda x: x[0]))
+
     def descriptions(self) -> list[str]:
         """The filled conditions in words, for the table's title (page, print and Excel)."""
         data = self.cleaned_data
@@ -235,6 +241,7 @@ def file_statistics(form: FileStatisticsForm, *, viewer: Unit, unit: Unit) -> Cr
         title=TITLE,
         conditions=form.descriptions(),
         data_stamp=files_data_stamp,
+        answer_key=("files", form.answer_key()),
     )
 
 

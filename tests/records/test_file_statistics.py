@@ -257,6 +257,29 @@ def test_a_repeated_table_is_read_from_the_cache_until_the_data_changes(cast, fi
     assert grouped_queries(cast)[0].totals.total == [5, 7]
 
 
+def test_a_kept_answer_is_found_without_compiling_and_only_for_the_same_question(cast, files, monkeypatch):
+    """The kept answer's key is the form's cleaned conditions, the viewer and the unit: a
+    repeat neither scans nor builds the grouped query; any other condition, dimension, viewer
+    or unit is another question with its own answer."""
+    from forms_stats import crosstab
+
+    built = []
+    scope = crosstab.scope
+    monkeypatch.setattr(crosstab, "scope", lambda *args, **kwargs: built.append(1) or scope(*args, **kwargs))
+    cache.clear()
+    assert stats(cast).totals.total == [4, 6] and len(built) == 1
+    assert stats(cast, gender="").totals.total == [4, 6] and len(built) == 1  # an empty condition: the same
+    assert stats(cast, gender="F").totals.total == [2, 1] and len(built) == 2
+    assert stats(cast, single_parent="1").totals.total == [1, 2]
+    assert stats(cast, household_registration=code("household_registration", "农村").pk).totals.total == [1, 0]
+    assert stats(cast, dimension="health").totals.total == [4, 6] and len(built) == 5
+    assert stats(cast, "street_a").totals.total == [3, 7]  # another viewer
+    county, street = cast.units["county_a"], cast.units["street_a"]
+    assert stats(cast, unit=street.pk).totals.total == [2, 3]  # the county looking at one street
+    assert stats(cast, unit=county.pk).totals.total == [4, 6] and len(built) == 7  # its own: kept
+    assert stats(cast, gender="F").totals.total == [2, 1] and len(built) == 7
+
+
 def test_an_edit_of_a_member_counts_again(cast, files):
     assert grouped_queries(cast)[0].totals.total == [4, 6]
     WorkerFile.objects.get(pk=files["own"].pk).members.all().delete()  # none: nothing changes
