@@ -88,9 +88,9 @@ def run(table, user, seconds: int, runs: int = RUNS) -> None:
     _vacuum_after_timed_moves()
     cookie = f"{settings.SESSION_COOKIE_NAME}={_session_cookie(user)}"
     urls = _urls(user)
-    server = _start_server()
     load_before = os.getloadavg()[0]  # other work on the machine (a load run needs it quiet)
     reference = reference_ms()  # how fast this machine runs Python right now (bench.timing)
+    server = _start_server()
     try:
         measured = [_measure(server, urls, cookie, seconds) for _ in range(runs)]
     finally:
