@@ -126,8 +126,9 @@ class VisibleRow:
             unit = Unit(pk=unit_id, depth=depth, path=path)
             return with_viewer_state(visible_to(build(), unit), unit).filter(pk=pk)
 
-        # Sentinels: ids no row has, a depth no unit has, a path no unit has.
-        self.prepared = Prepared(query, -7, -9, 30_000, "\x00path")
+        # Sentinels: ids no row has, a depth no unit has, a path no unit has. The id drives
+        # the plan, whatever the path: one plan may serve every value.
+        self.prepared = Prepared(query, -7, -9, 30_000, "\x00path", server_plan=True)
 
     def get_or_404(self, unit: Unit, pk):
         try:

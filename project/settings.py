@@ -126,12 +126,25 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 # server's setting. Added to any options DATABASE_URL gives (a pooler in transaction mode must
 # pass startup options on, or the role can carry `ALTER ROLE … SET jit = off` instead).
 SESSION_OPTIONS = "-c jit=off"
+# Statements are prepared on the server only when asked (project.prepared): Django's default
+# (None) turns psycopg's prepared statements off, and psycopg's own (5) would prepare any
+# statement run five times, a LIKE prefix's among them. Behind a connection pooler in
+# transaction mode (PgBouncer before 1.21), set BANGFU_PREPARED_STATEMENTS=0.
+PREPARE_WHEN_ASKED = 2**31 - 1 if env_bool("BANGFU_PREPARED_STATEMENTS", True) else None
 
 
 def with_session_options(database: dict, options: str = SESSION_OPTIONS) -> dict:
-    """`database` (a DATABASES entry) with `options` added to the libpq startup options it has."""
+    """`database` (a DATABASES entry) with `options` added to the libpq startup options it has,
+    and statements prepared when asked unless it says otherwise."""
     given = database.get("OPTIONS", {})
-    return {**database, "OPTIONS": {**given, "options": f"{given.get('options', '')} {options}".strip()}}
+    return {
+        **database,
+        "OPTIONS": {
+            "prepare_threshold": PREPARE_WHEN_ASKED,
+            **given,
+            "options": f"{given.get('options', '')} {options}".strip(),
+        },
+    }
 
 
 DATABASES["default"] = with_session_options(DATABASES["default"])

@@ -83,6 +83,55 @@ def test_repeated_sentinels_prefixes_constants_lists_and_annotations_load_as_the
     assert set(User.objects.filter(unit_id__any=units)) == set(User.objects.filter(unit_id__in=units)) != set()
 
 
+def server_statements() -> list[str]:
+    """The statements this session has prepared on the server."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+def test_statements_are_prepared_on_the_server_unless_a_like_prefix_needs_its_value(cast):
+    """PostgreSQL parses and may plan a prepared statement once for every value: that suits a
+    lookup by id, not `LIKE $1`, whose index range only a plan for the value can use."""
+    county = cast.units["county_a"]
+    by_id = Prepared(lambda pk: Unit.objects.filter(pk=pk).order_by(), -7)
+    by_prefix = Prepared(lambda path: Unit.objects.filter(path__startswith=path).order_by("path"), "\x00p")
+    by_id_and_prefix = Prepared(
+        lambda pk, path: Unit.objects.filter(pk=pk, path__startswith=path).order_by(), -7, "\x00p", server_plan=True
+    )
+    with CaptureQueriesContext(connection) as queries:  # logged with their values, as the ORM's
+        assert [u.pk for u in by_id.all(county.pk)] == [county.pk]
+    assert f'"org_unit"."id" = {county.pk}' in queries[0]["sql"]
+    assert [u.pk for u in by_prefix.all(county.path)] == list(
+        Unit.objects.filter(path__startswith=county.path).order_by("path").values_list("pk", flat=True)
+    )
+    assert by_id_and_prefix.first(county.pk, cast.units["city_a"].path).pk == county.pk
+    assert by_id_and_prefix.first(county.pk, cast.units["province_b"].path) is None
+    prepared = server_statements()
+    by_text = {statement: statement.replace("$1", "%s").replace("$2", "%s") for statement in prepared}
+    sql_of = {name: p._compiled(connection)["sql"] for name, p in
+              [("id", by_id), ("prefix", by_prefix), ("both", by_id_and_prefix)]}  # fmt: skip
+    assert sql_of["id"] in by_text.values() and sql_of["both"] in by_text.values()
+    assert sql_of["prefix"] not in by_text.values()
+
+
+def test_a_failed_transaction_keeps_prepared_statements_usable(cast):
+    """A statement prepared in a transaction that then fails is still there (or prepared again)
+    for the next request on the same connection."""
+    from django.db import DatabaseError, transaction
+
+    county = cast.units["county_a"]
+    by_id = Prepared(lambda pk: Unit.objects.filter(pk=pk).order_by(), -7)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        assert by_id.first(county.pk).pk == county.pk
+        cursor.execute("SELECT 1 / 0")
+    assert by_id.first(county.pk).pk == county.pk
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT 1 / 0")  # failed before the statement's first run in it
+        by_id.first(county.pk)
+    assert by_id.first(cast.units["city_a"].pk).pk == cast.units["city_a"].pk
+
+
 def test_sessions_read_as_djangos(cast):
     store = SessionStore()
     store["answer"] = 42
