@@ -27,6 +27,7 @@ from approvals.services import audit_record
 from flows.activations import complete_human_task
 from org.models import Module, User
 from project.dates import on_days
+from project.prepared import server_cursor
 
 PAGE_SIZE = 50
 _MODULES = tuple(Module.values)  # in declaration order; Module.values builds a new list per call
@@ -108,7 +109,7 @@ def pending_reminder_count(user: User) -> int:
     if not modules:
         return 0
     sql, params = _pending_count_sql(user.unit_id, modules)
-    with connection.cursor() as cursor:
+    with server_cursor(connection) as cursor:  # by unit and modules: one plan suits every unit
         cursor.execute(sql, params)
         return cursor.fetchone()[0]
 

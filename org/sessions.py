@@ -10,6 +10,8 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 from django.db import connections, router
 from django.utils import timezone
 
+from project.prepared import server_cursor
+
 
 class SessionStore(DatabaseSessionStore):
     def _get_session_from_db(self):
@@ -20,7 +22,7 @@ class SessionStore(DatabaseSessionStore):
             f"SELECT {quote('session_data')} FROM {quote(model._meta.db_table)} "
             f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s"
         )
-        with connection.cursor() as cursor:
+        with server_cursor(connection) as cursor:  # by its key: one plan suits every session
             cursor.execute(sql, [self.session_key, timezone.now()])
             row = cursor.fetchone()
         if row is None:

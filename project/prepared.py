@@ -118,9 +118,10 @@ class _PreparingCursor(ServerBindingCursor):
         return self
 
 
-def _server_cursor(connection):
+def server_cursor(connection):
     """A cursor of `connection` like connection.cursor() (execute wrappers, query logging),
-    whose statements are prepared on the server."""
+    whose statements are prepared on the server: for fixed statements that every request runs
+    and whose plan suits every value (a lookup by key, no LIKE prefix)."""
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
@@ -201,7 +202,7 @@ class Prepared:
         if compiled is None:
             compiled = self._compiled(connection)
             setattr(connection, self.key, compiled)
-        with _server_cursor(connection) if compiled["server"] else connection.cursor() as cursor:
+        with server_cursor(connection) if compiled["server"] else connection.cursor() as cursor:
             cursor.execute(compiled["sql"], self._params(connection, compiled["roles"], values))
             rows = cursor.fetchall()
         if compiled["converters"]:

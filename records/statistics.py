@@ -17,6 +17,7 @@ from forms_stats.crosstab import CrossTab, Dimension, count_related, count_rows,
 from org.models import Code, Gender, Unit
 from org.selectors import codes_of, codes_of_tables
 from project.kept import Kept
+from project.prepared import server_cursor
 from project.renderers import KeptSelect, text
 from records.models import (
     HARDSHIP_CATEGORIES,
@@ -251,6 +252,6 @@ def files_data_stamp() -> tuple:
     return and unit move (which file history leaves out). Four primary-key lookups."""
     tables = [model._meta.db_table for model in (WorkerFileEvent, FamilyMemberEvent, PersonEvent)]
     selects = [f"(SELECT max(pgh_id) FROM {table})" for table in tables]
-    with connection.cursor() as cursor:
+    with server_cursor(connection) as cursor:  # a fixed statement, planned once per connection
         cursor.execute(f"SELECT {', '.join(selects)}, (SELECT max(id) FROM {Movement._meta.db_table})")
         return cursor.fetchone()

@@ -115,6 +115,14 @@ def test_statements_are_prepared_on_the_server_unless_a_like_prefix_needs_its_va
     assert sql_of["prefix"] not in by_text.values()
 
 
+def test_every_page_s_fixed_statements_are_prepared_on_the_server(cast):
+    """The session, the user, the header's reminder count: planned once per connection."""
+    cast.client("county_a").get("/")
+    prepared = " ".join(server_statements())
+    assert 'FROM "django_session"' in prepared and 'FROM "org_user"' in prepared
+    assert 'FROM "approvals_reportaction"' in prepared
+
+
 def test_a_failed_transaction_keeps_prepared_statements_usable(cast):
     """A statement prepared in a transaction that then fails is still there (or prepared again)
     for the next request on the same connection."""
