@@ -4,6 +4,7 @@ what Django's database engine reads."""
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore as DjangoSessionStore
 from django.contrib.sessions.models import Session
 from django.db import connection
@@ -90,6 +91,13 @@ def server_statements() -> list[str]:
         return [statement for (statement,) in cursor.fetchall()]
 
 
+PREPARING = pytest.mark.skipif(
+    settings.DATABASES["default"]["OPTIONS"].get("prepare_threshold") is None,
+    reason="BANGFU_PREPARED_STATEMENTS=0: no statement is prepared on the server",
+)
+
+
+@PREPARING
 def test_statements_are_prepared_on_the_server_unless_a_like_prefix_needs_its_value(cast):
     """PostgreSQL parses and may plan a prepared statement once for every value: that suits a
     lookup by id, not `LIKE $1`, whose index range only a plan for the value can use."""
@@ -115,6 +123,7 @@ def test_statements_are_prepared_on_the_server_unless_a_like_prefix_needs_its_va
     assert sql_of["prefix"] not in by_text.values()
 
 
+@PREPARING
 def test_every_page_s_fixed_statements_are_prepared_on_the_server(cast):
     """The session, the user, the header's reminder count: planned once per connection."""
     cast.client("county_a").get("/")
