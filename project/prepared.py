@@ -28,7 +28,8 @@ from collections.abc import Callable
 from types import SimpleNamespace
 
 from django.db import connections
-from django.db.backends.postgresql.base import ServerBindingCursor
+from django.db.backends.postgresql.base import TIMESTAMPTZ_OID, ServerBindingCursor
+from django.db.backends.postgresql.psycopg_any import register_tzloader
 from django.db.models import Field, ForeignObject, Lookup, QuerySet
 from django.db.models.query import (
     FlatValuesListIterable,
@@ -36,6 +37,7 @@ from django.db.models.query import (
     ValuesListIterable,
     get_related_populators,
 )
+from psycopg.pq import Format
 
 _VALUE, _PREFIX, _CONSTANT = "value", "prefix", "constant"
 _MODELS, _TUPLES, _FLAT = "models", "tuples", "flat"
@@ -126,6 +128,9 @@ def server_cursor(connection):
     connection.ensure_connection()
     with connection.wrap_database_errors:
         cursor = _PreparingCursor(connection.connection)
+        # As Django's create_cursor: the cursor's time zone when the connection's differs.
+        if connection.timezone != connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT).timezone:
+            register_tzloader(connection.timezone, cursor)
         if connection.queries_logged:
             cursor.shown_by = connection.ops
         return connection._prepare_cursor(cursor)
