@@ -175,9 +175,13 @@ def scope(queryset: QuerySet, *, viewer: Unit, unit: Unit) -> QuerySet:
 
     `unit` lies within `viewer`'s subtree, so "unit_path starts with unit.path" implies "starts
     with viewer.path": the one prefix range of the index plus the viewer's holder depth."""
+    _require_within(unit, viewer)
+    return queryset.filter(unit_path__startswith=unit.path, holder_depth__lte=viewer.depth)
+
+
+def _require_within(unit: Unit, viewer: Unit) -> None:
     if not unit.is_within(viewer):
         raise ValueError(f"{unit} is not within {viewer}'s subtree")
-    return queryset.filter(unit_path__startswith=unit.path, holder_depth__lte=viewer.depth)
 
 
 def crosstab(
@@ -213,8 +217,7 @@ def crosstab(
         )
 
     if answer_key is not None:
-        if not unit.is_within(viewer):  # what scope() would refuse
-            raise ValueError(f"{unit} is not within {viewer}'s subtree")
+        _require_within(unit, viewer)  # as scope() would, before any kept answer is looked up
         answer_key = (title, dimension.label, [m.label for m in measures], answer_key, viewer.pk, viewer.path,
                       viewer.depth, unit.pk, unit.path)  # fmt: skip
     found = _grouped_answer(grouped, len(measures), data_stamp, answer_key)

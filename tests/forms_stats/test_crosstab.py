@@ -192,6 +192,11 @@ def test_scope_is_visible_to_restricted_to_the_unit(cast, people):
         scope(WorkerFile.objects.all(), viewer=county, unit=cast.units["street_b"])
     with pytest.raises(ValueError):
         scope(WorkerFile.objects.all(), viewer=street, unit=county)
+    # Nor with a kept answer looked up by key instead of by the built query.
+    kept = {"data_stamp": lambda: (1,), "answer_key": "same"}
+    crosstab(WorkerFile.objects.all(), viewer=county, unit=county, dimension=GENDER, measures=FILES, **kept)
+    with pytest.raises(ValueError):
+        crosstab(WorkerFile.objects.all(), viewer=street, unit=county, dimension=GENDER, measures=FILES, **kept)
 
 
 def test_one_grouped_query_whatever_the_number_of_units_and_files(cast, people, django_assert_num_queries):
