@@ -37,6 +37,7 @@ from django.db.models.query import (
     ValuesListIterable,
     get_related_populators,
 )
+from psycopg import errors, pq
 from psycopg.pq import Format
 
 _VALUE, _PREFIX, _CONSTANT = "value", "prefix", "constant"
@@ -111,19 +112,38 @@ class _PreparingCursor(ServerBindingCursor):
     shown_by = None  # the connection's operations, when it logs queries (DEBUG, tests)
 
     def execute(self, query, params=None, *, prepare=True, binary=None):
-        super().execute(query, params, prepare=prepare, binary=binary)
+        try:
+            super().execute(query, params, prepare=prepare, binary=binary)
+        except errors.FeatureNotSupported as error:
+            # "cached plan must not change result type": a migration run from another
+            # connection changed a column the statement returns, and psycopg only forgets its
+            # statements on DDL or a rollback of its own. Outside a transaction: drop them
+            # (psycopg sees DEALLOCATE ALL and forgets its own) and run once more; inside one,
+            # its rollback does the same for the next request.
+            idle = self.connection.info.transaction_status == pq.TransactionStatus.IDLE
+            if "cached plan" not in str(error) or not idle:
+                raise
+            self.connection.execute("DEALLOCATE ALL")
+            super().execute(query, params, prepare=prepare, binary=binary)
         if self.shown_by is not None:
             # Django's query log reads a statement's text from psycopg's `_query`, which a
             # prepared statement's run leaves empty: the text with its values, as Django's
-            # own server-side binding logs it.
-            self._query = SimpleNamespace(query=self.shown_by.compose_sql(query, params).encode())
+            # own server-side binding logs it (None where the values cannot be shown).
+            try:
+                self._query = SimpleNamespace(query=self.shown_by.compose_sql(query, params).encode())
+            except errors.DataError:
+                self._query = None
         return self
 
 
 def server_cursor(connection):
     """A cursor of `connection` like connection.cursor() (execute wrappers, query logging),
     whose statements are prepared on the server: for fixed statements that every request runs
-    and whose plan suits every value (a lookup by key, no LIKE prefix)."""
+    and whose plan suits every value (a lookup by key, no LIKE prefix).
+
+    Values are sent apart from the statement, each with its own type (a small Python int as a
+    smallint): right for the comparisons the ORM writes, not for arithmetic on two values
+    (`%s * %s` overflows a smallint), which must cast or use connection.cursor()."""
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:

@@ -129,7 +129,9 @@ SESSION_OPTIONS = "-c jit=off"
 # Statements are prepared on the server only when asked (project.prepared): Django's default
 # (None) turns psycopg's prepared statements off, and psycopg's own (5) would prepare any
 # statement run five times, a LIKE prefix's among them. Behind a connection pooler in
-# transaction mode (PgBouncer before 1.21), set BANGFU_PREPARED_STATEMENTS=0.
+# transaction mode without prepared statements (PgBouncer before 1.22, which cannot pass on
+# the DEALLOCATE ALL psycopg sends, or with max_prepared_statements = 0), set
+# BANGFU_PREPARED_STATEMENTS=0.
 PREPARE_WHEN_ASKED = 2**31 - 1 if env_bool("BANGFU_PREPARED_STATEMENTS", True) else None
 
 

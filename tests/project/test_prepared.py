@@ -149,6 +149,33 @@ def test_a_failed_transaction_keeps_prepared_statements_usable(cast):
     assert by_id.first(cast.units["city_a"].pk).pk == cast.units["city_a"].pk
 
 
+@PREPARING
+@pytest.mark.django_db(transaction=True)
+def test_a_column_changed_by_another_connection_does_not_break_prepared_statements():
+    """A migration run elsewhere changes the type of a column a prepared statement returns:
+    PostgreSQL then refuses the statement ("cached plan must not change result type") on every
+    run until the connection ends. The cursor drops its prepared statements and runs again."""
+    from project.prepared import server_cursor
+
+    other = connection.get_new_connection(connection.get_connection_params())
+    other.autocommit = True
+    try:
+        other.execute("CREATE TABLE prepared_probe (value varchar(5))")
+        other.execute("INSERT INTO prepared_probe VALUES ('短')")
+        for _ in range(2):
+            with server_cursor(connection) as cursor:
+                cursor.execute("SELECT value FROM prepared_probe")
+                assert cursor.fetchall() == [("短",)]
+        assert any("prepared_probe" in statement for statement in server_statements())
+        other.execute("ALTER TABLE prepared_probe ALTER COLUMN value TYPE integer USING 7")
+        with server_cursor(connection) as cursor:
+            cursor.execute("SELECT value FROM prepared_probe")
+            assert cursor.fetchall() == [(7,)]
+    finally:
+        other.execute("DROP TABLE IF EXISTS prepared_probe")
+        other.close()
+
+
 def test_sessions_read_as_djangos(cast):
     store = SessionStore()
     store["answer"] = 42
