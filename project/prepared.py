@@ -24,6 +24,7 @@ bench's load). A generic plan cannot use an index range for `LIKE $1`, so a stat
 LIKE prefix is planned for each value unless its caller says that a lookup by id drives its
 plan whatever the prefix (`server_plan=True`)."""
 
+import itertools
 from collections.abc import Callable
 from types import SimpleNamespace
 
@@ -41,6 +42,7 @@ from psycopg import errors, pq
 from psycopg.pq import Format
 
 _VALUE, _PREFIX, _CONSTANT = "value", "prefix", "constant"
+_NUMBERS = itertools.count()
 _MODELS, _TUPLES, _FLAT = "models", "tuples", "flat"
 _SHAPES = {ModelIterable: _MODELS, ValuesListIterable: _TUPLES, FlatValuesListIterable: _FLAT}
 
@@ -165,7 +167,9 @@ class Prepared:
         self.build = build
         self.sentinels = sentinels
         self.server_plan = server_plan
-        self.key = f"_prepared_{id(self)}"
+        # Where the compiled statement is kept on each connection: a number no other Prepared
+        # ever has (an id() is reused once its object is freed, and the connection outlives it).
+        self.key = f"_prepared_{next(_NUMBERS)}"
         self._db = None
 
     def _parameters(self, connection, queryset: QuerySet):

@@ -176,6 +176,24 @@ def test_a_column_changed_by_another_connection_does_not_break_prepared_statemen
         other.close()
 
 
+def test_a_new_prepared_never_takes_a_freed_one_s_compiled_statement(cast):
+    """Compiled statements are kept on the connection, which outlives short-lived Prepared
+    objects: a new one must not find the statement of a freed one (at a reused id())."""
+    county = cast.units["county_a"]
+    keys = set()
+    for sentinels in [(-7, "\x00p", [-8]), ("\x00p",)] * 20:
+        if len(sentinels) == 3:
+            prepared = Prepared(lambda pk, path, pks: Unit.objects.filter(pk=pk, path__startswith=path, pk__any=pks),
+                                *sentinels)  # fmt: skip
+            assert prepared.first(county.pk, county.path, [county.pk]).pk == county.pk
+        else:
+            prepared = Prepared(lambda path: Unit.objects.filter(path__startswith=path).order_by("path"), *sentinels)
+            assert prepared.first(county.path).pk == county.pk
+        assert prepared.key not in keys
+        keys.add(prepared.key)
+        del prepared
+
+
 def test_sessions_read_as_djangos(cast):
     store = SessionStore()
     store["answer"] = 42
