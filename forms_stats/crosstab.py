@@ -271,14 +271,13 @@ def _grouped_answer(
 
     if data_stamp is None:
         return run(grouped())
-    queryset = None
-    if answer_key is None:
+    if answer_key is None:  # keyed by its SQL: built now, and that build runs on a miss
         queryset = grouped()
-        answer_key = queryset.query.sql_with_params()
+        answer_key, grouped = queryset.query.sql_with_params(), lambda: queryset
     key = "crosstab:" + hashlib.sha256(repr((answer_key, data_stamp())).encode()).hexdigest()
     found = cache.get(key)
     if found is None:
-        found = run(queryset if queryset is not None else grouped())
+        found = run(grouped())
         cache.set(key, found, CACHE_SECONDS)
     return found
 

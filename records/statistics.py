@@ -205,8 +205,8 @@ class FileStatisticsForm(forms.Form):
     def answer_key(self) -> tuple:
         """The filled cleaned conditions, codes by their ids: they fix `filter`'s queryset, so
         a kept statistics answer is found under them (forms_stats.crosstab's answer_key)."""
-        filled = [(name, getattr(value, "pk", value)) for name, value in self.cleaned_data.items()]
-        return tuple(sorted(((name, value) for name, value in filled if value not in (None, "")), key=lambda x: x[0]))
+        filled = {name: getattr(value, "pk", value) for name, value in self.cleaned_data.items()}
+        return tuple(sorted((name, value) for name, value in filled.items() if value not in (None, "")))
 
     def descriptions(self) -> list[str]:
         """The filled conditions in words, for the table's title (page, print and Excel)."""
