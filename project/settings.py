@@ -135,7 +135,7 @@ SESSION_OPTIONS = "-c jit=off"
 PREPARE_WHEN_ASKED = 2**31 - 1 if env_bool("BANGFU_PREPARED_STATEMENTS", True) else None
 
 
-def with_session_options(database: dict, options: str = SESSION_OPTIONS) -> dict:
+def with_connection_options(database: dict, options: str = SESSION_OPTIONS) -> dict:
     """`database` (a DATABASES entry) with `options` added to the libpq startup options it has,
     and statements prepared when asked unless it says otherwise."""
     given = database.get("OPTIONS", {})
@@ -149,7 +149,7 @@ def with_session_options(database: dict, options: str = SESSION_OPTIONS) -> dict
     }
 
 
-DATABASES["default"] = with_session_options(DATABASES["default"])
+DATABASES["default"] = with_connection_options(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- background work -----------------------------------------------------------------------

@@ -12,15 +12,15 @@ def test_sessions_run_without_jit_compilation():
         assert cursor.fetchone()[0] == "off"
 
 
-def test_session_options_are_added_to_those_the_url_gives():
-    from project.settings import PREPARE_WHEN_ASKED, with_session_options
+def test_connection_options_are_added_to_those_the_url_gives():
+    from project.settings import PREPARE_WHEN_ASKED, with_connection_options
 
-    assert with_session_options({"NAME": "x"})["OPTIONS"] == {
+    assert with_connection_options({"NAME": "x"})["OPTIONS"] == {
         "options": "-c jit=off",
         "prepare_threshold": PREPARE_WHEN_ASKED,
     }
     given = {"NAME": "x", "OPTIONS": {"host": "/var/run", "options": "-c statement_timeout=5000"}}
-    assert with_session_options(given)["OPTIONS"] == {
+    assert with_connection_options(given)["OPTIONS"] == {
         "host": "/var/run",
         "options": "-c statement_timeout=5000 -c jit=off",
         "prepare_threshold": PREPARE_WHEN_ASKED,
