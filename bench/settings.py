@@ -10,9 +10,8 @@ from project.settings import DATABASES, INSTALLED_APPS, with_connection_options
 
 BENCH_DATABASE_NAME = os.environ.get("BENCH_DATABASE_NAME", "bangfu_bench")
 DATABASES = {"default": {**DATABASES["default"], "NAME": BENCH_DATABASE_NAME}}
-if os.environ.get(
-    "BENCH_DATABASE_URL"
-):  # another server, with the project's connection options (no JIT, prepared statements)
+# Another server, with the project's connection options (no JIT, prepared statements).
+if os.environ.get("BENCH_DATABASE_URL"):
     DATABASES = {"default": with_connection_options(dj_database_url.parse(os.environ["BENCH_DATABASE_URL"]))}
 if "tests.reporting" not in INSTALLED_APPS:
     INSTALLED_APPS = [*INSTALLED_APPS, "tests.reporting"]
