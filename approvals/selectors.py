@@ -35,6 +35,11 @@ def visible_to(queryset: QuerySet, unit: Unit) -> QuerySet:
     return queryset.filter(unit_path__startswith=unit.path, holder_depth__lte=unit.depth)
 
 
+def sees(unit: Unit, row) -> bool:
+    """`visible_to` for one loaded row (a guard under its row lock)."""
+    return row.unit_path.startswith(unit.path) and row.holder_depth <= unit.depth
+
+
 def from_subtree(queryset: QuerySet, unit: Unit) -> QuerySet:
     """Rows owned within `unit`'s subtree (the subordinate-unit selector of list pages)."""
     return queryset.filter(unit_path__startswith=unit.path)

@@ -59,10 +59,14 @@ def _transfer_decisions_source():
     from records import transfers
 
     def item(transfer):
+        if transfer.is_claim:
+            title = f"“{transfer.to_unit.name}”申请将本单位的临时救助档案转为其困难职工档案"
+        else:
+            title = f"接收转来的 {transfer.file_count} 份职工档案"
         return inbox.InboxItem(
             kind="跨单位转移档案",
-            title=f"接收转来的 {transfer.file_count} 份职工档案",
-            sender=transfer.from_unit.name,
+            title=title,
+            sender=transfer.requesting_unit.name,
             at=transfer.created_at,
             url=reverse("records:transfer_request", args=[transfer.pk]),
             detail=transfer.reason,

@@ -126,7 +126,8 @@ def _move_some(province: Unit, password: str, rng) -> None:
 
 def _likely_duplicates(clerks: dict, codes, rng) -> None:
     """The same worker entered by two streets of 武侯区, once with a mistyped ID number: the
-    pair 高级档案管理 → 合并重复档案 finds by name and birth date (sign in as wuhou)."""
+    pair 高级档案管理 → 合并重复档案 finds by name and birth date (sign in as wuhou). Both are
+    reported to 武侯区, since an admin merges only files that have reached the unit."""
     streets = Unit.objects.filter(name__in=["浆洗街街道工会", "玉林街道工会"]).order_by("path")
     for n, street in enumerate(streets):
         head = _person(codes, rng, birth=date(1966, 5, 20), female=False, area="510107")
@@ -137,9 +138,10 @@ def _likely_duplicates(clerks: dict, codes, rng) -> None:
             "household_annual_income": 15000, "household_size": 1, "postal_code": "610041",
         }  # fmt: skip
         try:
-            services.file_create(actor=clerks[street.pk], data=data, head=head, members=[])
+            file = services.file_create(actor=clerks[street.pk], data=data, head=head, members=[])
         except services.ExistingPerson:
-            pass  # the random number repeated: the pair is one file short
+            continue  # the random number repeated: the pair is one file short
+        approvals.report_rows(actor=clerks[street.pk], model=WorkerFile, pks=[file.pk], message="疑似重复档案,请核实。")
 
 
 def _export_requests() -> int:

@@ -22,7 +22,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q, QuerySet
 
 from approvals.models import AuditEvent
-from approvals.selectors import from_subtree
+from approvals.selectors import sees, visible_to
 from approvals.services import audit_record
 from flows.flows import MergeFlow
 from org.models import Module, User
@@ -50,10 +50,11 @@ SEVERAL_TARGETS = "请先使用“合并重复档案”合并目标档案,再合
 
 
 def files_in_scope(actor: User) -> QuerySet[WorkerFile]:
-    """The files an admin may merge or transfer: owned by their unit or a unit below it,
-    wherever they are in the reporting flow (manual 2.9: 本单位以及下属单位)."""
+    """The files an admin may merge or transfer: those of their unit and of the units below it
+    (manual 2.9: 本单位以及下属单位) that the reporting model lets the unit see — a subordinate's
+    draft or returned file is not yet the unit's to read (DESIGN.md §3)."""
     require_module(actor, Module.UNIT_ADMIN)
-    return from_subtree(WorkerFile.objects, actor.unit)
+    return visible_to(WorkerFile.objects, actor.unit)
 
 
 def _parse(raw: str, field: str) -> str:
@@ -231,7 +232,7 @@ def _lock(actor: User, ids: list[int]) -> list[WorkerFile]:
     locked = list(WorkerFile.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     if len(locked) != len(ids):
         raise MergeError("要合并的档案已被合并或删除,请重新查询。")
-    if any(not file.unit_path.startswith(actor.unit.path) for file in locked):
+    if not all(sees(actor.unit, file) for file in locked):
         raise MergeError(NOT_IN_SCOPE.format(what="职工档案"))
     return locked
 

@@ -305,7 +305,12 @@ class TransferState(models.TextChoices):
 
 class TransferRequest(models.Model):
     """A transfer of files to a unit outside the requesting admin's subtree: the files stay
-    where they are until the receiving unit's admin accepts (records.transfers)."""
+    where they are until the receiving unit's admin accepts (records.transfers).
+
+    A claim (转正申请, `claim_category` set) goes the other way: a unit that knows the ID number
+    of another unit's temporary file asks to take it as a hardship file of that category
+    (manual 2.2.1.1, case two). The file stays until the owning unit (`from_unit`) accepts;
+    the requesting unit is `to_unit`."""
 
     from_unit = models.ForeignKey("org.Unit", verbose_name=_("申请单位"), on_delete=models.PROTECT, related_name="+")
     to_unit = models.ForeignKey("org.Unit", verbose_name=_("目的单位"), on_delete=models.PROTECT, related_name="+")
@@ -321,6 +326,7 @@ class TransferRequest(models.Model):
     )
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     decision_note = models.CharField(_("处理意见"), max_length=200, blank=True)
+    claim_category = models.CharField(_("转正为"), max_length=20, choices=FileCategory.choices, blank=True, default="")
     process = models.OneToOneField(
         "viewflow.Process", verbose_name=_("流程"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -335,6 +341,23 @@ class TransferRequest(models.Model):
 
     def get_absolute_url(self):
         return reverse("records:transfer_request", args=[self.pk])
+
+    @property
+    def is_claim(self) -> bool:
+        return bool(self.claim_category)
+
+    @property
+    def deciding_unit_id(self) -> int:
+        """The unit whose admin accepts or refuses: the receiving unit, or for a claim the owner."""
+        return self.from_unit_id if self.is_claim else self.to_unit_id
+
+    @property
+    def requesting_unit(self):
+        return self.to_unit if self.is_claim else self.from_unit
+
+    @property
+    def deciding_unit(self):
+        return self.from_unit if self.is_claim else self.to_unit
 
 
 class TransferRequestFile(models.Model):

@@ -8,7 +8,7 @@ keeping their place in the tree (manual 2.2.1.3).
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from approvals.models import AuditEvent, ReportState
@@ -279,24 +279,17 @@ def file_convert_to_temporary(*, actor: User, file: WorkerFile, request=None) ->
 
 
 @transaction.atomic
-def file_regularize(
-    *, actor: User, file: WorkerFile, category: str, id_number: str | None = None, request=None
-) -> WorkerFile:
-    """临时救助档案转正 (2.4.1): a temporary file — of the own unit, or of another unit when the
-    actor knows its head's ID number (manual 2.2.1.1, case two) — becomes a hardship file of
-    the actor's unit."""
-    require_module(actor, Module.FILES)
-    if file.unit_id != actor.unit_id and id_number != file.head.id_number:
-        raise PermissionDenied("请通过身份证号查找该档案。")
+def file_regularize(*, actor: User, file: WorkerFile, category: str, request=None) -> WorkerFile:
+    """临时救助档案转正 (2.4.1): a temporary file of the own unit becomes a hardship file. Another
+    unit's temporary file is asked for, not taken (records.transfers.file_claim)."""
+    file = WorkerFile.objects.select_for_update().get(pk=file.pk)
+    _require_owner(actor, file)
     if category not in HARDSHIP_CATEGORIES:
         raise FileError("请选择困难类别(低保户、低保边缘户或意外致困户)。", "category")
-    file = WorkerFile.objects.select_for_update().get(pk=file.pk)
     if not file.is_temporary:
         raise FileError(f"“{file}”不是临时救助档案。")
     file.category = category
-    if file.unit_id != actor.unit_id:
-        file.place_at_owner(Unit.objects.get(pk=actor.unit_id))
-    file.save()
+    file.save(update_fields=["category", "updated_at"])
     detail = {"from": FileCategory.TEMPORARY, "to": category}
     audit_record(event=AuditEvent.FILE_CATEGORY_CHANGED, actor=actor, request=request, obj=file, detail=detail)
     return file

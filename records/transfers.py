@@ -21,12 +21,14 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from viewflow.workflow.models import Process
 from viewflow.workflow.status import PROCESS
 
 from approvals.models import AuditEvent, Movement, ReportAction, ReportKind, ReportState
+from approvals.selectors import sees
 from approvals.services import audit_record
 from flows.activations import complete_human_task
 from flows.flows import TransferFlow, TransferRequestFlow
@@ -34,7 +36,14 @@ from org.models import Module, Unit, User
 from org.permissions import require_module
 from org.services.users import unit_admin_of
 from records.merges import NOT_IN_SCOPE
-from records.models import TransferRequest, TransferRequestFile, TransferState, WorkerFile
+from records.models import (
+    HARDSHIP_CATEGORIES,
+    FileCategory,
+    TransferRequest,
+    TransferRequestFile,
+    TransferState,
+    WorkerFile,
+)
 
 CLASH_LIST_LIMIT = 20
 
@@ -55,16 +64,34 @@ class TransferResult:
     request: TransferRequest | None = None
 
 
+TRANSFERS, CLAIMS = Q(claim_category=""), ~Q(claim_category="")
+
+
 def requests_waiting_for(unit: Unit) -> QuerySet[TransferRequest]:
-    """Cross-branch requests the unit's admin has still to accept or refuse, newest first."""
-    waiting = TransferRequest.objects.filter(to_unit=unit, state=TransferState.PENDING)
-    return waiting.select_related("from_unit").order_by("-created_at", "-pk")
+    """Cross-branch requests the unit's admin has still to accept or refuse, newest first:
+    transfers into the unit and claims on its temporary files."""
+    deciding = (TRANSFERS & Q(to_unit=unit)) | (CLAIMS & Q(from_unit=unit))
+    waiting = TransferRequest.objects.filter(deciding, state=TransferState.PENDING)
+    return waiting.select_related("from_unit", "to_unit").order_by("-created_at", "-pk")
 
 
 def requests_sent_from(unit: Unit) -> QuerySet[TransferRequest]:
     """Requests of the unit's subtree: an admin above the requesting unit may withdraw them too."""
-    sent = TransferRequest.objects.filter(from_unit__path__startswith=unit.path)
+    requesting = (TRANSFERS & Q(from_unit__path__startswith=unit.path)) | (
+        CLAIMS & Q(to_unit__path__startswith=unit.path)
+    )
+    sent = TransferRequest.objects.filter(requesting)
     return sent.select_related("from_unit", "to_unit").order_by("-created_at", "-pk")
+
+
+def parties_of(unit: Unit) -> Q:
+    """The requests a unit is party to: as the deciding unit, or as the requesting unit or a
+    unit above it."""
+    deciding = (TRANSFERS & Q(to_unit=unit)) | (CLAIMS & Q(from_unit=unit))
+    requesting = (TRANSFERS & Q(from_unit__path__startswith=unit.path)) | (
+        CLAIMS & Q(to_unit__path__startswith=unit.path)
+    )
+    return deciding | requesting
 
 
 def target_admin(unit: Unit) -> User | None:
@@ -96,12 +123,15 @@ def _refuse_code_clashes(files: QuerySet, to_unit: Unit) -> None:
 
 
 def _lock_selected(actor_unit: Unit, ids: list[int]) -> QuerySet:
-    """The chosen files, locked in id order; all must exist in the acting unit's subtree."""
+    """The chosen files, locked in id order; all must exist in the acting unit's subtree and
+    have reached it (a subordinate's draft is not the unit's to move)."""
     ids = sorted(set(ids))
     if not ids:
         raise TransferError("请选择要转移的档案。")
-    locked = list(WorkerFile.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("unit_path"))
-    if len(locked) != len(ids) or any(not path.startswith(actor_unit.path) for (path,) in locked):
+    locked = list(
+        WorkerFile.objects.select_for_update().filter(pk__in=ids).order_by("pk").only("unit_path", "holder_depth")
+    )
+    if len(locked) != len(ids) or not all(sees(actor_unit, file) for file in locked):
         raise TransferError(NOT_IN_SCOPE.format(what="要转移的职工档案"))
     return WorkerFile.objects.filter(pk__in=ids)
 
@@ -240,17 +270,66 @@ def _request(*, actor: User, files: QuerySet, to_unit: Unit, reason: str, reques
     return transfer
 
 
+def _regularize_claimed(actor: User, transfer: TransferRequest, files: QuerySet, request) -> None:
+    for file in files.select_related("head"):
+        audit_record(
+            event=AuditEvent.FILE_CATEGORY_CHANGED, actor=actor, request=request, obj=file,
+            detail={"from": FileCategory.TEMPORARY, "to": transfer.claim_category, "claim": transfer.pk},
+        )  # fmt: skip
+    files.update(category=transfer.claim_category)
+
+
+@transaction.atomic
+def file_claim(
+    *, actor: User, file: WorkerFile, category: str, id_number: str | None, reason: str, request=None
+) -> TransferRequest:
+    """转正申请 (manual 2.2.1.1, case two): a unit that enters the ID number of another unit's
+    temporary file asks the owning unit for it. Nothing moves until the owning unit's admin
+    accepts (then the file becomes a hardship file of `category` in the actor's unit) — a
+    unit never takes another's file by itself. Only someone who knows the head's ID number
+    may ask; to anyone else the file does not exist."""
+    file = WorkerFile.objects.select_for_update().select_related("head", "unit").get(pk=file.pk)
+    if not id_number or id_number != file.head.id_number or file.unit_id == actor.unit_id:
+        raise Http404("档案不存在。")
+    require_module(actor, Module.FILES)
+    if category not in HARDSHIP_CATEGORIES:
+        raise TransferError("请选择困难类别(低保户、低保边缘户或意外致困户)。", "category")
+    if not file.is_temporary:
+        raise TransferError(f"“{file}”不是临时救助档案。")
+    if target_admin(file.unit) is None:
+        raise TransferError(
+            f"“{file.unit.name}”尚未设置用户管理员,无人可以同意转出该档案。请联系该单位处理。", "category"
+        )
+    if not reason.strip():
+        raise TransferError("请填写申请原因,供档案所属单位审核。", "reason")
+    files = WorkerFile.objects.filter(pk=file.pk)
+    _refuse_open_requests(files)
+    _refuse_code_clashes(files, actor.unit)
+    claim = TransferRequest.objects.create(
+        from_unit=file.unit, to_unit=actor.unit, requested_by=actor, reason=reason.strip()[:200],
+        claim_category=category, file_count=1,
+    )  # fmt: skip
+    TransferRequestFile.objects.create(request=claim, file=file)
+    claim.process = TransferRequestFlow.start.run(transfer_request=claim)
+    claim.save(update_fields=["process"])
+    audit_record(
+        event=AuditEvent.TRANSFER_REQUESTED, actor=actor, request=request, obj=claim,
+        detail={"claim": category, "from_unit": file.unit_id, "file": file.pk, "process": claim.process_id},
+    )  # fmt: skip
+    return claim
+
+
 def can_decide(user: User, transfer: TransferRequest) -> bool:
-    return user.has_module(Module.UNIT_ADMIN) and user.unit_id == transfer.to_unit_id
+    return user.has_module(Module.UNIT_ADMIN) and user.unit_id == transfer.deciding_unit_id
 
 
 def can_withdraw(user: User, transfer: TransferRequest) -> bool:
-    """The requesting unit's admin, or an admin of a unit above it: the files are in their
-    subtree, so taking the request back is theirs to decide too."""
-    return user.has_module(Module.UNIT_ADMIN) and transfer.from_unit.is_within(user.unit)
+    """The requesting unit's admin, or an admin of a unit above it: the request is their
+    subtree's, so taking it back is theirs to decide too."""
+    return user.has_module(Module.UNIT_ADMIN) and transfer.requesting_unit.is_within(user.unit)
 
 
-DECIDER_ONLY = "只有目的单位的用户管理员可以处理该申请。"
+DECIDER_ONLY = "只有目的单位(转正申请:档案所属单位)的用户管理员可以处理该申请。"
 WITHDRAWER_ONLY = "只有申请单位或其上级单位的用户管理员可以撤回该申请。"
 
 
@@ -285,11 +364,15 @@ def transfer_request_accept(*, actor: User, pk: int, note: str = "", request=Non
     files = _lock_selected(transfer.from_unit, ids) if ids else None
     if files is None:
         raise TransferError("申请中的档案已不存在,请拒绝该申请。")
-    message = f"跨单位转移:{transfer.reason}"
+    if transfer.is_claim and files.exclude(category=FileCategory.TEMPORARY).exists():
+        raise TransferError("该档案已不是临时救助档案,请拒绝该申请。")
+    message = f"{'转正申请' if transfer.is_claim else '跨单位转移'}:{transfer.reason}"
     _close(actor, transfer, TransferState.ACCEPTED, note)
     result = _transfer(
         actor=actor, sender=transfer.from_unit, files=files, to_unit=transfer.to_unit, message=message, request=request
     )
+    if transfer.is_claim:
+        _regularize_claimed(actor, transfer, files, request)
     audit_record(
         event=AuditEvent.TRANSFER_ACCEPTED, actor=actor, request=request, obj=transfer,
         detail={"count": result.moved, "action": result.action.pk},
@@ -305,10 +388,12 @@ def transfer_request_reject(*, actor: User, pk: int, note: str, request=None) ->
     if not note.strip():
         raise TransferError("请填写拒绝原因。", "note")
     _close(actor, transfer, TransferState.REJECTED, note)
+    deciding = transfer.deciding_unit
+    refused = "不同意转出申请转正的" if transfer.is_claim else "未接收转移的"
     action = ReportAction.objects.create(
-        kind=ReportKind.TRANSFER_REJECTED, module=Module.UNIT_ADMIN, sender=transfer.to_unit,
-        receiver=transfer.from_unit, actor=actor, count=transfer.file_count,
-        message=f"“{transfer.to_unit.name}”未接收转移的 {transfer.file_count} 份档案:{note.strip()}",
+        kind=ReportKind.TRANSFER_REJECTED, module=Module.FILES if transfer.is_claim else Module.UNIT_ADMIN,
+        sender=deciding, receiver=transfer.requesting_unit, actor=actor, count=transfer.file_count,
+        message=f"“{deciding.name}”{refused} {transfer.file_count} 份档案:{note.strip()}",
     )  # fmt: skip
     action.process = TransferFlow.start.run(action=action)
     action.save(update_fields=["process"])

@@ -12,7 +12,7 @@ from approvals.selectors import visible_to
 from org.models import Module
 from org.permissions import module_required
 from project.links import fixed_url
-from records import services
+from records import services, transfers
 from records.forms import HeadForm, MemberFormSet, WorkerFileForm
 from records.models import FileCategory, WorkerFile
 from records.selectors import FILE_KINDS, find_cancelled_file, get_file_for_user
@@ -269,14 +269,29 @@ def file_convert(request, pk):
 
 @require_POST
 def file_regularize(request, pk):
-    # Another unit's temporary file is reached through its ID number (manual 2.2.1.1, case two):
-    # no visibility scope here, the service checks the number.
+    """转正 (2.4.1): the own unit's temporary file at once. Another unit's, reached from the
+    entry form by its head's ID number (manual 2.2.1.1, case two), is asked for: the owning
+    unit's admin accepts or refuses in 待办审批 (records.transfers.file_claim)."""
+    category = request.POST.get("category", "")
+    if WorkerFile.objects.filter(pk=pk, unit_id=request.user.unit_id).exists():
+        file = get_file_for_user(request.user, pk)
+        if _act(request, file, services.file_regularize, f"档案“{file}”已转为困难职工档案。", category=category):
+            return redirect("records:file_detail", pk=pk)
+        return redirect(request.META.get("HTTP_REFERER") or reverse("records:files_temporary"))
     file = get_object_or_404(WorkerFile.objects.select_related("head"), pk=pk, category=FileCategory.TEMPORARY)
-    category, id_number = request.POST.get("category", ""), request.POST.get("id_number")
-    done = f"档案“{file}”已转为本单位的困难职工档案。"
-    if _act(request, file, services.file_regularize, done, category=category, id_number=id_number):
-        return redirect("records:file_detail", pk=pk)
-    return redirect(request.META.get("HTTP_REFERER") or reverse("records:files_temporary"))
+    try:
+        claim = transfers.file_claim(
+            actor=request.user, file=file, category=category, id_number=request.POST.get("id_number"),
+            reason=request.POST.get("reason", ""), request=request,
+        )  # fmt: skip
+    except transfers.TransferError as error:
+        messages.error(request, error.message)
+        return redirect(request.META.get("HTTP_REFERER") or reverse("records:files_temporary"))
+    messages.success(
+        request,
+        f"已向“{claim.from_unit.name}”提出转正申请。对方用户管理员同意后,该档案转为本单位的困难职工档案,届时您会收到提醒。",
+    )
+    return redirect("records:files_temporary")
 
 
 @files_required

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from approvals.models import AuditEvent
-from approvals.selectors import from_subtree
+from approvals.selectors import visible_to
 from approvals.services import audit_record
 from org.models import Module, Unit
 from org.permissions import module_required, require_module
@@ -202,9 +202,11 @@ def _commit_merge(request, kept, merged, forms_, choices):
 
 @require_GET
 def merge_result(request, pk):
-    """The kept file as the admin may see it (they hold no files module): summary and history."""
+    """The kept file as the admin may see it (they hold no files module): summary and history.
+    Read through the visibility selector like every page: a subordinate's draft or returned
+    file is not the admin's to read, whatever its id."""
     try:
-        file = from_subtree(WorkerFile.objects, request.user.unit).select_related("unit", "head").get(pk=pk)
+        file = visible_to(WorkerFile.objects, request.user.unit).select_related("unit", "head").get(pk=pk)
     except (WorkerFile.DoesNotExist, ValueError):
         raise Http404("档案不存在或不属于本单位或下级单位。") from None
     require_module(request.user, Module.UNIT_ADMIN)
@@ -336,9 +338,9 @@ def transfer_unit(request):
 
 
 def _transfer_for_user(user, pk) -> TransferRequest:
-    """A request the user's unit is party to: the receiving unit, or the requesting unit or a
-    unit above it (their subtree holds the files). Anyone else: 404."""
-    parties = Q(from_unit__path__startswith=user.unit.path) | Q(to_unit=user.unit)
+    """A request the user's unit is party to: the deciding unit, or the requesting unit or a
+    unit above it. Anyone else: 404."""
+    parties = transfers.parties_of(user.unit)
     related = ("from_unit", "to_unit", "requested_by", "decided_by")
     try:
         return TransferRequest.objects.select_related(*related).get(parties, pk=pk)
@@ -362,7 +364,7 @@ def transfer_request(request, pk):
     files = WorkerFile.objects.filter(pk__in=ids).select_related("head", "unit").order_by("code")[:TRANSFER_LIST_LIMIT]
     context = {"transfer": transfer, "files": files, "can_decide": can_decide,
                "can_withdraw": transfers.can_withdraw(request.user, transfer) and pending,
-               "title": f"跨单位转移申请:{transfer.from_unit.name} → {transfer.to_unit.name}"}  # fmt: skip
+               "title": f"{'转正申请' if transfer.is_claim else '跨单位转移申请'}:{transfer.from_unit.name} → {transfer.to_unit.name}"}  # fmt: skip
     return render(request, "records/manage_request.html", context)
 
 
@@ -376,9 +378,12 @@ def transfer_request_withdraw(request, pk):
     except transfers.TransferError as error:
         messages.error(request, error.message)
         return redirect(transfer.get_absolute_url())
-    messages.success(
-        request, f"已撤回转往“{transfer.to_unit.name}”的申请,{transfer.file_count} 份档案可以重新转移或合并。"
-    )
+    if transfer.is_claim:
+        messages.success(request, f"已撤回转正申请,档案留在“{transfer.from_unit.name}”。")
+    else:
+        messages.success(
+            request, f"已撤回转往“{transfer.to_unit.name}”的申请,{transfer.file_count} 份档案可以重新转移或合并。"
+        )
     return redirect("records:manage")
 
 
@@ -387,7 +392,10 @@ def _decide(request, transfer) -> bool:
     try:
         if request.POST.get("decision") == "accept":
             result = transfers.transfer_request_accept(actor=request.user, pk=transfer.pk, note=note, request=request)
-            messages.success(request, f"已接收 {result.moved} 份档案,档案已转入本单位,状态为未上报。")
+            if transfer.is_claim:
+                messages.success(request, f"已同意,档案已转给“{transfer.to_unit.name}”。")
+            else:
+                messages.success(request, f"已接收 {result.moved} 份档案,档案已转入本单位,状态为未上报。")
         else:
             transfers.transfer_request_reject(actor=request.user, pk=transfer.pk, note=note, request=request)
             messages.success(request, "已拒绝该申请,档案留在原单位,申请单位将收到提醒。")

@@ -19,11 +19,15 @@ Access rules:
   unit holding its module; everyone else 404.
 - FILES: pages of the household-file module without a target: holders of `files`; others 403.
 - FILE: a household file of street_a reported to county_a: users of those two units see it
-  (403 without the `files` module), everyone else 404.
+  (403 without the `files` module), everyone else 404. The same pages on a draft of street_a
+  ("draftfile"): only street_a's users; every unit above gets 404, as for a missing file.
+- FILE_ADMIN: a page of advanced file management on one file: like FILE, but for holders of
+  the unit-admin permission.
 - IMPORT_JOB: an Excel import job of street_a: its own unit's `files` holders (403 without the
   module), everyone else 404.
-- TEMP_FILE_OWNER: regularizing street_a's temporary file: its own unit's `files` holders;
-  anyone else 403 (another unit must prove it knows the ID number).
+- TEMP_FILE_OWNER: regularizing street_a's temporary file: its own unit's `files` holders
+  (403 for its other users); anyone else 404 — another unit that knows the head's ID number
+  may only ask for the file (records.transfers.file_claim), never take it.
 - TRANSFER_REQUEST: county_a's admin asked province_b to take a file of street_a: the unit
   admins of province_b, county_a and the units above county_a (403 for their other users),
   everyone else 404.
@@ -65,7 +69,8 @@ EXPORT_ALLOWED = {
     EXPORT_APPROVER: {"county_a_admin"},
     EXPORT_RUNNER: {"street_a_admin", "county_a_admin"},
 }
-FILE_SEEN_BY = ("street_a", "county_a")
+FILE_ADMIN = "file_admin"
+DRAFT_SEEN_BY = ("street_a",)
 OK = {200, 302}
 
 
@@ -76,6 +81,12 @@ class Route:
     method: str = "get"
     target_unit: str = "national"  # the cast unit the URL acts on (scope of UNIT_ADMIN)
     kwargs: dict = field(default_factory=dict)  # "unit:<key>", "user:<name>", "codetable", "code", "action"
+    seen_by: tuple = ("street_a", "county_a")  # FILE, FILE_ADMIN: the units that see the file
+
+    @property
+    def label(self) -> str:
+        kinds = sorted(spec for spec in self.kwargs.values() if spec in ("draftfile", "tempfile"))
+        return "-".join([self.name, *kinds])
 
 
 ROUTES = [
@@ -135,19 +146,27 @@ ROUTES = [
     Route("records:file_import_detail", IMPORT_JOB, kwargs={"pk": "import"}),
     Route("records:file_statistics", FILES),
     Route("records:file_detail", FILE, kwargs={"pk": "file"}),
+    Route("records:file_detail", FILE, kwargs={"pk": "draftfile"}, seen_by=DRAFT_SEEN_BY),
     Route("records:file_print", FILE, kwargs={"pk": "file"}),
+    Route("records:file_print", FILE, kwargs={"pk": "draftfile"}, seen_by=DRAFT_SEEN_BY),
     Route("records:file_word", FILE, kwargs={"pk": "file"}),
+    Route("records:file_word", FILE, kwargs={"pk": "draftfile"}, seen_by=DRAFT_SEEN_BY),
     Route("records:file_edit", FILE, kwargs={"pk": "file"}),
+    Route("records:file_edit", FILE, kwargs={"pk": "draftfile"}, seen_by=DRAFT_SEEN_BY),
     Route("records:file_delete", FILE, "post", kwargs={"pk": "file"}),
+    Route("records:file_delete", FILE, "post", kwargs={"pk": "draftfile"}, seen_by=DRAFT_SEEN_BY),
     Route("records:file_cancel", FILE, "post", kwargs={"pk": "file"}),
+    Route("records:file_cancel", FILE, "post", kwargs={"pk": "draftfile"}, seen_by=DRAFT_SEEN_BY),
     Route("records:file_convert", FILE, "post", kwargs={"pk": "file"}),
+    Route("records:file_convert", FILE, "post", kwargs={"pk": "draftfile"}, seen_by=DRAFT_SEEN_BY),
     Route("records:file_regularize", TEMP_FILE_OWNER, "post", kwargs={"pk": "tempfile"}),
     # Advanced file management (manual 2.9): unit admins over their subtree
     Route("records:manage", UNIT_ADMIN, target_unit=None),
     Route("records:merge_duplicates", UNIT_ADMIN, target_unit=None),
     Route("records:merge_two", UNIT_ADMIN, target_unit=None),
     Route("records:merge_edit", UNIT_ADMIN, target_unit=None),
-    Route("records:merge_result", UNIT_ADMIN, target_unit="street_a", kwargs={"pk": "file"}),
+    Route("records:merge_result", FILE_ADMIN, kwargs={"pk": "file"}),
+    Route("records:merge_result", FILE_ADMIN, kwargs={"pk": "draftfile"}, seen_by=DRAFT_SEEN_BY),
     Route("records:transfer_files", UNIT_ADMIN, target_unit=None),
     Route("records:transfer_unit", UNIT_ADMIN, target_unit=None),
     Route("records:transfer_request", TRANSFER_REQUEST, kwargs={"pk": "transferrequest"}),
@@ -180,10 +199,10 @@ def expected_status(route: Route, cast, username: str) -> set[int]:
         return OK if in_party and user.has_module(ACTION_MODULE) else {404}
     if route.rule == FILES:
         return OK if user.has_module(Module.FILES) else {403}
-    if route.rule == FILE:
-        if not any(user.unit == cast.units[key] for key in FILE_SEEN_BY):
+    if route.rule in (FILE, FILE_ADMIN):
+        if not any(user.unit == cast.units[key] for key in route.seen_by):
             return {404}
-        return OK if user.has_module(Module.FILES) else {403}
+        return OK if user.has_module(Module.FILES if route.rule == FILE else Module.UNIT_ADMIN) else {403}
     if route.rule == IMPORT_JOB:
         if user.unit != cast.units["street_a"]:
             return {404}
@@ -199,7 +218,9 @@ def expected_status(route: Route, cast, username: str) -> set[int]:
             return {404}
         return OK if username in EXPORT_ALLOWED[route.rule] else {403}
     if route.rule == TEMP_FILE_OWNER:
-        return OK if user.unit == cast.units["street_a"] and user.has_module(Module.FILES) else {403}
+        if user.unit != cast.units["street_a"]:
+            return {404}
+        return OK if user.has_module(Module.FILES) else {403}
     target = cast.units[route.target_unit] if route.target_unit else user.unit
     if not target.is_within(user.unit):
         return {404}
@@ -225,10 +246,13 @@ def resolve_kwargs(route: Route, cast) -> dict:
             file = make_file(cast.users["street_a"])
             approvals.report_rows(actor=cast.users["street_a"], model=WorkerFile, pks=[file.pk])
             return file.pk
+        if kind == "draftfile":
+            return make_file(cast.users["street_a"]).pk
         if kind == "import":
             return FileImport.objects.create(unit=cast.units["street_a"], created_by=cast.users["street_a"]).pk
         if kind == "transferrequest":
             file = make_file(cast.users["street_a"])
+            approvals.report_rows(actor=cast.users["street_a"], model=WorkerFile, pks=[file.pk])
             result = transfers.files_transfer(
                 actor=cast.users["county_a_admin"], file_ids=[file.pk], to_unit=cast.units["province_b"], message="调动"
             )
@@ -286,7 +310,7 @@ def test_every_url_is_in_the_table():
     assert url_names() - covered == set(), "add the new URL to ROUTES with its access rule"
 
 
-@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.label)
 @pytest.mark.parametrize("username", [name for name, _unit, _modules in USERS])
 def test_status_for_every_cast_member(cast, route, username):
     url = reverse(route.name, kwargs=resolve_kwargs(route, cast))

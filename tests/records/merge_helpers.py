@@ -1,5 +1,6 @@
 """Household files shaped for merge and transfer tests."""
 
+from approvals import services as approvals
 from records import merges, services
 from records.forms import WorkerFileForm
 from records.models import FileImport, FileImportItem, Person, WorkerFile
@@ -8,13 +9,20 @@ from tests.records.conftest import code, file_data, head_data, id_number, member
 from tests.reporting.models import SampleAssistance, SampleAttachment, SampleJobSeeker, SampleLegalAid
 
 
-def worker(actor, *, name="王建华", birth="19700412", members=1, number=None, **overrides) -> WorkerFile:
+def worker(actor, *, name="王建华", birth="19700412", members=1, number=None, report=True, **overrides) -> WorkerFile:
     """A file of the actor's unit whose head is `name` born on `birth` (a likely duplicate of
-    any other file made with the same two), under a fresh ID number unless one is given."""
+    any other file made with the same two), under a fresh ID number unless one is given.
+    A street's file is reported to its county (unless `report` is false), so that the admins
+    above, who merge and transfer, see it (DESIGN.md §3)."""
     head = head_data(name=name, id_number=number or id_number(birth))
     member_list = [member_data(name=f"{name}家属{i}") for i in range(members)]
     data = file_data(household_size=members + 1) | overrides
-    return services.file_create(actor=actor, data=data, head=head, members=member_list)
+    file = services.file_create(actor=actor, data=data, head=head, members=member_list)
+    if report and actor.unit.depth > 3:
+        approvals.report_rows(actor=actor, model=WorkerFile, pks=[file.pk])
+        moved = WorkerFile.objects.values("holder_id", "holder_depth", "report_state").get(pk=file.pk)
+        vars(file).update(moved)  # keeps the loaded head and members a test compares with later
+    return file
 
 
 def person_data(person: Person, relation: str | None = None) -> dict:

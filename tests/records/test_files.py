@@ -166,10 +166,10 @@ def test_temporary_files_have_no_cancel_and_convert_both_ways(cast, clerk):
         services.file_cancel(actor=clerk, file=file, reason="x")
     with pytest.raises(services.FileError, match="请选择困难类别"):
         services.file_regularize(actor=clerk, file=file, category=FileCategory.TEMPORARY)
-    regular = services.file_regularize(
-        actor=cast.users["street_a2"], file=file, category=FileCategory.ACCIDENT, id_number=file.head.id_number
-    )
-    assert regular.category == FileCategory.ACCIDENT and regular.unit == cast.units["street_a2"]
+    with pytest.raises(services.FileError, match="只能修改本单位"):
+        services.file_regularize(actor=cast.users["street_a2"], file=file, category=FileCategory.ACCIDENT)
+    regular = services.file_regularize(actor=clerk, file=file, category=FileCategory.ACCIDENT)
+    assert regular.category == FileCategory.ACCIDENT and regular.unit == cast.units["street_a"]
 
 
 def test_services_need_the_files_module(cast):

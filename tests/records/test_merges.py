@@ -4,6 +4,7 @@ files' units (or above) merge."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from viewflow.workflow.status import PROCESS
 
 from approvals import services as approvals
@@ -244,3 +245,15 @@ def test_merging_two_files_names_source_and_target_as_the_manual_does(cast):
     with pytest.raises(merges.MergeError) as refused:
         merges.pair_for_merge(actor=admin, source=source.head.id_number, target=target.head.id_number)
     assert refused.value.message == merges.SEVERAL_TARGETS
+
+
+def test_a_subordinates_draft_is_not_the_admins_to_read_or_merge(cast):
+    """The probe read subordinates' drafts through /files/manage/merged/<pk>/ by counting pks
+    (issue 14 item 2); merges and transfers read through the same visibility selector."""
+    draft = worker(cast.users["street_a"], report=False)
+    admin = cast.users["county_a_admin"]
+    with pytest.raises(merges.MergeError, match="没有包含该身份证号"):
+        merges.duplicate_candidates(actor=admin, id_number=draft.head.id_number)
+    page = cast.client("county_a_admin").get(reverse("records:merge_result", args=[draft.pk]))
+    assert page.status_code == 404
+    assert cast.client("street_a_admin").get(reverse("records:merge_result", args=[draft.pk])).status_code == 200
