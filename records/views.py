@@ -298,12 +298,13 @@ def file_regularize(request, pk):
 @require_http_methods(["GET", "POST"])
 def file_restore(request):
     """按身份证恢复 (2.2.5.1): find a cancelled file by its head's ID number, anywhere in the
-    country, and restore it into the own unit."""
-    number = (request.POST.get("id_number") or request.GET.get("id_number") or "").strip()
+    country, and restore it into the own unit. The number travels by POST only: a URL would
+    put it in the access log (DESIGN.md §7)."""
+    number = request.POST.get("id_number", "").strip() if request.method == "POST" else ""
     context = {"id_number": number, "file": None, "error": None}
     if number:
         context["file"], context["error"] = find_cancelled_file(number)
-    if request.method == "POST" and context["file"] is not None:
+    if request.POST.get("action") == "restore" and context["file"] is not None:
         file = context["file"]
         if _act(request, file, services.file_restore, f"档案“{file}”已恢复为本单位的困难职工档案。"):
             return redirect("records:file_detail", pk=file.pk)

@@ -57,10 +57,11 @@ def _audit_full_ids(request, files, page: str) -> None:
 
 
 @admin_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def merge_duplicates(request):
-    """2.9.1: enter an ID number, see the candidate files, pick the one to keep."""
-    number = request.GET.get("id_number", "").strip()
+    """2.9.1: enter an ID number, see the candidate files, pick the one to keep. ID numbers
+    come by POST only, never in a URL (DESIGN.md §7)."""
+    number = request.POST.get("id_number", "").strip()
     context = {"id_number": number, "files": [], "error": None, "note": ADAPTATION_NOTE, "title": "合并重复档案"}
     if number:
         try:
@@ -75,10 +76,11 @@ def merge_duplicates(request):
 
 
 @admin_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def merge_two(request):
-    """2.9.2: a source and a target ID number; the edit step merges the source into the target."""
-    source, target = request.GET.get("source", "").strip(), request.GET.get("target", "").strip()
+    """2.9.2: a source and a target ID number (by POST, never in a URL); the edit step merges
+    the source into the target."""
+    source, target = request.POST.get("source", "").strip(), request.POST.get("target", "").strip()
     errors = {}
     if source or target:
         try:

@@ -27,6 +27,8 @@ def test_county_admin_merges_two_streets_duplicates_and_sees_both_in_the_history
     kept = worker(cast.users["street_a"], name="王建华", birth="19700412", members=1)
     duplicate = worker(cast.users["street_a2"], name="王建华", birth="19700412", members=0)
     accept_dialogs(page)
+    requested = []  # every URL the browser asked for: the server's access log holds no more
+    page.on("request", lambda request: requested.append(request.url))
 
     sign_in(page, cast, "county_a_admin")
     page.get_by_role("navigation", name="功能模块").get_by_role("link", name="高级档案管理").click()
@@ -46,6 +48,8 @@ def test_county_admin_merges_two_streets_duplicates_and_sees_both_in_the_history
     assert duplicate.code in history.inner_text() and kept.code in history.inner_text()
     assert not WorkerFile.objects.filter(pk=duplicate.pk).exists()
     assert FileSnapshot.objects.filter(file=kept).count() == 2
+    numbers = {kept.head.id_number, duplicate.head.id_number}
+    assert requested and not [url for url in requested if any(number in url for number in numbers)]
 
 
 def test_a_cross_branch_transfer_is_accepted_in_the_inbox_and_lands_as_draft(cast, page):

@@ -262,12 +262,14 @@ def test_restore_page_finds_a_cancelled_file_by_id_number(cast, clerk):
     file = make_file(clerk)
     services.file_cancel(actor=clerk, file=file, reason="脱困")
     client = cast.client("street_a2")
-    page = client.get(reverse("records:file_restore"), {"id_number": file.head.id_number})
-    assert page.context["file"] == file
-    response = client.post(reverse("records:file_restore"), {"id_number": file.head.id_number})
+    url, number = reverse("records:file_restore"), file.head.id_number
+    assert client.get(url, {"id_number": number}).context["file"] is None  # never from a URL
+    page = client.post(url, {"id_number": number})
+    assert page.context["file"] == file and WorkerFile.objects.get(pk=file.pk).unit == cast.units["street_a"]
+    response = client.post(url, {"id_number": number, "action": "restore"})
     assert response.status_code == 302
     assert WorkerFile.objects.get(pk=file.pk).unit == cast.units["street_a2"]
-    assert "没有找到" in client.get(reverse("records:file_restore"), {"id_number": id_number()}).context["error"]
+    assert "没有找到" in client.post(url, {"id_number": id_number()}).context["error"]
 
 
 def test_edit_page_keeps_unchanged_members(cast, clerk):

@@ -62,7 +62,9 @@ def edit_url(kept, other, kind="duplicates"):
 
 def test_the_search_lists_the_likely_duplicates_with_their_units(cast, pair):
     kept, other = pair
-    page = cast.client("county_a_admin").get(reverse("records:merge_duplicates"), {"id_number": kept.head.id_number})
+    client, url = cast.client("county_a_admin"), reverse("records:merge_duplicates")
+    assert client.get(url, {"id_number": kept.head.id_number}).context["files"] == []  # never from a URL
+    page = client.post(url, {"id_number": kept.head.id_number})
     html = page.content.decode()
     assert page.status_code == 200
     assert [f.pk for f in page.context["files"]] == [kept.pk, other.pk]
@@ -123,9 +125,9 @@ def test_merge_two_shows_the_manual_message_next_to_the_field(cast, pair):
     kept, other = pair
     outside = worker(cast.users["province_b"], name="孙八")
     client = cast.client("county_a_admin")
-    page = client.get(reverse("records:merge_two"), {"source": outside.head.id_number, "target": kept.head.id_number})
+    page = client.post(reverse("records:merge_two"), {"source": outside.head.id_number, "target": kept.head.id_number})
     assert "源职工档案不存在,或者不属于本单位或下级单位" in page.content.decode()
-    response = client.get(reverse("records:merge_two"), {"source": other.head.id_number, "target": kept.head.id_number})
+    response = client.post(reverse("records:merge_two"), {"source": other.head.id_number, "target": kept.head.id_number})
     assert response.status_code == 302 and f"keep={kept.pk}" in response.url and f"merge={other.pk}" in response.url
 
 
