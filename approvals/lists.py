@@ -272,6 +272,10 @@ class ReportableListView(View):
         """Apply the module's filter form; the default matches fields by equality."""
         return queryset.filter(**{name: value for name, value in data.items() if value not in (None, "")})
 
+    def filter_data(self):
+        """The filter form's data: the URL's query (a module may resolve tokens in it)."""
+        return self.request.GET or None
+
     def get(self, request, *args, **kwargs):
         unit = request.user.unit
         switcher = unit_switcher_context(request)
@@ -279,7 +283,7 @@ class ReportableListView(View):
         if switcher["selected_unit"] != unit:
             # Only then: a redundant prefix condition misleads the planner's row estimates.
             rows = from_subtree(rows, switcher["selected_unit"])
-        filter_form = self.filter_form_class(request.GET or None) if self.filter_form_class else None
+        filter_form = self.filter_form_class(self.filter_data()) if self.filter_form_class else None
         if filter_form is not None:
             valid = filter_form.is_valid()
             rows = self.filter_queryset(rows, filter_form.cleaned_data) if valid else self.unfiltered(rows, filter_form)

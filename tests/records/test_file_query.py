@@ -33,7 +33,28 @@ def report(user, *files):
 
 
 def query(client, **conditions):
+    """Submit the query form as the browser does: POST, then the results page it leads to."""
+    response = client.post(URL, {"q": "1", **conditions}, follow=True)
+    assert response.redirect_chain[0][1] == 302
+    return response
+
+
+def excel_link(client, **conditions):
+    """An Excel option of the results: a link on the results page (GET, no private condition)."""
     return client.get(URL, {"q": "1", **conditions})
+
+
+def test_an_id_number_condition_never_travels_in_a_url(cast, clerk):
+    number = id_number("19800101", female=True)
+    wang = new_file(clerk, head={"name": "王芳", "id_number": number})
+    new_file(clerk, head={"name": "张三"})
+    client = cast.client("street_a")
+    response = query(client, head_id_number=number)
+    url = response.redirect_chain[0][0]
+    assert found(response) == ids(wang) and number not in url and "head_id_number_token=" in url
+    assert number not in client.get(url + "&export=page_shown").get("Location", "")
+    assert found(client.get(URL, {"q": "1", "head_id_number": number})) != ids(wang)  # typed into a URL: ignored
+    assert found(cast.client("street_a2").get(url)) == set()  # another session's token means nothing
 
 
 def found(response) -> set[int]:
@@ -233,17 +254,17 @@ def test_excel_four_options_rows_and_columns(cast, clerk):
         "all_all": (12, len(views_query.ALL_COLUMNS)),
     }
     for option, (n_rows, n_columns) in expected.items():
-        rows = sheet_rows(workbook(query(client, export=option)))
+        rows = sheet_rows(workbook(excel_link(client, export=option)))
         assert len(rows) == n_rows + 1, option
         assert {len(row) for row in rows} == {n_columns}, option
-    second_page = query(client, export="page_shown", after=query(client).context["next_after"])
+    second_page = excel_link(client, export="page_shown", after=query(client).context["next_after"])
     assert len(sheet_rows(workbook(second_page))) == 2 + 1
 
 
 def test_excel_headers_values_and_filename(cast, clerk):
     file = new_file(clerk, hardship_cause=code("hardship_cause", "收入低"), single_parent=True,
                     household_annual_income=Decimal("30000.50"))  # fmt: skip
-    response = query(cast.client("street_a"), export="all_all")
+    response = excel_link(cast.client("street_a"), export="all_all")
     assert "filename*=utf-8''" in response["Content-Disposition"]
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     header, row = sheet_rows(workbook(response))
@@ -263,7 +284,7 @@ def test_excel_headers_values_and_filename(cast, clerk):
 def test_excel_masks_id_numbers_for_other_units(cast, clerk):
     file = new_file(clerk)
     report(clerk, file)
-    response = query(cast.client("county_a"), include_subordinates="on", export="all_all")
+    response = excel_link(cast.client("county_a"), include_subordinates="on", export="all_all")
     header, row = sheet_rows(workbook(response))
     number = dict(zip(header, row, strict=True))["身份证号"]
     assert number != file.head.id_number
@@ -276,11 +297,11 @@ def test_excel_of_all_results_above_the_limit_points_to_bulk_export(cast, clerk,
     for _ in range(3):
         new_file(clerk)
     client = cast.client("street_a")
-    response = query(client, export="all_shown")
+    response = excel_link(client, export="all_shown")
     assert response.status_code == 302 and "export" not in response["Location"]
     messages = [str(m) for m in client.get(response["Location"]).context["messages"]]
     assert any("批量导出" in m for m in messages)
-    assert len(sheet_rows(workbook(query(client, export="page_shown")))) == 4
+    assert len(sheet_rows(workbook(excel_link(client, export="page_shown")))) == 4
 
 
 def test_excel_without_a_query_is_empty_but_valid(cast, clerk):
