@@ -166,9 +166,7 @@ class FileStatisticsForm(forms.Form):
             if field.name == "dimension":
                 continue
             errors = field.errors
-            error = (
-                f'<span class="field-error" style="grid-column: 2">{text(" ".join(errors))}</span>' if errors else ""
-            )
+            error = f'<span class="field-error stat-field-error">{text(" ".join(errors))}</span>' if errors else ""
             blocks.append(
                 f'<div class="stat-field{" has-error" if errors else ""}">\n'
                 f'  <label for="{text(field.id_for_label)}">{text(field.label)}</label>\n'

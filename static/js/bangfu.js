@@ -14,6 +14,11 @@
     if (button && !window.confirm(button.getAttribute("data-confirm"))) event.preventDefault();
   });
 
+  // <button data-print> prints the page (no inline script: the Content-Security-Policy forbids it).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
+
   // <select data-autosubmit> submits its form on change (unit switchers, filters).
   document.addEventListener("change", function (event) {
     if (event.target.hasAttribute("data-autosubmit")) event.target.form.submit();

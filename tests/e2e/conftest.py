@@ -34,5 +34,8 @@ def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    refused = []  # what the Content-Security-Policy blocked: an inline script or style left
+    page.on("console", lambda message: "Content Security Policy" in message.text and refused.append(message.text))
     yield page
     context.close()
+    assert refused == [], "the page uses inline script or style that the CSP blocks"
