@@ -3,18 +3,26 @@ and the scheduler together until Ctrl-C, which stops all of them.
 
 The launcher itself starts the embedded PostgreSQL and Redis (when DATABASE_URL /
 DRAMATIQ_BROKER_URL are unset) and hands their URLs to the three processes, so all share
-one instance and the servers stop when the launcher does.
+one instance and the servers stop when the launcher does. A child that dies is started again
+after a back-off that doubles up to a minute (logged), so one failed part does not take the
+site down with it.
 """
 
+import logging
 import os
 import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 
 from project import embedded
 
 MANAGE = [sys.executable, "manage.py"]
+FIRST_BACKOFF, MAX_BACKOFF = 1.0, 60.0
+STEADY_SECONDS = 60.0  # a child that ran this long before dying starts again at the first back-off
+
+log = logging.getLogger("bangfu.run")
 
 
 def _prepare_environment() -> None:
@@ -30,22 +38,63 @@ def _manage(*args: str) -> None:
     subprocess.run([*MANAGE, *args], check=True)
 
 
-def _start_processes(address: str) -> list[subprocess.Popen]:
-    commands = [
-        [*MANAGE, "runserver", address, "--noreload"],
-        [*MANAGE, "rundramatiq", "--processes", "1", "--threads", "2"],
-        [*MANAGE, "crontab"],
+@dataclass
+class Child:
+    """One supervised process: its command, the running process, and when to start it again."""
+
+    name: str
+    command: list[str]
+    process: subprocess.Popen | None = None
+    started_at: float = 0.0
+    backoff: float = FIRST_BACKOFF
+    restart_at: float | None = None
+    restarts: int = 0
+
+    def start(self, now: float) -> None:
+        # Own process group: Ctrl-C reaches only the launcher, which then stops each child in order.
+        self.process = subprocess.Popen(self.command, start_new_session=True)
+        self.started_at, self.restart_at = now, None
+
+    def check(self, now: float) -> None:
+        """Start the child again once its back-off has passed; notice when it died."""
+        if self.restart_at is not None:
+            if now >= self.restart_at:
+                self.restarts += 1
+                log.warning("重新启动 %s(第 %d 次)", self.name, self.restarts)
+                self.start(now)
+            return
+        code = self.process.poll()
+        if code is None:
+            return
+        if now - self.started_at >= STEADY_SECONDS:
+            self.backoff = FIRST_BACKOFF
+        log.error("%s 意外退出(返回码 %s),%.0f 秒后重新启动", self.name, code, self.backoff)
+        self.restart_at = now + self.backoff
+        self.backoff = min(self.backoff * 2, MAX_BACKOFF)
+
+
+def children(address: str) -> list[Child]:
+    return [
+        Child("web", [*MANAGE, "runserver", address, "--noreload"]),
+        Child("worker", [*MANAGE, "rundramatiq", "--processes", "1", "--threads", "2"]),
+        Child("scheduler", [*MANAGE, "crontab"]),
     ]
-    # Own process groups: Ctrl-C reaches only the launcher, which then stops each child in order.
-    return [subprocess.Popen(cmd, start_new_session=True) for cmd in commands]
 
 
-def _stop(processes: list[subprocess.Popen]) -> None:
-    for process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
+def watch(supervised: list[Child], should_stop, tick: float = 0.5) -> None:
+    """Until `should_stop()` says so, start each started child again when it dies."""
+    while not should_stop():
+        time.sleep(tick)
+        for child in supervised:
+            child.check(time.monotonic())
+
+
+def stop(supervised: list[Child]) -> None:
+    running = [c.process for c in supervised if c.process is not None and c.process.poll() is None]
+    for process in running:
+        process.send_signal(signal.SIGTERM)
     deadline = time.monotonic() + 15
-    for process in processes:
+    for process in running:
         try:
             process.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
@@ -53,31 +102,28 @@ def _stop(processes: list[subprocess.Popen]) -> None:
 
 
 def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     _prepare_environment()
     _manage("migrate", "--no-input", "-v", "0")
     _manage("collectstatic", "--no-input", "-v", "0")
     _manage("seed_demo")
     address = os.environ.get("BANGFU_ADDRESS", "127.0.0.1:8000")
-    processes = _start_processes(address)
-    print(f"\n帮扶系统已启动: http://{address}/   (按 Ctrl-C 停止全部进程)\n")
-    _manage("seed_demo", "--logins")
-    stop = False
+    supervised = children(address)
+    stopping = []
 
     def _request_stop(signum, frame):
-        nonlocal stop
-        stop = True
+        stopping.append(signum)
 
     signal.signal(signal.SIGINT, _request_stop)
     signal.signal(signal.SIGTERM, _request_stop)
     try:
-        while not stop and all(p.poll() is None for p in processes):
-            time.sleep(0.5)
+        for child in supervised:
+            child.start(time.monotonic())
+        print(f"\n帮扶系统已启动: http://{address}/   (按 Ctrl-C 停止全部进程)\n")
+        _manage("seed_demo", "--logins")
+        watch(supervised, lambda: bool(stopping))
     finally:
-        _stop(processes)
-    failed = [p.args[2] for p in processes if p.returncode not in (0, -signal.SIGTERM, None)]
-    if failed and not stop:
-        print(f"进程意外退出: {', '.join(failed)}", file=sys.stderr)
-        return 1
+        stop(supervised)
     return 0
 
 
