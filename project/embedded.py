@@ -22,6 +22,15 @@ def postgres_url() -> str:
     return server.get_uri()
 
 
+def as_role(url: str, role: str) -> str:
+    """The embedded server's URL for another role (trust authentication on its socket)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{role}:@{host}"))
+
+
 _redis = None
 
 

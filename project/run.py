@@ -3,7 +3,9 @@ and the scheduler together until Ctrl-C, which stops all of them.
 
 The launcher itself starts the embedded PostgreSQL and Redis (when DATABASE_URL /
 DRAMATIQ_BROKER_URL are unset) and hands their URLs to the three processes, so all share
-one instance and the servers stop when the launcher does. A child that dies is started again
+one instance and the servers stop when the launcher does. Migrations run as the database's
+owner (DATABASE_OWNER_URL, or the embedded server's superuser), which then grants the app role
+(approvals.database_roles); the three processes connect as that role. A child that dies is started again
 after a back-off that doubles up to a minute (logged), so one failed part does not take the
 site down with it.
 """
@@ -18,6 +20,8 @@ from dataclasses import dataclass
 
 from project import embedded
 
+APP_ROLE = "bangfu_app"  # approvals.database_roles.APP_ROLE (not imported: Django is not set up here)
+
 MANAGE = [sys.executable, "manage.py"]
 FIRST_BACKOFF, MAX_BACKOFF = 1.0, 60.0
 STEADY_SECONDS = 60.0  # a child that ran this long before dying starts again at the first back-off
@@ -27,7 +31,9 @@ log = logging.getLogger("bangfu.run")
 
 def _prepare_environment() -> None:
     if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = embedded.postgres_url()
+        owner = embedded.postgres_url()
+        os.environ["DATABASE_OWNER_URL"] = owner
+        os.environ["DATABASE_URL"] = embedded.as_role(owner, APP_ROLE)
         print("使用内置 PostgreSQL,数据目录 var/pgdata")
     if not os.environ.get("DRAMATIQ_BROKER_URL"):
         os.environ["DRAMATIQ_BROKER_URL"] = embedded.redis_url()
@@ -36,6 +42,13 @@ def _prepare_environment() -> None:
 
 def _manage(*args: str) -> None:
     subprocess.run([*MANAGE, *args], check=True)
+
+
+def _manage_as_owner(*args: str) -> None:
+    """Schema changes and grants run as the owner of the tables, when one is configured."""
+    owner = os.environ.get("DATABASE_OWNER_URL")
+    env = {**os.environ, "DATABASE_URL": owner} if owner else None
+    subprocess.run([*MANAGE, *args], check=True, env=env)
 
 
 @dataclass
@@ -73,6 +86,12 @@ class Child:
         self.backoff = min(self.backoff * 2, MAX_BACKOFF)
 
 
+def _role_of(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).username or APP_ROLE
+
+
 def children(address: str) -> list[Child]:
     return [
         Child("web", [*MANAGE, "runserver", address, "--noreload"]),
@@ -104,7 +123,9 @@ def stop(supervised: list[Child]) -> None:
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     _prepare_environment()
-    _manage("migrate", "--no-input", "-v", "0")
+    _manage_as_owner("migrate", "--no-input", "-v", "0")
+    if os.environ.get("DATABASE_OWNER_URL"):
+        _manage_as_owner("grant_app_role", "--role", _role_of(os.environ["DATABASE_URL"]))
     _manage("collectstatic", "--no-input", "-v", "0")
     _manage("seed_demo")
     address = os.environ.get("BANGFU_ADDRESS", "127.0.0.1:8000")
