@@ -96,7 +96,7 @@ def children(address: str) -> list[Child]:
     return [
         Child("web", [*MANAGE, "runserver", address, "--noreload"]),
         Child("worker", [*MANAGE, "rundramatiq", "--processes", "1", "--threads", "2"]),
-        Child("scheduler", [*MANAGE, "crontab"]),
+        Child("scheduler", [*MANAGE, "scheduler"]),
     ]
 
 
