@@ -68,7 +68,8 @@ class UnitContactForm(forms.ModelForm):
 
 
 class NewPasswordMixin(forms.Form):
-    """Two password fields checked against AUTH_PASSWORD_VALIDATORS for `self.password_user`."""
+    """Two password fields checked against AUTH_PASSWORD_VALIDATORS for `self.password_user`,
+    whose current password the new one must differ from."""
 
     new_password1 = forms.CharField(
         label="新密码",
@@ -90,6 +91,8 @@ class NewPasswordMixin(forms.Form):
                 password_validation.validate_password(second, self.password_user)
             except ValidationError as exc:
                 self.add_error("new_password1", exc)
+            if self.password_user.check_password(second):
+                self.add_error("new_password1", "新密码不能与当前密码相同。")
         return second
 
 

@@ -16,6 +16,12 @@ class SignInView(LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        # The names django-axes gives its lock page, so both pages state the lock alike.
+        context = super().get_context_data(**kwargs)
+        context.update(failure_limit=settings.AXES_FAILURE_LIMIT, cooloff_timedelta=settings.AXES_COOLOFF_TIME)
+        return context
+
     def form_valid(self, form):
         if form.cleaned_data.get("password") == settings.DEFAULT_PASSWORD:
             accounts.mark_default_password(user=form.get_user())

@@ -1,5 +1,7 @@
 """Sign-in and first sign-in (manual 0.3–0.4), password rules, lockout and the audit log."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.conf import settings
 from django.db import DatabaseError, transaction
@@ -149,6 +151,25 @@ def test_password_change_checks_old_password_and_rules(cast):
     assert User.objects.get(username="street_a").check_password(GOOD_PASSWORD)
 
 
+def test_new_password_must_differ_from_the_current_one(cast):
+    message = "新密码不能与当前密码相同。"
+    client = cast.client("street_a")
+    same = {"old_password": CAST_PASSWORD, "new_password1": CAST_PASSWORD, "new_password2": CAST_PASSWORD}
+    response = client.post(reverse("org:password_change"), same)
+    assert response.status_code == 200
+    assert response.context["form"].errors["new_password1"] == [message]
+    assert not AuditLog.objects.filter(user=cast.users["street_a"], event=AuditEvent.PASSWORD_CHANGED).exists()
+
+    user = new_user(cast, unit_confirmed=True, profile_confirmed=False, must_change_password=True)
+    client = Client()
+    client.force_login(user)
+    data = profile_data(new_password1=settings.DEFAULT_PASSWORD, new_password2=settings.DEFAULT_PASSWORD)
+    response = client.post(reverse("org:first_profile"), data)
+    assert response.status_code == 200
+    assert message in response.context["form"].errors["new_password1"]
+    assert User.objects.get(pk=user.pk).must_change_password
+
+
 def test_five_failed_sign_ins_lock_the_account(cast):
     client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
@@ -164,6 +185,19 @@ def test_five_failed_sign_ins_lock_the_account(cast):
     assert failures.count() >= settings.AXES_FAILURE_LIMIT
     # Another account is not affected by this one's lock.
     assert sign_in(Client(), "street_a2", CAST_PASSWORD).status_code == 302
+
+
+def test_sign_in_and_lock_pages_state_the_configured_lock(cast, settings):
+    from datetime import timedelta
+
+    settings.AXES_FAILURE_LIMIT = 3  # BANGFU_LOGIN_FAILURE_LIMIT
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=40)  # BANGFU_LOCKOUT_MINUTES
+    client = Client()
+    assert "连续 3 次输入错误的密码,账户将被锁定 40 分钟" in client.get(reverse("login")).content.decode()
+    for _ in range(3):
+        locked = sign_in(client, "street_a", "wrong-password")
+    assert locked.status_code == 429
+    assert "请 40 分钟后再试" in locked.content.decode()
 
 
 def test_successful_sign_in_is_audited_with_ip(cast):
@@ -182,26 +216,27 @@ def test_audit_log_is_append_only(cast):
     assert AuditLog.objects.get(pk=row.pk).username == "x"
 
 
-def test_idle_session_expires_and_activity_extends_it(cast):
+@pytest.fixture
+def clock(monkeypatch):
+    """Django's clock (`timezone.now`, what sessions expire by), moved on by `clock.advance()`."""
     from datetime import timedelta
 
-    from django.contrib.sessions.models import Session
     from django.utils import timezone
 
-    from org.middleware import IdleTimeoutMiddleware
+    start = timezone.now()
+    state = SimpleNamespace(offset=timedelta())
+    state.advance = lambda seconds: setattr(state, "offset", state.offset + timedelta(seconds=seconds))
+    monkeypatch.setattr(timezone, "now", lambda: start + state.offset)
+    return state
 
-    assert settings.SESSION_COOKIE_AGE == 30 * 60
+
+def test_every_request_extends_the_idle_timeout(cast, settings, clock):
+    settings.SESSION_COOKIE_AGE = 60  # BANGFU_IDLE_TIMEOUT_MINUTES=1
     client = cast.client("street_a")
-    key = client.session.session_key
-    # Activity more than a minute after the last refresh pushes the expiry 30 minutes ahead.
-    session = client.session
-    session[IdleTimeoutMiddleware.KEY] = 0
-    session.save()
-    Session.objects.filter(pk=key).update(expire_date=timezone.now() + timedelta(minutes=5))
-    assert client.get(reverse("home")).status_code == 200
-    assert Session.objects.get(pk=key).expire_date > timezone.now() + timedelta(minutes=29)
-    # Thirty idle minutes later the session is gone.
-    Session.objects.filter(pk=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    for _ in range(3 * 60 // 40):  # active for three minutes, a request every 40 seconds
+        clock.advance(40)
+        assert client.get(reverse("home")).status_code == 200
+    clock.advance(61)
     assert client.get(reverse("home")).url.startswith(reverse("login"))
 
 
