@@ -4,6 +4,7 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from org.forms.account import clean_phone, clean_postal_code
 from org.models import Code, Gender
@@ -11,6 +12,16 @@ from records import id_numbers
 from records.models import DISABLED_HEALTH, HARDSHIP_CATEGORIES, FileCategory, Person, WorkerFile
 
 FEMALE_RELATIONS = ("妻", "女", "母", "姐", "妹", "媳", "婆")
+
+# The entry page (records.views) binds the head's form with this prefix to the same POST data
+# as the file's form: the file's form reads the head's birth date from it.
+HEAD_PREFIX = "head"
+
+
+def not_after_today(value, label: str):
+    if value is not None and value > timezone.localdate():
+        raise ValidationError(f"{label}不能晚于今天。")
+    return value
 
 
 class PersonFields(forms.ModelForm):
@@ -37,12 +48,20 @@ class PersonFields(forms.ModelForm):
         except ValidationError as error:
             raise ValidationError(error.messages[0]) from None
 
+    def clean_birth_date(self):
+        return not_after_today(self.cleaned_data["birth_date"], "出生日期")
+
     def clean(self):
         cleaned = super().clean()
         number = cleaned.get("id_number")
         if number:
             parsed = id_numbers.validate(number)
-            cleaned["birth_date"] = cleaned.get("birth_date") or parsed.birth_date
+            typed = cleaned.get("birth_date")
+            if typed is not None and typed != parsed.birth_date:
+                self.add_error(
+                    "birth_date", f"出生日期与身份证号不符(身份证号中的出生日期为{parsed.birth_date:%Y-%m-%d})。"
+                )
+            cleaned["birth_date"] = typed or parsed.birth_date
             cleaned["gender"] = cleaned.get("gender") or parsed.gender
         health, disability = cleaned.get("health"), cleaned.get("disability_category")
         if health is not None and health.value == DISABLED_HEALTH and disability is None:
@@ -119,6 +138,33 @@ class WorkerFileForm(forms.ModelForm):
 
     def clean_phone(self):
         return clean_phone(self.cleaned_data["phone"])
+
+    def clean_file_date(self):
+        return not_after_today(self.cleaned_data["file_date"], "建档日期")
+
+    def clean_work_start_date(self):
+        return not_after_today(self.cleaned_data["work_start_date"], "参加工作时间")
+
+    def clean(self):
+        cleaned = super().clean()
+        started, born = cleaned.get("work_start_date"), self._head_birth_date()
+        if started is not None and born is not None and started < born:
+            self.add_error("work_start_date", f"参加工作时间不能早于户主的出生日期({born:%Y-%m-%d})。")
+        return cleaned
+
+    def _head_birth_date(self):
+        """The head's birth date as typed on the same page, else the one in the head's ID number;
+        None when neither is there or valid (the head's form reports why)."""
+        try:
+            typed = forms.DateField(required=False).clean(self.data.get(f"{HEAD_PREFIX}-birth_date"))
+        except ValidationError:
+            typed = None
+        if typed is not None:
+            return typed
+        try:
+            return id_numbers.validate(self.data.get(f"{HEAD_PREFIX}-id_number", "")).birth_date
+        except ValidationError:
+            return None
 
     def clean_postal_code(self):
         return clean_postal_code(self.cleaned_data["postal_code"])

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -30,6 +31,12 @@ def code_field(table_key: str, verbose_name, *, required: bool = False) -> model
     )
 
 
+def not_negative(message: str) -> MinValueValidator:
+    """Money and floor areas cannot be below zero (a CheckConstraint too); the message is shown
+    next to the field of the entry form."""
+    return MinValueValidator(Decimal("0"), message=message)
+
+
 # 职工历史信息: every change of a file's content is kept (django-pghistory triggers). Moving up
 # and down the tree is not a content change: the movement log has it.
 MOVE_FIELDS = ["holder", "holder_depth", "report_state", "updated_at"]
@@ -48,7 +55,10 @@ class Person(models.Model):
     political_status = code_field("political_status", _("政治面貌"))
     health = code_field("health", _("健康状况"))
     disability_category = code_field("disability_category", _("残疾类别"))
-    monthly_income = models.DecimalField(_("月收入(元)"), max_digits=10, decimal_places=2, default=Decimal("0"))
+    monthly_income = models.DecimalField(
+        _("月收入(元)"), max_digits=10, decimal_places=2, default=Decimal("0"),
+        validators=[not_negative("月收入不能为负数。")],
+    )  # fmt: skip
     identity = code_field("identity", _("身份"))
     employer_or_school = models.CharField(_("工作单位或学校"), max_length=100, blank=True)
 
@@ -57,6 +67,11 @@ class Person(models.Model):
         verbose_name_plural = _("人员")
         # 合并重复档案 looks for likely duplicates: the same name and birth date, another ID number.
         indexes = [models.Index(fields=["name", "birth_date"], name="records_person_name_birth")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(monthly_income__gte=0), name="records_person_monthly_income_not_negative"
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -97,7 +112,10 @@ class WorkerFile(Reportable):
 
     model_worker_type = code_field("model_worker_type", _("劳模类型"))
     housing_type = code_field("housing_type", _("住房类型"))
-    floor_area = models.DecimalField(_("建筑面积(平方米)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    floor_area = models.DecimalField(
+        _("建筑面积(平方米)"), max_digits=8, decimal_places=2, null=True, blank=True,
+        validators=[not_negative("建筑面积不能为负数。")],
+    )  # fmt: skip
     postal_code = models.CharField(_("邮政编码"), max_length=6, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     work_start_date = models.DateField(_("参加工作时间"), null=True, blank=True)
@@ -109,10 +127,14 @@ class WorkerFile(Reportable):
     employer_nature = code_field("employer_nature", _("单位性质"))
     enterprise_status = code_field("enterprise_status", _("企业状况"))
     single_parent = models.BooleanField(_("是否单亲"), default=False)
-    monthly_income = models.DecimalField(_("本人月平均收入(元)"), max_digits=10, decimal_places=2, default=Decimal("0"))
+    monthly_income = models.DecimalField(
+        _("本人月平均收入(元)"), max_digits=10, decimal_places=2, default=Decimal("0"),
+        validators=[not_negative("月收入不能为负数。")],
+    )  # fmt: skip
     household_annual_income = models.DecimalField(
-        _("家庭年度总收入(元)"), max_digits=12, decimal_places=2, default=Decimal("0")
-    )
+        _("家庭年度总收入(元)"), max_digits=12, decimal_places=2, default=Decimal("0"),
+        validators=[not_negative("家庭年度总收入不能为负数。")],
+    )  # fmt: skip
     household_size = models.PositiveSmallIntegerField(_("家庭人口"), default=1)
     registration_area = models.CharField(_("户口所在地行政区划"), max_length=100, blank=True)
     medical_insurance = code_field("medical_insurance", _("医疗保险"))
@@ -144,6 +166,14 @@ class WorkerFile(Reportable):
         constraints = [
             models.UniqueConstraint(fields=["unit", "code"], name="records_workerfile_code_unique_per_unit"),
             models.CheckConstraint(condition=Q(household_size__gte=1), name="records_workerfile_household_size"),
+            models.CheckConstraint(
+                condition=Q(monthly_income__gte=0), name="records_workerfile_monthly_income_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(household_annual_income__gte=0), name="records_workerfile_annual_income_not_negative"
+            ),
+            # NULL (not entered) passes a CHECK: only a typed negative area is refused.
+            models.CheckConstraint(condition=Q(floor_area__gte=0), name="records_workerfile_floor_area_not_negative"),
         ]
 
     def __str__(self):
