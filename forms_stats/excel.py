@@ -5,6 +5,12 @@ two header rows (each dimension value merged over its measures, then 总数), on
 and the 合计 row. A cross-tab has at most a few thousand rows (one per child unit), so an
 ordinary workbook is used: write-only mode would save nothing here and cannot style merged
 headers as simply. Big row-level exports use write-only mode elsewhere (DESIGN.md §7).
+
+`spreadsheet_safe` is the one rule against formula injection (OWASP "CSV injection") of every
+spreadsheet the system writes: this table, the lists of records.excel, the import template and
+the bulk CSV of records.exports (which applies `FORMULA_TRIGGERS` in its SQL). It lives here, in
+the lowest app that writes spreadsheets: forms_stats imports no record module, records may
+import forms_stats.
 """
 
 from io import BytesIO
@@ -26,6 +32,30 @@ _CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _HEADER_FILL = PatternFill("solid", fgColor="F1F3F4")
 _BOLD = Font(bold=True)
 
+# A text cell starting with one of these is read as a formula by Excel, LibreOffice or Sheets
+# (tab and carriage return as well: some of them strip those first), OWASP's list.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+QUOTE = "'"
+
+
+def spreadsheet_safe(value):
+    """A value as a spreadsheet may hold it: text that a spreadsheet would take for a formula
+    (`=HYPERLINK(…)`, `+1+1`, `-2`, `@SUM(A1)`) gets a leading single quote and so stays text;
+    everything else, numbers and dates included (a negative number stays a number), as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return QUOTE + value
+    return value
+
+
+def text_cell(cell, value):
+    """Set an openpyxl cell to `value` made safe, text typed as a plain string (data type "s"),
+    never as a formula, whatever openpyxl would guess from the text."""
+    cell.value = spreadsheet_safe(value)
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+    return cell
+
+
 # Rows of the sheet before the table: title, conditions, then the two header rows.
 TITLE_ROW, CONDITIONS_ROW, HEADER_ROW, MEASURE_ROW, FIRST_DATA_ROW = 1, 2, 3, 4, 5
 
@@ -38,35 +68,35 @@ def crosstab_workbook(table: CrossTab) -> bytes:
     width = 1 + len(table.header_measures)
     last = get_column_letter(width)
 
-    sheet["A1"] = f"{table.title}({table.unit.name})" if table.title else table.unit.name
+    text_cell(sheet["A1"], f"{table.title}({table.unit.name})" if table.title else table.unit.name)
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
     sheet.merge_cells(f"A{TITLE_ROW}:{last}{TITLE_ROW}")
     conditions = f"；统计条件:{'；'.join(table.conditions)}" if table.conditions else ""
-    sheet[f"A{CONDITIONS_ROW}"] = f"统计项目:{table.dimension}{conditions}"
+    text_cell(sheet[f"A{CONDITIONS_ROW}"], f"统计项目:{table.dimension}{conditions}")
     sheet.merge_cells(f"A{CONDITIONS_ROW}:{last}{CONDITIONS_ROW}")
 
-    sheet.cell(HEADER_ROW, 1, AREA_HEADER)
+    text_cell(sheet.cell(HEADER_ROW, 1), AREA_HEADER)
     sheet.merge_cells(start_row=HEADER_ROW, start_column=1, end_row=MEASURE_ROW, end_column=1)
     column = 2
     for label, span in table.header_groups:
-        sheet.cell(HEADER_ROW, column, label)
+        text_cell(sheet.cell(HEADER_ROW, column), label)
         if span > 1:
             sheet.merge_cells(
                 start_row=HEADER_ROW, start_column=column, end_row=HEADER_ROW, end_column=column + span - 1
             )
         column += span
     for offset, label in enumerate(table.header_measures):
-        sheet.cell(MEASURE_ROW, 2 + offset, label)
+        text_cell(sheet.cell(MEASURE_ROW, 2 + offset), label)
     for row in sheet.iter_rows(min_row=HEADER_ROW, max_row=MEASURE_ROW, max_col=width):
         for cell in row:
             cell.font, cell.alignment, cell.fill, cell.border = _BOLD, _CENTRE, _HEADER_FILL, _BORDER
 
     for index, row in enumerate(table.all_rows):
         number = FIRST_DATA_ROW + index
-        sheet.cell(number, 1, row.label)
+        text_cell(sheet.cell(number, 1), row.label)
         for offset, value in enumerate(row.values):
-            sheet.cell(number, 2 + offset, value)
+            text_cell(sheet.cell(number, 2 + offset), value)
         for cell in sheet[number][:width]:
             cell.border = _BORDER
             if row.kind == "total":

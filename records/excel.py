@@ -1,6 +1,7 @@
 """Excel (xlsx) files of lists (DESIGN.md §7): openpyxl in write-only mode, rows streamed from
 an iterator into a temporary file, so memory stays flat however many rows there are; a new
-sheet starts when one reaches Excel's 1,048,576-row limit."""
+sheet starts when one reaches Excel's 1,048,576-row limit. Text never becomes a formula: every
+cell goes through forms_stats.excel.spreadsheet_safe, the one rule against formula injection."""
 
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -9,7 +10,10 @@ from decimal import Decimal
 
 from django.http import FileResponse
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+
+from forms_stats.excel import spreadsheet_safe
 
 MAX_SHEET_ROWS = 1_048_576  # Excel's limit per sheet, header row included
 SHEET_TITLE_LENGTH = 31
@@ -18,14 +22,26 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def cell(value):
     """A value as openpyxl stores it: numbers and dates as such, anything else as text
-    (code-table values and choices arrive as their labels), without control characters."""
+    (code-table values and choices arrive as their labels), without control characters and
+    made safe (`=HYPERLINK(…)` is written as the text `'=HYPERLINK(…)`, never as a formula)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, (int, float, Decimal, date, datetime)):
         return value
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    return spreadsheet_safe(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+
+
+def _typed(sheet, value):
+    """What `sheet.append` takes for `value`. Text is a plain string (data type "s") anyway, as
+    none starts with "=" any more, except text that openpyxl would store as an error value
+    (`#N/A`): that one goes as a cell typed as a string."""
+    if isinstance(value, str) and value in ERROR_CODES:
+        typed = WriteOnlyCell(sheet, value)
+        typed.data_type = "s"
+        return typed
+    return value
 
 
 def _sheet_title(title: str, number: int) -> str:
@@ -43,13 +59,14 @@ def write_workbook(target, *, title: str, headers: Sequence[str], rows: Iterable
         if in_sheet >= MAX_SHEET_ROWS:
             sheets += 1
             sheet = workbook.create_sheet(_sheet_title(title, sheets))
-            sheet.append(list(headers))
+            sheet.append([_typed(sheet, cell(header)) for header in headers])
             in_sheet = 1
-        sheet.append([cell(value) for value in row])
+        sheet.append([_typed(sheet, cell(value)) for value in row])
         in_sheet += 1
         count += 1
     if sheet is None:
-        workbook.create_sheet(_sheet_title(title, 1)).append(list(headers))
+        sheet = workbook.create_sheet(_sheet_title(title, 1))
+        sheet.append([_typed(sheet, cell(header)) for header in headers])
     workbook.save(target)
     return count
 

@@ -37,6 +37,7 @@ from approvals.selectors import viewer_state, visible_to
 from approvals.services import audit_record
 from flows.activations import complete_human_task
 from flows.flows import BulkExportFlow, NoticeFlow
+from forms_stats.excel import FORMULA_TRIGGERS, QUOTE
 from org.models import Code, Module, Unit, User
 from org.permissions import require_module
 from project.dates import on_days
@@ -274,23 +275,47 @@ def export_columns(unit: Unit) -> list[tuple[str, object]]:
         return columns
 
 
-def export_select(files: QuerySet[WorkerFile], unit: Unit) -> tuple[str, list]:
-    """The SELECT of the CSV rows (ORM-built, in id order) and its parameters."""
+def export_select(files: QuerySet[WorkerFile], unit: Unit) -> tuple[str, list, list[bool]]:
+    """The SELECT of the CSV rows (ORM-built, in id order), its parameters, and for each column
+    whether it is text (and so needs `_safe_text`)."""
     columns = export_columns(unit)
     aliases = {f"c{i}": expression for i, (_header, expression) in enumerate(columns)}
     rows = files.annotate(**aliases).order_by("pk").values_list(*aliases)
-    return rows.query.sql_with_params()
+    annotations = rows.query.annotations
+    texts = [isinstance(annotations[alias].output_field, (models.CharField, models.TextField)) for alias in aliases]
+    sql, params = rows.query.sql_with_params()
+    return sql, params, texts
+
+
+def _sql_text(text: str) -> str:
+    """A string literal; control characters by chr(), so the statement stays one readable line."""
+    return " || ".join(f"chr({ord(c)})" if not c.isprintable() else "'" + c.replace("'", "''") + "'" for c in text)
+
+
+def _safe_text(column: str) -> str:
+    """forms_stats.excel.spreadsheet_safe in SQL: a text value starting with = + - @ tab or
+    carriage return gets a leading single quote, so no spreadsheet reads it as a formula."""
+    triggers = ", ".join(_sql_text(c) for c in FORMULA_TRIGGERS)
+    return f"CASE WHEN left({column}, 1) IN ({triggers}) THEN {_sql_text(QUOTE)} || {column} ELSE {column} END"
 
 
 def copy_statement(files: QuerySet[WorkerFile], unit: Unit) -> str:
-    """`COPY (SELECT …) TO STDOUT` with Chinese headers. The parameters are bound client-side
-    (COPY takes none from the server), by psycopg's own quoting."""
-    sql, params = export_select(files, unit)
+    """`COPY (SELECT …) TO STDOUT` with Chinese headers, text columns made formula-safe in the
+    same SELECT (set-based: the rows still stream). The parameters are bound client-side (COPY
+    takes none from the server), by psycopg's own quoting."""
+    sql, params, texts = export_select(files, unit)
     connection.ensure_connection()
     with psycopg.ClientCursor(connection.connection) as cursor:
         inner = cursor.mogrify(sql, params)
-    headers = ", ".join('"' + header.replace('"', '""') + '"' for header, _expression in export_columns(unit))
-    return f"COPY (SELECT * FROM ({inner}) AS export_rows({headers})) TO STDOUT WITH (FORMAT csv, HEADER)"
+    headers = ['"' + header.replace('"', '""') + '"' for header, _expression in export_columns(unit)]
+    names = [f"c{i}" for i in range(len(headers))]
+    select = ", ".join(
+        f"{_safe_text(name) if text else name} AS {header}"
+        for name, header, text in zip(names, headers, texts, strict=True)
+    )
+    return (
+        f"COPY (SELECT {select} FROM ({inner}) AS export_rows({', '.join(names)})) TO STDOUT WITH (FORMAT csv, HEADER)"
+    )
 
 
 def write_rows(copy, out) -> None:

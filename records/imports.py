@@ -217,7 +217,9 @@ def template_workbook() -> bytes:
             list_letter = get_column_letter(list_column)
             lists.cell(1, list_column, column.header)
             for row, value in enumerate(values, start=2):
-                lists.cell(row, list_column, value)
+                # A code value is data the import matches exactly: written as it is, but typed as
+                # a plain string, so a value such as "=HYPERLINK(…)" is never a formula.
+                lists.cell(row, list_column, value).data_type = "s"
             validation = DataValidation(
                 type="list",
                 formula1=f"'{CODES_SHEET}'!${list_letter}$2:${list_letter}${len(values) + 1}",
