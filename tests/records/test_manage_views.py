@@ -127,7 +127,9 @@ def test_merge_two_shows_the_manual_message_next_to_the_field(cast, pair):
     client = cast.client("county_a_admin")
     page = client.post(reverse("records:merge_two"), {"source": outside.head.id_number, "target": kept.head.id_number})
     assert "源职工档案不存在,或者不属于本单位或下级单位" in page.content.decode()
-    response = client.post(reverse("records:merge_two"), {"source": other.head.id_number, "target": kept.head.id_number})
+    response = client.post(
+        reverse("records:merge_two"), {"source": other.head.id_number, "target": kept.head.id_number}
+    )
     assert response.status_code == 302 and f"keep={kept.pk}" in response.url and f"merge={other.pk}" in response.url
 
 
