@@ -576,6 +576,11 @@ def export_download(*, actor: User, export_id: int, otp_verified: bool, request=
         event=AuditEvent.EXPORT_DOWNLOADED, actor=actor, request=request, obj=export,
         detail={"rows": export.row_count, "file": export.file_name},
     )  # fmt: skip
+    # The file holds every person's full ID number: a full-ID view like any page's (DESIGN.md §7).
+    audit_record(
+        event=AuditEvent.ID_NUMBERS_VIEWED, actor=actor, request=request, obj=export,
+        detail={"page": "bulk_export_download", "rows": export.row_count, "file": export.file_name},
+    )  # fmt: skip
     return export, path
 
 

@@ -421,6 +421,8 @@ def test_download_streams_the_file_with_a_chinese_name_and_is_audited(cast, file
     assert body.startswith(codecs.BOM_UTF8) and len(list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))) == 4
     audit = AuditLog.objects.get(event=AuditEvent.EXPORT_DOWNLOADED)
     assert audit.detail["rows"] == 3 and audit.user == cast.users["street_a_admin"]
+    full_ids = AuditLog.objects.get(event=AuditEvent.ID_NUMBERS_VIEWED)  # the CSV holds full ID numbers
+    assert full_ids.object_id == str(export.pk) and full_ids.detail["page"] == "bulk_export_download"
     for username, status in [("county_a_admin", 403), ("street_a", 403), ("street_a2", 404), ("province_b_admin", 404)]:
         assert cast.client(username).get(url).status_code == status, username
     assert AuditLog.objects.filter(event=AuditEvent.EXPORT_DOWNLOADED).count() == 1
