@@ -278,6 +278,9 @@ def file_convert_to_temporary(*, actor: User, file: WorkerFile, request=None) ->
     audit_record(event=AuditEvent.FILE_CATEGORY_CHANGED, actor=actor, request=request, obj=file, detail=detail)
 
 
+CHOOSE_HARDSHIP_CATEGORY = "请选择困难类别(低保户、低保边缘户或意外致困户)。"
+
+
 @transaction.atomic
 def file_regularize(*, actor: User, file: WorkerFile, category: str, request=None) -> WorkerFile:
     """临时救助档案转正 (2.4.1): a temporary file of the own unit becomes a hardship file. Another
@@ -285,7 +288,7 @@ def file_regularize(*, actor: User, file: WorkerFile, category: str, request=Non
     file = WorkerFile.objects.select_for_update().get(pk=file.pk)
     _require_owner(actor, file)
     if category not in HARDSHIP_CATEGORIES:
-        raise FileError("请选择困难类别(低保户、低保边缘户或意外致困户)。", "category")
+        raise FileError(CHOOSE_HARDSHIP_CATEGORY, "category")
     if not file.is_temporary:
         raise FileError(f"“{file}”不是临时救助档案。")
     file.category = category

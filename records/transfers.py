@@ -44,6 +44,7 @@ from records.models import (
     TransferState,
     WorkerFile,
 )
+from records.services import CHOOSE_HARDSHIP_CATEGORY
 
 CLASH_LIST_LIMIT = 20
 
@@ -67,31 +68,32 @@ class TransferResult:
 TRANSFERS, CLAIMS = Q(claim_category=""), ~Q(claim_category="")
 
 
+def _deciding(unit: Unit) -> Q:
+    """Requests the unit's admin decides: transfers into it, claims on its temporary files."""
+    return (TRANSFERS & Q(to_unit=unit)) | (CLAIMS & Q(from_unit=unit))
+
+
+def _requesting(unit: Unit) -> Q:
+    """Requests made by the unit or a unit below it."""
+    return (TRANSFERS & Q(from_unit__path__startswith=unit.path)) | (CLAIMS & Q(to_unit__path__startswith=unit.path))
+
+
 def requests_waiting_for(unit: Unit) -> QuerySet[TransferRequest]:
-    """Cross-branch requests the unit's admin has still to accept or refuse, newest first:
-    transfers into the unit and claims on its temporary files."""
-    deciding = (TRANSFERS & Q(to_unit=unit)) | (CLAIMS & Q(from_unit=unit))
-    waiting = TransferRequest.objects.filter(deciding, state=TransferState.PENDING)
+    """Cross-branch requests the unit's admin has still to accept or refuse, newest first."""
+    waiting = TransferRequest.objects.filter(_deciding(unit), state=TransferState.PENDING)
     return waiting.select_related("from_unit", "to_unit").order_by("-created_at", "-pk")
 
 
 def requests_sent_from(unit: Unit) -> QuerySet[TransferRequest]:
     """Requests of the unit's subtree: an admin above the requesting unit may withdraw them too."""
-    requesting = (TRANSFERS & Q(from_unit__path__startswith=unit.path)) | (
-        CLAIMS & Q(to_unit__path__startswith=unit.path)
-    )
-    sent = TransferRequest.objects.filter(requesting)
+    sent = TransferRequest.objects.filter(_requesting(unit))
     return sent.select_related("from_unit", "to_unit").order_by("-created_at", "-pk")
 
 
 def parties_of(unit: Unit) -> Q:
     """The requests a unit is party to: as the deciding unit, or as the requesting unit or a
     unit above it."""
-    deciding = (TRANSFERS & Q(to_unit=unit)) | (CLAIMS & Q(from_unit=unit))
-    requesting = (TRANSFERS & Q(from_unit__path__startswith=unit.path)) | (
-        CLAIMS & Q(to_unit__path__startswith=unit.path)
-    )
-    return deciding | requesting
+    return _deciding(unit) | _requesting(unit)
 
 
 def target_admin(unit: Unit) -> User | None:
@@ -293,7 +295,7 @@ def file_claim(
         raise Http404("档案不存在。")
     require_module(actor, Module.FILES)
     if category not in HARDSHIP_CATEGORIES:
-        raise TransferError("请选择困难类别(低保户、低保边缘户或意外致困户)。", "category")
+        raise TransferError(CHOOSE_HARDSHIP_CATEGORY, "category")
     if not file.is_temporary:
         raise TransferError(f"“{file}”不是临时救助档案。")
     if target_admin(file.unit) is None:
