@@ -9,7 +9,6 @@ database; skipped, with the reason, where no RabbitMQ runs on 127.0.0.1:5672.
 import http.cookiejar
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -29,7 +28,7 @@ from records.models import BulkExport, ExportState
 from records.tasks import produce_export
 from tests.conftest import CAST_PASSWORD
 from tests.records.conftest import make_file
-from tests.records.test_bulk_export_broker import RABBITMQ, _database_url, _reachable
+from tests.records.test_bulk_export_broker import RABBITMQ, _database_url, _reachable, stop_group
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -66,14 +65,8 @@ class Node:
 
     def stop(self, kind: str | None = None) -> None:
         for key, process in list(self.processes.items()):
-            if kind not in (None, key) or process.poll() is not None:
-                continue
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+            if kind in (None, key):
+                stop_group(process)
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"

@@ -69,6 +69,17 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}{password}@{host}{port}/{db['NAME']}"
 
 
+def stop_group(process: subprocess.Popen) -> None:
+    """Stop a process started in its own group, and what it started: TERM, then KILL after 20 s."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 def _wait_until_exported(export_id: int, worker: subprocess.Popen) -> BulkExport:
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
@@ -100,13 +111,7 @@ def test_a_worker_process_exports_a_message_from_the_real_broker(cast, real_brok
         broker.enqueue(produce_export.message(export.pk))
         export = _wait_until_exported(export.pk, worker)
     finally:
-        if worker.poll() is None:
-            os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait()
+        stop_group(worker)
         log.close()
     output = (tmp_path / "worker.log").read_text(encoding="utf-8", errors="replace")[-3000:]
     assert export.state == ExportState.EXPORTED, output
