@@ -49,6 +49,13 @@ class Unit(MP_Node):
         default=False,
         help_text=_("省级及以上单位始终需要;其他单位可自行开启。"),
     )
+    # MLPS 2.0 level 3: some users always sign in with a second factor (org.second_factor);
+    # a unit may ask it of all its users.
+    sign_in_otp = models.BooleanField(
+        _("本单位用户登录须验证动态口令"),
+        default=False,
+        help_text=_("开启后本单位所有用户登录时都须输入动态口令。"),
+    )
 
     class Meta:
         verbose_name = _("单位")
@@ -96,6 +103,16 @@ class Module(models.TextChoices):
     UNIT_ADMIN = "unit_admin", _("用户管理")
 
 
+class Duty(models.TextChoices):
+    """三员 (MLPS 2.0 level 3, separation of duties): three administrator accounts that hold no
+    business module and no two of these duties. "" is every other user."""
+
+    NONE = "", _("业务用户")
+    SYSTEM = "system", _("系统管理员")
+    SECURITY = "security", _("安全管理员")
+    AUDIT = "audit", _("审计管理员")
+
+
 class Gender(models.TextChoices):
     MALE = "M", _("男")
     FEMALE = "F", _("女")
@@ -119,6 +136,9 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(_("须修改密码"), default=True)
     unit_confirmed = models.BooleanField(_("已确认单位"), default=False)
     profile_confirmed = models.BooleanField(_("已核实个人信息"), default=False)
+    # One field, so no account can hold two of the three duties. Set only by
+    # `manage.py create_duty_admins`, never by the user pages (org.duties).
+    duty = models.CharField(_("三员职责"), max_length=10, choices=Duty.choices, default=Duty.NONE, blank=True)
 
     REQUIRED_FIELDS = []
 
@@ -131,6 +151,14 @@ class User(AbstractUser):
                 fields=["unit"], condition=Q(modules__contains=["unit_admin"]), name="org_user_one_admin_per_unit"
             ),
             models.CheckConstraint(condition=Q(modules__contained_by=Module.values), name="org_user_modules_known"),
+            # The system administrator manages units and users (the unit_admin module) and
+            # nothing else; the security and audit administrators hold no module at all.
+            models.CheckConstraint(
+                condition=Q(duty=Duty.NONE)
+                | Q(duty=Duty.SYSTEM, modules__contained_by=[Module.UNIT_ADMIN])
+                | Q(duty__in=[Duty.SECURITY, Duty.AUDIT], modules=[]),
+                name="org_user_duty_without_business_modules",
+            ),
         ]
         indexes = [models.Index(Upper("username"), name="org_user_username_upper")]
 
