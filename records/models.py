@@ -453,6 +453,10 @@ class BulkExport(models.Model):
     exported_at = models.DateTimeField(_("导出时间"), null=True, blank=True)
     expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
     last_error = models.TextField(_("最近一次导出错误"), blank=True)
+    # Committed before an attempt takes its row lock, so a killed worker's attempt still shows
+    # (records.exports.exports_retry_interrupted).
+    started_at = models.DateTimeField(_("开始导出时间"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("导出尝试次数"), default=0)
     process = models.OneToOneField(
         "viewflow.Process",
         verbose_name=_("流程"),

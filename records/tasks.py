@@ -1,5 +1,6 @@
 """Background work of the household files: the Excel import (records.imports) and the bulk
-export (records.exports) with its night run and the expiry of its files."""
+export (records.exports) with its night run, the retry of interrupted exports and the expiry of
+its files."""
 
 import dramatiq
 from django.conf import settings
@@ -29,6 +30,14 @@ def run_approved_exports() -> None:
     """The night run (manual 2.5.3: 凌晨时分): one message per approved request."""
     for export_id in exports.approved_export_ids():
         produce_export.send(export_id)
+
+
+# No retries of its own: the next run, minutes later, is one.
+@cron("*/5 * * * *")
+@dramatiq.actor(max_retries=0)
+def retry_interrupted_exports() -> None:
+    """An export whose worker was killed is sent again within minutes, not at the next night run."""
+    exports.exports_retry_interrupted()
 
 
 @cron("30 3 * * *")
