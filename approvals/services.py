@@ -34,9 +34,11 @@ def audit_record(
     success: bool = True,
     username: str = "",
     detail: dict | None = None,
+    unit=None,
 ) -> AuditLog:
-    """Append one audit row. `actor` may be None (a failed sign-in names only `username`)."""
-    unit = getattr(actor, "unit", None) if actor is not None else None
+    """Append one audit row. `actor` may be None (a failed sign-in names only `username`, and
+    the unit of the account it tried, if any: that unit's audit administrator sees it)."""
+    unit = unit or (getattr(actor, "unit", None) if actor is not None else None)
     return AuditLog.objects.create(
         event=event,
         user=actor if actor is not None and actor.pk else None,

@@ -7,6 +7,7 @@ from django.dispatch import receiver
 
 from approvals.models import AuditEvent
 from approvals.services import audit_record, rows_reset_after_unit_move
+from org.models import User
 from org.signals import unit_moved
 
 
@@ -23,14 +24,21 @@ def _signed_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def _sign_in_failed(sender, credentials, request=None, **kwargs):
-    audit_record(
-        event=AuditEvent.SIGN_IN_FAILED, request=request, success=False, username=credentials.get("username", "")
-    )
+    username = credentials.get("username", "")
+    audit_record(event=AuditEvent.SIGN_IN_FAILED, request=request, success=False, username=username,
+                 unit=_unit_of(username))  # fmt: skip
 
 
 @receiver(user_locked_out)
 def _locked_out(sender, request, username, ip_address, **kwargs):
-    audit_record(event=AuditEvent.LOCKED_OUT, request=request, success=False, username=username or "")
+    audit_record(event=AuditEvent.LOCKED_OUT, request=request, success=False, username=username or "",
+                 unit=_unit_of(username))  # fmt: skip
+
+
+def _unit_of(username: str | None):
+    """The unit of the account a failed sign-in tried, or None for a name that is no account."""
+    user = User.objects.select_related("unit").filter(username__iexact=username).first() if username else None
+    return user.unit if user is not None else None
 
 
 @receiver(unit_moved)

@@ -4,7 +4,7 @@ from approvals.database_roles import APP_ROLE, grant_app_role
 
 
 class Command(BaseCommand):
-    help = "给应用数据库角色授权(迁移之后运行):审计日志和流转记录只可查询和追加。"
+    help = "给应用数据库角色授权(迁移之后运行):流转记录只可查询和追加,审计日志另可删除超过保存期限的记录。"
 
     def add_arguments(self, parser):
         parser.add_argument("--role", default=APP_ROLE, help=f"应用连接数据库所用的角色,默认 {APP_ROLE}")
