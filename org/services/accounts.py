@@ -1,22 +1,28 @@
 """Writes of a user's own account: first sign-in (manual 0.3–0.4) and password changes."""
 
+from django.conf import settings
 from django.db import transaction
 
 from approvals.models import AuditEvent
 from approvals.services import audit_record
 from org.models import Unit, User
+from org.passwords import password_expired, password_set
 
 PROFILE_FIELDS = ("full_name", "gender", "phone", "position", "email")
+EXPIRY_AUDITED = "_password_expiry_audited"  # session key
 
 
 def first_sign_in_step(user: User) -> str | None:
-    """The URL name of the first-sign-in page the user still has to pass, or None."""
+    """The URL name of the page the user still has to pass before any other — a first-sign-in
+    step, or the password change once the password is older than PASSWORD_MAX_AGE_DAYS — or None."""
     if not user.unit_confirmed:
         return "org:first_unit_confirm"
     if not user.profile_confirmed or user.must_change_password:
         return "org:first_profile"
     if not user.unit.details_confirmed:
         return "org:first_unit_details"
+    if password_expired(user):
+        return "org:password_change"
     return None
 
 
@@ -43,9 +49,9 @@ def first_sign_in_complete_profile(*, actor: User, profile: dict, new_password: 
     actor.profile_confirmed = True
     fields = [*PROFILE_FIELDS, "profile_confirmed"]
     if new_password:
-        actor.set_password(new_password)
+        fields += password_set(actor, new_password)
         actor.must_change_password = False
-        fields += ["password", "must_change_password"]
+        fields.append("must_change_password")
     actor.save(update_fields=fields)
     audit_record(event=AuditEvent.FIRST_SIGN_IN, actor=actor, request=request, obj=actor, detail={"step": "profile"})
     if new_password:
@@ -68,10 +74,25 @@ def unit_details_complete(*, actor: User, details: dict, request=None) -> Unit:
 
 @transaction.atomic
 def password_change(*, actor: User, new_password: str, request=None) -> None:
-    actor.set_password(new_password)
+    fields = password_set(actor, new_password)
     actor.must_change_password = False
-    actor.save(update_fields=["password", "must_change_password"])
+    actor.save(update_fields=[*fields, "must_change_password"])
     audit_record(event=AuditEvent.PASSWORD_CHANGED, actor=actor, request=request, obj=actor)
+
+
+def password_expiry_record(*, actor: User, request) -> None:
+    """Audit that an expired password forced the change page on the user, once per session:
+    the page is reached again after every other page the user tries."""
+    if request.session.get(EXPIRY_AUDITED):
+        return
+    audit_record(
+        event=AuditEvent.PASSWORD_EXPIRED,
+        actor=actor,
+        request=request,
+        obj=actor,
+        detail={"max_age_days": settings.PASSWORD_MAX_AGE_DAYS},
+    )
+    request.session[EXPIRY_AUDITED] = True
 
 
 def mark_default_password(*, user: User) -> None:

@@ -86,10 +86,15 @@ def complete_unit_details(request):
 
 @require_http_methods(["GET", "POST"])
 def change_password(request):
+    # Expired: FirstSignInMiddleware sends every other page here until the password is changed.
+    expired = accounts.first_sign_in_step(request.user) == "org:password_change"
+    if expired:
+        accounts.password_expiry_record(actor=request.user, request=request)
     form = PasswordChangeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         accounts.password_change(actor=request.user, new_password=form.cleaned_data["new_password1"], request=request)
         update_session_auth_hash(request, request.user)
         messages.success(request, "密码已修改。")
         return redirect("home")
-    return render(request, "org/password_change.html", {"form": form})
+    context = {"form": form, "expired": expired, "max_age_days": settings.PASSWORD_MAX_AGE_DAYS}
+    return render(request, "org/password_change.html", context)
