@@ -79,8 +79,9 @@ class AuditEvent(models.TextChoices):
 
 
 class AuditLog(models.Model):
-    """One security-relevant event. Rows are never updated or deleted (a database trigger
-    refuses it), so user and unit are kept as plain ids plus names, not cascading keys."""
+    """One security-relevant event. Rows are never updated, and deleted only once past the
+    180-day retention (database triggers refuse the rest; audit.services.audit_purge), so user
+    and unit are kept as plain ids plus names, not cascading keys."""
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -113,9 +114,22 @@ class AuditLog(models.Model):
         verbose_name = _("审计日志")
         verbose_name_plural = _("审计日志")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["user", "at"], name="approvals_audit_user_at")]
+        indexes = [
+            models.Index(fields=["user", "at"], name="approvals_audit_user_at"),
+            # The audit viewer (audit.selectors): one event or one unit's rows, newest first.
+            models.Index(fields=["event", "at"], name="approvals_audit_event_at"),
+            models.Index(fields=["unit", "at"], name="approvals_audit_unit_at"),
+        ]
         triggers = [
-            pgtrigger.Protect(name="audit_log_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+            pgtrigger.Protect(name="audit_log_append_only", operation=pgtrigger.Update),
+            # MLPS 2.0 level 3 keeps the log at least six months: a row younger than 180 days
+            # cannot be deleted, whatever AUDIT_RETENTION_DAYS says (its minimum is the same
+            # 180). Older rows go by the daily purge (audit.services.audit_purge).
+            pgtrigger.Protect(
+                name="audit_log_retention",
+                operation=pgtrigger.Delete,
+                condition=pgtrigger.Condition("OLD.at > now() - interval '180 days'"),
+            ),
         ]
 
     def __str__(self):

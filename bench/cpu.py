@@ -23,7 +23,7 @@ from django.test import Client  # noqa: E402
 
 from approvals import registry  # noqa: E402
 from approvals.selectors import visible_to  # noqa: E402
-from bench.generate import bench_users  # noqa: E402
+from bench.generate import bench_users, sign_in  # noqa: E402
 from bench.operations import SAMPLE  # noqa: E402
 from records.models import WorkerFile  # noqa: E402
 
@@ -64,7 +64,7 @@ def main() -> None:
     django_backend.Template.render = _timed_render
     user = bench_users()[2]
     client = Client()
-    client.force_login(user, backend="org.auth.ModulePermissionBackend")
+    sign_in(client, user)
     urls = pages(user)
     for name in args.pages or ["list", "detail", "statistics", "query", "inbox"]:
         url = urls[name]

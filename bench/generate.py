@@ -8,6 +8,8 @@ the streets and held at every level: drafts, returned rows and rows reported to 
 import time
 
 from django.db import connection, transaction
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from org.models import Module, Unit, User
 
@@ -54,6 +56,7 @@ def load_tree(fanout: dict[int, int]) -> int:
             values.update(
                 path=path, depth=depth, numchild=numchild, name=name, is_help_centre=False,
                 details_confirmed=True, display_order=0, created_at="2026-01-01 00:00:00+08", export_download_otp=False,
+                sign_in_otp=False,
             )  # fmt: skip
             copy.write_row([values[c] for c in columns])
     return Unit.objects.count()
@@ -93,7 +96,19 @@ def create_users() -> None:
                     must_change_password=False, unit_confirmed=True, profile_confirmed=True)  # fmt: skip
         user.set_password(BENCH_PASSWORD)
         user.save()
+        TOTPDevice.objects.create(user=user, name="bench", confirmed=True)  # they sign in with one
         path += segment(1)
+
+
+def sign_in(client, user) -> None:
+    """Signed in as a user who entered their second factor (a `files` holder must), as the
+    real sign-in leaves the session: the password step, then the device in the session."""
+    client.force_login(user, backend="org.auth.ModulePermissionBackend")
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
 
 
 FILES_AT_SCALE_1 = 4_700_000

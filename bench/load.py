@@ -22,6 +22,7 @@ from pathlib import Path
 from django.conf import settings
 from django.test import Client
 
+from bench.generate import sign_in
 from bench.timing import reference_ms
 
 ADDRESS, PORT = "127.0.0.1", 8790
@@ -34,7 +35,7 @@ WARM_UP = 3  # seconds of requests not counted: each worker process loads code a
 
 def _session_cookie(user) -> str:
     client = Client()
-    client.force_login(user, backend="org.auth.ModulePermissionBackend")
+    sign_in(client, user)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 

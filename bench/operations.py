@@ -11,7 +11,7 @@ from approvals.lists import PAGE_SIZE, page_keys
 from approvals.models import ReportAction
 from approvals.registry import ReportingModule
 from approvals.selectors import held_and_above, visible_to
-from bench.generate import bench_users, load_reminders
+from bench.generate import bench_users, load_reminders, sign_in
 from bench.timing import in_rollback, machine, timed
 from org.models import Code, Module, Unit
 from tests.reporting.models import SampleRecord
@@ -106,7 +106,7 @@ def _deep_key(unit) -> tuple[int | None, int]:
 def list_pages(table, runs: int) -> None:
     for _depth, user in sorted(bench_users().items()):
         client = Client()
-        client.force_login(user, backend="org.auth.ModulePermissionBackend")
+        sign_in(client, user)
         scope = f"{user.unit.level_name}({visible_to(SampleRecord.objects.all(), user.unit).count():,} 行可见)"
         deep_key, depth_rows = _deep_key(user.unit)
         for label, after in (("list page, first", None), (f"list page, {depth_rows:,} rows deep", deep_key)):
@@ -124,7 +124,7 @@ def inbox_pages(table, runs: int) -> None:
     for depth in (2, 4):
         user = users[depth]
         client = Client()
-        client.force_login(user, backend="org.auth.ModulePermissionBackend")
+        sign_in(client, user)
         pending = reminders.pending_reminders_for_user(user)
         rows = reminders.with_reminder_columns(pending).order_by("-at", "-pk")[: reminders.PAGE_SIZE + 1]
         queries = [q.query.sql_with_params() for q in (pending.order_by().values("pk"), rows)]
@@ -263,7 +263,7 @@ def file_query(table, runs: int) -> None:
     """职工档案查询 at province scope: a name condition with 包含下级数据, the whole page."""
     users = bench_users()
     client = Client()
-    client.force_login(users[2], backend="org.auth.ModulePermissionBackend")
+    sign_in(client, users[2])
     url = "/files/query/?head_name=%E8%81%8C%E5%B7%A5123&include_subordinates=on"
     times = timed(lambda: _ok(client.get(url)), runs)
     from records.models import WorkerFile

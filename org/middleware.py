@@ -1,14 +1,24 @@
-"""Request-wide rules of accounts: the resolved user, first sign-in and the idle timeout."""
+"""Request-wide rules of accounts: the resolved user, the second factor, first sign-in and the
+idle timeout."""
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import LazyObject, empty
 
 from org.services.accounts import first_sign_in_step
+from org.services.second_factor import required_at_sign_in
 
-_ALWAYS_OPEN = ("logout", "org:first_unit_confirm", "org:first_profile", "org:first_unit_details")
+_ALWAYS_OPEN = (
+    "logout",
+    "org:first_unit_confirm",
+    "org:first_profile",
+    "org:first_unit_details",
+    "org:password_change",
+    "org:second_factor",  # its own middleware runs first; first sign-in comes after it
+)
 
 
 class FirstSignInMiddleware:
@@ -30,6 +40,28 @@ class FirstSignInMiddleware:
     def _paths(self) -> set[str]:
         if self._open_paths is None:
             self._open_paths = {reverse(name) for name in _ALWAYS_OPEN}
+        return self._open_paths
+
+
+class SecondFactorMiddleware:
+    """A user who must sign in with a second factor (org.services.second_factor) reaches no
+    page but the second-factor step and sign-out until the session has proved it: the password
+    alone opens nothing. Runs before first sign-in, whose steps come after the full sign-in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._open_paths = None
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not user.is_verified() and required_at_sign_in(user):
+            if request.path not in self._paths():
+                return redirect_to_login(request.get_full_path(), reverse("org:second_factor"))
+        return self.get_response(request)
+
+    def _paths(self) -> set[str]:
+        if self._open_paths is None:
+            self._open_paths = {reverse("logout"), reverse("org:second_factor")}
         return self._open_paths
 
 

@@ -139,6 +139,9 @@ class User(AbstractUser):
     # One field, so no account can hold two of the three duties. Set only by
     # `manage.py create_duty_admins`, never by the user pages (org.duties).
     duty = models.CharField(_("三员职责"), max_length=10, choices=Duty.choices, default=Duty.NONE, blank=True)
+    # Null for an account whose password was set outside org.passwords.password_set (created
+    # by an admin, createsuperuser): its age then counts from date_joined (password_expired).
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
 
     REQUIRED_FIELDS = []
 
@@ -151,13 +154,13 @@ class User(AbstractUser):
                 fields=["unit"], condition=Q(modules__contains=["unit_admin"]), name="org_user_one_admin_per_unit"
             ),
             models.CheckConstraint(condition=Q(modules__contained_by=Module.values), name="org_user_modules_known"),
-            # The system administrator manages units and users (the unit_admin module) and
-            # nothing else; the security and audit administrators hold no module at all.
+            # 三员 hold no module: the system administrator's user administration comes with the
+            # duty (org.permissions.is_user_admin), so none of them reaches business data.
             models.CheckConstraint(
-                condition=Q(duty=Duty.NONE)
-                | Q(duty=Duty.SYSTEM, modules__contained_by=[Module.UNIT_ADMIN])
-                | Q(duty__in=[Duty.SECURITY, Duty.AUDIT], modules=[]),
-                name="org_user_duty_without_business_modules",
+                condition=Q(duty=Duty.NONE) | Q(modules=[]), name="org_user_duty_without_business_modules"
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "duty"], condition=~Q(duty=Duty.NONE), name="org_user_one_of_each_duty_per_unit"
             ),
         ]
         indexes = [models.Index(Upper("username"), name="org_user_username_upper")]
@@ -242,3 +245,21 @@ class HelpCentreProfile(models.Model):
 
     def __str__(self):
         return self.centre_name
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's most recent passwords (PASSWORD_HISTORY_COUNT of them), so a new
+    password cannot be one of them (MLPS 2.0 level 3). Written only by org.passwords.password_set."""
+
+    # No index of its own: the (user, -created_at) index below serves every lookup by user.
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", db_index=False)
+    password = models.CharField(_("密码"), max_length=128)
+    created_at = models.DateTimeField(_("设置时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        indexes = [models.Index(fields=["user", "-created_at"], name="org_passwordhistory_recent")]
+
+    def __str__(self):
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 
+from org.duties import is_system_admin
 from org.models import Module
 
 
@@ -28,14 +29,37 @@ def module_required(module: Module):
     return decorator
 
 
-def national_admin_required(view):
-    """Code tables are maintained only by the national unit's admin (manual 18.1)."""
+def is_user_admin(user) -> bool:
+    """用户管理 of the own unit's subtree: its unit admin (manual 18.2) or, for the whole
+    subtree of their unit, the system administrator (三员), who holds no business module."""
+    return user.has_module(Module.UNIT_ADMIN) or is_system_admin(user)
 
+
+def require_user_admin(user) -> None:
+    if not is_user_admin(user):
+        raise PermissionDenied("需要“用户管理”权限。")
+
+
+def user_admin_required(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        user = request.user
-        if not (user.has_module(Module.UNIT_ADMIN) and user.unit.depth == 1):
-            raise PermissionDenied("只有全国总工会的用户管理员才能维护代码表。")
+        require_user_admin(request.user)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def may_maintain_code_tables(user) -> bool:
+    """Code tables are kept by the national unit's user administration (manual 18.1): its
+    unit admin or the system administrator."""
+    return is_user_admin(user) and user.unit.depth == 1
+
+
+def national_admin_required(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not may_maintain_code_tables(request.user):
+            raise PermissionDenied("只有全国总工会的用户管理员或系统管理员才能维护代码表。")
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from org.views import account, codes, directory, help_centre, units, users
+from org.views import account, codes, directory, help_centre, second_factor, security, units, users
 
 app_name = "org"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("first-sign-in/profile/", account.complete_profile, name="first_profile"),
     path("first-sign-in/unit-details/", account.complete_unit_details, name="first_unit_details"),
     path("account/password/", account.change_password, name="password_change"),
+    path("account/second-factor/", second_factor.second_factor_step, name="second_factor"),
+    path("account/second-factor/manage/", second_factor.second_factor_manage, name="second_factor_manage"),
+    path("account/second-factor/recovery-codes/", second_factor.recovery_codes_new, name="recovery_codes_new"),
     # Units and users of the unit admin's subtree (manual 18.2)
     path("units/", units.unit_home, name="units"),
     path("units/<int:pk>/", units.unit_detail, name="unit_detail"),
@@ -28,6 +31,11 @@ urlpatterns = [
     path("users/<int:pk>/delete/", users.user_delete, name="user_delete"),
     path("users/<int:pk>/password/reset/", users.user_password_reset, name="user_password_reset"),
     path("users/<int:pk>/otp/reset/", users.user_otp_reset, name="user_otp_reset"),
+    # 安全管理: the security administrator (三员)
+    path("security/", security.security_home, name="security"),
+    path("security/unlock/", security.account_unlock, name="account_unlock"),
+    path("security/otp-reset/", security.otp_reset, name="security_otp_reset"),
+    path("security/unit-otp/", security.unit_sign_in_otp, name="security_unit_otp"),
     # Code tables (manual 18.1), national unit admin only
     path("codes/", codes.code_tables, name="code_tables"),
     path("codes/<int:table_pk>/add/", codes.code_add, name="code_add"),

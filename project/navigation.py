@@ -4,40 +4,49 @@ the header's account part. The template's loops, lookups and {% url %} tags for 
 millisecond of CPU on every page; these strings are the same HTML. A module adds its entry to
 NAVIGATION when its pages exist."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.middleware.csrf import get_token
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
+from org.duties import is_audit_admin, is_security_admin
 from org.models import Module
+from org.permissions import is_user_admin, may_maintain_code_tables
 from project.links import fixed_url
 from project.renderers import text
 
 
+def holding(module: str) -> Callable:
+    return lambda user: user.has_module(module)
+
+
 @dataclass(frozen=True)
 class NavEntry:
+    """An entry opens for the users its predicate admits: the same predicate the page's own
+    permission check asks (org.permissions, org.duties), so entry and page never disagree."""
+
     label: str
     url_name: str
-    module: str | None = None  # None: every signed-in user
-    national_admin_only: bool = False
+    opens: Callable | None = None  # None: every signed-in user
 
     def opens_for(self, user) -> bool:
-        if self.national_admin_only and not (user.has_module(Module.UNIT_ADMIN) and user.unit.depth == 1):
-            return False
-        return self.module is None or user.has_module(self.module)
+        return self.opens is None or self.opens(user)
 
 
 NAVIGATION = [
     NavEntry("首页", "home"),
     NavEntry("提醒信息", "approvals:reminders_pending"),
-    NavEntry("困难职工档案", "records:files", Module.FILES),
-    NavEntry("农民工档案", "records:files_migrant", Module.FILES),
-    NavEntry("临时救助档案", "records:files_temporary", Module.FILES),
-    NavEntry("批量导出", "records:exports", Module.UNIT_ADMIN),
-    NavEntry("用户管理", "org:units", Module.UNIT_ADMIN),
-    NavEntry("高级档案管理", "records:manage", Module.UNIT_ADMIN),
-    NavEntry("代码表管理", "org:code_tables", Module.UNIT_ADMIN, national_admin_only=True),
+    NavEntry("困难职工档案", "records:files", holding(Module.FILES)),
+    NavEntry("农民工档案", "records:files_migrant", holding(Module.FILES)),
+    NavEntry("临时救助档案", "records:files_temporary", holding(Module.FILES)),
+    NavEntry("批量导出", "records:exports", holding(Module.UNIT_ADMIN)),
+    NavEntry("用户管理", "org:units", is_user_admin),
+    NavEntry("高级档案管理", "records:manage", holding(Module.UNIT_ADMIN)),
+    NavEntry("代码表管理", "org:code_tables", may_maintain_code_tables),
+    NavEntry("安全管理", "org:security", is_security_admin),
+    NavEntry("审计日志", "audit:log", is_audit_admin),
     NavEntry("帮扶中心信息", "org:help_centre"),
     NavEntry("跨区域维权", "org:directory"),
 ]
@@ -88,9 +97,10 @@ def whoami_html(user) -> str:
 
 
 def account_html(request) -> str:
-    """修改密码 and 退出 (a POST with the CSRF token, as {% csrf_token %} writes it)."""
+    """我的动态口令, 修改密码 and 退出 (a POST with the CSRF token, as {% csrf_token %} writes it)."""
     return mark_safe(
-        f'<a href="{fixed_url("org:password_change")}">修改密码</a>\n'
+        f'<a href="{fixed_url("org:second_factor_manage")}">我的动态口令</a>\n'
+        f'    <a href="{fixed_url("org:password_change")}">修改密码</a>\n'
         f'    <form method="post" action="{fixed_url("logout")}" class="inline">'
         f'<input type="hidden" name="csrfmiddlewaretoken" value="{text(get_token(request))}">'
         f'<button type="submit" class="link">退出</button></form>'

@@ -50,7 +50,9 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # recovery codes of the second factor
     "csp",
+    "audit",
     "org",
     "approvals",
     "flows",
@@ -68,7 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # request.user.is_verified(): the TOTP second factor of bulk downloads (records.views_export).
+    # request.user.is_verified(): the TOTP second factor of sign-in and bulk downloads.
     "django_otp.middleware.OTPMiddleware",
     "org.middleware.ResolvedUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -79,6 +81,7 @@ MIDDLEWARE = [
     # Tags each history event (职工历史信息) with the user and the request that made it.
     "pghistory.middleware.HistoryMiddleware",
     "org.middleware.IdleTimeoutMiddleware",
+    "org.middleware.SecondFactorMiddleware",
     "org.middleware.FirstSignInMiddleware",
 ]
 
@@ -191,6 +194,9 @@ BULK_EXPORT_DIR = Path(env_str("BULK_EXPORT_DIR") or BASE_DIR / "var" / "exports
 BULK_EXPORT_CRON = env_str("BULK_EXPORT_CRON", "0 2 * * *")  # the night run
 BULK_EXPORT_KEEP_DAYS = env_int("BULK_EXPORT_KEEP_DAYS", 7, minimum=1)
 BULK_EXPORT_RUN_NOW_LIMIT = env_int("BULK_EXPORT_RUN_NOW_LIMIT", 50_000, minimum=0)
+# An approved request whose attempt started this long ago and holds no row lock was interrupted
+# (its worker killed): it is sent again (records.tasks.retry_interrupted_exports).
+BULK_EXPORT_RETRY_AFTER_MINUTES = env_int("BULK_EXPORT_RETRY_AFTER_MINUTES", 3, minimum=1)
 # How long a verified TOTP token opens bulk downloads in the same session.
 BULK_EXPORT_OTP_MINUTES = env_int("BULK_EXPORT_OTP_MINUTES", 10, minimum=1)
 OTP_TOTP_ISSUER = "帮扶系统"
@@ -205,7 +211,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "org.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "org.passwords.NotUsernameValidator"},
+    {"NAME": "org.passwords.RecentPasswordValidator"},
 ]
+# A new password may not be any of the last 5 (org.passwords.PasswordHistory), and a password
+# older than BANGFU_PASSWORD_MAX_AGE_DAYS must be changed before any other page opens.
+PASSWORD_HISTORY_COUNT = 5
+PASSWORD_MAX_AGE_DAYS = env_int("BANGFU_PASSWORD_MAX_AGE_DAYS", 90, minimum=1)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -219,6 +230,11 @@ AXES_VERBOSE = False
 # MLPS asks to lock the account under attack. Locking by IP as well would lock out a whole union
 # office behind one NAT address after one clerk's typos, so the lock is per user name only.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# MLPS 2.0 level 3 keeps the audit log six months at least: the daily purge
+# (audit.tasks.purge_old_audit_rows) deletes rows older than this, and a database trigger on
+# the table refuses any row younger than 180 days whatever this says.
+AUDIT_RETENTION_DAYS = env_int("BANGFU_AUDIT_RETENTION_DAYS", 180, minimum=180)
 
 # Database sessions read with one plain SELECT on every request (org/sessions.py).
 SESSION_ENGINE = "org.sessions"

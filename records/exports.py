@@ -28,7 +28,6 @@ from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Va
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone, translation
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
@@ -499,8 +498,11 @@ def export_produce(*, export_id: int) -> BulkExport | None:
 
     The file is written under a temporary name in the export directory, fsynced and renamed
     into place in the transaction that marks the request exported; on any error both files are
-    removed and the request stays approved for the retry."""
+    removed and the request stays approved for the retry. A worker killed outright removes
+    nothing: the attempt recorded first lets exports_retry_interrupted find the request, and
+    the next attempt removes the killed one's temporary file."""
     directory = export_dir()
+    _start_attempt(export_id)
     partial = final = None
     try:
         with transaction.atomic():
@@ -508,7 +510,9 @@ def export_produce(*, export_id: int) -> BulkExport | None:
             export = export.first()
             if export is None or export.state != ExportState.APPROVED:
                 return export
-            with tempfile.NamedTemporaryFile(dir=directory, prefix=".partial-", suffix=".csv", delete=False) as out:
+            _remove_partials_of(directory, export.pk)
+            prefix = _partial_prefix(export.pk)
+            with tempfile.NamedTemporaryFile(dir=directory, prefix=prefix, suffix=".csv", delete=False) as out:
                 partial = out.name
                 rows = copy_csv(export_queryset(export), export.unit, out)
                 out.flush()
@@ -524,6 +528,28 @@ def export_produce(*, export_id: int) -> BulkExport | None:
         _unlink(final)  # renamed, but the transaction that would have recorded it failed
         BulkExport.objects.filter(pk=export_id).update(last_error=f"{type(error).__name__}: {error}"[:2000])
         raise
+
+
+def _start_attempt(export_id: int) -> None:
+    """Record the attempt in a transaction of its own, committed before the locked one: a
+    killed worker's locked transaction rolls back, this stays. A second delivery waits here
+    while an attempt runs, and counts nothing once it finds the request exported."""
+    with transaction.atomic():
+        BulkExport.objects.filter(pk=export_id, state=ExportState.APPROVED).update(
+            started_at=timezone.now(), attempts=F("attempts") + 1
+        )
+
+
+def _partial_prefix(export_id: int) -> str:
+    # The request's id in the name, so that its next attempt finds what a killed one left.
+    return f".partial-{export_id}-"
+
+
+def _remove_partials_of(directory: Path, export_id: int) -> None:
+    """A killed attempt's temporary file, personal data in it. Called under the row lock, so no
+    live attempt of the same request is writing one."""
+    for partial in directory.glob(f"{_partial_prefix(export_id)}*.csv"):
+        _unlink(partial)
 
 
 def _mark_exported(export: BulkExport, final: Path, rows: int) -> None:
@@ -542,6 +568,55 @@ def _mark_exported(export: BulkExport, final: Path, rows: int) -> None:
     audit_record(
         event=AuditEvent.EXPORT_PRODUCED, obj=export,
         detail={"rows": rows, "file": final.name, "bytes": export.file_size},
+    )  # fmt: skip
+
+
+# --- interrupted exports --------------------------------------------------------------------------
+
+MAX_ATTEMPTS = 5  # a request failing this often has a cause that another attempt will not cure
+GAVE_UP = f"已尝试导出 {MAX_ATTEMPTS} 次均未完成,不再自动重试,请联系系统管理员。"
+
+
+def exports_retry_interrupted(now=None) -> list[int]:
+    """The every-few-minutes job: an approved request whose attempt started more than
+    BULK_EXPORT_RETRY_AFTER_MINUTES ago and whose row nobody locks was interrupted (a running
+    attempt holds the lock throughout), so it is sent to the worker again; after MAX_ATTEMPTS
+    attempts it is left with an error instead. The ids sent."""
+    from records.tasks import produce_export
+
+    cutoff = (now or timezone.now()) - timedelta(minutes=settings.BULK_EXPORT_RETRY_AFTER_MINUTES)
+    sent = []
+    with transaction.atomic():
+        for export in _interrupted(cutoff):
+            if export.attempts >= MAX_ATTEMPTS:
+                _give_up(export)
+                continue
+            audit_record(event=AuditEvent.EXPORT_RETRIED, obj=export, detail={"attempt": export.attempts + 1})
+            # Sent once the locks are released, or the worker would only wait for them.
+            transaction.on_commit(functools.partial(produce_export.send, export.pk))
+            sent.append(export.pk)
+    return sent
+
+
+def _interrupted(cutoff) -> QuerySet[BulkExport]:
+    """Skipping locked rows skips running attempts (and a user's edit, seen again next time)."""
+    return (
+        BulkExport.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("unit")
+        .filter(state=ExportState.APPROVED, started_at__lt=cutoff)
+        .exclude(last_error__startswith=GAVE_UP)
+        .order_by("pk")
+    )
+
+
+def _give_up(export: BulkExport) -> None:
+    """Left approved, with the reason; an exception's error, if the last attempt left one, after it."""
+    previous = export.last_error
+    export.last_error = GAVE_UP + (f"最近一次错误:{previous}" if previous else "")
+    export.save(update_fields=["last_error", "updated_at"])
+    audit_record(
+        event=AuditEvent.EXPORT_RETRIED, obj=export, success=False,
+        detail={"attempt": export.attempts, "gave_up": True},
     )  # fmt: skip
 
 
@@ -630,53 +705,3 @@ def export_otp_setting(*, actor: User, enabled: bool, request=None) -> Unit:
     )  # fmt: skip
     actor.unit = unit
     return unit
-
-
-# --- the TOTP second factor of downloads (django-otp) ----------------------------------------------
-
-OTP_DEVICE_NAME = "批量导出下载"
-
-
-def otp_device_of(user: User) -> TOTPDevice | None:
-    """The user's confirmed TOTP device, if bound."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
-
-
-@transaction.atomic
-def otp_device_start(*, actor: User) -> TOTPDevice:
-    """A new, unconfirmed device to bind (the same one until confirmed, so reloading the page
-    does not change the secret the user is typing in)."""
-    require_module(actor, Module.UNIT_ADMIN)
-    device = TOTPDevice.objects.filter(user=actor, confirmed=False).order_by("pk").first()
-    return device or TOTPDevice.objects.create(user=actor, name=OTP_DEVICE_NAME, confirmed=False)
-
-
-@transaction.atomic
-def otp_device_confirm(*, actor: User, token: str, request=None) -> TOTPDevice:
-    """Bind the device with its first token; any device bound before is replaced."""
-    require_module(actor, Module.UNIT_ADMIN)
-    device = TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=False).order_by("pk").first()
-    if device is None:
-        raise ExportError("请先生成新的动态口令密钥。", "token")
-    if not device.verify_token(token.strip()):
-        audit_record(event=AuditEvent.OTP_DEVICE_CONFIRMED, actor=actor, request=request, success=False)
-        raise ExportError("动态口令不正确或已过期,请核对手机时间后重新输入。", "token")
-    TOTPDevice.objects.filter(user=actor, confirmed=True).delete()
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    audit_record(event=AuditEvent.OTP_DEVICE_CONFIRMED, actor=actor, request=request, obj=device)
-    return device
-
-
-def otp_verify(*, actor: User, token: str, request=None) -> TOTPDevice:
-    """Check a token of the user's bound device (django-otp throttles repeated failures);
-    audited either way."""
-    device = otp_device_of(actor)
-    if device is None:
-        raise ExportError("尚未绑定动态口令。", "token")
-    with transaction.atomic():
-        ok = device.verify_token(token.strip())
-        audit_record(event=AuditEvent.OTP_VERIFIED, actor=actor, request=request, obj=device, success=ok)
-    if not ok:
-        raise ExportError("动态口令不正确或已过期,请重新输入。", "token")
-    return device

@@ -91,12 +91,3 @@ class ExportDecisionForm(forms.Form):
         if data.get("decision") == "reject" and not (data.get("reason") or "").strip():
             self.add_error("reason", "请填写不批准的原因。")
         return data
-
-
-class TokenForm(forms.Form):
-    token = forms.RegexField(
-        label="动态口令",
-        regex=r"^\s*\d{6}\s*$",
-        error_messages={"invalid": "请输入手机验证器显示的 6 位数字。"},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 6}),
-    )

@@ -35,7 +35,6 @@ urlpatterns = [
     # 批量导出/下载档案 (manual 2.5)
     path("exports/", views_export.export_list, name="exports"),
     path("exports/new/", views_export.export_create, name="export_create"),
-    path("exports/otp/", views_export.export_otp, name="export_otp"),
     path("exports/otp/setting/", views_export.export_otp_setting, name="export_otp_setting"),
     path("exports/<int:pk>/edit/", views_export.export_edit, name="export_edit"),
     path("exports/<int:pk>/delete/", views_export.export_delete, name="export_delete"),

@@ -1,11 +1,7 @@
 """Pages of the bulk export (manual 2.5): the request list with its approvals, the request
-form, the decision page, the download with its TOTP step. Every write is a records.exports
+form, the decision page, the download (its TOTP step is org's second-factor page). Every write is a records.exports
 service, which checks the rules again."""
 
-import time
-from base64 import b32encode
-
-import django_otp
 from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse
@@ -16,9 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from org.models import Module
 from org.permissions import module_required
+from org.services import second_factor
 from org.views.switcher import unit_switcher_context
 from records import exports
-from records.forms_export import ExportDecisionForm, ExportFilterForm, ExportRequestForm, TokenForm
+from records.forms_export import ExportDecisionForm, ExportFilterForm, ExportRequestForm
 from records.models import ExportState
 from records.query import FileQueryForm
 
@@ -68,7 +65,7 @@ def export_list(request):
         "is_own_unit": unit.pk == request.user.unit_id,
         "needs_otp": exports.download_needs_otp(request.user.unit),
         "otp_optional": request.user.unit.depth > 2,
-        "otp_bound": exports.otp_device_of(request.user) is not None,
+        "otp_bound": second_factor.has_device(request.user),
         "run_now_limit": settings.BULK_EXPORT_RUN_NOW_LIMIT,
         "keep_days": settings.BULK_EXPORT_KEEP_DAYS,
     }
@@ -168,24 +165,13 @@ def export_run_now(request, pk):
     return redirect(request.POST.get("next") if _safe(request, request.POST.get("next")) else _list_url())
 
 
-def _clock() -> float:
-    return time.time()
-
-
-def otp_verified(request) -> bool:
-    """A token verified in this session within the last BULK_EXPORT_OTP_MINUTES."""
-    verified_at = request.session.get(OTP_SESSION_KEY, 0)
-    fresh = _clock() - verified_at < settings.BULK_EXPORT_OTP_MINUTES * 60
-    return fresh and request.user.is_verified()
-
-
 @require_GET
 def export_download(request, pk):
     """2.5.4 下载数据: streamed, with a Chinese file name; the TOTP step first where needed."""
     export = exports.get_export_for_user(request.user, pk)
-    verified = otp_verified(request)
+    verified = second_factor.verified_within(request, settings.BULK_EXPORT_OTP_MINUTES)
     if export.unit_id == request.user.unit_id and exports.download_needs_otp(export.unit) and not verified:
-        return redirect(reverse("records:export_otp") + "?next=" + request.path)
+        return redirect(reverse("org:second_factor") + "?fresh=1&next=" + request.path)
     try:
         export, path = exports.export_download(
             actor=request.user, export_id=export.pk, otp_verified=verified, request=request
@@ -205,47 +191,6 @@ def export_download(request, pk):
 
 def _safe(request, url) -> bool:
     return bool(url) and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure())
-
-
-@admin_required
-@require_http_methods(["GET", "POST"])
-def export_otp(request):
-    """动态口令: bind a TOTP device (its otpauth:// URI and base32 secret, confirmed by a first
-    token), or verify a token of the bound one; either opens downloads for a few minutes."""
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    next_url = next_url if _safe(request, next_url) else _list_url()
-    device = exports.otp_device_of(request.user)
-    rebind = "1" in (request.GET.get("rebind"), request.POST.get("rebind"))
-    # Replacing a bound device needs that device first: a stolen password alone must not do it.
-    binding = device is None or (rebind and otp_verified(request))
-    if rebind and not binding and request.method == "GET":
-        messages.warning(request, "更换动态口令前,请先用原来的验证器验证一次。")
-        next_url = reverse("records:export_otp") + "?rebind=1"
-    new_device = exports.otp_device_start(actor=request.user) if binding else None
-    form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        token = form.cleaned_data["token"]
-        try:
-            if binding:
-                device = exports.otp_device_confirm(actor=request.user, token=token, request=request)
-            else:
-                device = exports.otp_verify(actor=request.user, token=token, request=request)
-        except exports.ExportError as error:
-            form.add_error("token", error.message)
-        else:
-            django_otp.login(request, device)
-            request.session[OTP_SESSION_KEY] = _clock()
-            messages.success(request, "动态口令验证通过。")
-            return redirect(next_url)
-    context = {"form": form, "binding": binding, "device": new_device, "next": next_url,
-               "minutes": settings.BULK_EXPORT_OTP_MINUTES}  # fmt: skip
-    if new_device is not None:
-        context["secret"] = _base32(new_device.bin_key)
-    return render(request, "records/export_otp.html", context)
-
-
-def _base32(key: bytes) -> str:
-    return b32encode(key).decode().rstrip("=")
 
 
 @admin_required

@@ -9,7 +9,11 @@ Access rules:
 - UNIT_ADMIN: holders of the unit-admin permission whose subtree contains the target; a user
   whose subtree does not contain the target gets 404 (as if it did not exist), a user in scope
   without the permission 403.
-- NATIONAL_ADMIN: only the national unit's admin; everyone else 403.
+- USER_ADMIN: 用户管理 pages: like UNIT_ADMIN, where the system administrator (三员) counts as
+  a unit admin of their unit's subtree (org.permissions.is_user_admin).
+- NATIONAL_ADMIN: code tables: only the national unit's admin or system administrator;
+  everyone else 403.
+- SECURITY_ADMIN: 安全管理: only the security administrator (三员); everyone else 403.
 - OTP_RESET: resetting street_a's TOTP devices: like UNIT_ADMIN with street_a as the target,
   except that street_a's own admin is refused (403): a user's devices are reset from a unit
   above (org.services.users.may_reset_otp).
@@ -37,6 +41,11 @@ Access rules:
   (manual 2.5). Users outside the units that see it (street_a and its ancestors) get 404; in
   scope, only street_a's admin edits, deletes and downloads it, only county_a's admin (the
   parent's) approves it, and either of the two may run it now; everyone else 403.
+- AUDIT_ADMIN: the audit viewer: only the audit administrator (三员); everyone else 403, the
+  unit admins and the other two duty accounts included.
+
+The shared cast has no duty account (三员): this walk adds the national unit's three
+(DUTY_USERS), so every URL is also tried by accounts without any module.
 """
 
 from dataclasses import dataclass, field
@@ -47,10 +56,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from approvals import services as approvals
 from approvals.models import ReportAction, ReportKind
 from flows.flows import ReportUpFlow
-from org.models import Code, CodeTable, Module
+from org.models import Code, CodeTable, Duty, Module
+from org.permissions import is_user_admin, may_maintain_code_tables
 from records import exports, transfers
 from records.models import BulkExport, FileCategory, FileImport, WorkerFile
-from tests.conftest import USERS
+from tests.conftest import USERS, make_user
 from tests.records.conftest import make_file
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +80,9 @@ EXPORT_ALLOWED = {
     EXPORT_RUNNER: {"street_a_admin", "county_a_admin"},
 }
 FILE_ADMIN = "file_admin"
+AUDIT_ADMIN = "audit_admin"
+SECURITY_ADMIN = "security_admin"
+USER_ADMIN = "user_admin"
 DRAFT_SEEN_BY = ("street_a",)
 OK = {200, 302}
 
@@ -92,6 +105,13 @@ class Route:
 ROUTES = [
     Route("home", EVERYONE),
     Route("org:password_change", EVERYONE),
+    Route("org:second_factor", EVERYONE),
+    Route("org:second_factor_manage", EVERYONE),
+    Route("org:recovery_codes_new", EVERYONE, "post"),
+    Route("org:security", SECURITY_ADMIN),
+    Route("org:account_unlock", SECURITY_ADMIN, "post"),
+    Route("org:security_otp_reset", SECURITY_ADMIN, "post"),
+    Route("org:security_unit_otp", SECURITY_ADMIN, "post"),
     Route("org:first_unit_confirm", EVERYONE),
     Route("org:first_profile", EVERYONE),
     Route("org:first_unit_details", EVERYONE),
@@ -99,22 +119,22 @@ ROUTES = [
     Route("org:directory", EVERYONE),
     Route("org:directory_unit", EVERYONE, kwargs={"pk": "unit:street_b"}),
     # Unit management: the target is street_a's county, so admins from county_a up manage it.
-    Route("org:units", UNIT_ADMIN, target_unit=None),
-    Route("org:user_search", UNIT_ADMIN, target_unit=None),
-    Route("org:unit_detail", UNIT_ADMIN, target_unit="county_a", kwargs={"pk": "unit:county_a"}),
-    Route("org:unit_create", UNIT_ADMIN, target_unit="county_a", kwargs={"pk": "unit:county_a"}),
-    Route("org:unit_edit", UNIT_ADMIN, target_unit="county_a", kwargs={"pk": "unit:county_a"}),
-    Route("org:unit_delete", UNIT_ADMIN, target_unit="county_a", kwargs={"pk": "unit:county_a"}),
-    Route("org:unit_cut", UNIT_ADMIN, "post", target_unit="county_a", kwargs={"pk": "unit:county_a"}),
-    Route("org:unit_paste", UNIT_ADMIN, target_unit="county_a", kwargs={"pk": "unit:county_a"}),
-    Route("org:unit_order", UNIT_ADMIN, target_unit="county_a", kwargs={"pk": "unit:county_a"}),
-    Route("org:unit_order_reset", UNIT_ADMIN, "post", target_unit="county_a", kwargs={"pk": "unit:county_a"}),
-    Route("org:user_create", UNIT_ADMIN, target_unit="county_a", kwargs={"pk": "unit:county_a"}),
-    Route("org:user_order", UNIT_ADMIN, target_unit="county_a", kwargs={"pk": "unit:county_a"}),
-    Route("org:user_order_reset", UNIT_ADMIN, "post", target_unit="county_a", kwargs={"pk": "unit:county_a"}),
-    Route("org:user_edit", UNIT_ADMIN, target_unit="street_a", kwargs={"pk": "user:street_a"}),
-    Route("org:user_delete", UNIT_ADMIN, target_unit="street_a", kwargs={"pk": "user:street_a"}),
-    Route("org:user_password_reset", UNIT_ADMIN, "post", target_unit="street_a", kwargs={"pk": "user:street_a"}),
+    Route("org:units", USER_ADMIN, target_unit=None),
+    Route("org:user_search", USER_ADMIN, target_unit=None),
+    Route("org:unit_detail", USER_ADMIN, target_unit="county_a", kwargs={"pk": "unit:county_a"}),
+    Route("org:unit_create", USER_ADMIN, target_unit="county_a", kwargs={"pk": "unit:county_a"}),
+    Route("org:unit_edit", USER_ADMIN, target_unit="county_a", kwargs={"pk": "unit:county_a"}),
+    Route("org:unit_delete", USER_ADMIN, target_unit="county_a", kwargs={"pk": "unit:county_a"}),
+    Route("org:unit_cut", USER_ADMIN, "post", target_unit="county_a", kwargs={"pk": "unit:county_a"}),
+    Route("org:unit_paste", USER_ADMIN, target_unit="county_a", kwargs={"pk": "unit:county_a"}),
+    Route("org:unit_order", USER_ADMIN, target_unit="county_a", kwargs={"pk": "unit:county_a"}),
+    Route("org:unit_order_reset", USER_ADMIN, "post", target_unit="county_a", kwargs={"pk": "unit:county_a"}),
+    Route("org:user_create", USER_ADMIN, target_unit="county_a", kwargs={"pk": "unit:county_a"}),
+    Route("org:user_order", USER_ADMIN, target_unit="county_a", kwargs={"pk": "unit:county_a"}),
+    Route("org:user_order_reset", USER_ADMIN, "post", target_unit="county_a", kwargs={"pk": "unit:county_a"}),
+    Route("org:user_edit", USER_ADMIN, target_unit="street_a", kwargs={"pk": "user:street_a"}),
+    Route("org:user_delete", USER_ADMIN, target_unit="street_a", kwargs={"pk": "user:street_a"}),
+    Route("org:user_password_reset", USER_ADMIN, "post", target_unit="street_a", kwargs={"pk": "user:street_a"}),
     Route("org:user_otp_reset", OTP_RESET, "post", target_unit="street_a", kwargs={"pk": "user:street_a"}),
     # Code tables: the national unit admin only.
     Route("org:code_tables", NATIONAL_ADMIN),
@@ -174,13 +194,22 @@ ROUTES = [
     # Bulk export (manual 2.5): pages of the own unit for unit admins; one request by its rule.
     Route("records:exports", UNIT_ADMIN, target_unit=None),
     Route("records:export_create", UNIT_ADMIN, target_unit=None),
-    Route("records:export_otp", UNIT_ADMIN, target_unit=None),
     Route("records:export_otp_setting", UNIT_ADMIN, "post", target_unit=None),
     Route("records:export_edit", EXPORT_REQUESTER, kwargs={"pk": "export:requested"}),
     Route("records:export_delete", EXPORT_REQUESTER, "post", kwargs={"pk": "export:requested"}),
     Route("records:export_download", EXPORT_REQUESTER, kwargs={"pk": "export:exported"}),
     Route("records:export_decide", EXPORT_APPROVER, kwargs={"pk": "export:requested"}),
     Route("records:export_run_now", EXPORT_RUNNER, "post", kwargs={"pk": "export:approved"}),
+    # The audit viewer (三员)
+    Route("audit:log", AUDIT_ADMIN),
+    Route("audit:export", AUDIT_ADMIN),
+]
+
+# username, unit key, duty: walked next to the shared cast's USERS.
+DUTY_USERS = [
+    ("national_system", "national", Duty.SYSTEM),
+    ("national_security", "national", Duty.SECURITY),
+    ("national_audit", "national", Duty.AUDIT),
 ]
 
 # Served by Django itself or by the sign-in machinery, tested in tests/org/test_accounts.py.
@@ -191,8 +220,12 @@ def expected_status(route: Route, cast, username: str) -> set[int]:
     user = cast.users[username]
     if route.rule == EVERYONE:
         return OK
+    if route.rule == AUDIT_ADMIN:
+        return OK if user.duty == Duty.AUDIT else {403}
+    if route.rule == SECURITY_ADMIN:
+        return OK if user.duty == Duty.SECURITY else {403}
     if route.rule == NATIONAL_ADMIN:
-        return OK if user.has_module(Module.UNIT_ADMIN) and user.unit.depth == 1 else {403}
+        return OK if may_maintain_code_tables(user) else {403}
     if route.rule in (ACTION_RECEIVER, ACTION_PARTY):
         parties = [ACTION_RECEIVER_UNIT] if route.rule == ACTION_RECEIVER else [ACTION_RECEIVER_UNIT, ACTION_SENDER]
         in_party = any(user.unit == cast.units[key] for key in parties)
@@ -226,6 +259,8 @@ def expected_status(route: Route, cast, username: str) -> set[int]:
         return {404}
     if route.rule == OTP_RESET and user.unit == target:
         return {403}
+    if route.rule == USER_ADMIN:
+        return OK if is_user_admin(user) else {403}
     return OK if user.has_module(Module.UNIT_ADMIN) else {403}
 
 
@@ -310,8 +345,16 @@ def test_every_url_is_in_the_table():
     assert url_names() - covered == set(), "add the new URL to ROUTES with its access rule"
 
 
+@pytest.fixture
+def cast(cast):
+    """The shared cast with the duty accounts of DUTY_USERS."""
+    for name, unit_key, duty in DUTY_USERS:
+        cast.users[name] = make_user(name, cast.units[unit_key], [], duty=duty)
+    return cast
+
+
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.label)
-@pytest.mark.parametrize("username", [name for name, _unit, _modules in USERS])
+@pytest.mark.parametrize("username", [name for name, *_ in USERS + DUTY_USERS])
 def test_status_for_every_cast_member(cast, route, username):
     url = reverse(route.name, kwargs=resolve_kwargs(route, cast))
     client = cast.client(username)

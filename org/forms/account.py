@@ -139,3 +139,30 @@ class PasswordChangeForm(NewPasswordMixin):
         if not self.password_user.check_password(value):
             raise ValidationError("原密码不正确。")
         return value
+
+
+class SecondFactorForm(forms.Form):
+    """A 6-digit TOTP token; when signing in with a bound device, a recovery code too."""
+
+    token = forms.CharField(
+        label="动态口令",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+    def __init__(self, *args, binding: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.binding = binding
+        if not binding:
+            self.fields["token"].label = "动态口令或恢复码"
+            self.fields["token"].help_text = "手机验证器显示的 6 位数字;手机不在身边时可输入一个 8 位恢复码。"
+
+    def clean_token(self):
+        token = self.cleaned_data["token"].strip().replace(" ", "")
+        totp = len(token) == 6 and token.isdigit()
+        recovery = len(token) == 8 and token.isalnum() and not self.binding
+        if not (totp or recovery):
+            raise ValidationError(
+                "请输入手机验证器显示的 6 位数字。" if self.binding else "请输入 6 位动态口令或 8 位恢复码。"
+            )
+        return token

@@ -23,6 +23,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('duty', ''), models.Q(('duty', 'system'), ('modules__contained_by', ['unit_admin'])), models.Q(('duty__in', ['security', 'audit']), ('modules', [])), _connector='OR'), name='org_user_duty_without_business_modules'),
+            constraint=models.CheckConstraint(condition=models.Q(('duty', ''), ('modules', []), _connector='OR'), name='org_user_duty_without_business_modules'),
+        ),
+        migrations.AddConstraint(
+            model_name='user',
+            constraint=models.UniqueConstraint(condition=models.Q(('duty', ''), _negated=True), fields=('unit', 'duty'), name='org_user_one_of_each_duty_per_unit'),
         ),
     ]

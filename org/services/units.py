@@ -5,7 +5,8 @@ from django.db.models import Case, Max, ProtectedError, Value, When
 
 from approvals.models import AuditEvent
 from approvals.services import audit_record
-from org.models import MAX_DEPTH, Module, Unit, User
+from org.models import MAX_DEPTH, Unit, User
+from org.permissions import is_user_admin
 from org.selectors import children_of, subtree
 from org.services.protection import describe, protected_references
 from org.signals import unit_moved
@@ -21,7 +22,7 @@ class OrgError(Exception):
 
 
 def check_in_scope(actor: User, unit: Unit) -> None:
-    if not actor.has_module(Module.UNIT_ADMIN):
+    if not is_user_admin(actor):
         raise OrgError("只有用户管理员才能管理单位和人员。")
     if not unit.is_within(actor.unit):
         raise OrgError(f"“{unit.name}”不在本单位管辖范围内。")

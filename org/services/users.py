@@ -5,13 +5,14 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q, QuerySet
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from approvals.models import AuditEvent
 from approvals.services import audit_record
+from org.duties import is_duty_account, is_security_admin
 from org.models import Module, Unit, User
-from org.permissions import require_module
+from org.passwords import password_set
 from org.selectors import users_of_subtree, users_of_unit
+from org.services import second_factor
 from org.services.protection import describe, protected_references
 from org.services.units import OrgError, check_exact_order, check_in_scope, display_order_cases
 from org.signals import user_deleting
@@ -23,6 +24,15 @@ SEARCH_LIMIT = 200
 
 def _locked(user: User) -> User:
     return User.objects.select_for_update().select_related("unit").get(pk=user.pk)
+
+
+def _check_not_duty_account(user: User) -> None:
+    """The three administrators (三员) are kept from the command line only: if the system
+    administrator could edit them on these pages, they could take over the auditor's account."""
+    if is_duty_account(user):
+        raise OrgError(
+            f"“{user}”是{user.get_duty_display()}账户,只能由命令行维护,不能在用户管理中修改、删除或重置密码。"
+        )
 
 
 def _check_username_free(username: str, exclude_pk: int | None = None) -> None:
@@ -94,18 +104,26 @@ def user_create(*, actor: User, unit: Unit, data: dict, password: str | None = N
 def user_update(*, actor: User, user: User, data: dict, request=None) -> User:
     user = _locked(user)
     check_in_scope(actor, user.unit)
+    _check_not_duty_account(user)
     if user.pk == actor.pk and Module.UNIT_ADMIN not in data.get("modules", user.modules):
         raise OrgError("不能取消自己的“用户管理”权限。请由上级单位的用户管理员调整。", field="modules")
     if "username" in data:
         _check_username_free(data["username"], exclude_pk=user.pk)
     if "modules" in data:
         _check_one_admin(user.unit, data["modules"], exclude_pk=user.pk)
+    modules_before = list(user.modules)
     changed = [name for name, value in data.items() if getattr(user, name) != value]
     for name in changed:
         setattr(user, name, data[name])
     if changed:
         _save(user, update_fields=changed)
     audit_record(event=AuditEvent.USER_CHANGED, actor=actor, request=request, obj=user, detail={"fields": changed})
+    # MLPS 2.0 level 3 audits every change of a user's rights as an event of its own, with both
+    # sides (in the modules' order: the same set ticked in another order is no change).
+    if set(user.modules) != set(modules_before):
+        before, after = ([m for m in Module.values if m in modules] for modules in (modules_before, user.modules))
+        detail = {"before": before, "after": after}
+        audit_record(event=AuditEvent.PERMISSIONS_CHANGED, actor=actor, request=request, obj=user, detail=detail)
     return user
 
 
@@ -113,6 +131,7 @@ def user_update(*, actor: User, user: User, data: dict, request=None) -> User:
 def user_delete(*, actor: User, user: User, request=None) -> None:
     user = _locked(user)
     check_in_scope(actor, user.unit)
+    _check_not_duty_account(user)
     if user.pk == actor.pk:
         raise OrgError("不能删除自己的账户。")
     held = protected_references(User.objects.filter(pk=user.pk))
@@ -134,39 +153,49 @@ def user_password_reset(*, actor: User, user: User, request=None) -> None:
     """Back to the default password, which the user must change at the next sign-in."""
     user = _locked(user)
     check_in_scope(actor, user.unit)
-    user.set_password(settings.DEFAULT_PASSWORD)
+    _check_not_duty_account(user)
+    # The default password stays out of the history: it is the admin's, not a choice of the
+    # user's, and would push one of the user's own passwords out of the last five. It cannot be
+    # chosen back anyway, being the current password (NewPasswordMixin refuses that).
+    fields = password_set(user, settings.DEFAULT_PASSWORD, remember=False)
     user.must_change_password = True
-    user.save(update_fields=["password", "must_change_password"])
+    user.save(update_fields=[*fields, "must_change_password"])
     audit_record(event=AuditEvent.PASSWORD_CHANGED, actor=actor, request=request, obj=user, detail={"reset": True})
 
 
 def may_reset_otp(actor: User, user: User) -> bool:
-    """Who resets a user's TOTP devices (动态口令重置): a unit admin, for users of units strictly
-    below the admin's own unit — so a province admin's device is reset by the national admin, a
-    city admin's by the province admin. Colleagues of the same unit may not: the second factor
-    would otherwise be one colleague's click away. The national unit has no one above it, so
-    its admin also resets the national unit's other users. Nobody resets their own devices (a
-    stolen password alone must not remove the second factor)."""
-    if not actor.has_module(Module.UNIT_ADMIN) or user.pk == actor.pk or not user.unit.is_within(actor.unit):
+    """Who resets a user's second factor (动态口令重置): the security administrator (三员), for
+    any user of their unit's subtree; and a unit admin, for users of units strictly below the
+    admin's own unit — so a province admin's device is reset by the national admin, a city
+    admin's by the province admin. Colleagues of the same unit may not: the second factor would
+    otherwise be one colleague's click away. The national unit has no one above it, so its
+    admin also resets the national unit's other users. Nobody resets their own devices (a
+    stolen password alone must not remove the second factor), and the three administrators'
+    devices are reset only by the security administrator or `manage.py reset_otp`."""
+    if user.pk == actor.pk or not user.unit.is_within(actor.unit):
+        return False
+    if is_security_admin(actor):
+        return True
+    if not actor.has_module(Module.UNIT_ADMIN) or is_duty_account(user):
         return False
     return user.unit_id != actor.unit_id or actor.unit.depth == 1
 
 
 def has_otp_device(user: User) -> bool:
     """A bound (confirmed) TOTP device: what a reset is for."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return second_factor.has_device(user)
 
 
 @transaction.atomic
 def user_otp_reset(*, actor: User, user: User, request=None) -> int:
-    """Delete the user's TOTP devices (bound or half-bound): a lost phone's way back. The user
-    binds a new device at the next download that needs one; a session verified with the old
+    """Delete the user's TOTP devices (bound or half-bound) and recovery codes: a lost phone's
+    way back. The user binds a new device at the next sign-in; a session verified with the old
     device is no longer verified (django-otp finds its device gone). The number deleted."""
-    require_module(actor, Module.UNIT_ADMIN)
     user = _locked(user)
-    check_in_scope(actor, user.unit)
+    if not user.unit.is_within(actor.unit):
+        raise OrgError(f"“{user}”不在本单位管辖范围内。")
     if not may_reset_otp(actor, user):
-        raise PermissionDenied("只能由上级单位的用户管理员重置该用户的动态口令。")
+        raise PermissionDenied("只能由安全管理员或上级单位的用户管理员重置该用户的动态口令。")
     return otp_devices_delete(user=user, actor=actor, request=request)
 
 
@@ -176,9 +205,7 @@ def otp_devices_delete(*, user: User, actor: User | None = None, request=None, b
     the system administrator's `manage.py reset_otp`). The number deleted."""
     if not has_otp_device(user):
         raise OrgError(f"“{user}”尚未绑定动态口令,无需重置。")
-    devices = TOTPDevice.objects.filter(user=user)
-    ids = list(devices.values_list("pk", flat=True))
-    devices.delete()
+    ids = second_factor.devices_delete(user=user)
     audit_record(
         event=AuditEvent.OTP_DEVICE_RESET, actor=actor, username=by, request=request, obj=user, detail={"devices": ids}
     )

@@ -8,22 +8,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from org.forms.account import UnitContactForm
 from org.forms.units import UnitCreateForm, UnitForm
-from org.models import MAX_DEPTH, Module, Unit
-from org.permissions import module_required, require_module
+from org.models import MAX_DEPTH, Unit
+from org.permissions import require_user_admin, user_admin_required
 from org.selectors import ancestors_of, children_of, get_unit_in_subtree, subtree, users_of_unit
 from org.services import units as services
 from org.services.units import OrgError
 
 CUT_SESSION_KEY = "org_cut_unit"
 
-unit_admin_required = module_required(Module.UNIT_ADMIN)
-
 
 def admin_unit(request, pk) -> Unit:
     """Scope before permission (DESIGN §5.3): a unit outside the subtree is 404 for everyone,
     one inside it 403 for a user without the unit-admin permission."""
     unit = get_unit_in_subtree(request.user, pk)
-    require_module(request.user, Module.UNIT_ADMIN)
+    require_user_admin(request.user)
     return unit
 
 
@@ -58,7 +56,7 @@ def ordered_ids(request) -> list[int]:
         return []
 
 
-@unit_admin_required
+@user_admin_required
 @require_GET
 def unit_home(request):
     return redirect("org:unit_detail", pk=request.user.unit_id)

@@ -7,19 +7,19 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from org.forms.users import UserCreateForm, UserForm
-from org.models import Module, User
-from org.permissions import require_module
+from org.models import User
+from org.permissions import require_user_admin
 from org.selectors import get_user_in_subtree, users_of_unit
 from org.services import users as services
 from org.services.units import OrgError
 from org.services.users import SEARCH_LIMIT
 from org.views.switcher import unit_switcher_context
-from org.views.units import admin_unit, ordered_ids, unit_admin_required
+from org.views.units import admin_unit, ordered_ids, user_admin_required
 
 
 def _admin_user(request, pk) -> User:
     user = get_user_in_subtree(request.user, pk)
-    require_module(request.user, Module.UNIT_ADMIN)
+    require_user_admin(request.user)
     return user
 
 
@@ -82,28 +82,30 @@ def user_delete(request, pk):
     return render(request, "org/users/delete.html", context)
 
 
+def _reset(request, pk, service, done: str):
+    """A reset button of the user's edit page: the service, then its outcome as a message."""
+    user = _admin_user(request, pk)
+    try:
+        service(actor=request.user, user=user, request=request)
+    except OrgError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done.format(user=user))
+    return redirect("org:user_edit", pk=user.pk)
+
+
 @require_POST
 def user_password_reset(request, pk):
-    user = _admin_user(request, pk)
-    services.user_password_reset(actor=request.user, user=user, request=request)
-    messages.success(request, f"“{user}”的密码已重置为默认口令,下次登录时须修改。")
-    return redirect("org:user_edit", pk=user.pk)
+    return _reset(request, pk, services.user_password_reset, "“{user}”的密码已重置为默认口令,下次登录时须修改。")
 
 
 @require_POST
 def user_otp_reset(request, pk):
-    """重置动态口令: for a user who lost the phone bound to bulk downloads."""
-    user = _admin_user(request, pk)
-    try:
-        services.user_otp_reset(actor=request.user, user=user, request=request)
-    except OrgError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"已重置“{user}”的动态口令。该用户下次下载批量导出数据时须重新绑定。")
-    return redirect("org:user_edit", pk=user.pk)
+    """重置动态口令: for a user who lost the phone bound for sign-in and bulk downloads."""
+    return _reset(request, pk, services.user_otp_reset, "已重置“{user}”的动态口令。该用户下次登录时须重新绑定。")
 
 
-@unit_admin_required
+@user_admin_required
 @require_GET
 def user_search(request):
     name = request.GET.get("name", "").strip()

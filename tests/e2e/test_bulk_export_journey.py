@@ -12,7 +12,7 @@ from approvals import services as approvals
 from records.models import BulkExport, ExportState, WorkerFile
 from records.tasks import produce_export
 from tests.conftest import worker_thread
-from tests.e2e.test_file_journey import sign_in
+from tests.e2e.conftest import sign_in
 from tests.records.conftest import make_file
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -29,7 +29,7 @@ def test_street_admin_requests_county_admin_approves_and_runs_now_street_admin_d
     draft = make_file(clerk)  # the street's own draft: in the street's export too
     make_file(cast.users["street_a2"])  # a sibling's file: never
     with worker_thread() as drain:
-        sign_in(page, cast, "street_a_admin")
+        sign_in(page, "street_a_admin")
         nav(page, "批量导出")
         page.get_by_role("link", name="提出申请").click()
         page.get_by_role("button", name="提交").click()
@@ -37,7 +37,7 @@ def test_street_admin_requests_county_admin_approves_and_runs_now_street_admin_d
         export = BulkExport.objects.get()
         assert export.state == ExportState.REQUESTED
 
-        sign_in(page, cast, "county_a_admin")
+        sign_in(page, "county_a_admin")
         page.get_by_role("link", name=re.compile("待办审批")).first.click()
         page.get_by_role("link", name="处理", exact=True).click()
         page.get_by_label("批准", exact=True).check()
@@ -49,7 +49,7 @@ def test_street_admin_requests_county_admin_approves_and_runs_now_street_admin_d
     export.refresh_from_db()
     assert export.state == ExportState.EXPORTED
 
-    sign_in(page, cast, "street_a_admin")
+    sign_in(page, "street_a_admin")
     nav(page, "批量导出")
     with page.expect_download() as info:
         page.get_by_role("link", name="下载数据").click()

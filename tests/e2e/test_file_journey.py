@@ -11,18 +11,10 @@ import pytest
 
 from approvals.models import ReportState
 from records.models import WorkerFile
+from tests.e2e.conftest import sign_in
 from tests.records.conftest import id_number
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, cast, username):
-    page.context.clear_cookies()
-    page.goto("/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("Cast#2026pass")
-    page.get_by_role("button", name="登录").click()
-    page.get_by_role("heading", name=re.compile("欢迎")).wait_for()
 
 
 def fill_member(page, index, *, name, relation, number):
@@ -35,7 +27,7 @@ def test_clerk_reports_a_new_file_reviewer_returns_it_clerk_fixes_and_reports_ag
     head_number = id_number("19700412")
     wrong = head_number[:-1] + ("0" if head_number[-1] != "0" else "1")
 
-    sign_in(page, cast, "street_a")
+    sign_in(page, "street_a")
     page.get_by_role("navigation", name="功能模块").get_by_role("link", name="困难职工档案").click()
     page.get_by_role("link", name="新增档案").click()
     page.locator("#id_head-name").fill("王建华")
@@ -65,7 +57,7 @@ def test_clerk_reports_a_new_file_reviewer_returns_it_clerk_fixes_and_reports_ag
     page.locator("[data-move-confirm]").click()
     page.get_by_text("已上报 1 条至武侯区总工会").wait_for()
 
-    sign_in(page, cast, "county_a")
+    sign_in(page, "county_a")
     page.get_by_role("navigation", name="功能模块").get_by_role("link", name="困难职工档案").click()
     page.get_by_text("王建华").wait_for()
     page.locator(f'input[name="pks"][value="{file.pk}"]').check()
@@ -75,7 +67,7 @@ def test_clerk_reports_a_new_file_reviewer_returns_it_clerk_fixes_and_reports_ag
     page.get_by_text("已退回 1 条至浆洗街街道工会").wait_for()
     assert WorkerFile.objects.get().report_state == ReportState.RETURNED
 
-    sign_in(page, cast, "street_a")
+    sign_in(page, "street_a")
     page.get_by_role("link", name=re.compile("待处理提醒")).first.click()
     page.get_by_text("家庭住址请写到门牌号和单元").wait_for()
     page.goto(f"/files/{file.pk}/edit/")

@@ -13,7 +13,7 @@ import pytest
 from approvals import services as approvals
 from approvals.models import ReportState
 from records.models import FileSnapshot, WorkerFile
-from tests.e2e.test_file_journey import sign_in
+from tests.e2e.conftest import sign_in
 from tests.records.merge_helpers import worker
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -30,7 +30,7 @@ def test_county_admin_merges_two_streets_duplicates_and_sees_both_in_the_history
     requested = []  # every URL the browser asked for: the server's access log holds no more
     page.on("request", lambda request: requested.append(request.url))
 
-    sign_in(page, cast, "county_a_admin")
+    sign_in(page, "county_a_admin")
     page.get_by_role("navigation", name="功能模块").get_by_role("link", name="高级档案管理").click()
     page.get_by_role("link", name="合并重复档案").click()
     page.get_by_label("重复的身份证号").fill(kept.head.id_number)
@@ -57,7 +57,7 @@ def test_a_cross_branch_transfer_is_accepted_in_the_inbox_and_lands_as_draft(cas
     approvals.report_rows(actor=cast.users["street_a"], model=WorkerFile, pks=[file.pk])
     accept_dialogs(page)
 
-    sign_in(page, cast, "county_a_admin")
+    sign_in(page, "county_a_admin")
     page.goto(f"/files/manage/transfer/?unit={cast.units['street_a'].pk}&to_q=广东省")
     page.get_by_label("选择陈志强").check()
     page.locator("#to-unit").select_option(label="广东省总工会(中华全国总工会)")
@@ -68,14 +68,14 @@ def test_a_cross_branch_transfer_is_accepted_in_the_inbox_and_lands_as_draft(cas
     page.get_by_text("已向“广东省总工会”提出转移 1 份档案的申请").wait_for()
     assert WorkerFile.objects.get(pk=file.pk).unit_id == cast.units["street_a"].pk
 
-    sign_in(page, cast, "province_b_admin")
+    sign_in(page, "province_b_admin")
     page.get_by_role("link", name=re.compile("待办审批")).first.click()
     page.get_by_text("接收转来的 1 份职工档案").wait_for()
     page.get_by_role("link", name="处理", exact=True).click()
     page.get_by_role("button", name="接收档案").click()
     page.get_by_text("已接收 1 份档案").wait_for()
 
-    sign_in(page, cast, "province_b")
+    sign_in(page, "province_b")
     page.get_by_role("navigation", name="功能模块").get_by_role("link", name="困难职工档案").click()
     row = page.locator("tr", has_text="陈志强")
     row.wait_for()

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from approvals.models import AuditEvent, AuditLog
 from org.models import Module, Unit, User
-from tests.conftest import CAST_PASSWORD, make_user
+from org.services import second_factor
+from tests.conftest import CAST_PASSWORD, make_user, pass_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +52,9 @@ def test_sign_in_with_default_password_forces_first_sign_in_steps(cast):
     assert response.status_code == 302
     # Signing in with 123456 marks the account, whoever set that password.
     assert User.objects.get(username="xinren").must_change_password
+    # The second factor comes first (the user holds `files`), then the first sign-in steps.
+    assert client.get(reverse("home")).url.startswith(reverse("org:second_factor"))
+    pass_second_factor(client, User.objects.get(username="xinren"))
     for url in (reverse("home"), reverse("org:directory"), reverse("org:first_profile")):
         assert client.get(url).url == reverse("org:first_unit_confirm")
 
@@ -264,9 +268,9 @@ def test_one_unit_admin_per_unit_is_a_database_constraint(cast):
 def test_home_page_loads_user_and_unit_in_one_query(cast, django_assert_num_queries):
     client = cast.client("street_a")
     client.get(reverse("home"))  # the first request refreshes the idle timeout (a session save)
-    # session read, user joined with unit, the unit's ancestors for the breadcrumb, and the
-    # header's pending-reminder count
-    with django_assert_num_queries(4):
+    # session read, user joined with unit, the session's second-factor device (django-otp),
+    # the unit's ancestors for the breadcrumb, and the header's pending-reminder count
+    with django_assert_num_queries(5):
         assert client.get(reverse("home")).status_code == 200
 
 
@@ -278,7 +282,7 @@ def test_views_get_the_user_itself_with_its_second_factor_state(cast):
     response = cast.client("street_a").get(reverse("home"))
     user = response.wsgi_request.user
     assert type(user) is User and user.username == "street_a"
-    assert user.otp_device is None and user.is_verified() is False
+    assert user.otp_device == second_factor.device_of(user) and user.is_verified() is True
 
     response = Client().get(reverse("login"))
     assert type(response.wsgi_request.user) is AnonymousUser

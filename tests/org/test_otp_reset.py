@@ -1,6 +1,6 @@
 """重置动态口令: a unit admin resets the TOTP devices of a user of a unit strictly below their own
-(the national admin also those of the national unit's other users); the user binds a new device
-at the next download that needs one."""
+(the national admin also those of the national unit's other users), and the security
+administrator anyone's but their own; the user binds a new device at the next sign-in."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -9,19 +9,19 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from approvals.models import AuditEvent, AuditLog
-from org.models import Module
+from org.models import Duty, Module
+from org.services import second_factor
 from org.services import users as services
 from org.services.units import OrgError
-from records import exports
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
-OTP = reverse("records:export_otp")
+OTP = reverse("org:second_factor")
 
 
 def bind(user, *, confirmed=True) -> TOTPDevice:
-    return TOTPDevice.objects.create(user=user, name=exports.OTP_DEVICE_NAME, confirmed=confirmed)
+    return TOTPDevice.objects.create(user=user, name=second_factor.DEVICE_NAME, confirmed=confirmed)
 
 
 def token(device: TOTPDevice) -> str:
@@ -45,10 +45,16 @@ def reset_url(user) -> str:
         ("city_a_admin", "province_a_admin", OrgError),  # above the admin: out of scope
         ("province_b_admin", "city_a_admin", OrgError),  # another branch
         ("county_a", "street_a", PermissionDenied),  # not a unit admin
+        ("security", "province_a_admin", None),  # the security administrator: anyone below
+        ("security", "auditor", None),  # … the other administrators included
+        ("security", "security", PermissionDenied),  # but not their own
+        ("national_admin", "auditor", PermissionDenied),  # 三员 accounts: not by a unit admin
     ],
 )
 def test_who_may_reset_whose_devices(cast, actor, target, refusal):
     cast.users["national_clerk"] = make_user("national_clerk", cast.units["national"], [Module.FILES])
+    cast.users["security"] = make_user("security", cast.units["national"], [], duty=Duty.SECURITY)
+    cast.users["auditor"] = make_user("auditor", cast.units["national"], [], duty=Duty.AUDIT)
     actor, target = cast.users[actor], cast.users[target]
     device = bind(target)
 
@@ -92,17 +98,12 @@ def test_the_button_shows_only_to_who_may_reset_a_bound_device(cast):
     assert TOTPDevice.objects.filter(user=target).count() == 1
 
 
-def test_after_a_reset_the_user_binds_a_new_device_at_the_next_download(cast):
+def test_after_a_reset_the_user_binds_a_new_device_at_the_next_sign_in(cast):
     admin = cast.users["province_a_admin"]
-    export = exports.export_request(actor=admin, kinds=["hardship"], scope_units=[admin.unit], conditions={})
-    exports.export_decide(actor=cast.users["national_admin"], export_id=export.pk, approve=True)
-    exports.export_produce(export_id=export.pk)
-    download = reverse("records:export_download", args=[export.pk])
+    home = reverse("home")
     phone_owner = cast.client("province_a_admin")
-    phone_owner.get(OTP)
+    assert phone_owner.get(home).status_code == 200
     lost = admin.totpdevice_set.get()
-    phone_owner.post(OTP, {"token": token(lost)})
-    assert phone_owner.get(download).status_code == 200
 
     national = cast.client("national_admin")
     page = national.get(reverse("org:user_edit", args=[admin.pk])).content.decode()
@@ -111,11 +112,13 @@ def test_after_a_reset_the_user_binds_a_new_device_at_the_next_download(cast):
 
     assert "已重置" in response.content.decode() and "重新绑定" in response.content.decode()
     assert not admin.totpdevice_set.exists()
-    # The session verified with the lost phone is verified no more: the download leads to binding.
-    response = phone_owner.get(download)
+    # The session verified with the lost phone is verified no more: every page leads to binding.
+    response = phone_owner.get(home)
     assert response.status_code == 302 and response.url.startswith(OTP)
     assert "data-otp-secret" in phone_owner.get(OTP).content.decode()
     new = admin.totpdevice_set.get(confirmed=False)
-    phone_owner.post(OTP, {"token": token(new), "next": download})
+    assert new.pk != lost.pk
+    page = phone_owner.post(OTP, {"token": token(new), "next": home}).content.decode()
+    assert "data-recovery-codes" in page
     assert list(admin.totpdevice_set.values_list("pk", "confirmed")) == [(new.pk, True)]
-    assert phone_owner.get(download).status_code == 200
+    assert phone_owner.get(home).status_code == 200

@@ -1,11 +1,15 @@
 """The demo data of `make run`: a five-level tree and the README's logins, loaded once."""
 
+import io
+
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from org.management.commands.seed_demo import DEMO_PASSWORD, LOGINS
+from org.management.commands.seed_demo import DEMO_PASSWORD, DUTY_LOGINS, LOGINS
 from org.models import Unit, User
 from records import merges
 from records.models import BulkExport, WorkerFile
@@ -34,11 +38,27 @@ def test_demo_data_loads_once_and_every_login_reaches_home(capsys):
     call_command("seed_demo")
     assert (Unit.objects.count(), User.objects.count(), WorkerFile.objects.count()) == (units, users, files)
     assert "演示数据已存在" in capsys.readouterr().out
-    for username, *_ in LOGINS:  # the README's logins, none forced to change the password
+    # The README's logins, none forced to change the password; each past the second factor
+    # with the demo key's token where it needs one.
+    for username in [login[0] for login in LOGINS] + [login[0] for login in DUTY_LOGINS]:
         client = Client()
-        response = client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
-        assert response.url == reverse("home"), username
-        assert client.get(reverse("home")).status_code == 200
+        client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
+        home = client.get(reverse("home"))
+        if home.status_code == 302:
+            assert home.url.startswith(reverse("org:second_factor")), username
+            out = io.StringIO()
+            call_command("demo_otp_code", username, stdout=out)
+            client.post(reverse("org:second_factor"), {"token": out.getvalue().strip()})
+        assert client.get(reverse("home")).status_code == 200, username
+
+
+def test_the_demo_otp_code_answers_only_for_the_demo_key(db):
+    call_command("seed_demo")
+    device = TOTPDevice.objects.get(user__username="sichuan")
+    device.key = "00" * 20
+    device.save()
+    with pytest.raises(CommandError, match="不是绑定演示密钥的演示账户"):
+        call_command("demo_otp_code", "sichuan")
 
 
 def test_readme_lists_every_demo_login(settings):

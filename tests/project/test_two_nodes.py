@@ -20,6 +20,8 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from approvals.models import AuditEvent, AuditLog
 from approvals.scheduling import SCHEDULER_LOCK
@@ -129,6 +131,7 @@ def test_two_nodes_share_sessions_write_an_export_once_and_schedule_once(cast, n
     street = cast.users["street_a"]
     street.password = PBKDF2PasswordHasher().encode(CAST_PASSWORD, PBKDF2PasswordHasher().salt())
     street.save(update_fields=["password"])
+    device = TOTPDevice.objects.create(user=street, name="动态口令", confirmed=True)
     a.start_all()
     b.start_all()
     wait_for(lambda: served(a) and served(b), "both web nodes", nodes)
@@ -145,7 +148,18 @@ def test_two_nodes_share_sessions_write_an_export_once_and_schedule_once(cast, n
         pytest.fail(f"signing in did not redirect: {answer.status} {answer.read().decode()[-2000:]}")
     except urllib.error.HTTPError as signed_in:  # the 302 after signing in
         assert signed_in.code == 302 and "/login/" not in signed_in.headers["Location"]
-    assert browser.open(b.url("/files/")).status == 200
+    # …and its second factor, entered on node b, opens the pages on node a.
+    step = b.url("/account/second-factor/")
+    page = browser.open(step).read().decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    code = f"{TOTP(device.bin_key).token():06d}"
+    data = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf, "token": code, "next": "/files/"})
+    try:
+        answer = browser.open(urllib.request.Request(step, data=data.encode(), headers={"Referer": step}))
+        pytest.fail(f"the second factor did not redirect: {answer.status} {answer.read().decode()[-2000:]}")
+    except urllib.error.HTTPError as verified:
+        assert verified.code == 302 and verified.headers["Location"] == "/files/"
+    assert browser.open(a.url("/files/")).status == 200
 
     # An export delivered twice, to two workers, is written once.
     from dramatiq.brokers.rabbitmq import RabbitmqBroker

@@ -2,18 +2,27 @@
 
 Loads once: when any unit exists the command leaves the database alone. `--logins` prints the
 demo accounts (the README lists the same table).
+
+Every demo account that signs in with a second factor is bound to one published TOTP key
+(DEMO_OTP_KEY), so a visitor adds that key to any authenticator app once, or asks
+`manage.py demo_otp_code <login>` for the current token. Only demo data carry that key.
 """
 
+from base64 import b32encode
 from importlib import import_module
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from org.models import HelpCentreProfile, Module, Unit, User
+from org.models import Duty, HelpCentreProfile, Module, Unit, User
+from org.services.second_factor import required_at_sign_in
 
 DEMO_PASSWORD = "Bangfu@2026"
+DEMO_OTP_KEY = "42616e676675446f6d6f546f7470323032364b65"  # hex, 20 bytes: b"BangfuDomoTotp2026Ke"
+DEMO_OTP_SECRET = b32encode(bytes.fromhex(DEMO_OTP_KEY)).decode()  # what an authenticator takes
 
 # province → {city → {county → [streets]}}, with the telephone area code of each city.
 TREE = {
@@ -63,6 +72,13 @@ LOGINS = [
     ("guangdong", "广东省总工会", "黄丽", [Module.UNIT_ADMIN, *BUSINESS], "另一省总的用户管理员(看不到四川的数据)"),
 ]
 
+# 三员 of the national unit (a real installation creates them with `manage.py create_duty_admins`).
+DUTY_LOGINS = [
+    ("xitong", Duty.SYSTEM, "系统管理员:单位、用户、代码表,不接触业务数据"),
+    ("anquan", Duty.SECURITY, "安全管理员:账户锁定、动态口令重置、单位登录动态口令"),
+    ("shenji", Duty.AUDIT, "审计管理员:查询和导出审计日志"),
+]
+
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN_NAMES = ["建华", "志强", "秀兰", "桂英", "海燕", "明", "军", "红梅", "立新", "晓东"]
@@ -107,6 +123,7 @@ class Command(BaseCommand):
             self._build_tree()
             self._create_users()
             loaded = [load(DEMO_PASSWORD) for load in _app_demo_loaders()]
+            self._bind_demo_devices()
         summary = "、".join([f"{Unit.objects.count()} 个单位", f"{User.objects.count()} 个用户", *loaded])
         self.stdout.write(self.style.SUCCESS(f"演示数据已载入:{summary}。"))
 
@@ -156,8 +173,25 @@ class Command(BaseCommand):
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
+        national = Unit.objects.get(depth=1)
+        for username, duty, _role in DUTY_LOGINS:
+            user = User(username=username, unit=national, full_name=str(Duty(duty).label), duty=duty,
+                        must_change_password=False, unit_confirmed=True, profile_confirmed=True, phone="13800000000")  # fmt: skip
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+
+    def _bind_demo_devices(self) -> None:
+        """Every demo user who must sign in with a second factor, bound to the demo key."""
+        users = [user for user in User.objects.select_related("unit") if required_at_sign_in(user)]
+        TOTPDevice.objects.bulk_create(
+            TOTPDevice(user=user, name="演示动态口令", key=DEMO_OTP_KEY, confirmed=True) for user in users
+        )
 
     def _print_logins(self) -> None:
         self.stdout.write(f"演示账户(密码均为 {DEMO_PASSWORD}):")
         for username, unit_name, _full_name, _modules, role in LOGINS:
             self.stdout.write(f"  {username:<16} {unit_name:<10} {role}")
+        for username, _duty, role in DUTY_LOGINS:
+            self.stdout.write(f"  {username:<16} {'中华全国总工会':<10} {role}")
+        self.stdout.write(f"动态口令:在手机验证器中添加密钥 {DEMO_OTP_SECRET}(所有演示账户共用),")
+        self.stdout.write("或运行 .venv/bin/python manage.py demo_otp_code <登录名> 查看当前动态口令。")
