@@ -41,7 +41,7 @@ from org.models import Code, Module, Unit, User
 from org.permissions import require_module
 from project.dates import on_days
 from records import query
-from records.models import BulkExport, ExportKind, ExportState, FamilyMember, Person, WorkerFile
+from records.models import MAX_EXPORT_ATTEMPTS, BulkExport, ExportKind, ExportState, FamilyMember, Person, WorkerFile
 from records.selectors import FILE_KINDS
 
 BOM = "\ufeff".encode()  # Excel reads a CSV as UTF-8 only when it starts with one
@@ -165,8 +165,9 @@ def filter_exports(
 
 
 def approved_export_ids() -> list[int]:
-    """What the night run exports."""
-    return list(BulkExport.objects.filter(state=ExportState.APPROVED).order_by("pk").values_list("pk", flat=True))
+    """What the night run exports: approved requests not given up after repeated failures."""
+    approved = BulkExport.objects.filter(state=ExportState.APPROVED, attempts__lt=MAX_EXPORT_ATTEMPTS)
+    return list(approved.order_by("pk").values_list("pk", flat=True))
 
 
 # --- conditions (the advanced query's) -----------------------------------------------------------
@@ -573,14 +574,13 @@ def _mark_exported(export: BulkExport, final: Path, rows: int) -> None:
 
 # --- interrupted exports --------------------------------------------------------------------------
 
-MAX_ATTEMPTS = 5  # a request failing this often has a cause that another attempt will not cure
-GAVE_UP = f"已尝试导出 {MAX_ATTEMPTS} 次均未完成,不再自动重试,请联系系统管理员。"
+GAVE_UP = f"已尝试导出 {MAX_EXPORT_ATTEMPTS} 次均未完成,不再自动重试,请联系系统管理员。"
 
 
 def exports_retry_interrupted(now=None) -> list[int]:
     """The every-few-minutes job: an approved request whose attempt started more than
     BULK_EXPORT_RETRY_AFTER_MINUTES ago and whose row nobody locks was interrupted (a running
-    attempt holds the lock throughout), so it is sent to the worker again; after MAX_ATTEMPTS
+    attempt holds the lock throughout), so it is sent to the worker again; after MAX_EXPORT_ATTEMPTS
     attempts it is left with an error instead. The ids sent."""
     from records.tasks import produce_export
 
@@ -588,7 +588,7 @@ def exports_retry_interrupted(now=None) -> list[int]:
     sent = []
     with transaction.atomic():
         for export in _interrupted(cutoff):
-            if export.attempts >= MAX_ATTEMPTS:
+            if export.retries_exhausted:
                 _give_up(export)
                 continue
             audit_record(event=AuditEvent.EXPORT_RETRIED, obj=export, detail={"attempt": export.attempts + 1})

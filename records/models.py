@@ -421,6 +421,9 @@ class ExportState(models.TextChoices):
     EXPIRED = "expired", _("已过期")
 
 
+MAX_EXPORT_ATTEMPTS = 5  # a request failing this often has a cause another attempt will not cure
+
+
 class BulkExport(models.Model):
     """One export request of a unit (申请). The parent unit's admin approves it (the national
     unit's own requests are self-approved), a worker writes the CSV file at night or on demand,
@@ -497,6 +500,11 @@ class BulkExport(models.Model):
     @property
     def is_exported(self) -> bool:
         return self.state in (ExportState.EXPORTED, ExportState.EXPIRED)
+
+    @property
+    def retries_exhausted(self) -> bool:
+        """Failed so often that neither the retry job nor the night run sends it again."""
+        return self.attempts >= MAX_EXPORT_ATTEMPTS
 
     @state.transition(source=ExportState.REQUESTED, target=ExportState.APPROVED)
     def approve(self, *, by, at, self_approved: bool = False) -> None:

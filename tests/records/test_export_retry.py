@@ -1,6 +1,6 @@
 """Interrupted bulk exports (issue 14 item 7): a worker killed mid-export leaves the request
 approved, its attempt recorded and its partial file on disk; within minutes the request is sent
-again, the next attempt removes the partial file, and after MAX_ATTEMPTS attempts it stops.
+again, the next attempt removes the partial file, and after MAX_EXPORT_ATTEMPTS attempts it stops.
 A crash with an exception (the partial file removed at once) is tested in test_bulk_export."""
 
 import threading
@@ -13,11 +13,12 @@ import dramatiq
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from approvals.models import AuditEvent, AuditLog
 from records import exports
-from records.models import BulkExport, ExportState
+from records.models import MAX_EXPORT_ATTEMPTS, BulkExport, ExportState
 from records.tasks import produce_export, retry_interrupted_exports
 from tests.conftest import worker_thread
 from tests.records.test_bulk_export import approved, reported
@@ -220,7 +221,7 @@ def test_after_five_attempts_it_stops_and_records_why(cast, django_capture_on_co
     fourth = approved(cast, "street_a_admin", "county_a_admin")
     interrupted(fourth, attempts=4)
     fifth = approved(cast, "county_a_admin", "city_a_admin")
-    interrupted(fifth, attempts=exports.MAX_ATTEMPTS)
+    interrupted(fifth, attempts=MAX_EXPORT_ATTEMPTS)
     BulkExport.objects.filter(pk=fifth.pk).update(last_error="OSError: disk full")
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -267,3 +268,15 @@ def test_the_retry_runs_every_five_minutes():
 
     jobs = {job.name: str(job.trigger) for job in scheduler.get_jobs()}
     assert "minute='*/5'" in jobs["retry_interrupted_exports"] and "hour='*'" in jobs["retry_interrupted_exports"]
+
+
+def test_a_request_given_up_is_said_so_and_left_out_of_the_night_run(cast):
+    export = exports.export_request(
+        actor=cast.users["street_a_admin"], kinds=["hardship"], scope_units=[cast.units["street_a"]], conditions={}
+    )
+    exports.export_decide(actor=cast.users["county_a_admin"], export_id=export.pk, approve=True)
+    assert export.pk in exports.approved_export_ids()
+    BulkExport.objects.filter(pk=export.pk).update(attempts=MAX_EXPORT_ATTEMPTS, last_error="OperationalError: x")
+    assert export.pk not in exports.approved_export_ids()
+    page = cast.client("street_a_admin").get(reverse("records:exports")).content.decode()
+    assert "已停止自动重试" in page and "将自动重试" not in page
