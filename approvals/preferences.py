@@ -15,11 +15,12 @@ from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from approvals.models import DisplayPreference
 from approvals.selectors import visible_to
+from org.redirects import local_next
 from project.prepared import Prepared
 
 MIN_PAGE_SIZE, MAX_PAGE_SIZE = 10, 200
@@ -228,9 +229,7 @@ def preview(request, view_class, display: Display) -> list[list]:
 
 
 def _safe_next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False)
-    return target if allowed else ""
+    return local_next(request)
 
 
 def _page_url(key: str, next_url: str) -> str:

@@ -6,10 +6,10 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from approvals import inbox, registry, reminders
+from org.redirects import local_next
 from project.links import fixed_url, pk_url
 
 
@@ -128,7 +128,4 @@ def _report(request, result: reminders.HandleResult) -> None:
 
 def _back(request):
     """Back to the list the form was posted from (a local address only)."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(reverse("approvals:reminders_pending"))
+    return redirect(local_next(request, reverse("approvals:reminders_pending")))

@@ -7,11 +7,11 @@ from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from org.models import Module
 from org.permissions import module_required
+from org.redirects import local_next
 from org.services import second_factor
 from org.views.switcher import unit_switcher_context
 from records import exports
@@ -162,7 +162,7 @@ def export_run_now(request, pk):
         messages.success(request, f"已开始导出,共 {count} 条数据;完成后申请单位会收到提醒,刷新本页可下载。")
     except exports.ExportError as error:
         messages.error(request, error.message)
-    return redirect(request.POST.get("next") if _safe(request, request.POST.get("next")) else _list_url())
+    return redirect(local_next(request, _list_url()))
 
 
 @require_GET
@@ -187,10 +187,6 @@ def export_download(request, pk):
     )
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _safe(request, url) -> bool:
-    return bool(url) and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure())
 
 
 @admin_required

@@ -345,12 +345,16 @@ def test_every_url_is_in_the_table():
     assert url_names() - covered == set(), "add the new URL to ROUTES with its access rule"
 
 
-@pytest.fixture
-def cast(cast):
+def with_duty_users(cast):
     """The shared cast with the duty accounts of DUTY_USERS."""
     for name, unit_key, duty in DUTY_USERS:
         cast.users[name] = make_user(name, cast.units[unit_key], [], duty=duty)
     return cast
+
+
+@pytest.fixture
+def cast(cast):
+    return with_duty_users(cast)
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.label)

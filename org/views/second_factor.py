@@ -7,18 +7,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from org.forms.account import SecondFactorForm
+from org.redirects import local_next
 from org.services import second_factor
 from org.services.units import OrgError
 
 
 def _next_url(request) -> str:
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    safe = bool(url) and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure())
-    return url if safe else reverse("home")
+    return local_next(request, reverse("home"))
 
 
 def _flag(request, name: str) -> bool:
