@@ -6,4 +6,4 @@ class ApprovalsConfig(AppConfig):
     verbose_name = "上报与审批"
 
     def ready(self):
-        from approvals import signals  # noqa: F401  (connects the sign-in audit receivers)
+        from approvals import signals  # noqa: F401  (connects the unit-move receiver)

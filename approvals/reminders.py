@@ -22,8 +22,9 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from approvals import registry
-from approvals.models import AuditEvent, Movement, ReportAction
-from approvals.services import audit_record
+from approvals.events import ReportingEvent
+from approvals.models import Movement, ReportAction
+from audit.services import audit_record
 from flows.activations import complete_human_task
 from org.models import Module, User
 from project.dates import on_days
@@ -321,7 +322,7 @@ def _complete_reminder(*, actor: User, action: ReportAction, request) -> bool:
             return False
         ReportAction.objects.filter(pk=action.pk).update(pending=False)
         audit_record(
-            event=AuditEvent.REMINDER_HANDLED,
+            event=ReportingEvent.REMINDER_HANDLED,
             actor=actor,
             request=request,
             obj=action,

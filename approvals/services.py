@@ -1,58 +1,22 @@
-"""Writes of the reporting core: the audit log every module writes to, and the report,
-return, quick report and quick return services (DESIGN.md §3)."""
+"""Writes of the reporting core: the report, return, quick report and quick return services
+(DESIGN.md §3)."""
 
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Left
 
 from approvals import engine, registry
-from approvals.models import AuditEvent, AuditLog, ReportAction, ReportKind, ReportState
+from approvals.events import ReportingEvent
+from approvals.models import ReportAction, ReportKind, ReportState
 from approvals.registry import ReportingModule
 from approvals.selectors import from_subtree, visible_to
+from audit.services import audit_record
 from flows.flows import ReportUpFlow, ReturnDownFlow
 from org.models import Unit, User
 from org.selectors import children_of
-
-
-def client_ip(request) -> str | None:
-    """The client address. Behind a proxy set BANGFU_HTTPS and let the proxy overwrite
-    REMOTE_ADDR (gunicorn --forwarded-allow-ips); X-Forwarded-For is not trusted here."""
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
-
-
-def audit_record(
-    *,
-    event: AuditEvent,
-    actor=None,
-    request=None,
-    obj: Model | None = None,
-    success: bool = True,
-    username: str = "",
-    detail: dict | None = None,
-    unit=None,
-) -> AuditLog:
-    """Append one audit row. `actor` may be None (a failed sign-in names only `username`, and
-    the unit of the account it tried, if any: that unit's audit administrator sees it)."""
-    unit = unit or (getattr(actor, "unit", None) if actor is not None else None)
-    return AuditLog.objects.create(
-        event=event,
-        user=actor if actor is not None and actor.pk else None,
-        username=(actor.username if actor is not None else username)[:150],
-        unit=unit,
-        unit_name=unit.name if unit is not None else "",
-        object_type=obj._meta.model_name if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
-        success=success,
-        ip=client_ip(request),
-        detail=detail or {},
-    )
-
 
 # --- report and return (DESIGN.md §3) -------------------------------------------------------
 
@@ -193,7 +157,7 @@ def _close_action(action: ReportAction, moved: int, flow_class, request) -> None
     action.count = moved
     action.process = flow_class.start.run(action=action)
     action.save(update_fields=["count", "process"])
-    event = AuditEvent.ROWS_REPORTED if flow_class is ReportUpFlow else AuditEvent.ROWS_RETURNED
+    event = ReportingEvent.ROWS_REPORTED if flow_class is ReportUpFlow else ReportingEvent.ROWS_RETURNED
     audit_record(
         event=event,
         actor=action.actor,
@@ -334,7 +298,7 @@ def rows_reset_after_unit_move(*, actor: User, unit: Unit, old_path: str, new_pa
         action.save(update_fields=["count"])
         total += moved
     audit_record(
-        event=AuditEvent.ROWS_RESET,
+        event=ReportingEvent.ROWS_RESET,
         actor=actor,
         obj=unit,
         detail={"old_path": old_path, "new_path": new_path, "count": total},

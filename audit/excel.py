@@ -10,7 +10,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from approvals.models import AuditEvent, AuditLog
+from audit.events import choices as event_choices
+from audit.models import AuditLog
 from audit.selectors import detail_text, object_type_label
 from forms_stats.excel import text_cell
 
@@ -34,9 +35,8 @@ def write_audit_workbook(target, rows: QuerySet[AuditLog]) -> Written:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET_TITLE)
     sheet.append([_text(sheet, header) for header in HEADERS])
-    # The labels once: get_event_display() looks the value up among the lazy choices each time,
-    # which was most of the time a sheet took.
-    events = {value: str(label) for value, label in AuditEvent.choices}
+    # The labels once: looking each row's lazy label up again was most of the time a sheet took.
+    events = dict(event_choices())
     count, capped = 0, False
     for row in rows.order_by("-at", "-pk").iterator(chunk_size=2000):
         if count == MAX_ROWS:

@@ -5,11 +5,16 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from approvals.models import AuditEvent
+from audit import events
 
 # The log starts with this system; a date before it, or after today, is a typing error.
 EARLIEST_DATE = datetime.date(2000, 1, 1)
 SUCCESS_CHOICES = [("", "全部"), ("yes", "成功"), ("no", "失败")]
+
+
+def _event_choices() -> list[tuple[str, str]]:
+    """Read when a form is made: every app has registered its events by then."""
+    return [("", "全部"), *events.choices()]
 
 
 def _date_field(label: str) -> forms.DateField:
@@ -22,7 +27,7 @@ class AuditSearchForm(forms.Form):
     username = forms.CharField(label="登录名", required=False, max_length=150)
     username_exact = forms.BooleanField(label="登录名完全一致", required=False)
     unit_name = forms.CharField(label="单位", required=False, max_length=100, help_text="单位名称包含")
-    event = forms.ChoiceField(label="事件", required=False, choices=[("", "全部"), *AuditEvent.choices])
+    event = forms.ChoiceField(label="事件", required=False, choices=_event_choices)
     object_type = forms.CharField(label="对象类型", required=False, max_length=50, help_text="如“职工档案”“用户”")
     object_id = forms.CharField(label="对象标识", required=False, max_length=50)
     object_repr = forms.CharField(label="对象", required=False, max_length=200, help_text="对象名称包含")

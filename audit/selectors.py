@@ -17,7 +17,7 @@ from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from approvals.models import AuditLog
+from audit.models import AuditLog
 from org.duties import require_duty
 from org.models import Duty, User
 from org.selectors import subtree

@@ -1,14 +1,51 @@
-"""Writes of the audit log beyond appending: the purge of rows past their retention."""
+"""Writes of the audit log: appending one event, and the purge of rows past their retention."""
 
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.functions import TransactionNow
 from django.db import transaction
-from django.db.models import DateTimeField, ExpressionWrapper
+from django.db.models import DateTimeField, ExpressionWrapper, Model
 
-from approvals.models import AuditEvent, AuditLog
-from approvals.services import audit_record
+from audit.events import AuditLogEvent
+from audit.models import AuditLog
+
+
+def client_ip(request) -> str | None:
+    """The client address. Behind a proxy set BANGFU_HTTPS and let the proxy overwrite
+    REMOTE_ADDR (gunicorn --forwarded-allow-ips); X-Forwarded-For is not trusted here."""
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    event: str,
+    actor=None,
+    request=None,
+    obj: Model | None = None,
+    success: bool = True,
+    username: str = "",
+    detail: dict | None = None,
+    unit=None,
+) -> AuditLog:
+    """Append one audit row. `actor` may be None (a failed sign-in names only `username`, and
+    the unit of the account it tried, if any: that unit's audit administrator sees it)."""
+    unit = unit or (getattr(actor, "unit", None) if actor is not None else None)
+    return AuditLog.objects.create(
+        event=event,
+        user=actor if actor is not None and actor.pk else None,
+        username=(actor.username if actor is not None else username)[:150],
+        unit=unit,
+        unit_name=unit.name if unit is not None else "",
+        object_type=obj._meta.model_name if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        success=success,
+        ip=client_ip(request),
+        detail=detail or {},
+    )
 
 
 @transaction.atomic
@@ -24,7 +61,7 @@ def audit_purge(*, now: datetime | None = None) -> int:
     cutoff = now - retention if now is not None else ExpressionWrapper(TransactionNow() - retention, DateTimeField())
     deleted, _by_model = AuditLog.objects.filter(at__lt=cutoff).delete()
     audit_record(
-        event=AuditEvent.AUDIT_PURGED,
+        event=AuditLogEvent.AUDIT_PURGED,
         detail={"rows": deleted, "retention_days": settings.AUDIT_RETENTION_DAYS},
     )
     return deleted

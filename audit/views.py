@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from approvals.models import AuditEvent
-from approvals.services import audit_record
 from audit import excel, selectors
+from audit.events import AuditLogEvent
 from audit.forms import AuditSearchForm
+from audit.services import audit_record
 from forms_stats.excel import XLSX
 from org.duties import duty_required
 from org.models import Duty
@@ -55,7 +55,7 @@ def audit_log(request):
     turning_pages = any(name in request.GET for name in CURSORS)
     if page is not None and form.is_bound and not turning_pages:
         audit_record(
-            event=AuditEvent.AUDIT_SEARCHED, actor=request.user, request=request,
+            event=AuditLogEvent.AUDIT_SEARCHED, actor=request.user, request=request,
             detail={"conditions": form.conditions()},
         )  # fmt: skip
     context = {
@@ -80,7 +80,7 @@ def audit_export(request):
     written = excel.write_audit_workbook(file, _matching(request, form))
     file.seek(0)
     audit_record(
-        event=AuditEvent.AUDIT_EXPORTED,
+        event=AuditLogEvent.AUDIT_EXPORTED,
         actor=request.user,
         request=request,
         detail={

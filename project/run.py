@@ -5,7 +5,7 @@ The launcher itself starts the embedded PostgreSQL and Redis (when DATABASE_URL 
 DRAMATIQ_BROKER_URL are unset) and hands their URLs to the three processes, so all share
 one instance and the servers stop when the launcher does. Migrations run as the database's
 owner (DATABASE_OWNER_URL, or the embedded server's superuser), which then grants the app role
-(approvals.database_roles); the three processes connect as that role. A child that dies is started again
+(audit.database_roles); the three processes connect as that role. A child that dies is started again
 after a back-off that doubles up to a minute (logged), so one failed part does not take the
 site down with it.
 """
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from project import embedded
 
-APP_ROLE = "bangfu_app"  # approvals.database_roles.APP_ROLE (not imported: Django is not set up here)
+APP_ROLE = "bangfu_app"  # audit.database_roles.APP_ROLE (not imported: Django is not set up here)
 
 MANAGE = [sys.executable, "manage.py"]
 FIRST_BACKOFF, MAX_BACKOFF = 1.0, 60.0

@@ -31,16 +31,18 @@ from django.utils import timezone, translation
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
-from approvals.models import AuditEvent, ReportAction, ReportKind
+from approvals.models import ReportAction, ReportKind
 from approvals.selectors import viewer_state, visible_to
-from approvals.services import audit_record
+from audit.services import audit_record
 from flows.activations import complete_human_task
 from flows.flows import BulkExportFlow, NoticeFlow
 from forms_stats.excel import FORMULA_TRIGGERS, QUOTE
+from org.events import OrgEvent
 from org.models import Code, Module, Unit, User
 from org.permissions import require_module
 from project.dates import on_days
 from records import query
+from records.events import FileEvent
 from records.models import MAX_EXPORT_ATTEMPTS, BulkExport, ExportKind, ExportState, FamilyMember, Person, WorkerFile
 from records.selectors import FILE_KINDS
 
@@ -373,12 +375,12 @@ def export_request(*, actor: User, kinds: list[str], scope_units: list[Unit], co
     export = BulkExport.objects.create(unit=actor.unit, requested_by=actor, kinds=kinds, conditions=conditions)
     export.scope_units.set(scope_units)
     detail = {"kinds": kinds, "scope_units": [u.pk for u in scope_units], "conditions": conditions}
-    audit_record(event=AuditEvent.EXPORT_REQUESTED, actor=actor, request=request, obj=export, detail=detail)
+    audit_record(event=FileEvent.EXPORT_REQUESTED, actor=actor, request=request, obj=export, detail=detail)
     if actor.unit.depth == 1:
         export.approve(by=actor, at=timezone.now(), self_approved=True)
         export.save()
         audit_record(
-            event=AuditEvent.EXPORT_APPROVED, actor=actor, request=request, obj=export, detail={"self_approved": True}
+            event=FileEvent.EXPORT_APPROVED, actor=actor, request=request, obj=export, detail={"self_approved": True}
         )
     export.process = BulkExportFlow.start.run(export=export)
     export.save(update_fields=["process"])
@@ -396,7 +398,7 @@ def export_change(*, actor: User, export_id: int, kinds, scope_units, conditions
     export.save(update_fields=["kinds", "conditions", "updated_at"])
     export.scope_units.set(scope_units)
     detail = {"kinds": export.kinds, "scope_units": [u.pk for u in scope_units], "conditions": export.conditions}
-    audit_record(event=AuditEvent.EXPORT_CHANGED, actor=actor, request=request, obj=export, detail=detail)
+    audit_record(event=FileEvent.EXPORT_CHANGED, actor=actor, request=request, obj=export, detail=detail)
     return export
 
 
@@ -415,7 +417,7 @@ def export_delete(*, actor: User, export_id: int, request=None) -> None:
     if process is not None and process.status == PROCESS.NEW:
         BulkExportFlow.instance.cancel(process)
     audit_record(
-        event=AuditEvent.EXPORT_DELETED, actor=actor, request=request, obj=export,
+        event=FileEvent.EXPORT_DELETED, actor=actor, request=request, obj=export,
         detail={"state": export.state, "process": export.process_id},
     )  # fmt: skip
     export.delete()
@@ -446,7 +448,7 @@ def export_decide(*, actor: User, export_id: int, approve: bool, reason: str = "
             kind=ReportKind.EXPORT_REJECTED, sender=actor.unit, receiver=export.unit, actor=actor, count=0,
             message=f"{timezone.localtime(export.requested_at):%Y-%m-%d} 提出的批量导出申请未被批准:{reason}",
         )  # fmt: skip
-    event = AuditEvent.EXPORT_APPROVED if approve else AuditEvent.EXPORT_REJECTED
+    event = FileEvent.EXPORT_APPROVED if approve else FileEvent.EXPORT_REJECTED
     audit_record(event=event, actor=actor, request=request, obj=export, detail={"reason": reason} if reason else {})
     return export
 
@@ -567,7 +569,7 @@ def _mark_exported(export: BulkExport, final: Path, rows: int) -> None:
         f"{timezone.localtime(expires_at):%Y-%m-%d %H:%M}。",
     )  # fmt: skip
     audit_record(
-        event=AuditEvent.EXPORT_PRODUCED, obj=export,
+        event=FileEvent.EXPORT_PRODUCED, obj=export,
         detail={"rows": rows, "file": final.name, "bytes": export.file_size},
     )  # fmt: skip
 
@@ -591,7 +593,7 @@ def exports_retry_interrupted(now=None) -> list[int]:
             if export.retries_exhausted:
                 _give_up(export)
                 continue
-            audit_record(event=AuditEvent.EXPORT_RETRIED, obj=export, detail={"attempt": export.attempts + 1})
+            audit_record(event=FileEvent.EXPORT_RETRIED, obj=export, detail={"attempt": export.attempts + 1})
             # Sent once the locks are released, or the worker would only wait for them.
             transaction.on_commit(functools.partial(produce_export.send, export.pk))
             sent.append(export.pk)
@@ -615,7 +617,7 @@ def _give_up(export: BulkExport) -> None:
     export.last_error = GAVE_UP + (f"最近一次错误:{previous}" if previous else "")
     export.save(update_fields=["last_error", "updated_at"])
     audit_record(
-        event=AuditEvent.EXPORT_RETRIED, obj=export, success=False,
+        event=FileEvent.EXPORT_RETRIED, obj=export, success=False,
         detail={"attempt": export.attempts, "gave_up": True},
     )  # fmt: skip
 
@@ -648,12 +650,12 @@ def export_download(*, actor: User, export_id: int, otp_verified: bool, request=
     if not path.is_file():
         raise ExportError("数据文件不存在,请联系系统管理员。")
     audit_record(
-        event=AuditEvent.EXPORT_DOWNLOADED, actor=actor, request=request, obj=export,
+        event=FileEvent.EXPORT_DOWNLOADED, actor=actor, request=request, obj=export,
         detail={"rows": export.row_count, "file": export.file_name},
     )  # fmt: skip
     # The file holds every person's full ID number: a full-ID view like any page's (DESIGN.md §7).
     audit_record(
-        event=AuditEvent.ID_NUMBERS_VIEWED, actor=actor, request=request, obj=export,
+        event=FileEvent.ID_NUMBERS_VIEWED, actor=actor, request=request, obj=export,
         detail={"page": "bulk_export_download", "rows": export.row_count, "file": export.file_name},
     )  # fmt: skip
     return export, path
@@ -672,7 +674,7 @@ def exports_expire(now=None) -> int:
             file_name = export.file_name
             export.expire()
             export.save()
-            audit_record(event=AuditEvent.EXPORT_EXPIRED, obj=export, detail={"file": file_name})
+            audit_record(event=FileEvent.EXPORT_EXPIRED, obj=export, detail={"file": file_name})
             transaction.on_commit(functools.partial(_unlink, path))
             expired += 1
     _remove_stale_partials(now)
@@ -700,7 +702,7 @@ def export_otp_setting(*, actor: User, enabled: bool, request=None) -> Unit:
     unit.export_download_otp = enabled
     unit.save(update_fields=["export_download_otp"])
     audit_record(
-        event=AuditEvent.UNIT_CHANGED, actor=actor, request=request, obj=unit,
+        event=OrgEvent.UNIT_CHANGED, actor=actor, request=request, obj=unit,
         detail={"export_download_otp": enabled},
     )  # fmt: skip
     actor.unit = unit

@@ -21,14 +21,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q, QuerySet
 
-from approvals.models import AuditEvent
 from approvals.selectors import sees, visible_to
-from approvals.services import audit_record
+from audit.services import audit_record
 from flows.flows import MergeFlow
 from org.models import Module, User
 from org.permissions import require_module
 from org.services.protection import reverse_relations
 from records import id_numbers
+from records.events import FileEvent
 from records.models import FamilyMember, FileSnapshot, Person, TransferRequestFile, TransferState, WorkerFile
 from records.services import PERSON_FIELDS, FileError, _save_people, file_problems
 
@@ -321,7 +321,7 @@ def _record(actor: User, kept: WorkerFile, merged: list[WorkerFile], kind: str, 
     detail = {"kind": kind, "kept": kept.pk, "merged": merged_desc}
     process = MergeFlow.start.run(kept=kept, data={**detail, "actor": actor.pk})
     audit_record(
-        event=AuditEvent.FILES_MERGED, actor=actor, request=request, obj=kept, detail={**detail, "process": process.pk}
+        event=FileEvent.FILES_MERGED, actor=actor, request=request, obj=kept, detail={**detail, "process": process.pk}
     )
 
 

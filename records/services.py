@@ -11,12 +11,13 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from approvals.models import AuditEvent, ReportState
-from approvals.services import audit_record
+from approvals.models import ReportState
+from audit.services import audit_record
 from org.models import Module, Unit, User
 from org.permissions import require_module
 from org.services.protection import describe, protected_references
 from records import id_numbers
+from records.events import FileEvent
 from records.models import (
     DISABLED_HEALTH,
     HARDSHIP_CATEGORIES,
@@ -178,7 +179,7 @@ def file_create(*, actor: User, data: dict, head: dict, members: list[dict], req
     except IntegrityError:
         raise FileError(f"本单位已有职工编号为“{data['code']}”的档案。", "code") from None
     _add_members(file, members)
-    audit_record(event=AuditEvent.FILE_CREATED, actor=actor, request=request, obj=file)
+    audit_record(event=FileEvent.FILE_CREATED, actor=actor, request=request, obj=file)
     return file
 
 
@@ -206,7 +207,7 @@ def file_update(*, actor: User, file: WorkerFile, data: dict, head: dict, member
     people = _save_people(file, head, members)
     file.problems = file_problems(file, people)
     file.save()
-    audit_record(event=AuditEvent.FILE_CHANGED, actor=actor, request=request, obj=file)
+    audit_record(event=FileEvent.FILE_CHANGED, actor=actor, request=request, obj=file)
     return file
 
 
@@ -222,7 +223,7 @@ def file_delete(*, actor: User, file: WorkerFile, request=None) -> None:
     if held:
         raise FileError(f"“{file}”已有{describe(held)},不能删除。")
     people = [file.head, *(m.person for m in file.members.select_related("person"))]
-    audit_record(event=AuditEvent.FILE_DELETED, actor=actor, request=request, obj=file)
+    audit_record(event=FileEvent.FILE_DELETED, actor=actor, request=request, obj=file)
     file.delete()
     for person in people:
         person.delete()
@@ -242,7 +243,7 @@ def file_cancel(*, actor: User, file: WorkerFile, reason: str, on: date | None =
         raise FileError(f"“{file}”已经注销。")
     file.cancel(on=on or date.today(), reason=reason.strip())
     file.save(update_fields=["status", "cancelled_on", "cancel_reason", "updated_at"])
-    audit_record(event=AuditEvent.FILE_CANCELLED, actor=actor, request=request, obj=file, detail={"reason": reason})
+    audit_record(event=FileEvent.FILE_CANCELLED, actor=actor, request=request, obj=file, detail={"reason": reason})
 
 
 @transaction.atomic
@@ -260,7 +261,7 @@ def file_restore(*, actor: User, file: WorkerFile, request=None) -> WorkerFile:
     file.place_at_owner(Unit.objects.get(pk=actor.unit_id))
     file.save()
     detail = {"from_unit": previous_unit.pk}
-    audit_record(event=AuditEvent.FILE_RESTORED, actor=actor, request=request, obj=file, detail=detail)
+    audit_record(event=FileEvent.FILE_RESTORED, actor=actor, request=request, obj=file, detail=detail)
     return file
 
 
@@ -275,7 +276,7 @@ def file_convert_to_temporary(*, actor: User, file: WorkerFile, request=None) ->
     file.category = FileCategory.TEMPORARY
     file.save(update_fields=["category", "updated_at"])
     detail = {"from": previous, "to": file.category}
-    audit_record(event=AuditEvent.FILE_CATEGORY_CHANGED, actor=actor, request=request, obj=file, detail=detail)
+    audit_record(event=FileEvent.FILE_CATEGORY_CHANGED, actor=actor, request=request, obj=file, detail=detail)
 
 
 CHOOSE_HARDSHIP_CATEGORY = "请选择困难类别(低保户、低保边缘户或意外致困户)。"
@@ -294,5 +295,5 @@ def file_regularize(*, actor: User, file: WorkerFile, category: str, request=Non
     file.category = category
     file.save(update_fields=["category", "updated_at"])
     detail = {"from": FileCategory.TEMPORARY, "to": category}
-    audit_record(event=AuditEvent.FILE_CATEGORY_CHANGED, actor=actor, request=request, obj=file, detail=detail)
+    audit_record(event=FileEvent.FILE_CATEGORY_CHANGED, actor=actor, request=request, obj=file, detail=detail)
     return file

@@ -27,14 +27,15 @@ from django.utils import timezone
 from viewflow.workflow.models import Process
 from viewflow.workflow.status import PROCESS
 
-from approvals.models import AuditEvent, Movement, ReportAction, ReportKind, ReportState
+from approvals.models import Movement, ReportAction, ReportKind, ReportState
 from approvals.selectors import sees
-from approvals.services import audit_record
+from audit.services import audit_record
 from flows.activations import complete_human_task
 from flows.flows import TransferFlow, TransferRequestFlow
 from org.models import Module, Unit, User
 from org.permissions import require_module
 from org.services.users import unit_admin_of
+from records.events import FileEvent
 from records.merges import NOT_IN_SCOPE
 from records.models import (
     HARDSHIP_CATEGORIES,
@@ -195,7 +196,7 @@ def _transfer(*, actor: User, sender: Unit, files: QuerySet, to_unit: Unit, mess
     action.process = TransferFlow.start.run(action=action)
     action.save(update_fields=["count", "process"])
     audit_record(
-        event=AuditEvent.FILES_TRANSFERRED, actor=actor, request=request, obj=action,
+        event=FileEvent.FILES_TRANSFERRED, actor=actor, request=request, obj=action,
         detail={"to_unit": to_unit.pk, "count": moved, "process": action.process_id},
     )  # fmt: skip
     return TransferResult(moved=moved, action=action)
@@ -266,7 +267,7 @@ def _request(*, actor: User, files: QuerySet, to_unit: Unit, reason: str, reques
     transfer.process = TransferRequestFlow.start.run(transfer_request=transfer)
     transfer.save(update_fields=["file_count", "process"])
     audit_record(
-        event=AuditEvent.TRANSFER_REQUESTED, actor=actor, request=request, obj=transfer,
+        event=FileEvent.TRANSFER_REQUESTED, actor=actor, request=request, obj=transfer,
         detail={"to_unit": to_unit.pk, "count": transfer.file_count, "process": transfer.process_id},
     )  # fmt: skip
     return transfer
@@ -275,7 +276,7 @@ def _request(*, actor: User, files: QuerySet, to_unit: Unit, reason: str, reques
 def _regularize_claimed(actor: User, transfer: TransferRequest, files: QuerySet, request) -> None:
     for file in files.select_related("head"):
         audit_record(
-            event=AuditEvent.FILE_CATEGORY_CHANGED, actor=actor, request=request, obj=file,
+            event=FileEvent.FILE_CATEGORY_CHANGED, actor=actor, request=request, obj=file,
             detail={"from": FileCategory.TEMPORARY, "to": transfer.claim_category, "claim": transfer.pk},
         )  # fmt: skip
     files.update(category=transfer.claim_category)
@@ -315,7 +316,7 @@ def file_claim(
     claim.process = TransferRequestFlow.start.run(transfer_request=claim)
     claim.save(update_fields=["process"])
     audit_record(
-        event=AuditEvent.TRANSFER_REQUESTED, actor=actor, request=request, obj=claim,
+        event=FileEvent.TRANSFER_REQUESTED, actor=actor, request=request, obj=claim,
         detail={"claim": category, "from_unit": file.unit_id, "file": file.pk, "process": claim.process_id},
     )  # fmt: skip
     return claim
@@ -376,7 +377,7 @@ def transfer_request_accept(*, actor: User, pk: int, note: str = "", request=Non
     if transfer.is_claim:
         _regularize_claimed(actor, transfer, files, request)
     audit_record(
-        event=AuditEvent.TRANSFER_ACCEPTED, actor=actor, request=request, obj=transfer,
+        event=FileEvent.TRANSFER_ACCEPTED, actor=actor, request=request, obj=transfer,
         detail={"count": result.moved, "action": result.action.pk},
     )  # fmt: skip
     result.request = transfer
@@ -400,7 +401,7 @@ def transfer_request_reject(*, actor: User, pk: int, note: str, request=None) ->
     action.process = TransferFlow.start.run(action=action)
     action.save(update_fields=["process"])
     audit_record(
-        event=AuditEvent.TRANSFER_REJECTED, actor=actor, request=request, obj=transfer,
+        event=FileEvent.TRANSFER_REJECTED, actor=actor, request=request, obj=transfer,
         detail={"note": note.strip(), "action": action.pk},
     )  # fmt: skip
     return action
@@ -419,7 +420,7 @@ def transfer_request_withdraw(*, actor: User, pk: int, request=None) -> Transfer
     if process is not None and process.status == PROCESS.NEW:
         TransferRequestFlow.instance.cancel(process)
     audit_record(
-        event=AuditEvent.TRANSFER_WITHDRAWN, actor=actor, request=request, obj=transfer,
+        event=FileEvent.TRANSFER_WITHDRAWN, actor=actor, request=request, obj=transfer,
         detail={"count": transfer.file_count, "to_unit": transfer.to_unit_id, "process": transfer.process_id},
     )  # fmt: skip
     return transfer

@@ -15,14 +15,14 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from approvals.models import AuditEvent
 from approvals.selectors import ViewerState, VisibleRow
-from approvals.services import audit_record
+from audit.services import audit_record
 from org.models import Code, Module, Unit, User
 from org.permissions import require_module
 from org.selectors import ancestors_list
 from project.prepared import Prepared
 from records import documents, id_numbers
+from records.events import FileEvent
 from records.models import (
     HARDSHIP_CATEGORIES,
     MOVE_FIELDS,
@@ -60,7 +60,7 @@ def full_id_numbers_shown(request, file: WorkerFile, page: str) -> bool:
     says who saw them where (DESIGN.md §7)."""
     full = can_see_full_id_numbers(request.user, file)
     if full:
-        audit_record(event=AuditEvent.ID_NUMBERS_VIEWED, actor=request.user, request=request, obj=file,
+        audit_record(event=FileEvent.ID_NUMBERS_VIEWED, actor=request.user, request=request, obj=file,
                      detail={"page": page})  # fmt: skip
     return full
 

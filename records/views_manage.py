@@ -13,14 +13,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from approvals.models import AuditEvent
 from approvals.selectors import visible_to
-from approvals.services import audit_record
+from audit.services import audit_record
 from org.models import Module, Unit
 from org.permissions import module_required, require_module
 from org.selectors import ancestors_of, children_of, codes_of, directory_search, get_unit_in_subtree
 from org.views.switcher import switcher_context
 from records import merges, transfers
+from records.events import FileEvent
 from records.forms import HeadForm, MemberFormSet, WorkerFileForm
 from records.models import TransferRequest, TransferRequestFile, TransferState, WorkerFile
 from records.selectors import snapshots_of
@@ -52,7 +52,7 @@ def _audit_full_ids(request, files, page: str) -> None:
     """Merge pages show complete ID numbers (a mistyped digit is what the admin looks for):
     the audit log says who saw which files' numbers (DESIGN.md §7)."""
     if files:
-        audit_record(event=AuditEvent.ID_NUMBERS_VIEWED, actor=request.user, request=request,
+        audit_record(event=FileEvent.ID_NUMBERS_VIEWED, actor=request.user, request=request,
                      detail={"page": page, "files": [f.pk for f in files]})  # fmt: skip
 
 

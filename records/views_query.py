@@ -12,10 +12,10 @@ from django.core.exceptions import FieldDoesNotExist
 from django.shortcuts import redirect
 
 from approvals.lists import EXPORT_OPTIONS, Column
-from approvals.models import AuditEvent
-from approvals.services import audit_record
+from audit.services import audit_record
 from org.views.switcher import selected_unit
 from records import id_numbers
+from records.events import FileEvent
 from records.excel import xlsx_response
 from records.models import Person, WorkerFile
 from records.query import FileQueryForm, filter_files
@@ -176,7 +176,7 @@ class FileQueryView(FileListView):
         response = xlsx_response(filename, title=self.title, headers=[c.label for c in columns], rows=lines())
         if full_shown[0]:
             audit_record(
-                event=AuditEvent.ID_NUMBERS_VIEWED,
+                event=FileEvent.ID_NUMBERS_VIEWED,
                 actor=user,
                 request=self.request,
                 detail={"page": "file_query_excel", "option": option, "files": full_shown[0]},

@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.db import transaction
 
-from approvals.models import AuditEvent
-from approvals.services import audit_record
+from audit.services import audit_record
+from org.events import OrgEvent
 from org.models import Unit, User
 from org.passwords import password_expired, password_set
 
@@ -32,7 +32,7 @@ def first_sign_in_confirm_unit(*, actor: User, confirmed: bool, request=None) ->
         User.objects.filter(pk=actor.pk).update(unit_confirmed=True)
         actor.unit_confirmed = True
     audit_record(
-        event=AuditEvent.FIRST_SIGN_IN,
+        event=OrgEvent.FIRST_SIGN_IN,
         actor=actor,
         request=request,
         obj=actor.unit,
@@ -53,9 +53,9 @@ def first_sign_in_complete_profile(*, actor: User, profile: dict, new_password: 
         actor.must_change_password = False
         fields.append("must_change_password")
     actor.save(update_fields=fields)
-    audit_record(event=AuditEvent.FIRST_SIGN_IN, actor=actor, request=request, obj=actor, detail={"step": "profile"})
+    audit_record(event=OrgEvent.FIRST_SIGN_IN, actor=actor, request=request, obj=actor, detail={"step": "profile"})
     if new_password:
-        audit_record(event=AuditEvent.PASSWORD_CHANGED, actor=actor, request=request, obj=actor)
+        audit_record(event=OrgEvent.PASSWORD_CHANGED, actor=actor, request=request, obj=actor)
 
 
 @transaction.atomic
@@ -66,9 +66,7 @@ def unit_details_complete(*, actor: User, details: dict, request=None) -> Unit:
         setattr(unit, name, value)
     unit.details_confirmed = True
     unit.save(update_fields=[*details.keys(), "details_confirmed"])
-    audit_record(
-        event=AuditEvent.UNIT_CHANGED, actor=actor, request=request, obj=unit, detail={"step": "first_sign_in"}
-    )
+    audit_record(event=OrgEvent.UNIT_CHANGED, actor=actor, request=request, obj=unit, detail={"step": "first_sign_in"})
     return unit
 
 
@@ -77,7 +75,7 @@ def password_change(*, actor: User, new_password: str, request=None) -> None:
     fields = password_set(actor, new_password)
     actor.must_change_password = False
     actor.save(update_fields=[*fields, "must_change_password"])
-    audit_record(event=AuditEvent.PASSWORD_CHANGED, actor=actor, request=request, obj=actor)
+    audit_record(event=OrgEvent.PASSWORD_CHANGED, actor=actor, request=request, obj=actor)
 
 
 def password_expiry_record(*, actor: User, request) -> None:
@@ -86,7 +84,7 @@ def password_expiry_record(*, actor: User, request) -> None:
     if request.session.get(EXPIRY_AUDITED):
         return
     audit_record(
-        event=AuditEvent.PASSWORD_EXPIRED,
+        event=OrgEvent.PASSWORD_EXPIRED,
         actor=actor,
         request=request,
         obj=actor,

@@ -7,8 +7,8 @@ the field. Only the national unit's admin reaches these services (views check it
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
-from approvals.models import AuditEvent
-from approvals.services import audit_record
+from audit.services import audit_record
+from org.events import OrgEvent
 from org.models import Code, CodeTable, User
 from org.services.protection import protected_references
 
@@ -41,7 +41,7 @@ def _save_unique(code: Code, **save_kwargs) -> None:
 
 def _audit(*, actor: User, request, code: Code, action: str, **detail) -> None:
     audit_record(
-        event=AuditEvent.CODE_CHANGED,
+        event=OrgEvent.CODE_CHANGED,
         actor=actor,
         request=request,
         obj=code,
@@ -98,7 +98,7 @@ def codes_order(*, actor: User, table: CodeTable, code_ids: list[int], request=N
         codes[pk].display_order = order
     Code.objects.bulk_update(codes.values(), ["display_order"])
     audit_record(
-        event=AuditEvent.CODE_CHANGED,
+        event=OrgEvent.CODE_CHANGED,
         actor=actor,
         request=request,
         obj=table,

@@ -3,8 +3,8 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from approvals.models import AuditEvent
-from approvals.services import audit_record
+from audit.services import audit_record
+from org.events import OrgEvent
 from org.models import HelpCentreProfile, Module, User
 
 
@@ -19,7 +19,7 @@ def help_centre_profile_save(*, actor: User, data: dict, request=None) -> HelpCe
         raise PermissionDenied("只有帮扶中心的用户管理员才能填写本帮扶中心信息。")
     profile, created = HelpCentreProfile.objects.update_or_create(unit=actor.unit, defaults=data)
     audit_record(
-        event=AuditEvent.HELP_CENTRE_CHANGED,
+        event=OrgEvent.HELP_CENTRE_CHANGED,
         actor=actor,
         request=request,
         obj=profile,

@@ -15,8 +15,8 @@ from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from approvals.models import AuditEvent
-from approvals.services import audit_record
+from audit.services import audit_record
+from org.events import OrgEvent
 from org.models import Duty, Module, User
 from org.services.units import OrgError
 
@@ -71,12 +71,12 @@ def device_confirm(*, actor: User, token: str, request=None) -> tuple[TOTPDevice
     if device is None:
         raise OrgError("请先生成新的动态口令密钥。", field="token")
     if not device.verify_token(token.strip()):
-        audit_record(event=AuditEvent.OTP_DEVICE_CONFIRMED, actor=actor, request=request, success=False)
+        audit_record(event=OrgEvent.OTP_DEVICE_CONFIRMED, actor=actor, request=request, success=False)
         raise OrgError("动态口令不正确或已过期,请核对手机时间后重新输入。", field="token")
     TOTPDevice.objects.filter(user=actor, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    audit_record(event=AuditEvent.OTP_DEVICE_CONFIRMED, actor=actor, request=request, obj=device)
+    audit_record(event=OrgEvent.OTP_DEVICE_CONFIRMED, actor=actor, request=request, obj=device)
     return device, recovery_codes_issue(actor=actor, request=request)
 
 
@@ -87,7 +87,7 @@ def recovery_codes_issue(*, actor: User, request=None) -> list[str]:
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
-    audit_record(event=AuditEvent.RECOVERY_CODES_ISSUED, actor=actor, request=request, obj=actor)
+    audit_record(event=OrgEvent.RECOVERY_CODES_ISSUED, actor=actor, request=request, obj=actor)
     return codes
 
 
@@ -106,7 +106,7 @@ def verify(*, actor: User, token: str, request=None):
     with transaction.atomic():
         matched = device if device.verify_token(token) else _recovery_match(actor, token)
         kind = "totp" if matched is device else "recovery"
-        audit_record(event=AuditEvent.OTP_VERIFIED, actor=actor, request=request, obj=device,
+        audit_record(event=OrgEvent.OTP_VERIFIED, actor=actor, request=request, obj=device,
                      success=matched is not None, detail={"kind": kind})  # fmt: skip
     if matched is None:
         raise OrgError("动态口令或恢复码不正确,请重新输入。", field="token")

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from approvals.models import AuditEvent
-from approvals.services import audit_record
+from audit.services import audit_record
 from org.duties import require_duty
+from org.events import OrgEvent
 from org.models import Duty, Unit, User
 from org.selectors import subtree, users_of_subtree
 from org.services.units import OrgError
@@ -52,7 +52,7 @@ def account_unlock(*, actor: User, username: str, request=None) -> int:
     if not removed:
         raise OrgError(f"“{username}”当前没有被锁定。", field="username")
     user = User.objects.filter(username=username).first()
-    audit_record(event=AuditEvent.ACCOUNT_UNLOCKED, actor=actor, request=request, obj=user,
+    audit_record(event=OrgEvent.ACCOUNT_UNLOCKED, actor=actor, request=request, obj=user,
                  detail={"username": username, "attempts": removed})  # fmt: skip
     return removed
 
@@ -82,7 +82,7 @@ def unit_sign_in_otp_set(*, actor: User, unit: Unit, enabled: bool, request=None
     unit = subtree(actor.unit).select_for_update().get(pk=unit.pk)
     unit.sign_in_otp = enabled
     unit.save(update_fields=["sign_in_otp"])
-    audit_record(event=AuditEvent.SECURITY_SETTING_CHANGED, actor=actor, request=request, obj=unit,
+    audit_record(event=OrgEvent.SECURITY_SETTING_CHANGED, actor=actor, request=request, obj=unit,
                  detail={"sign_in_otp": enabled})  # fmt: skip
     return unit
 

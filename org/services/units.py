@@ -3,8 +3,8 @@
 from django.db import transaction
 from django.db.models import Case, Max, ProtectedError, Value, When
 
-from approvals.models import AuditEvent
-from approvals.services import audit_record
+from audit.services import audit_record
+from org.events import OrgEvent
 from org.models import MAX_DEPTH, Unit, User
 from org.permissions import is_user_admin
 from org.selectors import children_of, subtree
@@ -56,7 +56,7 @@ def unit_create(*, actor: User, parent: Unit, data: dict, request=None) -> Unit:
         raise OrgError("基层单位不能再建下级单位。")
     _check_unique_name(parent, data["name"])
     unit = Unit.objects.add_child(parent, data)
-    audit_record(event=AuditEvent.UNIT_CREATED, actor=actor, request=request, obj=unit, detail={"parent": parent.pk})
+    audit_record(event=OrgEvent.UNIT_CREATED, actor=actor, request=request, obj=unit, detail={"parent": parent.pk})
     return unit
 
 
@@ -75,7 +75,7 @@ def unit_update(*, actor: User, unit: Unit, data: dict, request=None) -> Unit:
         setattr(unit, name, data[name])
     if changed:
         unit.save(update_fields=changed)
-    audit_record(event=AuditEvent.UNIT_CHANGED, actor=actor, request=request, obj=unit, detail={"fields": changed})
+    audit_record(event=OrgEvent.UNIT_CHANGED, actor=actor, request=request, obj=unit, detail={"fields": changed})
     return unit
 
 
@@ -96,7 +96,7 @@ def unit_delete(*, actor: User, unit: Unit, request=None) -> int:
         # Something was added to the subtree between the count and the delete.
         raise OrgError(f"无法删除“{unit.name}”:该单位及其下级单位中刚有新数据,请刷新后重试。") from None
     detail = {"path": unit.path, "units": count}
-    audit_record(event=AuditEvent.UNIT_DELETED, actor=actor, request=request, obj=unit, detail=detail)
+    audit_record(event=OrgEvent.UNIT_DELETED, actor=actor, request=request, obj=unit, detail=detail)
     return count
 
 
@@ -119,7 +119,7 @@ def unit_move(*, actor: User, unit: Unit, new_parent: Unit, request=None) -> Uni
     unit.refresh_from_db()
     unit_moved.send(sender=Unit, unit=unit, old_path=old_path, new_path=unit.path, actor=actor)
     audit_record(
-        event=AuditEvent.UNIT_MOVED,
+        event=OrgEvent.UNIT_MOVED,
         actor=actor,
         request=request,
         obj=unit,
@@ -146,7 +146,7 @@ def unit_children_order(*, actor: User, parent: Unit, ordered_ids: list[int], re
     check_exact_order(ordered_ids, set(children.values_list("pk", flat=True)))
     children.update(display_order=display_order_cases(ordered_ids))
     detail = {"order": ordered_ids}
-    audit_record(event=AuditEvent.UNITS_ORDERED, actor=actor, request=request, obj=parent, detail=detail)
+    audit_record(event=OrgEvent.UNITS_ORDERED, actor=actor, request=request, obj=parent, detail=detail)
 
 
 @transaction.atomic
@@ -155,4 +155,4 @@ def unit_children_order_reset(*, actor: User, parent: Unit, request=None) -> Non
     parent = _locked(parent)
     check_in_scope(actor, parent)
     children_of(parent).update(display_order=0)
-    audit_record(event=AuditEvent.UNITS_ORDERED, actor=actor, request=request, obj=parent, detail={"reset": True})
+    audit_record(event=OrgEvent.UNITS_ORDERED, actor=actor, request=request, obj=parent, detail={"reset": True})

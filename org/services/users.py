@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q, QuerySet
 
-from approvals.models import AuditEvent
-from approvals.services import audit_record
+from audit.services import audit_record
 from org.duties import is_duty_account, is_security_admin
+from org.events import OrgEvent
 from org.models import Module, Unit, User
 from org.passwords import password_set
 from org.selectors import users_of_subtree, users_of_unit
@@ -91,7 +91,7 @@ def user_create(*, actor: User, unit: Unit, data: dict, password: str | None = N
     user.set_password(settings.DEFAULT_PASSWORD if password is None else _validated_password(password, user))
     _save(user)
     audit_record(
-        event=AuditEvent.USER_CREATED,
+        event=OrgEvent.USER_CREATED,
         actor=actor,
         request=request,
         obj=user,
@@ -117,13 +117,13 @@ def user_update(*, actor: User, user: User, data: dict, request=None) -> User:
         setattr(user, name, data[name])
     if changed:
         _save(user, update_fields=changed)
-    audit_record(event=AuditEvent.USER_CHANGED, actor=actor, request=request, obj=user, detail={"fields": changed})
+    audit_record(event=OrgEvent.USER_CHANGED, actor=actor, request=request, obj=user, detail={"fields": changed})
     # MLPS 2.0 level 3 audits every change of a user's rights as an event of its own, with both
     # sides (in the modules' order: the same set ticked in another order is no change).
     if set(user.modules) != set(modules_before):
         before, after = ([m for m in Module.values if m in modules] for modules in (modules_before, user.modules))
         detail = {"before": before, "after": after}
-        audit_record(event=AuditEvent.PERMISSIONS_CHANGED, actor=actor, request=request, obj=user, detail=detail)
+        audit_record(event=OrgEvent.PERMISSIONS_CHANGED, actor=actor, request=request, obj=user, detail=detail)
     return user
 
 
@@ -144,7 +144,7 @@ def user_delete(*, actor: User, user: User, request=None) -> None:
     except ProtectedError:
         raise OrgError(f"无法删除“{user}”:刚有新数据与该用户关联,请刷新后重试。") from None
     audit_record(
-        event=AuditEvent.USER_DELETED, actor=actor, request=request, obj=user, detail={"username": user.username}
+        event=OrgEvent.USER_DELETED, actor=actor, request=request, obj=user, detail={"username": user.username}
     )
 
 
@@ -160,7 +160,7 @@ def user_password_reset(*, actor: User, user: User, request=None) -> None:
     fields = password_set(user, settings.DEFAULT_PASSWORD, remember=False)
     user.must_change_password = True
     user.save(update_fields=[*fields, "must_change_password"])
-    audit_record(event=AuditEvent.PASSWORD_CHANGED, actor=actor, request=request, obj=user, detail={"reset": True})
+    audit_record(event=OrgEvent.PASSWORD_CHANGED, actor=actor, request=request, obj=user, detail={"reset": True})
 
 
 def may_reset_otp(actor: User, user: User) -> bool:
@@ -207,7 +207,7 @@ def otp_devices_delete(*, user: User, actor: User | None = None, request=None, b
         raise OrgError(f"“{user}”尚未绑定动态口令,无需重置。")
     ids = second_factor.devices_delete(user=user)
     audit_record(
-        event=AuditEvent.OTP_DEVICE_RESET, actor=actor, username=by, request=request, obj=user, detail={"devices": ids}
+        event=OrgEvent.OTP_DEVICE_RESET, actor=actor, username=by, request=request, obj=user, detail={"devices": ids}
     )
     return len(ids)
 
@@ -228,7 +228,7 @@ def unit_users_order(*, actor: User, unit: Unit, ordered_ids: list[int], request
     users = users_of_unit(unit).select_for_update()
     check_exact_order(ordered_ids, set(users.values_list("pk", flat=True)))
     User.objects.filter(unit=unit).update(display_order=display_order_cases(ordered_ids))
-    audit_record(event=AuditEvent.USERS_ORDERED, actor=actor, request=request, obj=unit, detail={"order": ordered_ids})
+    audit_record(event=OrgEvent.USERS_ORDERED, actor=actor, request=request, obj=unit, detail={"order": ordered_ids})
 
 
 @transaction.atomic
@@ -236,4 +236,4 @@ def unit_users_order_reset(*, actor: User, unit: Unit, request=None) -> None:
     """重排人员: back to creation order."""
     check_in_scope(actor, unit)
     User.objects.filter(unit=unit).update(display_order=0)
-    audit_record(event=AuditEvent.USERS_ORDERED, actor=actor, request=request, obj=unit, detail={"reset": True})
+    audit_record(event=OrgEvent.USERS_ORDERED, actor=actor, request=request, obj=unit, detail={"reset": True})

@@ -7,9 +7,11 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from approvals import services
-from approvals.models import AuditEvent, AuditLog, Movement, ReportAction, ReportKind, ReportState
+from approvals.events import ReportingEvent
+from approvals.models import Movement, ReportAction, ReportKind, ReportState
 from approvals.selectors import state_counts, visible_to
 from approvals.services import REFUSAL_DETAIL_LIMIT, ReportError
+from audit.models import AuditLog
 from flows.flows import ReportUpFlow, ReturnDownFlow
 from org.models import Module
 from tests.approvals.conftest import new_row, where
@@ -91,7 +93,7 @@ def test_quick_report_of_a_child_subtree_moves_only_that_subtree(cast, people, c
     assert sorted(Movement.objects.filter(action=action).values_list("object_id", flat=True)) == sorted(
         r.pk for r in rows["street"][:2]
     )
-    audit = AuditLog.objects.filter(event=AuditEvent.ROWS_REPORTED).order_by("-pk").first()
+    audit = AuditLog.objects.filter(event=ReportingEvent.ROWS_REPORTED).order_by("-pk").first()
     assert audit.detail == {"kind": "quick_report", "module": "petitions", "count": 2, "process": action.process_id}
     # The city receives exactly those two.
     city_counts = state_counts(visible_to(SampleRecord.objects.all(), u["city_a"]), u["city_a"])
@@ -212,7 +214,7 @@ def test_quick_return_to_a_child(cast, people, city_inbox):
     )  # fmt: skip
     assert action.process.flow_class is ReturnDownFlow
     assert Task.objects.filter(process_id=action.process_id, status=STATUS.NEW).count() == 1
-    audit = AuditLog.objects.filter(event=AuditEvent.ROWS_RETURNED).get()
+    audit = AuditLog.objects.filter(event=ReportingEvent.ROWS_RETURNED).get()
     assert audit.detail == {"kind": "quick_return", "module": "petitions", "count": 4, "process": action.process_id}
     # County A sees the four returned by the city and the one street_a2 reported since.
     county_counts = state_counts(visible_to(SampleRecord.objects.all(), u["county_a"]), u["county_a"])

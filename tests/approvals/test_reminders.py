@@ -12,7 +12,9 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from approvals import reminders, services
-from approvals.models import AuditEvent, AuditLog, ReportAction
+from approvals.events import ReportingEvent
+from approvals.models import ReportAction
+from audit.models import AuditLog
 from org.models import Module
 from tests.approvals.conftest import new_row
 from tests.conftest import BUSINESS_MODULES, make_user
@@ -87,7 +89,7 @@ def test_nobody_else_sees_or_handles_it(cast, outsiders):
         assert client.post(HANDLE_MANY, {"ids": [action.pk]}).status_code == 404, username
         assert client.get(rows_url(action)).status_code == 404, username
     assert remind_task(action).status == STATUS.NEW
-    assert not AuditLog.objects.filter(event=AuditEvent.REMINDER_HANDLED).exists()
+    assert not AuditLog.objects.filter(event=ReportingEvent.REMINDER_HANDLED).exists()
 
 
 def test_the_sender_sees_the_rows_but_does_not_get_the_reminder(cast):
@@ -162,7 +164,7 @@ def test_marking_one_handled_completes_the_task_and_moves_it_to_all(cast):
     assert [r.pk for r in client.get(ALL, {"state": "handled"}).context["page"].rows] == [action.pk]
     assert client.get(ALL, {"state": "pending"}).context["page"].rows == []
 
-    audit = AuditLog.objects.get(event=AuditEvent.REMINDER_HANDLED)
+    audit = AuditLog.objects.get(event=ReportingEvent.REMINDER_HANDLED)
     assert audit.object_id == str(action.pk) and audit.detail["action"] == action.pk
     assert audit.user == cast.users["county_a"]
 
@@ -175,7 +177,7 @@ def test_marking_many_handled(cast):
     assert remind_task(first).status == STATUS.DONE and remind_task(second).status == STATUS.DONE
     assert remind_task(third).status == STATUS.NEW
     assert [r.pk for r in client.get(PENDING).context["page"].rows] == [third.pk]
-    assert AuditLog.objects.filter(event=AuditEvent.REMINDER_HANDLED).count() == 2
+    assert AuditLog.objects.filter(event=ReportingEvent.REMINDER_HANDLED).count() == 2
 
 
 def test_handling_again_is_a_no_op_with_a_message(cast):
@@ -187,7 +189,7 @@ def test_handling_again_is_a_no_op_with_a_message(cast):
     assert "1 条提醒此前已处理" in response.content.decode()
     response = client.post(HANDLE_MANY, {"ids": [action.pk]}, follow=True)
     assert "此前已处理" in response.content.decode()
-    assert AuditLog.objects.filter(event=AuditEvent.REMINDER_HANDLED).count() == 1
+    assert AuditLog.objects.filter(event=ReportingEvent.REMINDER_HANDLED).count() == 1
     assert Task.objects.filter(process_id=action.process_id, flow_task_type="HUMAN").count() == 1
 
 
@@ -243,7 +245,7 @@ def test_two_clerks_at_once_handle_it_exactly_once(cast):
         thread.join()
     assert sorted((len(r.handled), len(r.already_handled)) for r in results) == [(0, 1), (1, 0)]
     assert remind_task(action).status == STATUS.DONE
-    assert AuditLog.objects.filter(event=AuditEvent.REMINDER_HANDLED).count() == 1
+    assert AuditLog.objects.filter(event=ReportingEvent.REMINDER_HANDLED).count() == 1
     action.refresh_from_db()
     assert action.pending is False
 

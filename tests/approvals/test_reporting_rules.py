@@ -9,9 +9,11 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from approvals import services
-from approvals.models import AuditEvent, AuditLog, Movement, ReportAction, ReportKind, ReportState
+from approvals.events import ReportingEvent
+from approvals.models import Movement, ReportAction, ReportKind, ReportState
 from approvals.selectors import ViewerState, visible_to, with_viewer_state
 from approvals.services import ReportError
+from audit.models import AuditLog
 from flows.flows import ReportUpFlow, ReturnDownFlow
 from org.models import Module, Unit
 from tests.approvals.conftest import new_row, reload, where
@@ -260,10 +262,10 @@ def test_movement_rows_and_audit_rows(cast, people):
         (ReportKind.RETURN, u["street_a"].pk),
     ]
 
-    reported = AuditLog.objects.get(event=AuditEvent.ROWS_REPORTED)
+    reported = AuditLog.objects.get(event=ReportingEvent.ROWS_REPORTED)
     assert (reported.user, reported.unit, reported.object_id) == (people["street_a"], u["street_a"], str(up.pk))
     assert reported.detail == {"kind": "report", "module": "petitions", "count": 4, "process": up.process_id}
-    returned = AuditLog.objects.get(event=AuditEvent.ROWS_RETURNED)
+    returned = AuditLog.objects.get(event=ReportingEvent.ROWS_RETURNED)
     assert (returned.user, returned.unit, returned.object_id) == (people["county_a"], u["county_a"], str(down.pk))
     assert returned.detail == {"kind": "return", "module": "petitions", "count": 2, "process": down.process_id}
 

@@ -4,8 +4,11 @@ returns to draft at its owner with unit_path rewritten, in the transaction of th
 import pytest
 
 from approvals import services
-from approvals.models import AuditEvent, AuditLog, Movement, ReportAction, ReportKind, ReportState
+from approvals.events import ReportingEvent
+from approvals.models import Movement, ReportAction, ReportKind, ReportState
 from approvals.selectors import visible_to
+from audit.models import AuditLog
+from org.events import OrgEvent
 from org.models import Module, Unit
 from org.services.units import OrgError, unit_move
 from tests.approvals.conftest import new_row, reload
@@ -101,9 +104,9 @@ def test_moved_subtree_rows_return_to_draft_at_their_owners(cast, spread, new_pa
     }
     jobs_action = ReportAction.objects.get(kind=ReportKind.UNIT_MOVED, module=Module.JOBS)
     assert jobs_action.count == 0 and not Movement.objects.filter(action=jobs_action).exists()
-    reset = AuditLog.objects.get(event=AuditEvent.ROWS_RESET)
+    reset = AuditLog.objects.get(event=ReportingEvent.ROWS_RESET)
     assert reset.detail["count"] == 5 and reset.detail["new_path"] == county.path
-    assert AuditLog.objects.filter(event=AuditEvent.UNIT_MOVED, object_id=str(county.pk)).count() == 1
+    assert AuditLog.objects.filter(event=OrgEvent.UNIT_MOVED, object_id=str(county.pk)).count() == 1
 
 
 def test_after_the_move_rows_travel_up_the_new_branch(cast, people, spread):
@@ -161,4 +164,4 @@ def test_a_refused_move_touches_no_row(cast, people, spread):
         unit_move(actor=cast.users["national_admin"], unit=u["county_a"], new_parent=u["street_a"])
     assert {key: state(row) for key, row in inside.items()} == before
     assert not ReportAction.objects.filter(kind=ReportKind.UNIT_MOVED).exists()
-    assert not AuditLog.objects.filter(event=AuditEvent.ROWS_RESET).exists()
+    assert not AuditLog.objects.filter(event=ReportingEvent.ROWS_RESET).exists()

@@ -5,7 +5,8 @@ import pgtrigger
 import pytest
 from django.urls import reverse
 
-from approvals.models import AuditEvent, AuditLog
+from audit.events import SignInEvent
+from audit.models import AuditLog
 from org.models import Duty
 from tests.conftest import make_user
 
@@ -30,9 +31,9 @@ def cast(cast):
 def logged(*, at=None, **fields) -> AuditLog:
     """An audit row; `at` moves it back in time (as the owner, past the no-update trigger:
     the model stamps `at` itself)."""
-    row = AuditLog.objects.create(**{"event": AuditEvent.SIGN_IN, **fields})
+    row = AuditLog.objects.create(**{"event": SignInEvent.SIGN_IN, **fields})
     if at is not None:
-        with pgtrigger.ignore("approvals.AuditLog:audit_log_append_only"):
+        with pgtrigger.ignore("audit.AuditLog:audit_log_append_only"):
             AuditLog.objects.filter(pk=row.pk).update(at=at)
         row.refresh_from_db()
     return row

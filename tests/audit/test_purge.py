@@ -11,7 +11,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 from django.utils import timezone
 
-from approvals.models import AuditEvent, AuditLog
+from audit.events import AuditLogEvent
+from audit.models import AuditLog
 from tests.audit.conftest import found, logged
 
 pytestmark = pytest.mark.django_db
@@ -34,9 +35,9 @@ def test_the_daily_job_deletes_only_rows_past_the_retention_and_audits_it(cast, 
     purge_old_audit_rows.fn()
 
     assert surviving(past, kept, young) == {kept.pk, young.pk}
-    purge = AuditLog.objects.get(event=AuditEvent.AUDIT_PURGED)
+    purge = AuditLog.objects.get(event=AuditLogEvent.AUDIT_PURGED)
     assert purge.detail == {"rows": 1, "retention_days": 200} and purge.user is None
-    assert [row.pk for row in found(cast, event=AuditEvent.AUDIT_PURGED)] == [purge.pk]
+    assert [row.pk for row in found(cast, event=AuditLogEvent.AUDIT_PURGED)] == [purge.pk]
 
 
 def test_the_purge_counts_back_from_a_given_moment(cast, settings):
@@ -56,7 +57,7 @@ def test_the_database_refuses_a_purge_that_would_reach_a_young_row(cast, setting
     with pytest.raises(DatabaseError, match="Cannot delete"):
         audit_purge()
     assert surviving(past, young) == {past.pk, young.pk}  # one statement: nothing went
-    assert not AuditLog.objects.filter(event=AuditEvent.AUDIT_PURGED).exists()
+    assert not AuditLog.objects.filter(event=AuditLogEvent.AUDIT_PURGED).exists()
 
 
 def settings_with(monkeypatch, retention: str) -> dict:

@@ -11,10 +11,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from approvals.models import AuditEvent, AuditLog
-from approvals.services import audit_record
 from audit import excel, selectors
+from audit.events import AuditLogEvent, SignInEvent
+from audit.models import AuditLog
+from audit.services import audit_record
 from project.navigation import NAVIGATION
+from records.events import FileEvent
 from tests.audit.conftest import EXPORT, LOG, found, logged
 
 pytestmark = pytest.mark.django_db
@@ -57,12 +59,12 @@ def test_user_name_contains_or_matches_exactly(cast):
 
 def test_unit_event_object_and_result(cast):
     street = cast.users["street_a"]
-    viewed = audit_record(event=AuditEvent.ID_NUMBERS_VIEWED, actor=street, obj=street, detail={"page": "x"})
-    failed = logged(event=AuditEvent.SIGN_IN_FAILED, username="nobody", success=False)
-    other = audit_record(event=AuditEvent.SIGN_IN, actor=cast.users["province_b"])
+    viewed = audit_record(event=FileEvent.ID_NUMBERS_VIEWED, actor=street, obj=street, detail={"page": "x"})
+    failed = logged(event=SignInEvent.SIGN_IN_FAILED, username="nobody", success=False)
+    other = audit_record(event=SignInEvent.SIGN_IN, actor=cast.users["province_b"])
 
     assert ids(found(cast, unit_name="浆洗街")) == [viewed.pk]
-    assert ids(found(cast, event=AuditEvent.ID_NUMBERS_VIEWED)) == [viewed.pk]
+    assert ids(found(cast, event=FileEvent.ID_NUMBERS_VIEWED)) == [viewed.pk]
     assert ids(found(cast, object_type="用户")) == [viewed.pk]  # the verbose name finds "user"
     assert ids(found(cast, object_type="user", object_id=str(street.pk))) == [viewed.pk]
     assert ids(found(cast, object_repr="street")) == [viewed.pk]
@@ -82,7 +84,7 @@ def test_impossible_conditions_are_refused_in_chinese(cast):
         response = client.get(LOG, conditions)
         assert response.status_code == 200 and response.context["page"] is None
         assert message in response.content.decode(), conditions
-    assert not AuditLog.objects.filter(event=AuditEvent.AUDIT_SEARCHED).exists()
+    assert not AuditLog.objects.filter(event=AuditLogEvent.AUDIT_SEARCHED).exists()
 
 
 def test_a_submitted_search_is_audited_and_turning_its_pages_is_not(cast):
@@ -90,11 +92,11 @@ def test_a_submitted_search_is_audited_and_turning_its_pages_is_not(cast):
         logged(username=f"probe{n}")
     client = cast.client("national_audit")
     client.get(LOG)  # opening the page is no search
-    assert not AuditLog.objects.filter(event=AuditEvent.AUDIT_SEARCHED).exists()
+    assert not AuditLog.objects.filter(event=AuditLogEvent.AUDIT_SEARCHED).exists()
 
     page = client.get(LOG, {"username": "probe", "success": "yes"}).context["page"]
     client.get(LOG, {"username": "probe", "success": "yes", "after": page.older})
-    searches = AuditLog.objects.filter(event=AuditEvent.AUDIT_SEARCHED)
+    searches = AuditLog.objects.filter(event=AuditLogEvent.AUDIT_SEARCHED)
     assert searches.count() == 1
     search = searches.get()
     assert search.user == cast.users["national_audit"]
@@ -105,11 +107,11 @@ def test_a_submitted_search_is_audited_and_turning_its_pages_is_not(cast):
 
 
 def test_the_national_auditor_reads_every_row_a_lower_one_its_subtree(cast):
-    street = audit_record(event=AuditEvent.SIGN_IN, actor=cast.users["street_a"])
-    province = audit_record(event=AuditEvent.SIGN_IN, actor=cast.users["province_a_admin"])
-    other_branch = audit_record(event=AuditEvent.SIGN_IN, actor=cast.users["province_b"])
-    national = audit_record(event=AuditEvent.SIGN_IN, actor=cast.users["national_admin"])
-    no_unit = logged(event=AuditEvent.SIGN_IN_FAILED, username="nobody", success=False)
+    street = audit_record(event=SignInEvent.SIGN_IN, actor=cast.users["street_a"])
+    province = audit_record(event=SignInEvent.SIGN_IN, actor=cast.users["province_a_admin"])
+    other_branch = audit_record(event=SignInEvent.SIGN_IN, actor=cast.users["province_b"])
+    national = audit_record(event=SignInEvent.SIGN_IN, actor=cast.users["national_admin"])
+    no_unit = logged(event=SignInEvent.SIGN_IN_FAILED, username="nobody", success=False)
 
     everything = set(ids(found(cast, "national_audit")))
     assert {street.pk, province.pk, other_branch.pk, national.pk, no_unit.pk} <= everything
@@ -166,10 +168,10 @@ def read_sheet(response) -> list[tuple]:
 
 def test_the_export_has_the_filtered_rows_as_text_and_is_audited(cast):
     hostile = logged(
-        event=AuditEvent.SIGN_IN_FAILED, username="=HYPERLINK(\"http://evil\",\"x\")", success=False,
+        event=SignInEvent.SIGN_IN_FAILED, username="=HYPERLINK(\"http://evil\",\"x\")", success=False,
         detail={"note": "@SUM(1)"}, at=local(3, 9),
     )  # fmt: skip
-    audit_record(event=AuditEvent.SIGN_IN, actor=cast.users["street_a"])  # a success: filtered out
+    audit_record(event=SignInEvent.SIGN_IN, actor=cast.users["street_a"])  # a success: filtered out
 
     response = cast.client("national_audit").get(EXPORT, {"success": "no"})
 
@@ -181,14 +183,14 @@ def test_the_export_has_the_filtered_rows_as_text_and_is_audited(cast):
     assert at == local(3, 9).replace(tzinfo=None)  # local time
     assert username == "'" + hostile.username and event == "登录失败" and success == "否"
     assert detail == '{"note": "@SUM(1)"}'
-    audit = AuditLog.objects.get(event=AuditEvent.AUDIT_EXPORTED)
+    audit = AuditLog.objects.get(event=AuditLogEvent.AUDIT_EXPORTED)
     assert audit.user == cast.users["national_audit"]
     assert audit.detail == {"conditions": {"success": False}, "rows": 1, "capped": False}
 
 
 def test_the_export_keeps_to_the_auditors_scope(cast):
-    audit_record(event=AuditEvent.SIGN_IN, actor=cast.users["street_a"])
-    audit_record(event=AuditEvent.SIGN_IN, actor=cast.users["province_b"])
+    audit_record(event=SignInEvent.SIGN_IN, actor=cast.users["street_a"])
+    audit_record(event=SignInEvent.SIGN_IN, actor=cast.users["province_b"])
     _header, *rows = read_sheet(cast.client("province_a_audit").get(EXPORT))
     assert {row[2] for row in rows} == {"浆洗街街道工会", "四川省总工会"}  # the auditor's own sign-in too
 
@@ -212,7 +214,7 @@ def test_an_export_with_impossible_conditions_goes_back_to_the_search(cast):
         EXPORT, {"date_from": day(1).isoformat(), "date_to": day(2).isoformat()}
     )
     assert response.status_code == 302 and response.url.startswith(LOG)
-    assert not AuditLog.objects.filter(event=AuditEvent.AUDIT_EXPORTED).exists()
+    assert not AuditLog.objects.filter(event=AuditLogEvent.AUDIT_EXPORTED).exists()
 
 
 # --- who opens it -------------------------------------------------------------------------------

@@ -9,7 +9,9 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from approvals.models import AuditEvent, AuditLog
+from audit.events import AuditLogEvent
+from audit.models import AuditLog
+from org.events import OrgEvent
 from org.models import Duty
 from tests.conftest import make_user
 from tests.e2e.conftest import sign_in
@@ -40,7 +42,7 @@ def test_province_admin_signs_in_with_totp_auditor_finds_and_exports_it_system_a
     sign_out(page)
     # Next sign-in: a token of the bound phone.
     sign_in(page, "province_a_admin")
-    verified = AuditLog.objects.filter(username="province_a_admin", event=AuditEvent.OTP_VERIFIED, success=True)
+    verified = AuditLog.objects.filter(username="province_a_admin", event=OrgEvent.OTP_VERIFIED, success=True)
     assert verified.count() == 1
     sign_out(page)
 
@@ -58,7 +60,7 @@ def test_province_admin_signs_in_with_totp_auditor_finds_and_exports_it_system_a
     sheet = load_workbook(io.BytesIO(open(download.value.path(), "rb").read()), read_only=True).active
     values = [[str(cell.value or "") for cell in row] for row in sheet.iter_rows()]
     assert any("province_a_admin" in row and "动态口令验证" in row for row in values), values[:3]
-    assert AuditLog.objects.filter(username="shenji", event=AuditEvent.AUDIT_EXPORTED).count() == 1
+    assert AuditLog.objects.filter(username="shenji", event=AuditLogEvent.AUDIT_EXPORTED).count() == 1
     sign_out(page)
 
     # The system administrator has no 审计日志 entry, and the address is refused.

@@ -8,7 +8,9 @@ from django.db import DatabaseError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from approvals.models import AuditEvent, AuditLog
+from audit.events import SignInEvent
+from audit.models import AuditLog
+from org.events import OrgEvent
 from org.models import Module, Unit, User
 from org.services import second_factor
 from tests.conftest import CAST_PASSWORD, make_user, pass_second_factor
@@ -108,7 +110,7 @@ def test_profile_step_saves_details_and_new_password(cast):
     assert user.profile_confirmed and not user.must_change_password and user.full_name == "孙小红"
     assert client.get(reverse("home")).status_code == 200  # session survives the password change
     events = set(AuditLog.objects.filter(user=user).values_list("event", flat=True))
-    assert {AuditEvent.FIRST_SIGN_IN, AuditEvent.PASSWORD_CHANGED} <= events
+    assert {OrgEvent.FIRST_SIGN_IN, OrgEvent.PASSWORD_CHANGED} <= events
 
 
 def test_wrong_unit_signs_out_and_leaves_account_unconfirmed(cast):
@@ -119,7 +121,7 @@ def test_wrong_unit_signs_out_and_leaves_account_unconfirmed(cast):
     assert response.url == reverse("login")
     assert not User.objects.get(pk=user.pk).unit_confirmed
     assert client.get(reverse("home")).url.startswith(reverse("login"))
-    assert AuditLog.objects.filter(user=user, event=AuditEvent.FIRST_SIGN_IN, success=False).exists()
+    assert AuditLog.objects.filter(user=user, event=OrgEvent.FIRST_SIGN_IN, success=False).exists()
 
 
 def test_first_user_of_unit_completes_unit_details(cast):
@@ -162,7 +164,7 @@ def test_new_password_must_differ_from_the_current_one(cast):
     response = client.post(reverse("org:password_change"), same)
     assert response.status_code == 200
     assert response.context["form"].errors["new_password1"] == [message]
-    assert not AuditLog.objects.filter(user=cast.users["street_a"], event=AuditEvent.PASSWORD_CHANGED).exists()
+    assert not AuditLog.objects.filter(user=cast.users["street_a"], event=OrgEvent.PASSWORD_CHANGED).exists()
 
     user = new_user(cast, unit_confirmed=True, profile_confirmed=False, must_change_password=True)
     client = Client()
@@ -185,7 +187,7 @@ def test_five_failed_sign_ins_lock_the_account(cast):
     assert locked.status_code == 429
     assert "账户已暂时锁定" in locked.content.decode()
     assert "_auth_user_id" not in client.session
-    failures = AuditLog.objects.filter(username="street_a", event=AuditEvent.SIGN_IN_FAILED, success=False)
+    failures = AuditLog.objects.filter(username="street_a", event=SignInEvent.SIGN_IN_FAILED, success=False)
     assert failures.count() >= settings.AXES_FAILURE_LIMIT
     # Another account is not affected by this one's lock.
     assert sign_in(Client(), "street_a2", CAST_PASSWORD).status_code == 302
@@ -207,12 +209,12 @@ def test_sign_in_and_lock_pages_state_the_configured_lock(cast, settings):
 def test_successful_sign_in_is_audited_with_ip(cast):
     client = Client(REMOTE_ADDR="10.1.2.3")
     assert sign_in(client, "county_a", CAST_PASSWORD).status_code == 302
-    row = AuditLog.objects.get(event=AuditEvent.SIGN_IN, username="county_a")
+    row = AuditLog.objects.get(event=SignInEvent.SIGN_IN, username="county_a")
     assert row.ip == "10.1.2.3" and row.unit_id == cast.units["county_a"].pk and row.success
 
 
 def test_audit_log_is_append_only(cast):
-    row = AuditLog.objects.create(event=AuditEvent.SIGN_IN, username="x")
+    row = AuditLog.objects.create(event=SignInEvent.SIGN_IN, username="x")
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditLog.objects.filter(pk=row.pk).update(username="y")
     with pytest.raises(DatabaseError), transaction.atomic():

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 from django.urls import reverse
 
-from approvals.models import AuditEvent, AuditLog
+from audit.models import AuditLog
+from org.events import OrgEvent
 from org.models import Code, CodeTable, Module
 from org.selectors import codes_of, codes_of_tables
 from org.services import codes as code_services
@@ -145,7 +146,7 @@ def test_add_appends_a_trimmed_value_and_audits(admin, health):
     response = admin.post(reverse("org:code_add", args=[health.pk]), {"add-value": "  良好 "})
     assert response.status_code == 302
     assert values("health")[-1] == "良好"
-    log = AuditLog.objects.get(event=AuditEvent.CODE_CHANGED)
+    log = AuditLog.objects.get(event=OrgEvent.CODE_CHANGED)
     assert log.detail == {"action": "add", "table": "health", "value": "良好"}
     assert log.user.username == "national_admin"
 
@@ -160,7 +161,7 @@ def test_add_refuses_bad_values_next_to_the_field(admin, health, value, message)
     assert response.status_code == 200
     assert response.context["add_form"].errors["value"] == [message]
     assert values("health") == before
-    assert not AuditLog.objects.filter(event=AuditEvent.CODE_CHANGED).exists()
+    assert not AuditLog.objects.filter(event=OrgEvent.CODE_CHANGED).exists()
 
 
 def test_same_value_in_another_table_is_allowed(cast):
@@ -187,7 +188,7 @@ def test_rename(admin, health):
     assert response.status_code == 302
     value.refresh_from_db()
     assert value.value == "差"
-    assert AuditLog.objects.get(event=AuditEvent.CODE_CHANGED).detail["old_value"] == "较差"
+    assert AuditLog.objects.get(event=OrgEvent.CODE_CHANGED).detail["old_value"] == "较差"
 
 
 @pytest.mark.parametrize(
@@ -218,7 +219,7 @@ def test_delete_an_unused_value(admin, health):
     response = admin.post(reverse("org:code_delete", args=[target.pk]))
     assert response.status_code == 302
     assert "较差" not in values("health")
-    log = AuditLog.objects.get(event=AuditEvent.CODE_CHANGED)
+    log = AuditLog.objects.get(event=OrgEvent.CODE_CHANGED)
     assert log.detail == {"action": "delete", "table": "health", "value": "较差"}
 
 
@@ -235,7 +236,7 @@ def test_delete_refused_while_in_use(admin, health):
         response = admin.post(reverse("org:code_delete", args=[target.pk]), follow=True)
     assert "“较差”正在被 3 条记录使用,不能删除。" in [str(m) for m in response.context["messages"]]
     assert "较差" in values("health")
-    assert not AuditLog.objects.filter(event=AuditEvent.CODE_CHANGED).exists()
+    assert not AuditLog.objects.filter(event=OrgEvent.CODE_CHANGED).exists()
 
 
 def test_unknown_value_is_404(admin):
@@ -251,7 +252,7 @@ def test_order_values(admin, health):
     response = admin.post(reverse("org:code_order", args=[health.pk]), {"order": list(reversed(ids))})
     assert response.status_code == 302
     assert values("health") == ["残疾", "慢性病", "患大病", "较差", "一般", "健康"]
-    assert AuditLog.objects.get(event=AuditEvent.CODE_CHANGED).detail == {"action": "order", "table": "health"}
+    assert AuditLog.objects.get(event=OrgEvent.CODE_CHANGED).detail == {"action": "order", "table": "health"}
 
 
 @pytest.mark.parametrize("tamper", ["missing", "foreign", "garbage"])

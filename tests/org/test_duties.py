@@ -11,7 +11,8 @@ from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from approvals.models import AuditEvent, AuditLog
+from audit.models import AuditLog
+from org.events import OrgEvent
 from org.models import Duty, Module, User
 from org.services import second_factor, users
 from org.services.units import OrgError
@@ -32,7 +33,7 @@ def test_the_command_creates_the_three_once(cast, capsys):
         assert user.unit == cast.units["national"] and user.modules == [] and user.must_change_password
         password = out.split(f"登录名 {user.username},初始密码 ")[1].split()[0]
         assert user.check_password(password) and len(password) == 16
-    assert AuditLog.objects.filter(event=AuditEvent.DUTY_ASSIGNED).count() == 3
+    assert AuditLog.objects.filter(event=OrgEvent.DUTY_ASSIGNED).count() == 3
     with pytest.raises(CommandError, match="已有"):
         call_command("create_duty_admins", system="xitong2", security="anquan2", audit="shenji2")
 
@@ -92,7 +93,7 @@ def test_the_security_administrator_unlocks_an_account(cast, three, client):
     response = security.post(reverse("org:account_unlock"), {"unlock-username": "street_a"}, follow=True)
     assert "已解除“street_a”的锁定" in response.content.decode()
     assert not AccessAttempt.objects.filter(username="street_a").exists()
-    log = AuditLog.objects.get(event=AuditEvent.ACCOUNT_UNLOCKED)
+    log = AuditLog.objects.get(event=OrgEvent.ACCOUNT_UNLOCKED)
     assert log.user == three[Duty.SECURITY] and log.detail["username"] == "street_a"
     page = security.post(reverse("org:account_unlock"), {"unlock-username": "street_a"}).content.decode()
     assert "当前没有被锁定" in page
@@ -121,7 +122,7 @@ def test_the_security_administrator_sets_a_units_sign_in_second_factor(cast, thr
     assert "已开启“浆洗街街道工会”的登录动态口令验证" in response.content.decode()
     street.refresh_from_db()
     assert street.sign_in_otp
-    assert AuditLog.objects.filter(event=AuditEvent.SECURITY_SETTING_CHANGED, detail__sign_in_otp=True).exists()
+    assert AuditLog.objects.filter(event=OrgEvent.SECURITY_SETTING_CHANGED, detail__sign_in_otp=True).exists()
     page = security.post(reverse("org:security_unit_otp"), {"unit-unit_code": "nope", "unit-enabled": "1"})
     assert "没有单位代码为“nope”的单位" in page.content.decode()
 

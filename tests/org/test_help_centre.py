@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from approvals.models import AuditEvent, AuditLog
+from audit.models import AuditLog
+from org.events import OrgEvent
 from org.models import HelpCentreProfile
 from org.services.help_centre import help_centre_profile_save
 
@@ -63,7 +64,7 @@ def test_admin_creates_then_updates(cast, centre):
     client.post(URL, {**VALID, "full_time_staff": "5"})
     profile.refresh_from_db()
     assert profile.full_time_staff == 5
-    logs = AuditLog.objects.filter(event=AuditEvent.HELP_CENTRE_CHANGED)
+    logs = AuditLog.objects.filter(event=OrgEvent.HELP_CENTRE_CHANGED)
     assert sorted(log.detail["action"] for log in logs) == ["create", "update"]
 
 

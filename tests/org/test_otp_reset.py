@@ -8,7 +8,8 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from approvals.models import AuditEvent, AuditLog
+from audit.models import AuditLog
+from org.events import OrgEvent
 from org.models import Duty, Module
 from org.services import second_factor
 from org.services import users as services
@@ -62,14 +63,14 @@ def test_who_may_reset_whose_devices(cast, actor, target, refusal):
         assert services.may_reset_otp(actor, target)
         assert services.user_otp_reset(actor=actor, user=target) == 1
         assert not TOTPDevice.objects.filter(user=target).exists()
-        log = AuditLog.objects.get(event=AuditEvent.OTP_DEVICE_RESET)
+        log = AuditLog.objects.get(event=OrgEvent.OTP_DEVICE_RESET)
         assert (log.user_id, log.object_id, log.detail) == (actor.pk, str(target.pk), {"devices": [device.pk]})
     else:
         assert not services.may_reset_otp(actor, target)
         with pytest.raises(refusal):
             services.user_otp_reset(actor=actor, user=target)
         assert list(TOTPDevice.objects.filter(user=target)) == [device]
-        assert not AuditLog.objects.filter(event=AuditEvent.OTP_DEVICE_RESET).exists()
+        assert not AuditLog.objects.filter(event=OrgEvent.OTP_DEVICE_RESET).exists()
 
 
 def test_a_user_without_a_bound_device_has_nothing_to_reset(cast):
@@ -78,7 +79,7 @@ def test_a_user_without_a_bound_device_has_nothing_to_reset(cast):
     with pytest.raises(OrgError, match="尚未绑定动态口令"):
         services.user_otp_reset(actor=cast.users["province_a_admin"], user=target)
     assert list(TOTPDevice.objects.filter(user=target)) == [half_bound]
-    assert not AuditLog.objects.filter(event=AuditEvent.OTP_DEVICE_RESET).exists()
+    assert not AuditLog.objects.filter(event=OrgEvent.OTP_DEVICE_RESET).exists()
 
     client = cast.client("province_a_admin")
     page = client.get(reverse("org:user_edit", args=[target.pk])).content.decode()

@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from approvals.models import AuditEvent, AuditLog
+from audit.models import AuditLog
+from org.events import OrgEvent
 from org.models import Module, PasswordHistory, User
 from org.passwords import password_expired
 from org.services import accounts, users
@@ -122,7 +123,7 @@ def test_an_expired_password_leads_every_page_to_the_change_page_until_changed(c
     assert "您的密码已超过 90 天未修改,请修改密码后继续使用。" in response.content.decode()
     # Audited once per session, however often the page is reached.
     client.get(CHANGE)
-    assert AuditLog.objects.filter(user=user, event=AuditEvent.PASSWORD_EXPIRED).count() == 1
+    assert AuditLog.objects.filter(user=user, event=OrgEvent.PASSWORD_EXPIRED).count() == 1
 
     new = passwords(1)[0]
     assert change(client, CAST_PASSWORD, new).url == reverse("home")
@@ -145,7 +146,7 @@ def test_a_fresh_password_is_not_redirected(cast):
     client = cast.client("street_a")
     assert client.get(reverse("home")).status_code == 200
     assert "您的密码已超过" not in client.get(CHANGE).content.decode()
-    assert not AuditLog.objects.filter(event=AuditEvent.PASSWORD_EXPIRED).exists()
+    assert not AuditLog.objects.filter(event=OrgEvent.PASSWORD_EXPIRED).exists()
 
 
 def test_an_account_never_stamped_counts_from_when_it_was_created(cast):

@@ -4,7 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from approvals.models import AuditEvent, AuditLog
+from audit.models import AuditLog
+from org.events import OrgEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ def test_the_command_deletes_the_devices_and_audits_it(cast):
     call_command("reset_otp", "national_admin")
 
     assert not TOTPDevice.objects.filter(user=admin).exists()
-    row = AuditLog.objects.get(event=AuditEvent.OTP_DEVICE_RESET)
+    row = AuditLog.objects.get(event=OrgEvent.OTP_DEVICE_RESET)
     assert (row.username, row.object_id, row.user_id) == ("manage.py reset_otp", str(admin.pk), None)
 
 
@@ -25,4 +26,4 @@ def test_unknown_users_and_users_without_a_device_are_refused(cast):
         call_command("reset_otp", "nobody")
     with pytest.raises(CommandError, match="尚未绑定"):
         call_command("reset_otp", "national_admin")
-    assert not AuditLog.objects.filter(event=AuditEvent.OTP_DEVICE_RESET).exists()
+    assert not AuditLog.objects.filter(event=OrgEvent.OTP_DEVICE_RESET).exists()

@@ -9,7 +9,9 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from approvals.models import AuditEvent, AuditLog
+from audit.events import SignInEvent
+from audit.models import AuditLog
+from org.events import OrgEvent
 from org.models import Duty, Module
 from org.services import second_factor
 from tests.conftest import CAST_PASSWORD, make_user
@@ -81,7 +83,7 @@ def test_binding_at_the_first_sign_in(cast, client):
     assert len(codes) == second_factor.RECOVERY_CODE_COUNT
     assert client.get(HOME).status_code == 200
     events = set(AuditLog.objects.filter(user=admin).values_list("event", flat=True))
-    assert {AuditEvent.SIGN_IN, AuditEvent.OTP_DEVICE_CONFIRMED, AuditEvent.RECOVERY_CODES_ISSUED} <= events
+    assert {SignInEvent.SIGN_IN, OrgEvent.OTP_DEVICE_CONFIRMED, OrgEvent.RECOVERY_CODES_ISSUED} <= events
 
 
 def test_a_bound_user_enters_a_token_or_a_recovery_code_once(cast, client):
@@ -105,7 +107,7 @@ def test_a_bound_user_enters_a_token_or_a_recovery_code_once(cast, client):
     response = third.post(STEP, {"token": codes[0], "next": HOME})
     assert "动态口令或恢复码不正确" in response.content.decode()
     assert third.get(HOME).status_code == 302
-    failures = AuditLog.objects.filter(event=AuditEvent.OTP_VERIFIED, success=False, user=admin)
+    failures = AuditLog.objects.filter(event=OrgEvent.OTP_VERIFIED, success=False, user=admin)
     assert failures.count() == 1
 
 

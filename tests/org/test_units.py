@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from approvals.models import AuditEvent, AuditLog
+from audit.models import AuditLog
+from org.events import OrgEvent
 from org.models import Unit
 from org.selectors import children_of
 from org.services.units import (
@@ -96,7 +97,7 @@ def test_create_subordinate_unit(cast):
     unit = Unit.objects.get(name="簇桥街道工会")
     assert unit.depth == 5 and unit.is_within(county) and not unit.details_confirmed
     assert fresh(county).numchild == 3
-    assert audited(AuditEvent.UNIT_CREATED, unit)
+    assert audited(OrgEvent.UNIT_CREATED, unit)
 
 
 def test_create_is_refused_under_a_street(cast):
@@ -123,7 +124,7 @@ def test_edit_subordinate_and_own_unit(cast):
                      office_phone="028-85550000")  # fmt: skip
     assert client.post(reverse("org:unit_edit", args=[street.pk]), data).status_code == 302
     assert fresh(street).name == "浆洗街街道总工会" and fresh(street).address == "浆洗街 1 号"
-    assert audited(AuditEvent.UNIT_CHANGED, street)
+    assert audited(OrgEvent.UNIT_CHANGED, street)
     own = cast.units["county_a"]
     response = client.post(reverse("org:unit_edit", args=[own.pk]), {**data, "name": "改名"})
     assert response.status_code == 302
@@ -150,7 +151,7 @@ def test_delete_removes_the_whole_empty_subtree(cast):
     assert response.url == reverse("org:unit_detail", args=[cast.units["city_a"].pk])
     assert not Unit.objects.filter(pk__in=[county.pk, street.pk]).exists()
     assert fresh(cast.units["city_a"]).numchild == 1
-    assert audited(AuditEvent.UNIT_DELETED, county)
+    assert audited(OrgEvent.UNIT_DELETED, county)
 
 
 def test_delete_is_refused_while_the_subtree_holds_users(cast):
@@ -194,7 +195,7 @@ def test_cut_and_paste_through_the_pages(cast):
     assert response.url == reverse("org:unit_detail", args=[street.pk])
     assert fresh(street).parent_unit() == target
     assert "org_cut_unit" not in client.session
-    assert audited(AuditEvent.UNIT_MOVED, street)
+    assert audited(OrgEvent.UNIT_MOVED, street)
 
 
 def test_move_rewrites_subtree_paths_and_signals_once(cast):
@@ -266,11 +267,11 @@ def test_order_children_then_reset_to_creation_order(cast):
     assert list(children_of(county)) == [third, a, a2]
     assert [fresh(u).display_order for u in (third, a, a2)] == [1, 2, 3]
     assert dict(Unit.objects.values_list("pk", "path")) == paths_before
-    assert audited(AuditEvent.UNITS_ORDERED, county)
+    assert audited(OrgEvent.UNITS_ORDERED, county)
     assert client.get(reverse("org:unit_order_reset", args=[county.pk])).status_code == 405
     client.post(reverse("org:unit_order_reset", args=[county.pk]))
     assert list(children_of(county)) == [a, a2, third]
-    assert AuditLog.objects.filter(event=AuditEvent.UNITS_ORDERED).count() == 2
+    assert AuditLog.objects.filter(event=OrgEvent.UNITS_ORDERED).count() == 2
 
 
 def test_order_refuses_ids_that_are_not_exactly_the_children(cast):

@@ -4,7 +4,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from approvals.models import AuditEvent, AuditLog
+from audit.models import AuditLog
+from org.events import OrgEvent
 from org.models import Module, User
 from org.selectors import users_of_unit
 from org.services import users as services
@@ -45,7 +46,7 @@ def test_create_with_default_password(cast):
     assert user.unit == cast.units["street_a"] and user.modules == [Module.FILES, Module.ASSISTANCE]
     assert user.check_password(settings.DEFAULT_PASSWORD) and user.must_change_password
     assert not user.unit_confirmed and not user.profile_confirmed
-    assert audited(AuditEvent.USER_CREATED, user)
+    assert audited(OrgEvent.USER_CREATED, user)
 
 
 def test_create_with_chosen_password_checks_the_rules(cast):
@@ -117,7 +118,7 @@ def test_edit_user(cast):
     assert client.post(reverse("org:user_edit", args=[clerk.pk]), data).status_code == 302
     clerk = fresh(clerk)
     assert clerk.full_name == "王小明" and clerk.modules == [Module.FILES]
-    assert audited(AuditEvent.USER_CHANGED, clerk)
+    assert audited(OrgEvent.USER_CHANGED, clerk)
 
 
 def test_admin_cannot_remove_own_admin_permission(cast):
@@ -136,7 +137,7 @@ def test_password_reset_to_default(cast):
     client.post(reverse("org:user_password_reset", args=[clerk.pk]))
     clerk = fresh(clerk)
     assert clerk.check_password(settings.DEFAULT_PASSWORD) and clerk.must_change_password
-    assert AuditLog.objects.filter(event=AuditEvent.PASSWORD_CHANGED, object_id=str(clerk.pk)).exists()
+    assert AuditLog.objects.filter(event=OrgEvent.PASSWORD_CHANGED, object_id=str(clerk.pk)).exists()
 
 
 def test_delete_user(cast):
@@ -146,7 +147,7 @@ def test_delete_user(cast):
     response = client.post(reverse("org:user_delete", args=[clerk.pk]))
     assert response.url == reverse("org:unit_detail", args=[cast.units["street_a"].pk])
     assert not User.objects.filter(pk=clerk.pk).exists()
-    assert audited(AuditEvent.USER_DELETED, clerk)
+    assert audited(OrgEvent.USER_DELETED, clerk)
 
 
 def test_admin_cannot_delete_self(cast):
@@ -219,7 +220,7 @@ def test_order_users_then_reset_to_creation_order(cast):
     assert response.url == reverse("org:unit_detail", args=[unit.pk])
     assert list(users_of_unit(unit)) == [clerk, admin]
     assert (fresh(clerk).display_order, fresh(admin).display_order) == (1, 2)
-    assert audited(AuditEvent.USERS_ORDERED, unit)
+    assert audited(OrgEvent.USERS_ORDERED, unit)
     client.post(reverse("org:user_order_reset", args=[unit.pk]))
     assert list(users_of_unit(unit)) == [admin, clerk]
 

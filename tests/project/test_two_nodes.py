@@ -23,9 +23,10 @@ from django.db import connection
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from approvals.models import AuditEvent, AuditLog
 from approvals.scheduling import SCHEDULER_LOCK
+from audit.models import AuditLog
 from records import exports
+from records.events import FileEvent
 from records.models import BulkExport, ExportState
 from records.tasks import produce_export
 from tests.conftest import CAST_PASSWORD
@@ -171,7 +172,7 @@ def test_two_nodes_share_sessions_write_an_export_once_and_schedule_once(cast, n
     broker.close()
     wait_for(lambda: BulkExport.objects.get(pk=export.pk).state == ExportState.EXPORTED, "the export", nodes)
     time.sleep(2)  # the second delivery has been consumed by now
-    assert AuditLog.objects.filter(event=AuditEvent.EXPORT_PRODUCED, object_id=str(export.pk)).count() == 1
+    assert AuditLog.objects.filter(event=FileEvent.EXPORT_PRODUCED, object_id=str(export.pk)).count() == 1
     assert len(list((a.tmp_path / "exports").glob("bulk-export-*.csv"))) == 1
 
     # One scheduler holds the lock; when its node's scheduler dies, the other takes over.

@@ -21,10 +21,13 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from approvals import inbox
 from approvals import services as approvals
-from approvals.models import AuditEvent, AuditLog, ReportAction, ReportKind
+from approvals.models import ReportAction, ReportKind
 from approvals.reminders import pending_reminders_for_user
+from audit.models import AuditLog
+from org.events import OrgEvent
 from org.models import Module
 from records import exports
+from records.events import FileEvent
 from records.models import BulkExport, ExportKind, ExportState, FileCategory, WorkerFile
 from records.tasks import produce_export
 from tests.conftest import worker_thread
@@ -116,7 +119,7 @@ def test_a_request_waits_in_the_parent_admins_inbox_until_approved(cast):
     assert open_tasks(export, "HUMAN").count() == 0
     assert open_tasks(export, "FUNCTION").count() == 1  # waits for the worker
     assert inbox.pending_items(cast.users["county_a_admin"]) == []
-    assert AuditLog.objects.filter(event=AuditEvent.EXPORT_APPROVED, object_id=str(export.pk)).count() == 1
+    assert AuditLog.objects.filter(event=FileEvent.EXPORT_APPROVED, object_id=str(export.pk)).count() == 1
 
 
 @pytest.mark.parametrize(
@@ -151,7 +154,7 @@ def test_the_national_units_own_request_is_self_approved(cast):
     assert export.state == ExportState.APPROVED and export.self_approved
     assert export.decided_by == cast.users["national_admin"]
     assert open_tasks(export, "HUMAN").count() == 0 and open_tasks(export, "FUNCTION").count() == 1
-    audit = AuditLog.objects.get(event=AuditEvent.EXPORT_APPROVED, object_id=str(export.pk))
+    audit = AuditLog.objects.get(event=FileEvent.EXPORT_APPROVED, object_id=str(export.pk))
     assert audit.detail == {"self_approved": True}
 
 
@@ -277,7 +280,7 @@ def test_csv_has_bom_chinese_headers_and_exactly_the_rows_county_a_sees(cast, fi
     own = next(row for row in rows if row["职工编号"] == files["county_own"].code)
     assert own["上报状态"] == "未上报"
     assert open_tasks(export, "FUNCTION").count() == 0 and export.process.status == PROCESS.DONE
-    audit = AuditLog.objects.get(event=AuditEvent.EXPORT_PRODUCED, object_id=str(export.pk))
+    audit = AuditLog.objects.get(event=FileEvent.EXPORT_PRODUCED, object_id=str(export.pk))
     assert audit.detail["rows"] == 4
 
 
@@ -344,7 +347,7 @@ def test_a_message_delivered_twice_exports_once(cast, files):
 
     assert BulkExport.objects.get(pk=export.pk).file_name == first.file_name
     assert len(list(exports.export_dir().iterdir())) == 1
-    assert AuditLog.objects.filter(event=AuditEvent.EXPORT_PRODUCED).count() == 1
+    assert AuditLog.objects.filter(event=FileEvent.EXPORT_PRODUCED).count() == 1
     ready = ReportAction.objects.get(kind=ReportKind.EXPORT_READY)
     assert (ready.receiver, ready.count, ready.module) == (cast.units["county_a"], 4, Module.UNIT_ADMIN)
     assert ready in pending_reminders_for_user(cast.users["county_a_admin"])
@@ -419,13 +422,13 @@ def test_download_streams_the_file_with_a_chinese_name_and_is_audited(cast, file
     assert "%E6%89%B9%E9%87%8F%E5%AF%BC%E5%87%BA" in response["Content-Disposition"]  # 批量导出
     body = b"".join(response.streaming_content)
     assert body.startswith(codecs.BOM_UTF8) and len(list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))) == 4
-    audit = AuditLog.objects.get(event=AuditEvent.EXPORT_DOWNLOADED)
+    audit = AuditLog.objects.get(event=FileEvent.EXPORT_DOWNLOADED)
     assert audit.detail["rows"] == 3 and audit.user == cast.users["street_a_admin"]
-    full_ids = AuditLog.objects.get(event=AuditEvent.ID_NUMBERS_VIEWED)  # the CSV holds full ID numbers
+    full_ids = AuditLog.objects.get(event=FileEvent.ID_NUMBERS_VIEWED)  # the CSV holds full ID numbers
     assert full_ids.object_id == str(export.pk) and full_ids.detail["page"] == "bulk_export_download"
     for username, status in [("county_a_admin", 403), ("street_a", 403), ("street_a2", 404), ("province_b_admin", 404)]:
         assert cast.client(username).get(url).status_code == status, username
-    assert AuditLog.objects.filter(event=AuditEvent.EXPORT_DOWNLOADED).count() == 1
+    assert AuditLog.objects.filter(event=FileEvent.EXPORT_DOWNLOADED).count() == 1
 
 
 def test_province_admins_need_a_fresh_totp_token_to_download(cast):
@@ -452,7 +455,7 @@ def test_province_admins_need_a_fresh_totp_token_to_download(cast):
     response = client.post(otp, {"token": token(device), "next": url, "fresh": "1"})
     assert response.status_code == 302 and response.url == url
     assert client.get(url).status_code == 200
-    assert AuditLog.objects.filter(event=AuditEvent.OTP_VERIFIED, success=True).count() == 1
+    assert AuditLog.objects.filter(event=OrgEvent.OTP_VERIFIED, success=True).count() == 1
 
     # Another session must verify again, with a token of the bound device.
     other = cast.client("province_a_admin")
@@ -485,7 +488,7 @@ def test_a_street_opts_in_to_totp_for_its_downloads(cast, files):
     client.post(reverse("records:export_otp_setting"), {"enabled": "1"})
 
     assert client.get(url).status_code == 302
-    assert AuditLog.objects.filter(event=AuditEvent.UNIT_CHANGED, detail__export_download_otp=True).exists()
+    assert AuditLog.objects.filter(event=OrgEvent.UNIT_CHANGED, detail__export_download_otp=True).exists()
     client.post(reverse("records:export_otp_setting"), {"enabled": "0"})
     assert client.get(url).status_code == 200
 
@@ -508,7 +511,7 @@ def test_expiry_deletes_old_files_and_the_request_shows_expired(cast, files, dja
     assert not stale.exists() and recent.exists()  # a killed worker's leftover, a running export's file
     old.refresh_from_db()
     assert old.state == ExportState.EXPIRED and old.file_name == ""
-    assert AuditLog.objects.filter(event=AuditEvent.EXPORT_EXPIRED, object_id=str(old.pk)).exists()
+    assert AuditLog.objects.filter(event=FileEvent.EXPORT_EXPIRED, object_id=str(old.pk)).exists()
     page = cast.client("county_a_admin").get(LIST).content.decode()
     assert "已过期" in page
     response = cast.client("county_a_admin").get(reverse("records:export_download", args=[old.pk]), follow=True)

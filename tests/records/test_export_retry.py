@@ -16,8 +16,9 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from approvals.models import AuditEvent, AuditLog
+from audit.models import AuditLog
 from records import exports
+from records.events import FileEvent
 from records.models import MAX_EXPORT_ATTEMPTS, BulkExport, ExportState
 from records.tasks import produce_export, retry_interrupted_exports
 from tests.conftest import worker_thread
@@ -52,7 +53,7 @@ def sent_ids() -> list[int]:
 
 
 def retried(export: BulkExport):
-    return AuditLog.objects.filter(event=AuditEvent.EXPORT_RETRIED, object_id=str(export.pk))
+    return AuditLog.objects.filter(event=FileEvent.EXPORT_RETRIED, object_id=str(export.pk))
 
 
 def partials_of(export: BulkExport) -> list[Path]:
@@ -214,7 +215,7 @@ def test_only_attempts_started_long_enough_ago_are_retried(cast, settings, djang
         assert exports.exports_retry_interrupted() == [old.pk]
 
     assert sent_ids() == [old.pk]
-    assert AuditLog.objects.filter(event=AuditEvent.EXPORT_RETRIED).count() == 1
+    assert AuditLog.objects.filter(event=FileEvent.EXPORT_RETRIED).count() == 1
 
 
 def test_after_five_attempts_it_stops_and_records_why(cast, django_capture_on_commit_callbacks):

@@ -11,8 +11,9 @@ import pytest
 from django.urls import reverse
 
 from approvals import services as approvals
-from approvals.models import AuditEvent, AuditLog
+from audit.models import AuditLog
 from records import excel, services, views_query
+from records.events import FileEvent
 from records.models import FileCategory, WorkerFile
 from tests.conftest import BUSINESS_MODULES, make_user
 from tests.records.conftest import code, file_data, head_data, id_number, member_data
@@ -278,7 +279,7 @@ def test_excel_headers_values_and_filename(cast, clerk):
     assert cells["民族"] == "汉族"
     assert cells["建档日期"].date() == date(2026, 3, 1)  # a date cell, not text
     assert cells["身份证号"] == file.head.id_number  # the owning unit's clerk sees it whole
-    assert AuditLog.objects.filter(event=AuditEvent.ID_NUMBERS_VIEWED, user=clerk).exists()
+    assert AuditLog.objects.filter(event=FileEvent.ID_NUMBERS_VIEWED, user=clerk).exists()
 
 
 def test_excel_masks_id_numbers_for_other_units(cast, clerk):
@@ -289,7 +290,7 @@ def test_excel_masks_id_numbers_for_other_units(cast, clerk):
     number = dict(zip(header, row, strict=True))["身份证号"]
     assert number != file.head.id_number
     assert number == file.head.id_number[:6] + "*" * 8 + file.head.id_number[-4:]
-    assert not AuditLog.objects.filter(event=AuditEvent.ID_NUMBERS_VIEWED, user=cast.users["county_a"]).exists()
+    assert not AuditLog.objects.filter(event=FileEvent.ID_NUMBERS_VIEWED, user=cast.users["county_a"]).exists()
 
 
 def test_excel_of_all_results_above_the_limit_points_to_bulk_export(cast, clerk, monkeypatch):

@@ -6,8 +6,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from approvals import services as approvals
-from approvals.models import AuditEvent, AuditLog, ReportState
+from approvals.models import ReportState
+from audit.models import AuditLog
 from records import services
+from records.events import FileEvent
 from records.models import FileCategory, FileStatus, Person, WorkerFile
 from tests.records.conftest import code, file_data, head_data, id_number, make_file, member_data
 
@@ -29,7 +31,7 @@ def test_create_saves_file_head_and_members_with_derived_size_and_state(cast, cl
     assert file.report_state == ReportState.DRAFT and file.status == FileStatus.ACTIVE
     assert file.members.count() == 2 and file.problems == []
     assert file.per_capita_income == 10000
-    assert AuditLog.objects.filter(event=AuditEvent.FILE_CREATED, object_id=str(file.pk)).exists()
+    assert AuditLog.objects.filter(event=FileEvent.FILE_CREATED, object_id=str(file.pk)).exists()
 
 
 def test_an_id_number_already_in_a_file_names_the_case_and_saves_nothing(cast, clerk):

@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 
 from approvals import services as approvals
+from records.events import FileEvent
 from records.forms import HeadForm, WorkerFileForm
 from records.models import FileSnapshot, WorkerFile
 from tests.records.merge_helpers import worker
@@ -209,7 +210,7 @@ def test_the_reminder_pages_list_transferred_files_and_refusals(cast):
 
 
 def test_the_requesting_side_withdraws_from_the_request_page_or_the_home_page(cast):
-    from approvals.models import AuditEvent, AuditLog
+    from audit.models import AuditLog
     from records import transfers
     from records.models import TransferRequest, TransferState
 
@@ -245,7 +246,7 @@ def test_the_requesting_side_withdraws_from_the_request_page_or_the_home_page(ca
     assert "武侯区总工会" in home
     assert city.post(reverse("records:transfer_request_withdraw", args=[on_home.pk])).status_code == 302
     assert TransferRequest.objects.get(pk=on_home.pk).state == TransferState.WITHDRAWN
-    assert AuditLog.objects.filter(event=AuditEvent.TRANSFER_WITHDRAWN).count() == 2
+    assert AuditLog.objects.filter(event=FileEvent.TRANSFER_WITHDRAWN).count() == 2
 
     # Withdrawing twice: a message on the request page.
     response = requester.post(withdraw, follow=True)

@@ -8,10 +8,11 @@ from django.urls import reverse
 from viewflow.workflow.status import PROCESS
 
 from approvals import services as approvals
-from approvals.models import AuditEvent, AuditLog
+from audit.models import AuditLog
 from flows.flows import MergeFlow
 from flows.models import FileManagementProcess
 from records import merges, services, transfers
+from records.events import FileEvent
 from records.models import FamilyMember, FileSnapshot, Person, WorkerFile
 from tests.records.merge_helpers import link_everything, linked_counts, merge_input, worker
 from tests.reporting.models import SampleAttachment, SampleJobSeeker
@@ -85,7 +86,7 @@ def test_the_merge_is_audited_and_recorded_as_a_finished_process(cast, three):
     form = merge_input(kept, three)
     merges.files_merge(actor=cast.users["county_a_admin"], kept_id=kept.pk, merged_ids=[other.pk, third.pk], form=form)
 
-    audit = AuditLog.objects.get(event=AuditEvent.FILES_MERGED)
+    audit = AuditLog.objects.get(event=FileEvent.FILES_MERGED)
     assert audit.object_id == str(kept.pk) and audit.username == "county_a_admin"
     assert {m["id"] for m in audit.detail["merged"]} == {other.pk, third.pk}
     process = FileManagementProcess.objects.get(pk=audit.detail["process"])
@@ -115,7 +116,7 @@ def test_a_merge_that_fails_half_way_changes_nothing(cast, three, monkeypatch):
     assert {pk: linked_counts([pk]) for pk in ids} == per_file
     assert Person.objects.count() == people
     assert not FileSnapshot.objects.exists()
-    assert not AuditLog.objects.filter(event=AuditEvent.FILES_MERGED).exists()
+    assert not AuditLog.objects.filter(event=FileEvent.FILES_MERGED).exists()
 
 
 def test_rows_a_relation_left_behind_are_caught_by_the_count_check(cast, three, monkeypatch):

@@ -7,8 +7,9 @@ import time
 import pytest
 from viewflow.workflow.status import PROCESS
 
-from approvals.models import AuditEvent, AuditLog
+from audit.models import AuditLog
 from records import transfers
+from records.events import FileEvent
 from records.models import TransferRequest, TransferState, WorkerFile
 from tests.approvals.test_concurrency import race
 from tests.records.merge_helpers import worker
@@ -55,9 +56,9 @@ def test_accepting_and_withdrawing_at_once_one_wins(cast, round_):
         assert withdrawn == "该申请已接收,不能再次处理。"
         assert (transfer.state, transfer.process.status) == (TransferState.ACCEPTED, PROCESS.DONE)
         assert unit_id == cast.units["province_b"].pk
-        assert not AuditLog.objects.filter(event=AuditEvent.TRANSFER_WITHDRAWN).exists()
+        assert not AuditLog.objects.filter(event=FileEvent.TRANSFER_WITHDRAWN).exists()
     else:
         assert accepted == "该申请已撤回,不能再次处理。"
         assert (transfer.state, transfer.process.status) == (TransferState.WITHDRAWN, PROCESS.CANCELED)
         assert unit_id == cast.units["street_a"].pk
-        assert not AuditLog.objects.filter(event=AuditEvent.TRANSFER_ACCEPTED).exists()
+        assert not AuditLog.objects.filter(event=FileEvent.TRANSFER_ACCEPTED).exists()

@@ -11,10 +11,12 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from approvals import inbox, reminders
 from approvals import services as approvals
-from approvals.models import AuditEvent, AuditLog, Movement, ReportAction, ReportKind, ReportState
+from approvals.models import Movement, ReportAction, ReportKind, ReportState
 from approvals.selectors import movements_of, visible_to
+from audit.models import AuditLog
 from org.models import Module
 from records import merges, services, transfers
+from records.events import FileEvent
 from records.models import FileCategory, TransferRequest, TransferState, WorkerFile
 from tests.records.merge_helpers import merge_input, worker
 
@@ -56,7 +58,7 @@ def test_a_transfer_in_the_subtree_makes_draft_files_of_the_target_with_a_remind
     # The reminder of the new unit's clerks, listing the moved file.
     assert list(reminders.pending_reminders_for_user(cast.users["street_a2"])) == [action]
     assert Task.objects.get(process=action.process, flow_task_type="HUMAN").status == STATUS.NEW
-    assert AuditLog.objects.get(event=AuditEvent.FILES_TRANSFERRED).detail["count"] == 1
+    assert AuditLog.objects.get(event=FileEvent.FILES_TRANSFERRED).detail["count"] == 1
     page = cast.client("street_a2").get(f"/files/{file.pk}/").content.decode()
     assert "转移档案" in page and "未上报" in page
 
@@ -135,7 +137,7 @@ def test_a_transfer_outside_the_subtree_waits_for_the_receiving_admin(cast, repo
     assert [item.url for item in items] == [f"/files/manage/requests/{transfer.pk}/"]
     assert inbox.pending_items(cast.users["province_b"]) == []
     assert inbox.pending_items(cast.users["county_a_admin"]) == []
-    assert AuditLog.objects.filter(event=AuditEvent.TRANSFER_REQUESTED).count() == 1
+    assert AuditLog.objects.filter(event=FileEvent.TRANSFER_REQUESTED).count() == 1
 
 
 def test_files_of_an_open_request_cannot_be_transferred_or_merged_again(cast, reported):
@@ -167,7 +169,7 @@ def test_the_receiving_admin_accepts_and_the_files_become_draft_there(cast, repo
     assert movements_of(reported).get(action=result.action).to_holder_id == u["province_b"].pk
     assert list(reminders.pending_reminders_for_user(cast.users["province_b"])) == [result.action]
     assert inbox.pending_items(cast.users["province_b_admin"]) == []
-    assert AuditLog.objects.filter(event=AuditEvent.TRANSFER_ACCEPTED).count() == 1
+    assert AuditLog.objects.filter(event=FileEvent.TRANSFER_ACCEPTED).count() == 1
     with pytest.raises(transfers.TransferError, match="已接收"):
         transfers.transfer_request_reject(actor=cast.users["province_b_admin"], pk=transfer.pk, note="晚了")
 
@@ -221,7 +223,7 @@ def test_the_requesting_side_withdraws_a_waiting_request_and_the_files_are_free(
     assert Task.objects.get(process=transfer.process, flow_task_type="HUMAN").status == STATUS.CANCELED
     assert place(reported) == before
     assert inbox.pending_items(cast.users["province_b_admin"]) == []
-    log = AuditLog.objects.get(event=AuditEvent.TRANSFER_WITHDRAWN)
+    log = AuditLog.objects.get(event=FileEvent.TRANSFER_WITHDRAWN)
     assert (log.user_id, log.object_id, log.detail["count"]) == (actor.pk, str(transfer.pk), 1)
     # Free again: merged into another file of the subtree (which refuses files in open requests).
     other = worker(cast.users["street_a2"])
@@ -253,7 +255,7 @@ def test_only_admins_of_the_requesting_unit_or_above_withdraw(cast, reported, us
         transfers.transfer_request_withdraw(actor=cast.users[username], pk=transfer.pk)
     transfer = TransferRequest.objects.get(pk=transfer.pk)
     assert transfer.state == TransferState.PENDING and transfer.process.status == PROCESS.NEW
-    assert not AuditLog.objects.filter(event=AuditEvent.TRANSFER_WITHDRAWN).exists()
+    assert not AuditLog.objects.filter(event=FileEvent.TRANSFER_WITHDRAWN).exists()
 
 
 def test_a_withdrawn_request_cannot_be_decided_and_a_decided_one_cannot_be_withdrawn(cast, reported):
@@ -274,7 +276,7 @@ def test_a_withdrawn_request_cannot_be_decided_and_a_decided_one_cannot_be_withd
     with pytest.raises(transfers.TransferError, match="^该申请已接收,不能再次处理。$"):
         transfers.transfer_request_withdraw(actor=cast.users["county_a_admin"], pk=accepted.pk)
     assert TransferRequest.objects.get(pk=accepted.pk).state == TransferState.ACCEPTED
-    assert AuditLog.objects.filter(event=AuditEvent.TRANSFER_WITHDRAWN).count() == 1
+    assert AuditLog.objects.filter(event=FileEvent.TRANSFER_WITHDRAWN).count() == 1
 
 
 def test_withdrawing_a_missing_request_says_so(cast):

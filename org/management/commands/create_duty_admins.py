@@ -10,8 +10,8 @@ import string
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from approvals.models import AuditEvent
-from approvals.services import audit_record
+from audit.services import audit_record
+from org.events import OrgEvent
 from org.models import Duty, Unit, User
 
 DEFAULT_LOGINS = {Duty.SYSTEM: "xitong", Duty.SECURITY: "anquan", Duty.AUDIT: "shenji"}
@@ -48,7 +48,7 @@ class Command(BaseCommand):
                         must_change_password=True)  # fmt: skip
             user.set_password(password)
             user.save()
-            audit_record(event=AuditEvent.DUTY_ASSIGNED, username="manage.py create_duty_admins", obj=user,
+            audit_record(event=OrgEvent.DUTY_ASSIGNED, username="manage.py create_duty_admins", obj=user,
                          detail={"duty": duty, "unit": unit.pk})  # fmt: skip
             self.stdout.write(f"{Duty(duty).label}:登录名 {login},初始密码 {password}")
         self.stdout.write("请把初始密码分别交给三位管理员本人;首次登录时须修改密码并绑定动态口令。")

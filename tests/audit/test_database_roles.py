@@ -2,7 +2,7 @@
 
 As the owner, all four of these succeeded on the audit log and the movement log: TRUNCATE,
 DELETE under `session_replication_role = replica`, DELETE after `DISABLE TRIGGER`, and DELETE
-under `pgtrigger.ignore`. The app role (approvals.database_roles) owns no table and has only
+under `pgtrigger.ignore`. The app role (audit.database_roles) owns no table and has only
 SELECT and INSERT on the movement log; on the audit log it may also DELETE, for the daily purge,
 but only rows older than the 180 days the retention trigger protects.
 """
@@ -13,12 +13,13 @@ import psycopg
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from approvals.database_roles import append_only_tables, grant_app_role, retention_tables
-from approvals.models import AuditLog, Movement
+from approvals.models import Movement
+from audit.database_roles import append_only_tables, grant_app_role, retention_tables
+from audit.models import AuditLog
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-AUDIT, MOVEMENTS = "approvals_auditlog", "approvals_movement"
+AUDIT, MOVEMENTS = "audit_auditlog", "approvals_movement"
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from approvals.database_roles import APP_ROLE, grant_app_role
+from audit.database_roles import APP_ROLE, grant_app_role
 
 
 class Command(BaseCommand):
