@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-requirements
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test chromium lint bench bench-data
+.PHONY: run test chromium lint bench bench-data bench-growth
 
 $(INSTALLED): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,3 +36,8 @@ bench: $(INSTALLED)
 
 bench-data: $(INSTALLED)
 	DJANGO_SETTINGS_MODULE=bench.settings $(PY) -m bench.run --scale $(SCALE) --rebuild --runs 1 $(BENCH_ARGS)
+
+# Each operation at SCALES (one database each, bangfu_bench_<scale>), then the scale-growth table.
+SCALES ?= 0.01,0.1,1
+bench-growth: $(INSTALLED)
+	DJANGO_SETTINGS_MODULE=bench.settings $(PY) -m bench.run --scale-growth $(SCALES) --load-seconds 20 $(BENCH_ARGS)

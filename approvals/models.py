@@ -13,6 +13,8 @@ from django.db.models.functions import Left
 from django.utils.translation import gettext_lazy as _
 from viewflow.fsm import FSMField
 
+from approvals.notices import label_of as kind_label_of
+from approvals.notices import register as register_kinds
 from org.models import Unit
 
 # --- the reporting model (DESIGN.md §3) -----------------------------------------------------
@@ -140,23 +142,23 @@ class Reportable(models.Model):
         self.report_state = ReportState.DRAFT
 
 
+@register_kinds
 class ReportKind(models.TextChoices):
+    """The engine's own actions; apps add their notice kinds in their notices.py."""
+
     REPORT = "report", _("上报")
     RETURN = "return", _("退回")
     QUICK_REPORT = "quick_report", _("快速上报")
     QUICK_RETURN = "quick_return", _("快速退回")
     UNIT_MOVED = "unit_moved", _("单位调整恢复为未上报")
-    TRANSFER = "transfer", _("转移档案")
-    TRANSFER_REJECTED = "transfer_rejected", _("转移档案未被接收")
-    EXPORT_READY = "export_ready", _("批量导出数据已生成")
-    EXPORT_REJECTED = "export_rejected", _("批量导出申请未批准")
 
 
 class ReportAction(models.Model):
     """One report or return action: who sent how many rows of which module to whom, with the
     sender's message. Its process (flows) holds the reminder task of the receiving unit."""
 
-    kind = models.CharField(_("操作"), max_length=20, choices=ReportKind.choices)
+    # A kind some app registered (approvals.notices): no choices, so no migration per module.
+    kind = models.CharField(_("操作"), max_length=20)
     module = models.CharField(_("模块"), max_length=20)
     sender = models.ForeignKey("org.Unit", verbose_name=_("发送单位"), on_delete=models.PROTECT, related_name="+")
     receiver = models.ForeignKey("org.Unit", verbose_name=_("接收单位"), on_delete=models.PROTECT, related_name="+")
@@ -195,8 +197,12 @@ class ReportAction(models.Model):
             ),
         ]
 
+    @property
+    def kind_label(self) -> str:
+        return kind_label_of(self.kind)
+
     def __str__(self):
-        return f"{self.get_kind_display()} {self.count} 条({self.sender} → {self.receiver})"
+        return f"{self.kind_label} {self.count} 条({self.sender} → {self.receiver})"
 
 
 class Movement(models.Model):

@@ -64,7 +64,7 @@ def module_label(key: str) -> str:
 
 def reminder_subject(action: ReportAction) -> str:
     """e.g. 困难职工档案上报数据 / 困难职工档案退回数据 (manual 19.2)."""
-    kind = action.get_kind_display()
+    kind = action.kind_label
     if action.module == Module.UNIT_ADMIN:
         return kind  # a notice of the unit's administration (批量导出数据已生成), no rows moved
     try:
@@ -221,12 +221,12 @@ def reminder_page(queryset: QuerySet[ReportAction], cursor: str | None) -> Page:
     rows = list(rows[: PAGE_SIZE + 1])
     has_more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    labels = {}  # per module and kind: the subject, the kind's and the module's labels
+    labels = {}  # per module and kind: the subject and the module's label
     for row in rows:
         key = (row.module, row.kind)
         if key not in labels:
-            labels[key] = (reminder_subject(row), row.get_kind_display(), module_label(row.module))
-        row.subject, row.kind_label, row.module_label = labels[key]
+            labels[key] = (reminder_subject(row), module_label(row.module))
+        row.subject, row.module_label = labels[key]
         row.is_open = row.pending
         row.is_handled = not row.pending and row.process.status == PROCESS.DONE
     next_cursor = _reminder_cursor(rows[-1]) if has_more else None

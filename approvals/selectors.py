@@ -15,7 +15,8 @@ from django.db.models.functions import Left
 from django.http import Http404
 from django.utils import timezone
 
-from approvals.models import Movement, ReportKind, ReportState, report_via
+from approvals.models import Movement, ReportState, report_via
+from approvals.notices import label_of as kind_label_of
 from org.models import Unit
 from org.selectors import ancestors_list
 from project.prepared import Prepared
@@ -183,11 +184,10 @@ def movement_log_of(row) -> list[LoggedMove]:
             return []
     fields = ("action__at", "action__kind", "from_holder__name", "to_holder__name", "action__actor_id",
               "action__actor__full_name", "action__actor__username", "action__message")  # fmt: skip
-    kinds = dict(ReportKind.choices)
     return [
         LoggedMove(
             at=timezone.localtime(at).strftime("%Y-%m-%d %H:%M"),
-            kind=str(kinds.get(kind, kind)),
+            kind=kind_label_of(kind),
             from_holder=from_name,
             to_holder=to_name,
             actor=(full_name or username) if actor_id is not None else "—",

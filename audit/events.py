@@ -7,13 +7,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 _LABELS: dict[str, object] = {}
+_OWNERS: dict[str, str] = {}
 
 
 def register(kinds: type[models.TextChoices]) -> type[models.TextChoices]:
-    """Add an app's event kinds; a value is one event however many apps name it."""
+    """Add an app's event kinds; a value belongs to one app's kinds."""
     for value, label in kinds.choices:
-        if _LABELS.get(value, label) != label:
-            raise ValueError(f"audit event {value!r} registered twice with different labels")
+        # By owner, not by label: comparing lazy labels would translate at import time.
+        if _OWNERS.setdefault(value, kinds.__qualname__) != kinds.__qualname__:
+            raise ValueError(f"audit event {value!r} registered twice by two kinds")
         _LABELS[value] = label
     return kinds
 

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from records.notices import FileNotice
+
 
 class RecordsConfig(AppConfig):
     name = "records"
@@ -19,12 +21,11 @@ class RecordsConfig(AppConfig):
 
 def _register_notice_pages() -> None:
     """Reminders that move no rows open the page where the admin acts on them."""
-    from approvals.models import ReportKind
     from approvals.reminders import register_notice_page
 
-    register_notice_page(ReportKind.EXPORT_READY, "records:exports")
-    register_notice_page(ReportKind.EXPORT_REJECTED, "records:exports")
-    register_notice_page(ReportKind.TRANSFER_REJECTED, "records:manage")
+    register_notice_page(FileNotice.EXPORT_READY, "records:exports")
+    register_notice_page(FileNotice.EXPORT_REJECTED, "records:exports")
+    register_notice_page(FileNotice.TRANSFER_REJECTED, "records:manage")
 
 
 def _export_approvals_source():

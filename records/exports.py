@@ -31,7 +31,7 @@ from django.utils import timezone, translation
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
-from approvals.models import ReportAction, ReportKind
+from approvals.models import ReportAction
 from approvals.selectors import viewer_state, visible_to
 from audit.services import audit_record
 from flows.activations import complete_human_task
@@ -44,6 +44,7 @@ from project.dates import on_days
 from records import query
 from records.events import FileEvent
 from records.models import MAX_EXPORT_ATTEMPTS, BulkExport, ExportKind, ExportState, FamilyMember, Person, WorkerFile
+from records.notices import FileNotice
 from records.selectors import FILE_KINDS
 
 BOM = "\ufeff".encode()  # Excel reads a CSV as UTF-8 only when it starts with one
@@ -445,7 +446,7 @@ def export_decide(*, actor: User, export_id: int, approve: bool, reason: str = "
     complete_human_task(actor, export.process_id)
     if not approve:
         _remind(
-            kind=ReportKind.EXPORT_REJECTED, sender=actor.unit, receiver=export.unit, actor=actor, count=0,
+            kind=FileNotice.EXPORT_REJECTED, sender=actor.unit, receiver=export.unit, actor=actor, count=0,
             message=f"{timezone.localtime(export.requested_at):%Y-%m-%d} 提出的批量导出申请未被批准:{reason}",
         )  # fmt: skip
     event = FileEvent.EXPORT_APPROVED if approve else FileEvent.EXPORT_REJECTED
@@ -564,7 +565,7 @@ def _mark_exported(export: BulkExport, final: Path, rows: int) -> None:
     if task is not None:
         BulkExportFlow.produce.run(task)
     _remind(
-        kind=ReportKind.EXPORT_READY, sender=export.unit, receiver=export.unit, actor=None, count=rows,
+        kind=FileNotice.EXPORT_READY, sender=export.unit, receiver=export.unit, actor=None, count=rows,
         message=f"批量导出数据文件已生成,共 {rows} 条,请在“批量导出”中下载;文件保留至 "
         f"{timezone.localtime(expires_at):%Y-%m-%d %H:%M}。",
     )  # fmt: skip

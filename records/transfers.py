@@ -27,7 +27,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Process
 from viewflow.workflow.status import PROCESS
 
-from approvals.models import Movement, ReportAction, ReportKind, ReportState
+from approvals.models import Movement, ReportAction, ReportState
 from approvals.selectors import sees
 from audit.services import audit_record
 from flows.activations import complete_human_task
@@ -45,6 +45,7 @@ from records.models import (
     TransferState,
     WorkerFile,
 )
+from records.notices import FileNotice
 from records.services import CHOOSE_HARDSHIP_CATEGORY
 
 CLASH_LIST_LIMIT = 20
@@ -186,7 +187,7 @@ def _transfer(*, actor: User, sender: Unit, files: QuerySet, to_unit: Unit, mess
     _refuse_open_requests(files)
     _refuse_code_clashes(files, to_unit)
     action = ReportAction.objects.create(
-        kind=ReportKind.TRANSFER, module=Module.FILES, sender=sender, receiver=to_unit, actor=actor,
+        kind=FileNotice.TRANSFER, module=Module.FILES, sender=sender, receiver=to_unit, actor=actor,
         message=message.strip(),
     )  # fmt: skip
     moved = _move(files, to_unit, action)
@@ -394,7 +395,7 @@ def transfer_request_reject(*, actor: User, pk: int, note: str, request=None) ->
     deciding = transfer.deciding_unit
     refused = "不同意转出申请转正的" if transfer.is_claim else "未接收转移的"
     action = ReportAction.objects.create(
-        kind=ReportKind.TRANSFER_REJECTED, module=Module.FILES if transfer.is_claim else Module.UNIT_ADMIN,
+        kind=FileNotice.TRANSFER_REJECTED, module=Module.FILES if transfer.is_claim else Module.UNIT_ADMIN,
         sender=deciding, receiver=transfer.requesting_unit, actor=actor, count=transfer.file_count,
         message=f"“{deciding.name}”{refused} {transfer.file_count} 份档案:{note.strip()}",
     )  # fmt: skip

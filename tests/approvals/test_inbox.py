@@ -5,8 +5,9 @@ import pytest
 from django.urls import reverse
 
 from approvals import inbox
-from approvals.models import ReportAction, ReportKind
+from approvals.models import ReportAction
 from org.models import Module
+from records.notices import FileNotice
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def source(cast):
         key="test_transfer",
         label="测试事项",
         module=Module.UNIT_ADMIN,
-        pending=lambda unit: ReportAction.objects.filter(receiver=unit, kind=ReportKind.TRANSFER).order_by("-at"),
+        pending=lambda unit: ReportAction.objects.filter(receiver=unit, kind=FileNotice.TRANSFER).order_by("-at"),
         item=lambda action: inbox.InboxItem(
             kind="测试事项",
             title=f"接收 {action.count} 份档案",
@@ -36,7 +37,7 @@ def source(cast):
 
 def waiting(cast, sender: str, receiver: str, count: int) -> ReportAction:
     return ReportAction.objects.create(
-        kind=ReportKind.TRANSFER,
+        kind=FileNotice.TRANSFER,
         module=Module.UNIT_ADMIN,
         sender=cast.units[sender],
         receiver=cast.units[receiver],

@@ -21,7 +21,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from approvals import inbox
 from approvals import services as approvals
-from approvals.models import ReportAction, ReportKind
+from approvals.models import ReportAction
 from approvals.reminders import pending_reminders_for_user
 from audit.models import AuditLog
 from org.events import OrgEvent
@@ -29,6 +29,7 @@ from org.models import Module
 from records import exports
 from records.events import FileEvent
 from records.models import BulkExport, ExportKind, ExportState, FileCategory, WorkerFile
+from records.notices import FileNotice
 from records.tasks import produce_export
 from tests.conftest import worker_thread
 from tests.records.conftest import make_file
@@ -174,7 +175,7 @@ def test_a_rejection_needs_a_reason_and_reaches_the_requester_as_a_reminder(cast
     assert export.state == ExportState.REJECTED and export.reject_reason == "范围过大,请按街道分别申请"
     assert export.process.status == PROCESS.DONE
     reminder = pending_reminders_for_user(cast.users["street_a_admin"]).get()
-    assert (reminder.kind, reminder.module) == (ReportKind.EXPORT_REJECTED, Module.UNIT_ADMIN)
+    assert (reminder.kind, reminder.module) == (FileNotice.EXPORT_REJECTED, Module.UNIT_ADMIN)
     assert reminder.sender == cast.units["county_a"] and "范围过大" in reminder.message
     assert Task.objects.filter(process=reminder.process, flow_task_type="HUMAN", status=STATUS.NEW).exists()
     assert not pending_reminders_for_user(cast.users["street_a"]).exists()  # the clerk: not an admin matter
@@ -329,7 +330,7 @@ def test_a_crash_in_the_middle_leaves_no_file_and_the_request_pending(cast, file
     export.refresh_from_db()
     assert export.state == ExportState.APPROVED and export.file_name == "" and "disk full" in export.last_error
     assert open_tasks(export, "FUNCTION").count() == 1
-    assert not ReportAction.objects.filter(kind=ReportKind.EXPORT_READY).exists()
+    assert not ReportAction.objects.filter(kind=FileNotice.EXPORT_READY).exists()
 
     monkeypatch.undo()
     exports.export_produce(export_id=export.pk)  # the retry
@@ -348,7 +349,7 @@ def test_a_message_delivered_twice_exports_once(cast, files):
     assert BulkExport.objects.get(pk=export.pk).file_name == first.file_name
     assert len(list(exports.export_dir().iterdir())) == 1
     assert AuditLog.objects.filter(event=FileEvent.EXPORT_PRODUCED).count() == 1
-    ready = ReportAction.objects.get(kind=ReportKind.EXPORT_READY)
+    ready = ReportAction.objects.get(kind=FileNotice.EXPORT_READY)
     assert (ready.receiver, ready.count, ready.module) == (cast.units["county_a"], 4, Module.UNIT_ADMIN)
     assert ready in pending_reminders_for_user(cast.users["county_a_admin"])
     # A request not approved, or deleted, is left alone.
@@ -570,7 +571,7 @@ def test_a_worker_thread_exports_after_approval_and_run_now(cast):
     export.refresh_from_db()
     assert export.state == ExportState.EXPORTED and export.row_count == 1
     assert export.process.status == PROCESS.DONE
-    assert pending_reminders_for_user(cast.users["street_a_admin"]).filter(kind=ReportKind.EXPORT_READY).exists()
+    assert pending_reminders_for_user(cast.users["street_a_admin"]).filter(kind=FileNotice.EXPORT_READY).exists()
     response = cast.client("street_a_admin").get(reverse("records:export_download", args=[export.pk]))
     assert response.status_code == 200
     assert Path(exports.export_path(export)).exists()

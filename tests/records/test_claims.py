@@ -7,10 +7,11 @@ offered its conversion. The owning unit keeps the file until its admin agrees in
 import pytest
 from django.urls import reverse
 
-from approvals.models import ReportAction, ReportKind
+from approvals.models import ReportAction
 from org.models import Module
 from records import transfers
 from records.models import FileCategory, TransferRequest, TransferState, WorkerFile
+from records.notices import FileNotice
 from tests.records.conftest import make_file
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +73,7 @@ def test_the_owning_unit_admin_agrees_and_the_file_becomes_the_claimers(cast, te
     assert (file.unit, file.holder, file.category) == (cast.units["province_b"], cast.units["province_b"],
                                                         FileCategory.SUBSISTENCE)  # fmt: skip
     assert TransferRequest.objects.get().state == TransferState.ACCEPTED
-    notice = ReportAction.objects.get(kind=ReportKind.TRANSFER, receiver=cast.units["province_b"])
+    notice = ReportAction.objects.get(kind=FileNotice.TRANSFER, receiver=cast.units["province_b"])
     assert notice.module == Module.FILES and notice.count == 1
     assert cast.client("street_a").get(reverse("records:file_detail", args=[file.pk])).status_code == 404
 
@@ -84,7 +85,7 @@ def test_a_refused_claim_leaves_the_file_and_tells_the_claimer(cast, temporary):
     owner_admin.post(claim.get_absolute_url(), {"decision": "reject", "note": "本人仍在本街道居住"})
     file = WorkerFile.objects.get(pk=temporary.pk)
     assert file.unit == cast.units["street_a"] and file.category == FileCategory.TEMPORARY
-    refusal = ReportAction.objects.get(kind=ReportKind.TRANSFER_REJECTED)
+    refusal = ReportAction.objects.get(kind=FileNotice.TRANSFER_REJECTED)
     assert refusal.receiver == cast.units["province_b"] and refusal.module == Module.FILES
     assert (
         "本人仍在本街道居住" in cast.client("province_b").get(reverse("approvals:reminders_pending")).content.decode()

@@ -11,13 +11,14 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from approvals import inbox, reminders
 from approvals import services as approvals
-from approvals.models import Movement, ReportAction, ReportKind, ReportState
+from approvals.models import Movement, ReportAction, ReportState
 from approvals.selectors import movements_of, visible_to
 from audit.models import AuditLog
 from org.models import Module
 from records import merges, services, transfers
 from records.events import FileEvent
 from records.models import FileCategory, TransferRequest, TransferState, WorkerFile
+from records.notices import FileNotice
 from tests.records.merge_helpers import merge_input, worker
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def test_a_transfer_in_the_subtree_makes_draft_files_of_the_target_with_a_remind
     assert file.members.count() == 2
     action = result.action
     assert (action.kind, action.module, action.receiver_id, action.count) == (
-        ReportKind.TRANSFER, Module.FILES, u["street_a2"].pk, 1,
+        FileNotice.TRANSFER, Module.FILES, u["street_a2"].pk, 1,
     )  # fmt: skip
     movement = movements_of(file).get(action=result.action)
     assert (movement.from_holder_id, movement.to_holder_id, movement.action_id) == (
@@ -95,7 +96,7 @@ def test_a_clash_of_codes_at_the_target_refuses_the_transfer_and_lists_them(cast
         transfers.files_transfer(actor=cast.users["county_a_admin"], file_ids=[file.pk],
                                  to_unit=cast.units["street_a2"])  # fmt: skip
     assert place(file)[0] == cast.units["street_a"].pk
-    assert not ReportAction.objects.filter(kind=ReportKind.TRANSFER).exists()
+    assert not ReportAction.objects.filter(kind=FileNotice.TRANSFER).exists()
 
 
 @pytest.mark.parametrize(
@@ -184,7 +185,7 @@ def test_a_refusal_keeps_the_files_and_reminds_the_requesting_unit(cast, reporte
                                                note="本单位无对应基层工会")  # fmt: skip
 
     assert place(reported) == before
-    assert (action.kind, action.receiver_id) == (ReportKind.TRANSFER_REJECTED, cast.units["county_a"].pk)
+    assert (action.kind, action.receiver_id) == (FileNotice.TRANSFER_REJECTED, cast.units["county_a"].pk)
     assert list(reminders.pending_reminders_for_user(cast.users["county_a_admin"])) == [action]
     assert "本单位无对应基层工会" in action.message
     assert TransferRequest.objects.get(pk=transfer.pk).state == TransferState.REJECTED
