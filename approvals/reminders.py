@@ -24,8 +24,8 @@ from viewflow.workflow.status import PROCESS, STATUS
 from approvals import registry
 from approvals.events import ReportingEvent
 from approvals.models import Movement, ReportAction
+from approvals.processes import complete_human_task
 from audit.services import audit_record
-from flows.activations import complete_human_task
 from org.models import Module, User
 from project.dates import on_days
 from project.prepared import server_cursor

@@ -8,13 +8,12 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Left
 
-from approvals import engine, registry
+from approvals import engine, processes, registry
 from approvals.events import ReportingEvent
 from approvals.models import ReportAction, ReportKind, ReportState
 from approvals.registry import ReportingModule
 from approvals.selectors import from_subtree, visible_to
 from audit.services import audit_record
-from flows.flows import ReportUpFlow, ReturnDownFlow
 from org.models import Unit, User
 from org.selectors import children_of
 
@@ -152,12 +151,12 @@ def _open_action(*, kind, module, sender: Unit, receiver: Unit, actor: User, mes
     )
 
 
-def _close_action(action: ReportAction, moved: int, flow_class, request) -> None:
+def _close_action(action: ReportAction, moved: int, direction: str, request) -> None:
     """Count the action, start its process (the receiving unit's reminder), audit it."""
     action.count = moved
-    action.process = flow_class.start.run(action=action)
+    action.process = processes.start_process(direction, action)
     action.save(update_fields=["count", "process"])
-    event = ReportingEvent.ROWS_REPORTED if flow_class is ReportUpFlow else ReportingEvent.ROWS_RETURNED
+    event = ReportingEvent.ROWS_REPORTED if direction == processes.REPORT else ReportingEvent.ROWS_RETURNED
     audit_record(
         event=event,
         actor=action.actor,
@@ -195,7 +194,7 @@ def _report(result: MoveResult, *, actor, module, held_by_model, kind, message, 
         for model, held in held_by_model.items():
             _record_refusals(result, held, refusals[model])
         if result.moved:
-            _close_action(action, result.moved, ReportUpFlow, request)
+            _close_action(action, result.moved, processes.REPORT, request)
             result.actions.append(action)
         else:
             action.delete()
@@ -223,7 +222,7 @@ def _return(result: MoveResult, *, actor, module, held_by_model, kind, message, 
                     engine.move_to(model, rows, holder=unit, target=child, state=ReportState.RETURNED, action=action)
                 )
             if moved:
-                _close_action(action, moved, ReturnDownFlow, request)
+                _close_action(action, moved, processes.RETURN, request)
                 result.moved += moved
                 result.actions.append(action)
             else:

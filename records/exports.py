@@ -32,9 +32,9 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from approvals.models import ReportAction
+from approvals.processes import complete_human_task
 from approvals.selectors import viewer_state, visible_to
 from audit.services import audit_record
-from flows.activations import complete_human_task
 from flows.flows import BulkExportFlow, NoticeFlow
 from forms_stats.excel import FORMULA_TRIGGERS, QUOTE
 from org.events import OrgEvent

@@ -28,9 +28,9 @@ from viewflow.workflow.models import Process
 from viewflow.workflow.status import PROCESS
 
 from approvals.models import Movement, ReportAction, ReportState
+from approvals.processes import complete_human_task
 from approvals.selectors import sees
 from audit.services import audit_record
-from flows.activations import complete_human_task
 from flows.flows import TransferFlow, TransferRequestFlow
 from org.models import Module, Unit, User
 from org.permissions import require_module
