@@ -35,6 +35,7 @@ from approvals.selectors import (
     visible_to,
     with_viewer_state,
 )
+from org.errors import DomainError
 from org.models import Unit
 from org.permissions import require_module
 from org.views.switcher import unit_switcher_context
@@ -471,7 +472,7 @@ class ReportableListView(View):
                 message=form.cleaned_data["message"],
                 request=request,
             )
-        except services.ReportError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         else:
             report_result(request, result, form.cleaned_data["move"])

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from approvals import registry, services
 from approvals.lists import report_result
 from approvals.selectors import waiting_counts
+from org.errors import DomainError
 from org.permissions import require_module
 from org.selectors import children_of, get_unit_in_subtree
 
@@ -56,7 +57,7 @@ def _run_quick_action(request, module):
             result = services.quick_return(
                 actor=request.user, module_key=module.key, child=scope, message=message, request=request
             )
-    except services.ReportError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     else:
         report_result(request, result, kind)

@@ -14,20 +14,13 @@ from approvals.models import ReportAction, ReportKind, ReportState
 from approvals.registry import ReportingModule
 from approvals.selectors import from_subtree, visible_to
 from audit.services import audit_record
+from org.errors import DomainError
 from org.models import Unit, User
 from org.selectors import children_of
 
 # --- report and return (DESIGN.md §3) -------------------------------------------------------
 
 REFUSAL_DETAIL_LIMIT = 100
-
-
-class ReportError(Exception):
-    """A refused action as a whole (nothing moved); `message` is shown to the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
@@ -69,7 +62,7 @@ def _require_module(actor: User, module_key: str) -> ReportingModule:
 def _report_target(actor: User) -> Unit:
     parent = actor.unit.parent_unit()
     if parent is None:
-        raise ReportError("全国总工会没有上级单位,无需上报。")
+        raise DomainError("全国总工会没有上级单位,无需上报。")
     return parent
 
 
@@ -258,7 +251,7 @@ def quick_report(*, actor: User, module_key: str, scope: Unit, message: str = ""
     children) held by the actor's unit goes up; invalid rows stay and are listed."""
     module = _require_module(actor, module_key)
     if scope.pk != actor.unit_id and scope.parent_unit() != actor.unit:
-        raise ReportError("只能快速上报本单位或直属下级单位的数据。")
+        raise DomainError("只能快速上报本单位或直属下级单位的数据。")
     held = {model: from_subtree(model.objects.filter(holder=actor.unit), scope) for model in module.models}
     return _report(
         MoveResult(), actor=actor, module=module, held_by_model=held, kind=ReportKind.QUICK_REPORT,
@@ -271,7 +264,7 @@ def quick_return(*, actor: User, module_key: str, child: Unit, message: str = ""
     unit goes back to `child`."""
     module = _require_module(actor, module_key)
     if child.parent_unit() != actor.unit:
-        raise ReportError("请选择一个直属下级单位进行快速退回;本级单位的数据没有快速退回。")
+        raise DomainError("请选择一个直属下级单位进行快速退回;本级单位的数据没有快速退回。")
     held = {model: from_subtree(model.objects.filter(holder=actor.unit), child) for model in module.models}
     return _return(
         MoveResult(), actor=actor, module=module, held_by_model=held, kind=ReportKind.QUICK_RETURN,

@@ -37,6 +37,7 @@ from approvals.selectors import viewer_state, visible_to
 from audit.services import audit_record
 from flows.flows import BulkExportFlow, NoticeFlow
 from forms_stats.excel import FORMULA_TRIGGERS, QUOTE
+from org.errors import DomainError
 from org.events import OrgEvent
 from org.models import Code, Module, Unit, User
 from org.permissions import require_module
@@ -50,15 +51,6 @@ from records.selectors import FILE_KINDS
 BOM = "\ufeff".encode()  # Excel reads a CSV as UTF-8 only when it starts with one
 # The query form's own switches, which an export sets itself.
 CONDITION_FIELDS_LEFT_OUT = {"q", "kind", "include_subordinates"}
-
-
-class ExportError(Exception):
-    """A refused action; `message` is shown to the user, next to `field` when given."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # --- who may do what ---------------------------------------------------------------------------
@@ -106,7 +98,7 @@ def get_export_for_user(user: User, pk, *, for_update: bool = False) -> BulkExpo
     except (BulkExport.DoesNotExist, ValueError, TypeError):
         raise Http404("批量导出申请不存在或不属于本单位及下级单位。") from None
     except DatabaseError:
-        raise ExportError("该申请正在处理中(可能正在导出数据),请稍后再试。") from None
+        raise DomainError("该申请正在处理中(可能正在导出数据),请稍后再试。") from None
     require_module(user, Module.UNIT_ADMIN)
     return export
 
@@ -182,12 +174,12 @@ def condition_form(conditions: dict) -> query.FileQueryForm:
 
 def clean_conditions(conditions: dict) -> dict:
     """The non-empty values of valid query conditions, as the form's raw strings (JSON-safe and
-    read back by the same form at export time); ExportError for invalid ones."""
+    read back by the same form at export time); DomainError for invalid ones."""
     form = condition_form(conditions)
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
         label = form.fields[field].label if field in form.fields else "查询条件"
-        raise ExportError(f"查询条件“{label}”有误:{errors[0]}", "conditions")
+        raise DomainError(f"查询条件“{label}”有误:{errors[0]}", "conditions")
     return {
         name: str(conditions[name])
         for name, value in form.cleaned_data.items()
@@ -231,7 +223,7 @@ def export_queryset(export: BulkExport, scope_units: list[Unit] | None = None) -
     files = files.filter(functools.reduce(operator.or_, kinds)).filter(functools.reduce(operator.or_, scopes))
     form = condition_form(export.conditions)
     if not form.is_valid():
-        raise ExportError("申请中的查询条件已失效(代码表可能已修改),请修改申请。", "conditions")
+        raise DomainError("申请中的查询条件已失效(代码表可能已修改),请修改申请。", "conditions")
     data = {**form.cleaned_data, "include_subordinates": True, "kind": ""}
     return query.filter_files(files, data, kinds={}, unit=unit)
 
@@ -358,12 +350,12 @@ def _clean_request(actor: User, kinds: list[str], scope_units: list[Unit], condi
     """The request's choices, checked here whatever the form did."""
     kinds = [k for k in ExportKind.values if k in set(kinds)]
     if not kinds:
-        raise ExportError("请至少选择一类档案。", "kinds")
+        raise DomainError("请至少选择一类档案。", "kinds")
     if not scope_units:
-        raise ExportError("请至少选择一个导出单位。", "scope_units")
+        raise DomainError("请至少选择一个导出单位。", "scope_units")
     outside = [u.name for u in scope_units if not u.is_within(actor.unit)]
     if outside:
-        raise ExportError(f"只能导出本单位及下级单位的数据:{'、'.join(outside)}不在范围内。", "scope_units")
+        raise DomainError(f"只能导出本单位及下级单位的数据:{'、'.join(outside)}不在范围内。", "scope_units")
     return kinds, scope_units, clean_conditions(conditions)
 
 
@@ -394,7 +386,7 @@ def export_change(*, actor: User, export_id: int, kinds, scope_units, conditions
     export = get_export_for_user(actor, export_id, for_update=True)
     require_requester(actor, export)
     if export.state != ExportState.REQUESTED:
-        raise ExportError("只能修改未批准的申请。")
+        raise DomainError("只能修改未批准的申请。")
     export.kinds, scope_units, export.conditions = _clean_request(actor, kinds, scope_units, conditions)
     export.save(update_fields=["kinds", "conditions", "updated_at"])
     export.scope_units.set(scope_units)
@@ -413,7 +405,7 @@ def export_delete(*, actor: User, export_id: int, request=None) -> None:
     export = get_export_for_user(actor, export_id, for_update=True)
     require_requester(actor, export)
     if export.state not in DELETABLE_STATES:
-        raise ExportError("已导出的申请不能删除。")
+        raise DomainError("已导出的申请不能删除。")
     process = export.process
     if process is not None and process.status == PROCESS.NEW:
         BulkExportFlow.instance.cancel(process)
@@ -431,10 +423,10 @@ def export_decide(*, actor: User, export_id: int, approve: bool, reason: str = "
     export = get_export_for_user(actor, export_id, for_update=True)
     require_approver(actor, export)
     if export.state != ExportState.REQUESTED:
-        raise ExportError("该申请已经审批过了。")
+        raise DomainError("该申请已经审批过了。")
     reason = reason.strip()
     if not approve and not reason:
-        raise ExportError("请填写不批准的原因。", "reason")
+        raise DomainError("请填写不批准的原因。", "reason")
     now = timezone.now()
     if approve:
         export.approve(by=actor, at=now)
@@ -462,11 +454,11 @@ def export_run_now(*, actor: User, export_id: int) -> int:
     if not (is_approver(actor, export) or actor.unit_id == export.unit_id):
         raise PermissionDenied("只有申请单位或其上一级单位的用户管理员才能立即导出。")
     if export.state != ExportState.APPROVED:
-        raise ExportError("只有已批准、尚未导出的申请才能立即导出。")
+        raise DomainError("只有已批准、尚未导出的申请才能立即导出。")
     limit = settings.BULK_EXPORT_RUN_NOW_LIMIT
     count = export_queryset(export).count()
     if count > limit:
-        raise ExportError(f"本申请共 {count} 条数据,超过立即导出的上限 {limit} 条,将在夜间自动导出。")
+        raise DomainError(f"本申请共 {count} 条数据,超过立即导出的上限 {limit} 条,将在夜间自动导出。")
     from records.tasks import produce_export
 
     transaction.on_commit(lambda: produce_export.send(export.pk))
@@ -644,12 +636,12 @@ def export_download(*, actor: User, export_id: int, otp_verified: bool, request=
     if download_needs_otp(export.unit) and not otp_verified:
         raise PermissionDenied("下载本单位的批量导出数据须先验证动态口令。")
     if export.state == ExportState.EXPIRED:
-        raise ExportError("数据文件已过期删除,请重新提出申请。")
+        raise DomainError("数据文件已过期删除,请重新提出申请。")
     if export.state != ExportState.EXPORTED:
-        raise ExportError("该申请尚未导出数据。")
+        raise DomainError("该申请尚未导出数据。")
     path = export_path(export)
     if not path.is_file():
-        raise ExportError("数据文件不存在,请联系系统管理员。")
+        raise DomainError("数据文件不存在,请联系系统管理员。")
     audit_record(
         event=FileEvent.EXPORT_DOWNLOADED, actor=actor, request=request, obj=export,
         detail={"rows": export.row_count, "file": export.file_name},

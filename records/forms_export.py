@@ -3,9 +3,9 @@ approval decision and the TOTP tokens."""
 
 from django import forms
 
+from org.errors import DomainError
 from org.models import Unit
 from org.selectors import children_of
-from records import exports
 from records.models import ExportKind
 from records.query import FileQueryForm
 
@@ -52,7 +52,7 @@ class ExportRequestForm(forms.Form):
         names = {f"c-{name}": name for name in self.conditions.fields}
         return {names[key]: value for key, value in self.data.items() if key in names and value not in ("", None)}
 
-    def apply_error(self, error: exports.ExportError) -> None:
+    def apply_error(self, error: DomainError) -> None:
         field = error.field if error.field in self.fields else None
         self.add_error(field, error.message)
 

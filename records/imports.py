@@ -30,6 +30,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from org.errors import DomainError
 from org.models import Code, CodeTable, Module, User
 from org.permissions import require_module
 from records import id_numbers, services
@@ -70,14 +71,6 @@ NOTE = (
     "家庭人口应为家庭成员人数加 1;健康状况为“残疾”时须填写残疾类别。"
     "职工编号为“示例”的行是填写示例,导入时跳过。本表也可打印作为空白档案表格。"
 )
-
-
-class ImportFileError(Exception):
-    """The workbook cannot be imported at all; `message` is shown to the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 # --- columns ---------------------------------------------------------------------------------
@@ -281,16 +274,16 @@ def _normalize(value) -> object:
 
 def read_rows(content: bytes) -> list[SheetRow]:
     """The data rows of an uploaded workbook (examples and empty rows left out). Raises
-    ImportFileError when it is not a workbook made from the template."""
+    DomainError when it is not a workbook made from the template."""
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:
         # openpyxl raises errors of many kinds (BadZipFile, KeyError, ValueError…) for files
         # that are not workbooks or are damaged; all mean the same to the clerk.
-        raise ImportFileError("无法读取该文件:请上传用本系统导入模板填写的 Excel(.xlsx)文件。") from error
+        raise DomainError("无法读取该文件:请上传用本系统导入模板填写的 Excel(.xlsx)文件。") from error
     try:
         if SHEET not in workbook.sheetnames:
-            raise ImportFileError(f"文件中没有“{SHEET}”工作表:请使用本系统的导入模板。")
+            raise DomainError(f"文件中没有“{SHEET}”工作表:请使用本系统的导入模板。")
         rows = workbook[SHEET].iter_rows(min_row=HEADER_ROW, values_only=True)
         positions = _positions(next(rows, ()))
         code_column = columns()[0]
@@ -301,7 +294,7 @@ def read_rows(content: bytes) -> list[SheetRow]:
                 continue
             found.append(SheetRow(number, cells))
             if len(found) > MAX_ROWS:
-                raise ImportFileError(f"一次最多导入 {MAX_ROWS} 行,请把文件分成几个再导入。")
+                raise DomainError(f"一次最多导入 {MAX_ROWS} 行,请把文件分成几个再导入。")
         return found
     finally:
         workbook.close()
@@ -316,21 +309,19 @@ def _positions(header: tuple) -> dict[Column, int]:
             positions[column] = index
     missing = [c.header for c in columns() if c.required and c not in positions]
     if missing:
-        raise ImportFileError(
-            f"第 {HEADER_ROW} 行缺少必填列:{'、'.join(missing)}。请使用本系统的导入模板,不要改动表头。"
-        )
+        raise DomainError(f"第 {HEADER_ROW} 行缺少必填列:{'、'.join(missing)}。请使用本系统的导入模板,不要改动表头。")
     return positions
 
 
 def check_upload(name: str, size: int, content: bytes) -> list[SheetRow]:
     """What the upload page checks while the clerk waits."""
     if not name.lower().endswith(".xlsx"):
-        raise ImportFileError("请上传 .xlsx 格式的 Excel 文件(.xls、.csv 等格式请先在 Excel 中另存为 .xlsx)。")
+        raise DomainError("请上传 .xlsx 格式的 Excel 文件(.xls、.csv 等格式请先在 Excel 中另存为 .xlsx)。")
     if size > MAX_UPLOAD_BYTES:
-        raise ImportFileError(f"文件太大:最大 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB,请分成几个文件导入。")
+        raise DomainError(f"文件太大:最大 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB,请分成几个文件导入。")
     rows = read_rows(content)
     if not rows:
-        raise ImportFileError("文件中没有要导入的数据行(示例行不计)。")
+        raise DomainError("文件中没有要导入的数据行(示例行不计)。")
     return rows
 
 
@@ -545,7 +536,7 @@ def file_import_run(*, job_id: int) -> FileImport:
     job.save(update_fields=["state", "started_at", "error"])
     try:
         _import(job)
-    except (ImportFileError, PermissionDenied) as error:
+    except (DomainError, PermissionDenied) as error:
         job.state, job.error, job.finished_at = ImportState.FAILED, str(error), timezone.now()
         job.save(update_fields=["state", "error", "finished_at"])
     except Exception:
@@ -600,7 +591,7 @@ def _import_household(job: FileImport, actor: User, household: Household, lookup
             FileImportItem.objects.create(job=job, code=household.code, file=file, problem=bool(file.problems))
     except services.ExistingPerson as error:
         return [Fault(checked.rows_by_number.get(error.person.id_number, head_row), _id_header(), error.message)]
-    except services.FileError as error:
+    except DomainError as error:
         column = _column_named(error.field, (KEY, FILE, PERSON, HEAD)) if error.field else None
         return [Fault(head_row, column.header if column else "", error.message)]
     job.created_count += 1

@@ -24,17 +24,14 @@ from django.db.models import Q, QuerySet
 from approvals.selectors import sees, visible_to
 from audit.services import audit_record
 from flows.flows import MergeFlow
+from org.errors import DomainError
 from org.models import Module, User
 from org.permissions import require_module
 from org.services.protection import reverse_relations
 from records import id_numbers
 from records.events import FileEvent
 from records.models import FamilyMember, FileSnapshot, Person, TransferRequestFile, TransferState, WorkerFile
-from records.services import PERSON_FIELDS, FileError, _save_people, file_problems
-
-
-class MergeError(FileError):
-    """A refused merge; nothing changed."""
+from records.services import PERSON_FIELDS, _save_people, file_problems
 
 
 class LinkedRowsLost(RuntimeError):
@@ -61,7 +58,7 @@ def _parse(raw: str, field: str) -> str:
     try:
         return id_numbers.validate((raw or "").strip()).number
     except ValidationError as error:
-        raise MergeError(error.messages[0], field) from None
+        raise DomainError(error.messages[0], field) from None
 
 
 def _containing(scope: QuerySet, persons: QuerySet) -> QuerySet[WorkerFile]:
@@ -86,7 +83,7 @@ def duplicate_candidates(*, actor: User, id_number: str) -> list[WorkerFile]:
     number = _parse(id_number, "id_number")
     file = _file_of_number(scope, number)
     if file is None:
-        raise MergeError("本单位及下级单位没有包含该身份证号的职工档案。", "id_number")
+        raise DomainError("本单位及下级单位没有包含该身份证号的职工档案。", "id_number")
     person = Person.objects.get(id_number=number)
     found = _likely_duplicates(scope, person) | scope.filter(pk=file.pk)
     return with_people(found.distinct().order_by("pk"))
@@ -99,16 +96,16 @@ def pair_for_merge(*, actor: User, source: str, target: str) -> tuple[WorkerFile
     scope = files_in_scope(actor)
     source_file = _file_of_number(scope, _parse(source, "source"))
     if source_file is None:
-        raise MergeError(NOT_IN_SCOPE.format(what="源职工档案"), "source")
+        raise DomainError(NOT_IN_SCOPE.format(what="源职工档案"), "source")
     target_number = _parse(target, "target")
     target_file = _file_of_number(scope, target_number)
     if target_file is None:
-        raise MergeError(NOT_IN_SCOPE.format(what="目标职工档案"), "target")
+        raise DomainError(NOT_IN_SCOPE.format(what="目标职工档案"), "target")
     if source_file.pk == target_file.pk:
-        raise MergeError("源身份证号和目标身份证号属于同一份档案,无需合并。", "source")
+        raise DomainError("源身份证号和目标身份证号属于同一份档案,无需合并。", "source")
     target_person = Person.objects.get(id_number=target_number)
     if _likely_duplicates(scope, target_person).exclude(pk=source_file.pk).distinct().count() > 1:
-        raise MergeError(SEVERAL_TARGETS, "target")
+        raise DomainError(SEVERAL_TARGETS, "target")
     return source_file, target_file
 
 
@@ -209,7 +206,7 @@ def _move_linked(merged_ids: list[int], kept: WorkerFile) -> None:
                 _rows(relation, merged_ids).update(**{relation.field.attname: kept.pk})
         except IntegrityError:
             name = relation.related_model._meta.verbose_name
-            raise MergeError(f"多份档案都有{name},只能保留一份,请先处理后再合并。") from None
+            raise DomainError(f"多份档案都有{name},只能保留一份,请先处理后再合并。") from None
 
 
 # --- the merge -----------------------------------------------------------------------------------
@@ -231,9 +228,9 @@ def _lock(actor: User, ids: list[int]) -> list[WorkerFile]:
     circle), then the checks that need the lock: still there, in scope, unchanged."""
     locked = list(WorkerFile.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     if len(locked) != len(ids):
-        raise MergeError("要合并的档案已被合并或删除,请重新查询。")
+        raise DomainError("要合并的档案已被合并或删除,请重新查询。")
     if not all(sees(actor.unit, file) for file in locked):
-        raise MergeError(NOT_IN_SCOPE.format(what="职工档案"))
+        raise DomainError(NOT_IN_SCOPE.format(what="职工档案"))
     return locked
 
 
@@ -241,13 +238,13 @@ def _check_versions(files: list[WorkerFile], versions: dict[int, str]) -> None:
     changed = [file for file in files if versions.get(file.pk) != version_of(file)]
     if changed:
         names = "、".join(f"“{file}”" for file in changed)
-        raise MergeError(f"档案{names}在打开本页之后已被修改,请重新打开合并页面核对后再合并。")
+        raise DomainError(f"档案{names}在打开本页之后已被修改,请重新打开合并页面核对后再合并。")
 
 
 def _check_no_open_transfer(ids: list[int]) -> None:
     open_items = TransferRequestFile.objects.filter(file_id__in=ids, request__state=TransferState.PENDING)
     if open_items.exists():
-        raise MergeError("有档案正在等待其他单位接收转移,对方接收或拒绝、或本方撤回申请之后才能合并。")
+        raise DomainError("有档案正在等待其他单位接收转移,对方接收或拒绝、或本方撤回申请之后才能合并。")
 
 
 def _attach_copied(kept: WorkerFile, members: list[dict], freed: dict[str, Person]) -> None:
@@ -282,7 +279,7 @@ def files_merge(
     require_module(actor, Module.UNIT_ADMIN)
     merged_ids = sorted(set(merged_ids) - {kept_id})
     if not merged_ids:
-        raise MergeError("请至少选择一份要并入的档案。")
+        raise DomainError("请至少选择一份要并入的档案。")
     ids = sorted({kept_id, *merged_ids})
     locked = _lock(actor, ids)
     _check_versions(locked, form.versions)
@@ -290,7 +287,7 @@ def files_merge(
     by_pk = {file.pk: file for file in locked}
     kept, merged = by_pk[kept_id], [by_pk[pk] for pk in merged_ids]
     if form.data["code"] != kept.code and WorkerFile.objects.filter(unit=kept.unit, code=form.data["code"]).exists():
-        raise MergeError(f"“{kept.unit.name}”已有职工编号为“{form.data['code']}”的档案。", "code")
+        raise DomainError(f"“{kept.unit.name}”已有职工编号为“{form.data['code']}”的档案。", "code")
 
     for file in locked:
         reason = "合并前的保留档案" if file is kept else f"并入档案“{kept}”"

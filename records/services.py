@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 
 from approvals.models import ReportState
 from audit.services import audit_record
+from org.errors import DomainError
 from org.models import Module, Unit, User
 from org.permissions import require_module
 from org.services.protection import describe, protected_references
@@ -36,16 +37,7 @@ PERSON_FIELDS = [
 ]  # fmt: skip
 
 
-class FileError(Exception):
-    """A refused write; `message` is shown to the user, next to `field` when given."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class ExistingPerson(FileError):
+class ExistingPerson(DomainError):
     """The ID number belongs to a person already in a file (manual 2.2.1.1, three cases)."""
 
     def __init__(self, person: Person, file: WorkerFile | None):
@@ -101,7 +93,7 @@ def file_problems(file: WorkerFile, people: list[Person]) -> list[str]:
 def _require_owner(actor: User, file: WorkerFile) -> None:
     require_module(actor, Module.FILES)
     if file.unit_id != actor.unit_id:
-        raise FileError("只能修改本单位的职工档案。")
+        raise DomainError("只能修改本单位的职工档案。")
 
 
 def _check_ids_free(numbers: list[str], own: set[int]) -> None:
@@ -109,7 +101,7 @@ def _check_ids_free(numbers: list[str], own: set[int]) -> None:
     file (`own` are its current persons) raises ExistingPerson for the first of them."""
     repeated = {n for n in numbers if numbers.count(n) > 1}
     if repeated:
-        raise FileError(f"同一档案中身份证号重复:{'、'.join(id_numbers.mask(n) for n in repeated)}", "id_number")
+        raise DomainError(f"同一档案中身份证号重复:{'、'.join(id_numbers.mask(n) for n in repeated)}", "id_number")
     taken = Person.objects.filter(id_number__in=numbers).exclude(pk__in=own).first()
     if taken is not None:
         raise ExistingPerson(taken, file_of(taken))
@@ -165,7 +157,7 @@ def file_create(*, actor: User, data: dict, head: dict, members: list[dict], req
     ExistingPerson, which names the case; nothing is saved then."""
     require_module(actor, Module.FILES)
     if WorkerFile.objects.filter(unit=actor.unit, code=data["code"]).exists():
-        raise FileError(f"本单位已有职工编号为“{data['code']}”的档案。", "code")
+        raise DomainError(f"本单位已有职工编号为“{data['code']}”的档案。", "code")
     _check_ids_free([head["id_number"], *(m["id_number"] for m in members)], own=set())
     file = WorkerFile(**data, created_by=actor)
     file.place_at_owner(actor.unit)
@@ -177,7 +169,7 @@ def file_create(*, actor: User, data: dict, head: dict, members: list[dict], req
         with transaction.atomic():
             file.save()
     except IntegrityError:
-        raise FileError(f"本单位已有职工编号为“{data['code']}”的档案。", "code") from None
+        raise DomainError(f"本单位已有职工编号为“{data['code']}”的档案。", "code") from None
     _add_members(file, members)
     audit_record(event=FileEvent.FILE_CREATED, actor=actor, request=request, obj=file)
     return file
@@ -191,8 +183,8 @@ def _locked_or_gone(pk: int) -> WorkerFile:
         return file
     snapshot = FileSnapshot.objects.filter(source_file_id=pk).exclude(file_id=pk).select_related("file__head").first()
     if snapshot is not None:
-        raise FileError(f"该档案已被合并到档案“{snapshot.file}”,不能再修改,请修改合并后的档案。")
-    raise FileError("该档案已被删除,不能再修改。")
+        raise DomainError(f"该档案已被合并到档案“{snapshot.file}”,不能再修改,请修改合并后的档案。")
+    raise DomainError("该档案已被删除,不能再修改。")
 
 
 @transaction.atomic
@@ -201,7 +193,7 @@ def file_update(*, actor: User, file: WorkerFile, data: dict, head: dict, member
     file = _locked_or_gone(file.pk)
     _require_owner(actor, file)
     if data["code"] != file.code and WorkerFile.objects.filter(unit=file.unit, code=data["code"]).exists():
-        raise FileError(f"本单位已有职工编号为“{data['code']}”的档案。", "code")
+        raise DomainError(f"本单位已有职工编号为“{data['code']}”的档案。", "code")
     for name, value in data.items():
         setattr(file, name, value)
     people = _save_people(file, head, members)
@@ -218,10 +210,10 @@ def file_delete(*, actor: User, file: WorkerFile, request=None) -> None:
     file = WorkerFile.objects.select_for_update().get(pk=file.pk)
     _require_owner(actor, file)
     if file.holder_id != file.unit_id or file.report_state == ReportState.REPORTED:
-        raise FileError(f"“{file}”已上报,不能删除。")
+        raise DomainError(f"“{file}”已上报,不能删除。")
     held = protected_references(WorkerFile.objects.filter(pk=file.pk))
     if held:
-        raise FileError(f"“{file}”已有{describe(held)},不能删除。")
+        raise DomainError(f"“{file}”已有{describe(held)},不能删除。")
     people = [file.head, *(m.person for m in file.members.select_related("person"))]
     audit_record(event=FileEvent.FILE_DELETED, actor=actor, request=request, obj=file)
     file.delete()
@@ -238,9 +230,9 @@ def file_cancel(*, actor: User, file: WorkerFile, reason: str, on: date | None =
     file = WorkerFile.objects.select_for_update().get(pk=file.pk)
     _require_owner(actor, file)
     if file.is_temporary:
-        raise FileError("临时救助档案没有注销功能。")
+        raise DomainError("临时救助档案没有注销功能。")
     if file.status != FileStatus.ACTIVE:
-        raise FileError(f"“{file}”已经注销。")
+        raise DomainError(f"“{file}”已经注销。")
     file.cancel(on=on or date.today(), reason=reason.strip())
     file.save(update_fields=["status", "cancelled_on", "cancel_reason", "updated_at"])
     audit_record(event=FileEvent.FILE_CANCELLED, actor=actor, request=request, obj=file, detail={"reason": reason})
@@ -253,9 +245,9 @@ def file_restore(*, actor: User, file: WorkerFile, request=None) -> WorkerFile:
     require_module(actor, Module.FILES)
     file = WorkerFile.objects.select_for_update().get(pk=file.pk)
     if file.status != FileStatus.CANCELLED:
-        raise FileError(f"“{file}”没有注销,不需要恢复。")
+        raise DomainError(f"“{file}”没有注销,不需要恢复。")
     if file.unit_id != actor.unit_id and WorkerFile.objects.filter(unit=actor.unit, code=file.code).exists():
-        raise FileError(f"本单位已有职工编号为“{file.code}”的档案,请先修改其中一个编号。")
+        raise DomainError(f"本单位已有职工编号为“{file.code}”的档案,请先修改其中一个编号。")
     previous_unit = file.unit
     file.restore()
     file.place_at_owner(Unit.objects.get(pk=actor.unit_id))
@@ -271,7 +263,7 @@ def file_convert_to_temporary(*, actor: User, file: WorkerFile, request=None) ->
     file = WorkerFile.objects.select_for_update().get(pk=file.pk)
     _require_owner(actor, file)
     if file.is_temporary or file.status != FileStatus.ACTIVE:
-        raise FileError(f"“{file}”不是在档的困难职工档案。")
+        raise DomainError(f"“{file}”不是在档的困难职工档案。")
     previous = file.category
     file.category = FileCategory.TEMPORARY
     file.save(update_fields=["category", "updated_at"])
@@ -289,9 +281,9 @@ def file_regularize(*, actor: User, file: WorkerFile, category: str, request=Non
     file = WorkerFile.objects.select_for_update().get(pk=file.pk)
     _require_owner(actor, file)
     if category not in HARDSHIP_CATEGORIES:
-        raise FileError(CHOOSE_HARDSHIP_CATEGORY, "category")
+        raise DomainError(CHOOSE_HARDSHIP_CATEGORY, "category")
     if not file.is_temporary:
-        raise FileError(f"“{file}”不是临时救助档案。")
+        raise DomainError(f"“{file}”不是临时救助档案。")
     file.category = category
     file.save(update_fields=["category", "updated_at"])
     detail = {"from": FileCategory.TEMPORARY, "to": category}

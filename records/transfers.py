@@ -32,6 +32,7 @@ from approvals.processes import complete_human_task
 from approvals.selectors import sees
 from audit.services import audit_record
 from flows.flows import TransferFlow, TransferRequestFlow
+from org.errors import DomainError
 from org.models import Module, Unit, User
 from org.permissions import require_module
 from org.services.users import unit_admin_of
@@ -49,15 +50,6 @@ from records.notices import FileNotice
 from records.services import CHOOSE_HARDSHIP_CATEGORY
 
 CLASH_LIST_LIMIT = 20
-
-
-class TransferError(Exception):
-    """A refused transfer; nothing changed. `message` is shown to the user."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 @dataclass
@@ -110,7 +102,7 @@ def target_admin(unit: Unit) -> User | None:
 def _refuse_open_requests(files: QuerySet) -> None:
     waiting = TransferRequestFile.objects.filter(file__in=files, request__state=TransferState.PENDING)
     if waiting.exists():
-        raise TransferError("有档案正在等待其他单位接收转移,对方接收或拒绝、或本方撤回申请之后才能再次转移。")
+        raise DomainError("有档案正在等待其他单位接收转移,对方接收或拒绝、或本方撤回申请之后才能再次转移。")
 
 
 def _refuse_code_clashes(files: QuerySet, to_unit: Unit) -> None:
@@ -121,9 +113,7 @@ def _refuse_code_clashes(files: QuerySet, to_unit: Unit) -> None:
     clashes |= set(repeated[:CLASH_LIST_LIMIT])
     if clashes:
         codes = "、".join(sorted(clashes))
-        raise TransferError(
-            f"“{to_unit.name}”已有相同职工编号的档案:{codes}。请先修改档案的职工编号,再转移。", "to_unit"
-        )
+        raise DomainError(f"“{to_unit.name}”已有相同职工编号的档案:{codes}。请先修改档案的职工编号,再转移。", "to_unit")
 
 
 def _lock_selected(actor_unit: Unit, ids: list[int]) -> QuerySet:
@@ -131,12 +121,12 @@ def _lock_selected(actor_unit: Unit, ids: list[int]) -> QuerySet:
     have reached it (a subordinate's draft is not the unit's to move)."""
     ids = sorted(set(ids))
     if not ids:
-        raise TransferError("请选择要转移的档案。")
+        raise DomainError("请选择要转移的档案。")
     locked = list(
         WorkerFile.objects.select_for_update().filter(pk__in=ids).order_by("pk").only("unit_path", "holder_depth")
     )
     if len(locked) != len(ids) or not all(sees(actor_unit, file) for file in locked):
-        raise TransferError(NOT_IN_SCOPE.format(what="要转移的职工档案"))
+        raise DomainError(NOT_IN_SCOPE.format(what="要转移的职工档案"))
     return WorkerFile.objects.filter(pk__in=ids)
 
 
@@ -179,7 +169,7 @@ def _move(files: QuerySet, to_unit: Unit, action: ReportAction) -> int:
             cursor.execute(sql, params)
             return cursor.rowcount
     except IntegrityError:  # a file created meanwhile with a clashing code
-        raise TransferError(f"“{to_unit.name}”已有相同职工编号的档案,请刷新后重试。", "to_unit") from None
+        raise DomainError(f"“{to_unit.name}”已有相同职工编号的档案,请刷新后重试。", "to_unit") from None
 
 
 def _transfer(*, actor: User, sender: Unit, files: QuerySet, to_unit: Unit, message: str, request) -> TransferResult:
@@ -192,7 +182,7 @@ def _transfer(*, actor: User, sender: Unit, files: QuerySet, to_unit: Unit, mess
     )  # fmt: skip
     moved = _move(files, to_unit, action)
     if not moved:
-        raise TransferError("没有可转移的档案。")
+        raise DomainError("没有可转移的档案。")
     action.count = moved
     action.process = TransferFlow.start.run(action=action)
     action.save(update_fields=["count", "process"])
@@ -205,7 +195,7 @@ def _transfer(*, actor: User, sender: Unit, files: QuerySet, to_unit: Unit, mess
 
 def _check_target(to_unit: Unit | None) -> None:
     if to_unit is None:
-        raise TransferError("请选择目的单位。", "to_unit")
+        raise DomainError("请选择目的单位。", "to_unit")
 
 
 @transaction.atomic
@@ -218,7 +208,7 @@ def files_transfer(
     _check_target(to_unit)
     files = _lock_selected(actor.unit, file_ids)
     if files.filter(unit=to_unit).exists():
-        raise TransferError("选中的档案中有已属于目的单位的档案。", "to_unit")
+        raise DomainError("选中的档案中有已属于目的单位的档案。", "to_unit")
     if not to_unit.is_within(actor.unit):
         return TransferResult(moved=0, request=_request(actor=actor, files=files, to_unit=to_unit, reason=message,
                                                         request=request))  # fmt: skip
@@ -234,13 +224,13 @@ def unit_files_transfer(
     require_module(actor, Module.UNIT_ADMIN)
     _check_target(to_unit)
     if from_unit is None or not from_unit.is_within(actor.unit):
-        raise TransferError(NOT_IN_SCOPE.format(what="源单位"), "from_unit")
+        raise DomainError(NOT_IN_SCOPE.format(what="源单位"), "from_unit")
     if not to_unit.is_within(actor.unit):
-        raise TransferError("批量转移只能在本单位及下级单位之间进行;转往其他单位请选择档案后申请转移。", "to_unit")
+        raise DomainError("批量转移只能在本单位及下级单位之间进行;转往其他单位请选择档案后申请转移。", "to_unit")
     if from_unit.pk == to_unit.pk:
-        raise TransferError("源单位和目的单位相同。", "to_unit")
+        raise DomainError("源单位和目的单位相同。", "to_unit")
     if not _lock_unit_files(from_unit):
-        raise TransferError(f"“{from_unit.name}”没有职工档案。", "from_unit")
+        raise DomainError(f"“{from_unit.name}”没有职工档案。", "from_unit")
     files = WorkerFile.objects.filter(unit=from_unit)
     return _transfer(actor=actor, sender=actor.unit, files=files, to_unit=to_unit, message=message, request=request)
 
@@ -250,12 +240,12 @@ def unit_files_transfer(
 
 def _request(*, actor: User, files: QuerySet, to_unit: Unit, reason: str, request) -> TransferRequest:
     if target_admin(to_unit) is None:
-        raise TransferError(
+        raise DomainError(
             f"“{to_unit.name}”尚未设置用户管理员,无人可以接收转移的档案。请联系该单位设置用户管理员后再申请。",
             "to_unit",
         )
     if not reason.strip():
-        raise TransferError("转往其他单位须填写转移原因,供接收单位审核。", "message")
+        raise DomainError("转往其他单位须填写转移原因,供接收单位审核。", "message")
     _refuse_open_requests(files)
     _refuse_code_clashes(files, to_unit)
     transfer = TransferRequest.objects.create(
@@ -297,15 +287,15 @@ def file_claim(
         raise Http404("档案不存在。")
     require_module(actor, Module.FILES)
     if category not in HARDSHIP_CATEGORIES:
-        raise TransferError(CHOOSE_HARDSHIP_CATEGORY, "category")
+        raise DomainError(CHOOSE_HARDSHIP_CATEGORY, "category")
     if not file.is_temporary:
-        raise TransferError(f"“{file}”不是临时救助档案。")
+        raise DomainError(f"“{file}”不是临时救助档案。")
     if target_admin(file.unit) is None:
-        raise TransferError(
+        raise DomainError(
             f"“{file.unit.name}”尚未设置用户管理员,无人可以同意转出该档案。请联系该单位处理。", "category"
         )
     if not reason.strip():
-        raise TransferError("请填写申请原因,供档案所属单位审核。", "reason")
+        raise DomainError("请填写申请原因,供档案所属单位审核。", "reason")
     files = WorkerFile.objects.filter(pk=file.pk)
     _refuse_open_requests(files)
     _refuse_code_clashes(files, actor.unit)
@@ -343,11 +333,11 @@ def _lock_pending(actor: User, pk: int, *, allowed=can_decide, refusal: str = DE
     try:
         transfer = TransferRequest.objects.select_for_update().select_related("from_unit", "to_unit").get(pk=pk)
     except (TransferRequest.DoesNotExist, ValueError, TypeError):
-        raise TransferError("该申请不存在。") from None
+        raise DomainError("该申请不存在。") from None
     if not allowed(actor, transfer):
         raise PermissionDenied(refusal)
     if transfer.state != TransferState.PENDING:
-        raise TransferError(f"该申请{transfer.get_state_display()},不能再次处理。")
+        raise DomainError(f"该申请{transfer.get_state_display()},不能再次处理。")
     if transfer.process_id:
         Process.objects.select_for_update().filter(pk=transfer.process_id).exists()
     return transfer
@@ -367,9 +357,9 @@ def transfer_request_accept(*, actor: User, pk: int, note: str = "", request=Non
     ids = list(TransferRequestFile.objects.filter(request=transfer).values_list("file_id", flat=True))
     files = _lock_selected(transfer.from_unit, ids) if ids else None
     if files is None:
-        raise TransferError("申请中的档案已不存在,请拒绝该申请。")
+        raise DomainError("申请中的档案已不存在,请拒绝该申请。")
     if transfer.is_claim and files.exclude(category=FileCategory.TEMPORARY).exists():
-        raise TransferError("该档案已不是临时救助档案,请拒绝该申请。")
+        raise DomainError("该档案已不是临时救助档案,请拒绝该申请。")
     message = f"{'转正申请' if transfer.is_claim else '跨单位转移'}:{transfer.reason}"
     _close(actor, transfer, TransferState.ACCEPTED, note)
     result = _transfer(
@@ -390,7 +380,7 @@ def transfer_request_reject(*, actor: User, pk: int, note: str, request=None) ->
     """拒绝: the files stay; the requesting unit gets a reminder saying why."""
     transfer = _lock_pending(actor, pk)
     if not note.strip():
-        raise TransferError("请填写拒绝原因。", "note")
+        raise DomainError("请填写拒绝原因。", "note")
     _close(actor, transfer, TransferState.REJECTED, note)
     deciding = transfer.deciding_unit
     refused = "不同意转出申请转正的" if transfer.is_claim else "未接收转移的"

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from approvals.lists import Column, ReportableListView, RowAction
 from approvals.selectors import visible_to
+from org.errors import DomainError
 from org.models import Module
 from org.permissions import module_required
 from project.links import fixed_url
@@ -75,7 +76,7 @@ class FileListView(ReportableListView):
             try:
                 action(actor=self.request.user, file=file, request=self.request)
                 done += 1
-            except services.FileError as error:
+            except DomainError as error:
                 refused.append(error.message)
         label = self.ROW_ACTIONS[key].label.replace("选中的", "")
         if done:
@@ -167,7 +168,7 @@ def _form_page(request, forms_, **context):
     return render(request, "records/file_form.html", context)
 
 
-def _show_error(error: services.FileError, file_form, head_form) -> None:
+def _show_error(error: DomainError, file_form, head_form) -> None:
     form = head_form if error.field == "id_number" else file_form
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
@@ -193,7 +194,7 @@ def file_create(request):
             except services.ExistingPerson as error:
                 existing = error
                 _show_error(error, file_form, head_form)
-            except services.FileError as error:
+            except DomainError as error:
                 _show_error(error, file_form, head_form)
             else:
                 request.session["saved_file_tokens"] = {**saved, token: file.pk}
@@ -219,7 +220,7 @@ def file_edit(request, pk):
             services.file_update(
                 actor=request.user, file=file, request=request, **_saved_data(file_form, head_form, member_formset)
             )
-        except services.FileError as error:
+        except DomainError as error:
             _show_error(error, file_form, head_form)
         else:
             messages.success(request, "档案已保存。")
@@ -236,7 +237,7 @@ def file_edit(request, pk):
 def _act(request, file, action, success: str, **kwargs):
     try:
         action(actor=request.user, file=file, request=request, **kwargs)
-    except services.FileError as error:
+    except DomainError as error:
         messages.error(request, error.message)
         return False
     messages.success(request, success)
@@ -284,7 +285,7 @@ def file_regularize(request, pk):
             actor=request.user, file=file, category=category, id_number=request.POST.get("id_number"),
             reason=request.POST.get("reason", ""), request=request,
         )  # fmt: skip
-    except transfers.TransferError as error:
+    except DomainError as error:
         messages.error(request, error.message)
         return redirect(request.META.get("HTTP_REFERER") or reverse("records:files_temporary"))
     messages.success(

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from org.errors import DomainError
 from org.models import Module
 from org.permissions import module_required
 from org.redirects import local_next
@@ -85,7 +86,7 @@ def _save_request(request, form: ExportRequestForm, export=None):
         if export is None:
             return exports.export_request(actor=request.user, **data)
         return exports.export_change(actor=request.user, export_id=export.pk, **data)
-    except exports.ExportError as error:
+    except DomainError as error:
         form.apply_error(error)
         return None
 
@@ -127,7 +128,7 @@ def export_delete(request, pk):
     try:
         exports.export_delete(actor=request.user, export_id=pk, request=request)
         messages.success(request, "申请已删除。")
-    except exports.ExportError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     return redirect(_list_url())
 
@@ -145,7 +146,7 @@ def export_decide(request, pk):
                 actor=request.user, export_id=export.pk, approve=approve, reason=form.cleaned_data["reason"],
                 request=request,
             )  # fmt: skip
-        except exports.ExportError as error:
+        except DomainError as error:
             messages.error(request, error.message)
             return redirect(_list_url())
         messages.success(request, "批准成功。数据将在夜间导出,也可选择“立即导出”。" if approve else "已不批准该申请。")
@@ -160,7 +161,7 @@ def export_run_now(request, pk):
     try:
         count = exports.export_run_now(actor=request.user, export_id=pk)
         messages.success(request, f"已开始导出,共 {count} 条数据;完成后申请单位会收到提醒,刷新本页可下载。")
-    except exports.ExportError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     return redirect(local_next(request, _list_url()))
 
@@ -176,7 +177,7 @@ def export_download(request, pk):
         export, path = exports.export_download(
             actor=request.user, export_id=export.pk, otp_verified=verified, request=request
         )
-    except exports.ExportError as error:
+    except DomainError as error:
         messages.error(request, error.message)
         return redirect(_list_url())
     response = FileResponse(

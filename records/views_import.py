@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from org.errors import DomainError
 from org.models import Module
 from org.permissions import module_required
 from records import imports
@@ -37,7 +38,7 @@ class FileImportForm(forms.Form):
         content = upload.read(imports.MAX_UPLOAD_BYTES + 1)
         try:
             self.rows = imports.check_upload(upload.name, max(upload.size or 0, len(content)), content)
-        except imports.ImportFileError as error:
+        except DomainError as error:
             raise forms.ValidationError(error.message) from None
         self.content = content
         return upload

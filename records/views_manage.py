@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from approvals.selectors import visible_to
 from audit.services import audit_record
+from org.errors import DomainError
 from org.models import Module, Unit
 from org.permissions import module_required, require_module
 from org.selectors import ancestors_of, children_of, codes_of, directory_search, get_unit_in_subtree
@@ -66,7 +67,7 @@ def merge_duplicates(request):
     if number:
         try:
             context["files"] = merges.duplicate_candidates(actor=request.user, id_number=number)
-        except merges.MergeError as error:
+        except DomainError as error:
             context["error"] = error.message
         else:
             if len(context["files"]) < 2:
@@ -85,7 +86,7 @@ def merge_two(request):
     if source or target:
         try:
             source_file, target_file = merges.pair_for_merge(actor=request.user, source=source, target=target)
-        except merges.MergeError as error:
+        except DomainError as error:
             errors[error.field or "source"] = error.message
         else:
             query = f"?kind=two&keep={target_file.pk}&merge={source_file.pk}"
@@ -193,7 +194,7 @@ def _commit_merge(request, kept, merged, forms_, choices):
     try:
         merges.files_merge(actor=request.user, kept_id=kept.pk, merged_ids=[f.pk for f in merged], form=form,
                            kind=kind, request=request)  # fmt: skip
-    except merges.FileError as error:
+    except DomainError as error:
         target = head_form if error.field == "id_number" else file_form
         target.add_error(error.field if error.field in target.fields else None, error.message)
         return None
@@ -295,7 +296,7 @@ def _transfer_confirm(request, source, to_unit, form, picked):
 def _run_transfer(request, form, call):
     try:
         result = call()
-    except transfers.TransferError as error:
+    except DomainError as error:
         form.add_error(error.field if error.field in form.fields else None, error.message)
         return None
     if result.request is not None and result.action is None:
@@ -377,7 +378,7 @@ def transfer_request_withdraw(request, pk):
     require_module(request.user, Module.UNIT_ADMIN)
     try:
         transfers.transfer_request_withdraw(actor=request.user, pk=transfer.pk, request=request)
-    except transfers.TransferError as error:
+    except DomainError as error:
         messages.error(request, error.message)
         return redirect(transfer.get_absolute_url())
     if transfer.is_claim:
@@ -401,7 +402,7 @@ def _decide(request, transfer) -> bool:
         else:
             transfers.transfer_request_reject(actor=request.user, pk=transfer.pk, note=note, request=request)
             messages.success(request, "已拒绝该申请,档案留在原单位,申请单位将收到提醒。")
-    except transfers.TransferError as error:
+    except DomainError as error:
         messages.error(request, error.message)
         return False
     return True

@@ -16,9 +16,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.services import audit_record
+from org.errors import DomainError
 from org.events import OrgEvent
 from org.models import Duty, Module, User
-from org.services.units import OrgError
 
 DEVICE_NAME = "动态口令"
 RECOVERY_DEVICE_NAME = "恢复码"
@@ -69,10 +69,10 @@ def device_confirm(*, actor: User, token: str, request=None) -> tuple[TOTPDevice
     new recovery codes replace the old. Returns the device and the codes (shown once)."""
     device = TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=False).order_by("pk").first()
     if device is None:
-        raise OrgError("请先生成新的动态口令密钥。", field="token")
+        raise DomainError("请先生成新的动态口令密钥。", field="token")
     if not device.verify_token(token.strip()):
         audit_record(event=OrgEvent.OTP_DEVICE_CONFIRMED, actor=actor, request=request, success=False)
-        raise OrgError("动态口令不正确或已过期,请核对手机时间后重新输入。", field="token")
+        raise DomainError("动态口令不正确或已过期,请核对手机时间后重新输入。", field="token")
     TOTPDevice.objects.filter(user=actor, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
@@ -101,7 +101,7 @@ def verify(*, actor: User, token: str, request=None):
     returns the device that matched."""
     device = device_of(actor)
     if device is None:
-        raise OrgError("尚未绑定动态口令。", field="token")
+        raise DomainError("尚未绑定动态口令。", field="token")
     token = token.strip()
     with transaction.atomic():
         matched = device if device.verify_token(token) else _recovery_match(actor, token)
@@ -109,7 +109,7 @@ def verify(*, actor: User, token: str, request=None):
         audit_record(event=OrgEvent.OTP_VERIFIED, actor=actor, request=request, obj=device,
                      success=matched is not None, detail={"kind": kind})  # fmt: skip
     if matched is None:
-        raise OrgError("动态口令或恢复码不正确,请重新输入。", field="token")
+        raise DomainError("动态口令或恢复码不正确,请重新输入。", field="token")
     return matched
 
 

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from org.duties import require_duty
+from org.errors import DomainError
 from org.events import OrgEvent
 from org.models import Duty, Unit, User
 from org.selectors import subtree, users_of_subtree
-from org.services.units import OrgError
 
 
 def _in_scope_names(actor: User, usernames: list[str]) -> set[str]:
@@ -47,10 +47,10 @@ def account_unlock(*, actor: User, username: str, request=None) -> int:
     """解除锁定 before the cool-off time ends: the failures of that sign-in name are forgotten."""
     require_duty(actor, Duty.SECURITY)
     if username not in _in_scope_names(actor, [username]):
-        raise OrgError(f"“{username}”不在本单位管辖范围内。", field="username")
+        raise DomainError(f"“{username}”不在本单位管辖范围内。", field="username")
     removed = axes_reset(username=username)
     if not removed:
-        raise OrgError(f"“{username}”当前没有被锁定。", field="username")
+        raise DomainError(f"“{username}”当前没有被锁定。", field="username")
     user = User.objects.filter(username=username).first()
     audit_record(event=OrgEvent.ACCOUNT_UNLOCKED, actor=actor, request=request, obj=user,
                  detail={"username": username, "attempts": removed})  # fmt: skip
@@ -62,7 +62,7 @@ def user_by_login(actor: User, username: str) -> User:
     require_duty(actor, Duty.SECURITY)
     user = users_of_subtree(actor.unit).select_related("unit").filter(username=username.strip()).first()
     if user is None:
-        raise OrgError(f"本单位及下级单位没有登录名为“{username.strip()}”的用户。", field="username")
+        raise DomainError(f"本单位及下级单位没有登录名为“{username.strip()}”的用户。", field="username")
     return user
 
 
@@ -70,7 +70,7 @@ def unit_by_code(actor: User, code: str) -> Unit:
     require_duty(actor, Duty.SECURITY)
     unit = subtree(actor.unit).filter(code=code.strip()).first()
     if unit is None:
-        raise OrgError(f"本单位及下级单位中没有单位代码为“{code.strip()}”的单位。", field="unit_code")
+        raise DomainError(f"本单位及下级单位中没有单位代码为“{code.strip()}”的单位。", field="unit_code")
     return unit
 
 

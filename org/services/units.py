@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models import Case, Max, ProtectedError, Value, When
 
 from audit.services import audit_record
+from org.errors import DomainError
 from org.events import OrgEvent
 from org.models import MAX_DEPTH, Unit, User
 from org.permissions import is_user_admin
@@ -12,27 +13,18 @@ from org.services.protection import describe, protected_references
 from org.signals import unit_moved
 
 
-class OrgError(Exception):
-    """A refused change of units or users; `message` is shown to the user, next to `field` if given."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
 def check_in_scope(actor: User, unit: Unit) -> None:
     if not is_user_admin(actor):
-        raise OrgError("只有用户管理员才能管理单位和人员。")
+        raise DomainError("只有用户管理员才能管理单位和人员。")
     if not unit.is_within(actor.unit):
-        raise OrgError(f"“{unit.name}”不在本单位管辖范围内。")
+        raise DomainError(f"“{unit.name}”不在本单位管辖范围内。")
 
 
 def check_subordinate(actor: User, unit: Unit) -> None:
     """The admin's own unit may be edited but never deleted, cut or moved (manual 18.2.2)."""
     check_in_scope(actor, unit)
     if unit.pk == actor.unit_id:
-        raise OrgError("不能删除、剪切或移动本单位,只能操作本单位的下级单位。")
+        raise DomainError("不能删除、剪切或移动本单位,只能操作本单位的下级单位。")
 
 
 IDENTITY_FIELDS = ("name", "code")
@@ -45,7 +37,7 @@ def _locked(unit: Unit) -> Unit:
 def _check_unique_name(parent: Unit, name: str, exclude_pk: int | None = None) -> None:
     siblings = children_of(parent).filter(name=name).exclude(pk=exclude_pk)
     if siblings.exists():
-        raise OrgError(f"“{parent.name}”下已有名为“{name}”的单位。", field="name")
+        raise DomainError(f"“{parent.name}”下已有名为“{name}”的单位。", field="name")
 
 
 @transaction.atomic
@@ -53,7 +45,7 @@ def unit_create(*, actor: User, parent: Unit, data: dict, request=None) -> Unit:
     parent = _locked(parent)
     check_in_scope(actor, parent)
     if parent.depth >= MAX_DEPTH:
-        raise OrgError("基层单位不能再建下级单位。")
+        raise DomainError("基层单位不能再建下级单位。")
     _check_unique_name(parent, data["name"])
     unit = Unit.objects.add_child(parent, data)
     audit_record(event=OrgEvent.UNIT_CREATED, actor=actor, request=request, obj=unit, detail={"parent": parent.pk})
@@ -66,7 +58,7 @@ def unit_update(*, actor: User, unit: Unit, data: dict, request=None) -> Unit:
     check_in_scope(actor, unit)
     changes_identity = any(data.get(name, getattr(unit, name)) != getattr(unit, name) for name in IDENTITY_FIELDS)
     if unit.pk == actor.unit_id and changes_identity:
-        raise OrgError("本单位的名称和代码只能由上级单位的用户管理员修改。", field="name")
+        raise DomainError("本单位的名称和代码只能由上级单位的用户管理员修改。", field="name")
     parent = unit.parent_unit()
     if parent is not None and "name" in data:
         _check_unique_name(parent, data["name"], exclude_pk=unit.pk)
@@ -87,14 +79,14 @@ def unit_delete(*, actor: User, unit: Unit, request=None) -> int:
     check_subordinate(actor, unit)
     held = protected_references(subtree(unit))
     if held:
-        raise OrgError(f"无法删除“{unit.name}”:该单位及其下级单位中仍有 {describe(held)}。请先删除或转移这些数据。")
+        raise DomainError(f"无法删除“{unit.name}”:该单位及其下级单位中仍有 {describe(held)}。请先删除或转移这些数据。")
     count = subtree(unit).count()
     try:
         with transaction.atomic():
             Unit.objects.filter(pk=unit.pk).delete()
     except ProtectedError:
         # Something was added to the subtree between the count and the delete.
-        raise OrgError(f"无法删除“{unit.name}”:该单位及其下级单位中刚有新数据,请刷新后重试。") from None
+        raise DomainError(f"无法删除“{unit.name}”:该单位及其下级单位中刚有新数据,请刷新后重试。") from None
     detail = {"path": unit.path, "units": count}
     audit_record(event=OrgEvent.UNIT_DELETED, actor=actor, request=request, obj=unit, detail=detail)
     return count
@@ -108,12 +100,12 @@ def unit_move(*, actor: User, unit: Unit, new_parent: Unit, request=None) -> Uni
     check_subordinate(actor, unit)
     check_in_scope(actor, new_parent)
     if new_parent.is_within(unit):
-        raise OrgError("不能粘贴到该单位自身或其下级单位之下。")
+        raise DomainError("不能粘贴到该单位自身或其下级单位之下。")
     if new_parent.path == unit.path[: -Unit.steplen]:
-        raise OrgError(f"“{unit.name}”已经是“{new_parent.name}”的下级单位。")
+        raise DomainError(f"“{unit.name}”已经是“{new_parent.name}”的下级单位。")
     deepest = subtree(unit).aggregate(deepest=Max("depth"))["deepest"]
     if deepest - unit.depth + new_parent.depth + 1 > MAX_DEPTH:
-        raise OrgError(f"粘贴到“{new_parent.name}”之下后,“{unit.name}”的下级单位将超过 {MAX_DEPTH} 级,不能粘贴。")
+        raise DomainError(f"粘贴到“{new_parent.name}”之下后,“{unit.name}”的下级单位将超过 {MAX_DEPTH} 级,不能粘贴。")
     old_path = unit.path
     Unit.objects.move(unit, new_parent, "last-child")
     unit.refresh_from_db()
@@ -130,7 +122,7 @@ def unit_move(*, actor: User, unit: Unit, new_parent: Unit, request=None) -> Uni
 
 def check_exact_order(ordered_ids: list[int], expected_ids: set[int]) -> None:
     if len(ordered_ids) != len(set(ordered_ids)) or set(ordered_ids) != expected_ids:
-        raise OrgError("列表已被他人修改,请刷新页面后重新排序。")
+        raise DomainError("列表已被他人修改,请刷新页面后重新排序。")
 
 
 def display_order_cases(ordered_ids: list[int]) -> Case:

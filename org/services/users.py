@@ -8,13 +8,14 @@ from django.db.models import ProtectedError, Q, QuerySet
 
 from audit.services import audit_record
 from org.duties import is_duty_account, is_security_admin
+from org.errors import DomainError
 from org.events import OrgEvent
 from org.models import Module, Unit, User
 from org.passwords import password_set
 from org.selectors import users_of_subtree, users_of_unit
 from org.services import second_factor
 from org.services.protection import describe, protected_references
-from org.services.units import OrgError, check_exact_order, check_in_scope, display_order_cases
+from org.services.units import check_exact_order, check_in_scope, display_order_cases
 from org.signals import user_deleting
 
 USER_FIELDS = ("username", "full_name", "gender", "phone", "position", "email", "modules")
@@ -30,24 +31,24 @@ def _check_not_duty_account(user: User) -> None:
     """The three administrators (三员) are kept from the command line only: if the system
     administrator could edit them on these pages, they could take over the auditor's account."""
     if is_duty_account(user):
-        raise OrgError(
+        raise DomainError(
             f"“{user}”是{user.get_duty_display()}账户,只能由命令行维护,不能在用户管理中修改、删除或重置密码。"
         )
 
 
 def _check_username_free(username: str, exclude_pk: int | None = None) -> None:
     if User.objects.filter(username__iexact=username).exclude(pk=exclude_pk).exists():
-        raise OrgError(f"登录名“{username}”已被使用(不区分大小写),请换一个。", field="username")
+        raise DomainError(f"登录名“{username}”已被使用(不区分大小写),请换一个。", field="username")
 
 
 def unit_admin_of(unit: Unit) -> User | None:
     return User.objects.filter(unit=unit, modules__contains=[Module.UNIT_ADMIN]).first()
 
 
-def _one_admin_error(unit: Unit) -> OrgError:
+def _one_admin_error(unit: Unit) -> DomainError:
     admin = unit_admin_of(unit)
     name = f":{admin}" if admin else ""
-    return OrgError(f"本单位已有用户管理员{name}。一个单位只能有一个用户管理员。", field="modules")
+    return DomainError(f"本单位已有用户管理员{name}。一个单位只能有一个用户管理员。", field="modules")
 
 
 def _check_one_admin(unit: Unit, modules: list[str], exclude_pk: int | None = None) -> None:
@@ -69,7 +70,7 @@ def _save(user: User, **save_kwargs) -> None:
         if constraint == ONE_ADMIN_CONSTRAINT:
             raise _one_admin_error(user.unit) from None
         if "username" in constraint:
-            raise OrgError(f"登录名“{user.username}”已被使用,请换一个。", field="username") from None
+            raise DomainError(f"登录名“{user.username}”已被使用,请换一个。", field="username") from None
         raise
 
 
@@ -77,7 +78,7 @@ def _validated_password(password: str, user: User) -> str:
     try:
         password_validation.validate_password(password, user)
     except ValidationError as error:
-        raise OrgError(" ".join(error.messages), field="new_password1") from None
+        raise DomainError(" ".join(error.messages), field="new_password1") from None
     return password
 
 
@@ -106,7 +107,7 @@ def user_update(*, actor: User, user: User, data: dict, request=None) -> User:
     check_in_scope(actor, user.unit)
     _check_not_duty_account(user)
     if user.pk == actor.pk and Module.UNIT_ADMIN not in data.get("modules", user.modules):
-        raise OrgError("不能取消自己的“用户管理”权限。请由上级单位的用户管理员调整。", field="modules")
+        raise DomainError("不能取消自己的“用户管理”权限。请由上级单位的用户管理员调整。", field="modules")
     if "username" in data:
         _check_username_free(data["username"], exclude_pk=user.pk)
     if "modules" in data:
@@ -133,16 +134,16 @@ def user_delete(*, actor: User, user: User, request=None) -> None:
     check_in_scope(actor, user.unit)
     _check_not_duty_account(user)
     if user.pk == actor.pk:
-        raise OrgError("不能删除自己的账户。")
+        raise DomainError("不能删除自己的账户。")
     held = protected_references(User.objects.filter(pk=user.pk))
     if held:
-        raise OrgError(f"无法删除“{user}”:仍有 {describe(held)} 与该用户关联。")
+        raise DomainError(f"无法删除“{user}”:仍有 {describe(held)} 与该用户关联。")
     try:
         with transaction.atomic():
             user_deleting.send(sender=User, user=user)
             User.objects.filter(pk=user.pk).delete()
     except ProtectedError:
-        raise OrgError(f"无法删除“{user}”:刚有新数据与该用户关联,请刷新后重试。") from None
+        raise DomainError(f"无法删除“{user}”:刚有新数据与该用户关联,请刷新后重试。") from None
     audit_record(
         event=OrgEvent.USER_DELETED, actor=actor, request=request, obj=user, detail={"username": user.username}
     )
@@ -193,7 +194,7 @@ def user_otp_reset(*, actor: User, user: User, request=None) -> int:
     device is no longer verified (django-otp finds its device gone). The number deleted."""
     user = _locked(user)
     if not user.unit.is_within(actor.unit):
-        raise OrgError(f"“{user}”不在本单位管辖范围内。")
+        raise DomainError(f"“{user}”不在本单位管辖范围内。")
     if not may_reset_otp(actor, user):
         raise PermissionDenied("只能由安全管理员或上级单位的用户管理员重置该用户的动态口令。")
     return otp_devices_delete(user=user, actor=actor, request=request)
@@ -204,7 +205,7 @@ def otp_devices_delete(*, user: User, actor: User | None = None, request=None, b
     else every device of the user deleted and audited (`by` names an actor that is no user:
     the system administrator's `manage.py reset_otp`). The number deleted."""
     if not has_otp_device(user):
-        raise OrgError(f"“{user}”尚未绑定动态口令,无需重置。")
+        raise DomainError(f"“{user}”尚未绑定动态口令,无需重置。")
     ids = second_factor.devices_delete(user=user)
     audit_record(
         event=OrgEvent.OTP_DEVICE_RESET, actor=actor, username=by, request=request, obj=user, detail={"devices": ids}

@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from org.errors import DomainError
 from org.forms.account import SecondFactorForm
 from org.redirects import local_next
 from org.services import second_factor
-from org.services.units import OrgError
 
 
 def _next_url(request) -> str:
@@ -49,7 +49,7 @@ def second_factor_step(request):
             if binding:
                 return _bound(request, token, next_url)
             matched = second_factor.verify(actor=user, token=token, request=request)
-        except OrgError as error:
+        except DomainError as error:
             form.add_error("token", error.message)
         else:
             return _verified(request, matched, next_url, rebind)

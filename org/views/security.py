@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from org.duties import duty_required
+from org.errors import DomainError
 from org.models import Duty
 from org.services import security, users
-from org.services.units import OrgError
 
 security_admin_required = duty_required(Duty.SECURITY)
 
@@ -49,7 +49,7 @@ def _submitted(request, form, field: str, action, form_name: str):
     if form.is_valid():
         try:
             message = action(form.cleaned_data)
-        except OrgError as error:
+        except DomainError as error:
             form.add_error(field, error.message)
         else:
             messages.success(request, message)

@@ -6,13 +6,13 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from org.errors import DomainError
 from org.forms.account import UnitContactForm
 from org.forms.units import UnitCreateForm, UnitForm
 from org.models import MAX_DEPTH, Unit
 from org.permissions import require_user_admin, user_admin_required
 from org.selectors import ancestors_of, children_of, get_unit_in_subtree, subtree, users_of_unit
 from org.services import units as services
-from org.services.units import OrgError
 
 CUT_SESSION_KEY = "org_cut_unit"
 
@@ -44,7 +44,7 @@ def _guard_error(guard, **kwargs) -> str | None:
     """The message of a refused guard, shown on a confirmation page instead of its button."""
     try:
         guard(**kwargs)
-    except OrgError as error:
+    except DomainError as error:
         return error.message
     return None
 
@@ -85,7 +85,7 @@ def unit_create(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             unit = services.unit_create(actor=request.user, parent=parent, data=form.cleaned_data, request=request)
-        except OrgError as error:
+        except DomainError as error:
             form.add_error(error.field, error.message)
         else:
             messages.success(request, f"已新建单位“{unit.name}”。")
@@ -103,7 +103,7 @@ def unit_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.unit_update(actor=request.user, unit=unit, data=form.cleaned_data, request=request)
-        except OrgError as error:
+        except DomainError as error:
             form.add_error(error.field, error.message)
         else:
             messages.success(request, "单位信息已保存。")
@@ -120,7 +120,7 @@ def unit_delete(request, pk):
     if request.method == "POST" and error is None:
         try:
             count = services.unit_delete(actor=request.user, unit=unit, request=request)
-        except OrgError as exc:
+        except DomainError as exc:
             error = exc.message
         else:
             messages.success(request, f"已删除“{unit.name}”及其下级单位,共 {count} 个单位。")
@@ -156,7 +156,7 @@ def unit_paste(request, pk):
     if request.method == "POST":
         try:
             services.unit_move(actor=request.user, unit=cut_unit, new_parent=new_parent, request=request)
-        except OrgError as exc:
+        except DomainError as exc:
             error = exc.message
         else:
             request.session.pop(CUT_SESSION_KEY, None)
@@ -175,7 +175,7 @@ def unit_order(request, pk):
             services.unit_children_order(
                 actor=request.user, parent=parent, ordered_ids=ordered_ids(request), request=request
             )
-        except OrgError as exc:
+        except DomainError as exc:
             error = exc.message
         else:
             messages.success(request, "单位顺序已保存。")

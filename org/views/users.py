@@ -6,12 +6,12 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from org.errors import DomainError
 from org.forms.users import UserCreateForm, UserForm
 from org.models import User
 from org.permissions import require_user_admin
 from org.selectors import get_user_in_subtree, users_of_unit
 from org.services import users as services
-from org.services.units import OrgError
 from org.services.users import SEARCH_LIMIT
 from org.views.switcher import unit_switcher_context
 from org.views.units import admin_unit, ordered_ids, user_admin_required
@@ -36,7 +36,7 @@ def user_create(request, pk):
             user = services.user_create(
                 actor=request.user, unit=unit, data=_profile(form), password=form.chosen_password(), request=request
             )
-        except OrgError as error:
+        except DomainError as error:
             form.add_error(error.field, error.message)
         else:
             messages.success(request, f"已新增人员“{user}”。首次登录时须修改密码。")
@@ -54,7 +54,7 @@ def user_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update(actor=request.user, user=user, data=_profile(form), request=request)
-        except OrgError as error:
+        except DomainError as error:
             form.add_error(error.field, error.message)
         else:
             messages.success(request, "人员信息已保存。")
@@ -73,7 +73,7 @@ def user_delete(request, pk):
     if request.method == "POST":
         try:
             services.user_delete(actor=request.user, user=user, request=request)
-        except OrgError as exc:
+        except DomainError as exc:
             error = exc.message
         else:
             messages.success(request, f"已删除人员“{user}”。")
@@ -87,7 +87,7 @@ def _reset(request, pk, service, done: str):
     user = _admin_user(request, pk)
     try:
         service(actor=request.user, user=user, request=request)
-    except OrgError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, done.format(user=user))
@@ -123,7 +123,7 @@ def user_order(request, pk):
     if request.method == "POST":
         try:
             services.unit_users_order(actor=request.user, unit=unit, ordered_ids=ordered_ids(request), request=request)
-        except OrgError as exc:
+        except DomainError as exc:
             error = exc.message
         else:
             messages.success(request, "人员顺序已保存。")

@@ -10,9 +10,10 @@ from approvals import services
 from approvals.events import ReportingEvent
 from approvals.models import Movement, ReportAction, ReportKind, ReportState
 from approvals.selectors import state_counts, visible_to
-from approvals.services import REFUSAL_DETAIL_LIMIT, ReportError
+from approvals.services import REFUSAL_DETAIL_LIMIT
 from audit.models import AuditLog
 from flows.flows import ReportUpFlow, ReturnDownFlow
+from org.errors import DomainError
 from org.models import Module
 from tests.approvals.conftest import new_row, where
 from tests.conftest import BUSINESS_MODULES, make_user
@@ -163,7 +164,7 @@ def test_quick_report_scope_must_be_own_unit_or_direct_child(cast, people, usern
             services.report_rows(actor=people[sender], model=SampleRecord, pks=[row.pk])
     position = where(row)
     before = snapshot()
-    with pytest.raises(ReportError) as refused:
+    with pytest.raises(DomainError) as refused:
         quick_report(people[username], u[scope])
     assert refused.value.message == SCOPE_REFUSED
     assert where(row) == position and snapshot() == before
@@ -172,7 +173,7 @@ def test_quick_report_scope_must_be_own_unit_or_direct_child(cast, people, usern
 def test_quick_report_by_the_national_unit_is_refused(cast):
     u = cast.units
     row = new_row(SampleRecord, u["national"], title="全总")
-    with pytest.raises(ReportError, match="全国总工会没有上级单位"):
+    with pytest.raises(DomainError, match="全国总工会没有上级单位"):
         quick_report(cast.users["national_admin"], u["national"])
     assert where(row) == (u["national"].pk, ReportState.DRAFT)
 
@@ -248,7 +249,7 @@ def test_quick_return_needs_a_direct_child(cast, people, city_inbox, username, c
     every = [row for group in city_inbox.values() for row in group]
     before_positions = {row.pk: where(row) for row in every}
     before = snapshot()
-    with pytest.raises(ReportError) as refused:
+    with pytest.raises(DomainError) as refused:
         quick_return(people[username], u[child])
     assert refused.value.message == CHILD_REFUSED
     assert {row.pk: where(row) for row in every} == before_positions

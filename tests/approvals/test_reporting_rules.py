@@ -12,9 +12,9 @@ from approvals import services
 from approvals.events import ReportingEvent
 from approvals.models import Movement, ReportAction, ReportKind, ReportState
 from approvals.selectors import ViewerState, visible_to, with_viewer_state
-from approvals.services import ReportError
 from audit.models import AuditLog
 from flows.flows import ReportUpFlow, ReturnDownFlow
+from org.errors import DomainError
 from org.models import Module, Unit
 from tests.approvals.conftest import new_row, reload, where
 from tests.conftest import BUSINESS_MODULES, make_user
@@ -128,7 +128,7 @@ def test_national_unit_cannot_report(cast):
     national = cast.units["national"]
     row = new_row(SampleRecord, national, title="全总自己的记录")
     before = snapshot()
-    with pytest.raises(ReportError) as refused:
+    with pytest.raises(DomainError) as refused:
         report(cast.users["national_admin"], row)
     assert refused.value.message == "全国总工会没有上级单位,无需上报。"
     assert where(row) == (national.pk, ReportState.DRAFT)

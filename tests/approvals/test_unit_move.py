@@ -8,9 +8,10 @@ from approvals.events import ReportingEvent
 from approvals.models import Movement, ReportAction, ReportKind, ReportState
 from approvals.selectors import visible_to
 from audit.models import AuditLog
+from org.errors import DomainError
 from org.events import OrgEvent
 from org.models import Module, Unit
-from org.services.units import OrgError, unit_move
+from org.services.units import unit_move
 from tests.approvals.conftest import new_row, reload
 from tests.conftest import BUSINESS_MODULES, make_user
 from tests.reporting.models import SampleAgency, SampleRecord, SampleRecruiter
@@ -158,9 +159,9 @@ def test_a_refused_move_touches_no_row(cast, people, spread):
     u = cast.units
     inside, _outside = spread
     before = {key: state(row) for key, row in inside.items()}
-    with pytest.raises(OrgError):
+    with pytest.raises(DomainError):
         unit_move(actor=cast.users["county_a_admin"], unit=u["county_a"], new_parent=u["city_b"])
-    with pytest.raises(OrgError):
+    with pytest.raises(DomainError):
         unit_move(actor=cast.users["national_admin"], unit=u["county_a"], new_parent=u["street_a"])
     assert {key: state(row) for key, row in inside.items()} == before
     assert not ReportAction.objects.filter(kind=ReportKind.UNIT_MOVED).exists()

@@ -12,10 +12,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from audit.models import AuditLog
+from org.errors import DomainError
 from org.events import OrgEvent
 from org.models import Duty, Module, User
 from org.services import second_factor, users
-from org.services.units import OrgError
 from tests.conftest import CAST_PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +133,7 @@ def test_the_user_pages_cannot_touch_the_three(cast, three):
     for name in ("org:user_password_reset", "org:user_delete"):
         response = system.post(reverse(name, args=[auditor.pk]), follow=True)
         assert "只能由命令行维护" in response.content.decode(), name
-    with pytest.raises(OrgError, match="只能由命令行维护"):
+    with pytest.raises(DomainError, match="只能由命令行维护"):
         users.user_update(actor=three[Duty.SYSTEM], user=auditor, data={"username": "taken_over"})
     auditor.refresh_from_db()
     assert auditor.username == f"duty_{Duty.AUDIT}" and auditor.check_password(CAST_PASSWORD)

@@ -9,11 +9,11 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditLog
+from org.errors import DomainError
 from org.events import OrgEvent
 from org.models import Duty, Module
 from org.services import second_factor
 from org.services import users as services
-from org.services.units import OrgError
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -43,8 +43,8 @@ def reset_url(user) -> str:
         ("street_a_admin", "street_a", PermissionDenied),  # a colleague of the same unit
         ("province_b_admin", "province_b", PermissionDenied),
         ("national_admin", "national_admin", PermissionDenied),  # oneself, even at the top
-        ("city_a_admin", "province_a_admin", OrgError),  # above the admin: out of scope
-        ("province_b_admin", "city_a_admin", OrgError),  # another branch
+        ("city_a_admin", "province_a_admin", DomainError),  # above the admin: out of scope
+        ("province_b_admin", "city_a_admin", DomainError),  # another branch
         ("county_a", "street_a", PermissionDenied),  # not a unit admin
         ("security", "province_a_admin", None),  # the security administrator: anyone below
         ("security", "auditor", None),  # … the other administrators included
@@ -76,7 +76,7 @@ def test_who_may_reset_whose_devices(cast, actor, target, refusal):
 def test_a_user_without_a_bound_device_has_nothing_to_reset(cast):
     target = cast.users["city_a_admin"]
     half_bound = bind(target, confirmed=False)
-    with pytest.raises(OrgError, match="尚未绑定动态口令"):
+    with pytest.raises(DomainError, match="尚未绑定动态口令"):
         services.user_otp_reset(actor=cast.users["province_a_admin"], user=target)
     assert list(TOTPDevice.objects.filter(user=target)) == [half_bound]
     assert not AuditLog.objects.filter(event=OrgEvent.OTP_DEVICE_RESET).exists()

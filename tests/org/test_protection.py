@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from org.errors import DomainError
 from org.models import Code, Unit
 from org.selectors import subtree
 from org.services import codes as code_services
@@ -37,6 +38,6 @@ def test_code_in_use_cannot_be_deleted(cast, protecting_record_model):
 def test_unit_holding_records_cannot_be_deleted(cast, protecting_record_model):
     empty_county = cast.units["county_a2"]
     protecting_record_model.objects.create(unit=empty_county, health=health_code("健康"))
-    with pytest.raises(unit_services.OrgError, match="仍有 困难职工档案 1 个"):
+    with pytest.raises(DomainError, match="仍有 困难职工档案 1 个"):
         unit_services.unit_delete(actor=cast.users["city_a_admin"], unit=empty_county)
     assert Unit.objects.filter(pk=empty_county.pk).exists()

@@ -4,17 +4,11 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditLog
+from org.errors import DomainError
 from org.events import OrgEvent
 from org.models import Unit
 from org.selectors import children_of
-from org.services.units import (
-    OrgError,
-    unit_children_order,
-    unit_create,
-    unit_delete,
-    unit_move,
-    unit_update,
-)
+from org.services.units import unit_children_order, unit_create, unit_delete, unit_move, unit_update
 from org.signals import unit_moved
 from tests.conftest import make_user
 
@@ -101,7 +95,7 @@ def test_create_subordinate_unit(cast):
 
 
 def test_create_is_refused_under_a_street(cast):
-    with pytest.raises(OrgError, match="基层单位不能再建下级单位"):
+    with pytest.raises(DomainError, match="基层单位不能再建下级单位"):
         unit_create(actor=cast.users["county_a_admin"], parent=cast.units["street_a"], data=unit_data())
     client = cast.client("county_a_admin")
     body = client.post(reverse("org:unit_create", args=[cast.units["street_a"].pk]), unit_data()).content.decode()
@@ -129,7 +123,7 @@ def test_edit_subordinate_and_own_unit(cast):
     response = client.post(reverse("org:unit_edit", args=[own.pk]), {**data, "name": "改名"})
     assert response.status_code == 302
     assert fresh(own).address == "浆洗街 1 号" and fresh(own).name == "武侯区总工会"  # no name field on the own unit
-    with pytest.raises(OrgError, match="只能由上级单位的用户管理员修改"):
+    with pytest.raises(DomainError, match="只能由上级单位的用户管理员修改"):
         unit_update(actor=cast.users["county_a_admin"], unit=own, data={"name": "改名"})
 
 
@@ -156,7 +150,7 @@ def test_delete_removes_the_whole_empty_subtree(cast):
 
 def test_delete_is_refused_while_the_subtree_holds_users(cast):
     county = cast.units["county_a"]
-    with pytest.raises(OrgError) as refused:
+    with pytest.raises(DomainError) as refused:
         unit_delete(actor=cast.users["city_a_admin"], unit=county)
     assert (
         refused.value.message == "无法删除“武侯区总工会”:该单位及其下级单位中仍有 用户 5 个。请先删除或转移这些数据。"
@@ -169,7 +163,7 @@ def test_delete_is_refused_while_the_subtree_holds_users(cast):
 
 def test_own_unit_cannot_be_deleted_or_cut(cast):
     admin = cast.users["county_a_admin"]
-    with pytest.raises(OrgError, match="不能删除、剪切或移动本单位"):
+    with pytest.raises(DomainError, match="不能删除、剪切或移动本单位"):
         unit_delete(actor=admin, unit=cast.units["county_a"])
     client = cast.client("county_a_admin")
     own = cast.units["county_a"].pk
@@ -225,7 +219,7 @@ def test_move_rewrites_subtree_paths_and_signals_once(cast):
 def test_paste_under_own_descendant_is_refused(cast):
     admin = cast.users["province_a_admin"]
     for target in ("city_a", "street_a"):
-        with pytest.raises(OrgError, match="不能粘贴到该单位自身或其下级单位之下"):
+        with pytest.raises(DomainError, match="不能粘贴到该单位自身或其下级单位之下"):
             unit_move(actor=admin, unit=cast.units["city_a"], new_parent=cast.units[target])
     client = cast.client("province_a_admin")
     client.post(reverse("org:unit_cut", args=[cast.units["city_a"].pk]))
@@ -235,18 +229,18 @@ def test_paste_under_own_descendant_is_refused(cast):
 
 
 def test_paste_deeper_than_five_levels_is_refused(cast):
-    with pytest.raises(OrgError, match="将超过 5 级"):
+    with pytest.raises(DomainError, match="将超过 5 级"):
         unit_move(actor=cast.users["city_a_admin"], unit=cast.units["county_a"], new_parent=cast.units["county_a2"])
-    with pytest.raises(OrgError, match="将超过 5 级"):
+    with pytest.raises(DomainError, match="将超过 5 级"):
         unit_move(actor=cast.users["county_a_admin"], unit=cast.units["street_a"], new_parent=cast.units["street_a2"])
     assert fresh(cast.units["county_a"]).depth == 4
 
 
 def test_paste_under_the_current_parent_or_outside_the_subtree_is_refused(cast):
     admin = cast.users["city_a_admin"]
-    with pytest.raises(OrgError, match="已经是“武侯区总工会”的下级单位"):
+    with pytest.raises(DomainError, match="已经是“武侯区总工会”的下级单位"):
         unit_move(actor=admin, unit=cast.units["street_a"], new_parent=cast.units["county_a"])
-    with pytest.raises(OrgError, match="不在本单位管辖范围内"):
+    with pytest.raises(DomainError, match="不在本单位管辖范围内"):
         unit_move(actor=admin, unit=cast.units["street_a"], new_parent=cast.units["county_b"])
     client = cast.client("city_a_admin")
     client.post(reverse("org:unit_cut", args=[cast.units["street_a"].pk]))
@@ -279,7 +273,7 @@ def test_order_refuses_ids_that_are_not_exactly_the_children(cast):
     a, a2 = cast.units["street_a"], cast.units["street_a2"]
     admin = cast.users["city_a_admin"]
     for wrong in ([a.pk], [a.pk, a2.pk, cast.units["county_a2"].pk], [a.pk, a.pk]):
-        with pytest.raises(OrgError, match="请刷新页面后重新排序"):
+        with pytest.raises(DomainError, match="请刷新页面后重新排序"):
             unit_children_order(actor=admin, parent=county, ordered_ids=wrong)
     body = cast.client("city_a_admin").post(reverse("org:unit_order", args=[county.pk]), {"order": ["x"]})
     assert "请刷新页面后重新排序" in body.content.decode()

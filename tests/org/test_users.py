@@ -5,11 +5,11 @@ from django.conf import settings
 from django.urls import reverse
 
 from audit.models import AuditLog
+from org.errors import DomainError
 from org.events import OrgEvent
 from org.models import Module, User
 from org.selectors import users_of_unit
 from org.services import users as services
-from org.services.units import OrgError
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +94,7 @@ def test_second_unit_admin_is_refused_on_create_and_edit(cast):
 
 def test_the_database_constraint_race_gives_the_same_message(cast, monkeypatch):
     monkeypatch.setattr(services, "_check_one_admin", lambda *args, **kwargs: None)
-    with pytest.raises(OrgError, match="本单位已有用户管理员:street_a_admin"):
+    with pytest.raises(DomainError, match="本单位已有用户管理员:street_a_admin"):
         services.user_create(
             actor=cast.users["county_a_admin"], unit=cast.units["street_a"],
             data=user_data(modules=[Module.UNIT_ADMIN]),

@@ -24,6 +24,7 @@ from approvals import services as approvals
 from approvals.models import ReportAction
 from approvals.reminders import pending_reminders_for_user
 from audit.models import AuditLog
+from org.errors import DomainError
 from org.events import OrgEvent
 from org.models import Module
 from records import exports
@@ -185,7 +186,7 @@ def test_a_rejection_needs_a_reason_and_reaches_the_requester_as_a_reminder(cast
     cast.client("street_a_admin").post(reverse("approvals:reminder_handle", args=[reminder.pk]))
     reminder.process.refresh_from_db()
     assert reminder.process.status == PROCESS.DONE  # handled like any reminder
-    with pytest.raises(exports.ExportError):
+    with pytest.raises(DomainError):
         exports.export_decide(actor=county_admin, export_id=export.pk, approve=True)
 
 
@@ -199,7 +200,7 @@ def test_the_scope_must_lie_inside_the_requesters_subtree(cast):
     cases = [("street_a_admin", ["street_a2"]), ("street_a_admin", ["county_a"]), ("county_a_admin", ["city_a"]),
              ("county_a_admin", ["province_b"]), ("county_a_admin", ["county_a", "street_b"])]  # fmt: skip
     for admin, outside in cases:
-        with pytest.raises(exports.ExportError, match="只能导出本单位及下级单位"):
+        with pytest.raises(DomainError, match="只能导出本单位及下级单位"):
             request_export(cast, admin, scope=outside)
     assert not BulkExport.objects.exists()
     # The form refuses a unit it does not offer, and the page says so next to the field.
@@ -211,7 +212,7 @@ def test_the_scope_must_lie_inside_the_requesters_subtree(cast):
 
 
 def test_invalid_conditions_are_refused_with_their_label(cast):
-    with pytest.raises(exports.ExportError, match="家庭人口"):
+    with pytest.raises(DomainError, match="家庭人口"):
         request_export(cast, "street_a_admin", conditions={"household_size_from": "3", "household_size_to": "1"})
 
 
@@ -240,7 +241,7 @@ def test_edit_only_while_unapproved_and_delete_only_while_not_exported(cast, fil
     assert cast.client("city_a_admin").get(edit).status_code == 403  # the approver does not edit it
 
     exports.export_decide(actor=cast.users["city_a_admin"], export_id=export.pk, approve=True)
-    with pytest.raises(exports.ExportError, match="只能修改未批准"):
+    with pytest.raises(DomainError, match="只能修改未批准"):
         exports.export_change(
             actor=cast.users["county_a_admin"], export_id=export.pk, kinds=ALL_KINDS,
             scope_units=[cast.units["county_a"]], conditions={},

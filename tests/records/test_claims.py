@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from approvals.models import ReportAction
+from org.errors import DomainError
 from org.models import Module
 from records import transfers
 from records.models import FileCategory, TransferRequest, TransferState, WorkerFile
@@ -49,10 +50,10 @@ def test_a_claim_needs_a_reason_and_a_hardship_category(cast, temporary):
     number = temporary.head.id_number
     page = regularize(taker, temporary, category=FileCategory.ACCIDENT, id_number=number)
     assert page.status_code == 302 and not TransferRequest.objects.exists()
-    with pytest.raises(transfers.TransferError, match="请选择困难类别"):
+    with pytest.raises(DomainError, match="请选择困难类别"):
         transfers.file_claim(actor=cast.users["province_b"], file=temporary, category=FileCategory.TEMPORARY,
                              id_number=number, reason="迁居")  # fmt: skip
-    with pytest.raises(transfers.TransferError, match="请填写申请原因"):
+    with pytest.raises(DomainError, match="请填写申请原因"):
         transfers.file_claim(actor=cast.users["province_b"], file=temporary, category=FileCategory.ACCIDENT,
                              id_number=number, reason=" ")  # fmt: skip
 
@@ -95,7 +96,7 @@ def test_a_refused_claim_leaves_the_file_and_tells_the_claimer(cast, temporary):
 def test_a_file_in_an_open_claim_is_not_claimed_twice(cast, temporary):
     transfers.file_claim(actor=cast.users["province_b"], file=temporary, category=FileCategory.ACCIDENT,
                          id_number=temporary.head.id_number, reason="迁居")  # fmt: skip
-    with pytest.raises(transfers.TransferError, match="正在等待"):
+    with pytest.raises(DomainError, match="正在等待"):
         transfers.file_claim(actor=cast.users["street_a2"], file=temporary, category=FileCategory.ACCIDENT,
                              id_number=temporary.head.id_number, reason="迁居")  # fmt: skip
 

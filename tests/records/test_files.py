@@ -8,6 +8,7 @@ from django.urls import reverse
 from approvals import services as approvals
 from approvals.models import ReportState
 from audit.models import AuditLog
+from org.errors import DomainError
 from records import services
 from records.events import FileEvent
 from records.models import FileCategory, FileStatus, Person, WorkerFile
@@ -66,7 +67,7 @@ def test_a_member_of_another_file_is_found_too(cast, clerk):
 
 def test_same_id_twice_in_one_household_is_refused(clerk):
     number = id_number("19900101")
-    with pytest.raises(services.FileError, match="同一档案中身份证号重复"):
+    with pytest.raises(DomainError, match="同一档案中身份证号重复"):
         services.file_create(
             actor=clerk, data=file_data(), head=head_data(id_number=number), members=[member_data(id_number=number)]
         )
@@ -75,7 +76,7 @@ def test_same_id_twice_in_one_household_is_refused(clerk):
 
 def test_code_is_unique_per_unit(cast, clerk):
     make_file(clerk, code="JX9999")
-    with pytest.raises(services.FileError, match="职工编号为“JX9999”"):
+    with pytest.raises(DomainError, match="职工编号为“JX9999”"):
         make_file(clerk, code="JX9999")
     make_file(cast.users["street_a2"], code="JX9999")  # another unit may use it
 
@@ -121,7 +122,7 @@ def test_edit_after_report_keeps_holder_and_state(cast, clerk):
 
 def test_only_the_owning_unit_edits(cast, clerk):
     file = make_file(clerk)
-    with pytest.raises(services.FileError, match="只能修改本单位"):
+    with pytest.raises(DomainError, match="只能修改本单位"):
         services.file_update(actor=cast.users["street_a2"], file=file, data=file_data(), head=head_data(), members=[])
 
 
@@ -137,7 +138,7 @@ def test_removed_member_leaves_the_persons_table(clerk):
 def test_delete_only_unreported_own_files(cast, clerk):
     file = make_file(clerk)
     approvals.report_rows(actor=clerk, model=WorkerFile, pks=[file.pk])
-    with pytest.raises(services.FileError, match="已上报,不能删除"):
+    with pytest.raises(DomainError, match="已上报,不能删除"):
         services.file_delete(actor=clerk, file=file)
     approvals.return_rows(actor=cast.users["county_a"], model=WorkerFile, pks=[file.pk])
     services.file_delete(actor=clerk, file=WorkerFile.objects.get(pk=file.pk))
@@ -164,11 +165,11 @@ def test_temporary_files_have_no_cancel_and_convert_both_ways(cast, clerk):
     services.file_convert_to_temporary(actor=clerk, file=file)
     file = WorkerFile.objects.get(pk=file.pk)
     assert file.category == FileCategory.TEMPORARY
-    with pytest.raises(services.FileError, match="没有注销功能"):
+    with pytest.raises(DomainError, match="没有注销功能"):
         services.file_cancel(actor=clerk, file=file, reason="x")
-    with pytest.raises(services.FileError, match="请选择困难类别"):
+    with pytest.raises(DomainError, match="请选择困难类别"):
         services.file_regularize(actor=clerk, file=file, category=FileCategory.TEMPORARY)
-    with pytest.raises(services.FileError, match="只能修改本单位"):
+    with pytest.raises(DomainError, match="只能修改本单位"):
         services.file_regularize(actor=cast.users["street_a2"], file=file, category=FileCategory.ACCIDENT)
     regular = services.file_regularize(actor=clerk, file=file, category=FileCategory.ACCIDENT)
     assert regular.category == FileCategory.ACCIDENT and regular.unit == cast.units["street_a"]

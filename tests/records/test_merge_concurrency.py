@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from org.errors import DomainError
 from records import merges, services
 from records.models import FileSnapshot, WorkerFile
 from tests.approvals.test_concurrency import race
@@ -39,7 +40,7 @@ def attempt(call, delay: float = 0.0):
     time.sleep(delay)
     try:
         call()
-    except services.FileError as error:  # MergeError is one too
+    except DomainError as error:  # DomainError is one too
         return error.message
     return "ok"
 

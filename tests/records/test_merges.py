@@ -11,6 +11,7 @@ from approvals import services as approvals
 from audit.models import AuditLog
 from flows.flows import MergeFlow
 from flows.models import FileManagementProcess
+from org.errors import DomainError
 from records import merges, services, transfers
 from records.events import FileEvent
 from records.models import FamilyMember, FileSnapshot, Person, WorkerFile
@@ -141,7 +142,7 @@ def test_rows_a_relation_left_behind_are_caught_by_the_count_check(cast, three, 
 def test_two_one_to_one_records_refuse_the_merge(cast, three):
     kept, other, _third = three
     SampleJobSeeker.objects.create(file=kept, skill="焊工")
-    with pytest.raises(merges.MergeError, match="人才信息"):
+    with pytest.raises(DomainError, match="人才信息"):
         merges.files_merge(actor=cast.users["county_a_admin"], kept_id=kept.pk, merged_ids=[other.pk],
                            form=merge_input(kept, [kept, other]))  # fmt: skip
     assert WorkerFile.objects.filter(pk=other.pk).exists()
@@ -157,7 +158,7 @@ def test_a_file_changed_after_the_page_was_loaded_refuses_the_merge(cast, three)
         members=[{n: getattr(m.person, n) for n in services.PERSON_FIELDS} | {"relation": m.relation}
                  for m in other.members.select_related("person")],
     )  # fmt: skip
-    with pytest.raises(merges.MergeError, match="在打开本页之后已被修改"):
+    with pytest.raises(DomainError, match="在打开本页之后已被修改"):
         merges.files_merge(actor=cast.users["county_a_admin"], kept_id=kept.pk, merged_ids=[other.pk], form=form)
     assert WorkerFile.objects.get(pk=other.pk).address == "新地址 9 号"
 
@@ -167,7 +168,7 @@ def test_editing_a_file_merged_away_is_refused_with_where_it_went(cast, three):
     stale = WorkerFile.objects.select_related("head").get(pk=other.pk)
     merges.files_merge(actor=cast.users["county_a_admin"], kept_id=kept.pk, merged_ids=[other.pk],
                        form=merge_input(kept, [kept, other]))  # fmt: skip
-    with pytest.raises(services.FileError, match="已被合并到档案"):
+    with pytest.raises(DomainError, match="已被合并到档案"):
         services.file_update(actor=cast.users["street_a2"], file=stale, data={}, head={}, members=[])
     # Its old links say so too (still a 404: the file is gone).
     for url in (f"/files/{other.pk}/", f"/files/{other.pk}/edit/"):
@@ -179,8 +180,8 @@ def test_editing_a_file_merged_away_is_refused_with_where_it_went(cast, three):
     ("username", "error"),
     [
         ("county_a", PermissionDenied),  # a clerk of the unit above: no unit-admin permission
-        ("street_a_admin", merges.MergeError),  # the other file belongs to 玉林, outside 浆洗街
-        ("province_b_admin", merges.MergeError),  # another branch
+        ("street_a_admin", DomainError),  # the other file belongs to 玉林, outside 浆洗街
+        ("province_b_admin", DomainError),  # another branch
     ],
 )
 def test_only_an_admin_whose_subtree_holds_every_file_merges(cast, three, username, error):
@@ -195,7 +196,7 @@ def test_a_file_waiting_for_a_cross_branch_transfer_cannot_be_merged(cast, three
     kept, other, _third = three
     transfers.files_transfer(actor=cast.users["county_a_admin"], file_ids=[other.pk],
                              to_unit=cast.units["province_b"], message="调往广东")  # fmt: skip
-    with pytest.raises(merges.MergeError, match="等待其他单位接收"):
+    with pytest.raises(DomainError, match="等待其他单位接收"):
         merges.files_merge(actor=cast.users["county_a_admin"], kept_id=kept.pk, merged_ids=[other.pk],
                            form=merge_input(kept, [kept, other]))  # fmt: skip
 
@@ -219,11 +220,11 @@ def test_the_search_lists_the_file_of_the_number_and_the_likely_duplicates_of_th
 
 def test_the_search_refuses_numbers_outside_the_subtree(cast, three):
     kept, *_ = three
-    with pytest.raises(merges.MergeError, match="没有包含该身份证号"):
+    with pytest.raises(DomainError, match="没有包含该身份证号"):
         merges.duplicate_candidates(actor=cast.users["province_b_admin"], id_number=kept.head.id_number)
     number = kept.head.id_number
     wrong = number[:-1] + ("0" if number[-1] != "0" else "1")  # a wrong check character
-    with pytest.raises(merges.MergeError, match="校验码"):
+    with pytest.raises(DomainError, match="校验码"):
         merges.duplicate_candidates(actor=cast.users["county_a_admin"], id_number=wrong)
 
 
@@ -237,13 +238,13 @@ def test_merging_two_files_names_source_and_target_as_the_manual_does(cast):
         source,
         target,
     )
-    with pytest.raises(merges.MergeError, match="源职工档案不存在,或者不属于本单位或下级单位"):
+    with pytest.raises(DomainError, match="源职工档案不存在,或者不属于本单位或下级单位"):
         merges.pair_for_merge(actor=admin, source=outside.head.id_number, target=target.head.id_number)
-    with pytest.raises(merges.MergeError, match="目标职工档案不存在,或者不属于本单位或下级单位"):
+    with pytest.raises(DomainError, match="目标职工档案不存在,或者不属于本单位或下级单位"):
         merges.pair_for_merge(actor=admin, source=source.head.id_number, target=outside.head.id_number)
 
     worker(cast.users["street_a"], name="钱七", birth="19660202")  # the target person twice
-    with pytest.raises(merges.MergeError) as refused:
+    with pytest.raises(DomainError) as refused:
         merges.pair_for_merge(actor=admin, source=source.head.id_number, target=target.head.id_number)
     assert refused.value.message == merges.SEVERAL_TARGETS
 
@@ -253,7 +254,7 @@ def test_a_subordinates_draft_is_not_the_admins_to_read_or_merge(cast):
     (issue 14 item 2); merges and transfers read through the same visibility selector."""
     draft = worker(cast.users["street_a"], report=False)
     admin = cast.users["county_a_admin"]
-    with pytest.raises(merges.MergeError, match="没有包含该身份证号"):
+    with pytest.raises(DomainError, match="没有包含该身份证号"):
         merges.duplicate_candidates(actor=admin, id_number=draft.head.id_number)
     page = cast.client("county_a_admin").get(reverse("records:merge_result", args=[draft.pk]))
     assert page.status_code == 404

@@ -8,6 +8,7 @@ import pytest
 from viewflow.workflow.status import PROCESS
 
 from audit.models import AuditLog
+from org.errors import DomainError
 from records import transfers
 from records.events import FileEvent
 from records.models import TransferRequest, TransferState, WorkerFile
@@ -24,7 +25,7 @@ def attempt(call, delay: float = 0.0):
     time.sleep(delay)
     try:
         call()
-    except transfers.TransferError as error:
+    except DomainError as error:
         return error.message
     return "ok"
 

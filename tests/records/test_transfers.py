@@ -14,6 +14,7 @@ from approvals import services as approvals
 from approvals.models import Movement, ReportAction, ReportState
 from approvals.selectors import movements_of, visible_to
 from audit.models import AuditLog
+from org.errors import DomainError
 from org.models import Module
 from records import merges, services, transfers
 from records.events import FileEvent
@@ -92,7 +93,7 @@ def test_transferring_a_whole_unit_is_one_update_whatever_the_number_of_files(ca
 def test_a_clash_of_codes_at_the_target_refuses_the_transfer_and_lists_them(cast):
     file = worker(cast.users["street_a"], code="WH-001")
     worker(cast.users["street_a2"], code="WH-001")
-    with pytest.raises(transfers.TransferError, match="WH-001"):
+    with pytest.raises(DomainError, match="WH-001"):
         transfers.files_transfer(actor=cast.users["county_a_admin"], file_ids=[file.pk],
                                  to_unit=cast.units["street_a2"])  # fmt: skip
     assert place(file)[0] == cast.units["street_a"].pk
@@ -103,8 +104,8 @@ def test_a_clash_of_codes_at_the_target_refuses_the_transfer_and_lists_them(cast
     ("username", "error"),
     [
         ("street_a", PermissionDenied),  # the owning unit's clerk: not a unit admin
-        ("street_a2_admin", transfers.TransferError),  # (made below) a sibling street's admin
-        ("province_b_admin", transfers.TransferError),  # another branch
+        ("street_a2_admin", DomainError),  # (made below) a sibling street's admin
+        ("province_b_admin", DomainError),  # another branch
     ],
 )
 def test_only_admins_whose_subtree_holds_the_files_transfer_them(cast, reported, username, error):
@@ -143,13 +144,13 @@ def test_a_transfer_outside_the_subtree_waits_for_the_receiving_admin(cast, repo
 
 def test_files_of_an_open_request_cannot_be_transferred_or_merged_again(cast, reported):
     request_to_province_b(cast, reported)
-    with pytest.raises(transfers.TransferError, match="等待其他单位接收"):
+    with pytest.raises(DomainError, match="等待其他单位接收"):
         transfers.files_transfer(actor=cast.users["county_a_admin"], file_ids=[reported.pk],
                                  to_unit=cast.units["street_a2"])  # fmt: skip
-    with pytest.raises(transfers.TransferError, match="等待其他单位接收"):
+    with pytest.raises(DomainError, match="等待其他单位接收"):
         request_to_province_b(cast, reported)
     other = worker(cast.users["street_a2"])
-    with pytest.raises(merges.MergeError):
+    with pytest.raises(DomainError):
         merges.files_merge(actor=cast.users["county_a_admin"], kept_id=other.pk, merged_ids=[reported.pk],
                            form=merge_input(other, [other, reported]))  # fmt: skip
 
@@ -171,14 +172,14 @@ def test_the_receiving_admin_accepts_and_the_files_become_draft_there(cast, repo
     assert list(reminders.pending_reminders_for_user(cast.users["province_b"])) == [result.action]
     assert inbox.pending_items(cast.users["province_b_admin"]) == []
     assert AuditLog.objects.filter(event=FileEvent.TRANSFER_ACCEPTED).count() == 1
-    with pytest.raises(transfers.TransferError, match="已接收"):
+    with pytest.raises(DomainError, match="已接收"):
         transfers.transfer_request_reject(actor=cast.users["province_b_admin"], pk=transfer.pk, note="晚了")
 
 
 def test_a_refusal_keeps_the_files_and_reminds_the_requesting_unit(cast, reported):
     before = place(reported)
     transfer = request_to_province_b(cast, reported)
-    with pytest.raises(transfers.TransferError, match="拒绝原因"):
+    with pytest.raises(DomainError, match="拒绝原因"):
         transfers.transfer_request_reject(actor=cast.users["province_b_admin"], pk=transfer.pk, note=" ")
 
     action = transfers.transfer_request_reject(actor=cast.users["province_b_admin"], pk=transfer.pk,
@@ -195,14 +196,14 @@ def test_a_refusal_keeps_the_files_and_reminds_the_requesting_unit(cast, reporte
 
 
 def test_a_target_unit_without_an_admin_cannot_receive_a_request(cast, reported):
-    with pytest.raises(transfers.TransferError, match="尚未设置用户管理员"):
+    with pytest.raises(DomainError, match="尚未设置用户管理员"):
         transfers.files_transfer(actor=cast.users["county_a_admin"], file_ids=[reported.pk],
                                  to_unit=cast.units["county_b"], message="调动")  # fmt: skip
     assert not TransferRequest.objects.exists()
 
 
 def test_a_whole_unit_cannot_be_transferred_outside_the_subtree(cast, reported):
-    with pytest.raises(transfers.TransferError, match="批量转移只能在本单位及下级单位之间进行"):
+    with pytest.raises(DomainError, match="批量转移只能在本单位及下级单位之间进行"):
         transfers.unit_files_transfer(actor=cast.users["county_a_admin"], from_unit=cast.units["street_a"],
                                       to_unit=cast.units["province_b"])  # fmt: skip
 
@@ -268,18 +269,18 @@ def test_a_withdrawn_request_cannot_be_decided_and_a_decided_one_cannot_be_withd
         lambda: transfers.transfer_request_reject(actor=receiver, pk=withdrawn.pk, note="不同意"),
         lambda: transfers.transfer_request_withdraw(actor=cast.users["county_a_admin"], pk=withdrawn.pk),
     ):
-        with pytest.raises(transfers.TransferError, match="^该申请已撤回,不能再次处理。$"):
+        with pytest.raises(DomainError, match="^该申请已撤回,不能再次处理。$"):
             call()
     assert place(reported)[0] == cast.units["street_a"].pk
 
     accepted = request_to_province_b(cast, reported)
     transfers.transfer_request_accept(actor=receiver, pk=accepted.pk)
-    with pytest.raises(transfers.TransferError, match="^该申请已接收,不能再次处理。$"):
+    with pytest.raises(DomainError, match="^该申请已接收,不能再次处理。$"):
         transfers.transfer_request_withdraw(actor=cast.users["county_a_admin"], pk=accepted.pk)
     assert TransferRequest.objects.get(pk=accepted.pk).state == TransferState.ACCEPTED
     assert AuditLog.objects.filter(event=FileEvent.TRANSFER_WITHDRAWN).count() == 1
 
 
 def test_withdrawing_a_missing_request_says_so(cast):
-    with pytest.raises(transfers.TransferError, match="该申请不存在"):
+    with pytest.raises(DomainError, match="该申请不存在"):
         transfers.transfer_request_withdraw(actor=cast.users["county_a_admin"], pk=999999)

@@ -5,8 +5,8 @@ by a superior unit's admin on the user page (org.services.users.user_otp_reset).
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from org.errors import DomainError
 from org.models import User
-from org.services.units import OrgError
 from org.services.users import otp_devices_delete
 
 
@@ -23,6 +23,6 @@ class Command(BaseCommand):
             raise CommandError(f"没有登录名为“{username}”的用户。")
         try:
             deleted = otp_devices_delete(user=user, by="manage.py reset_otp")
-        except OrgError as error:
+        except DomainError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(f"已重置“{username}”的动态口令({deleted} 个设备)。")
