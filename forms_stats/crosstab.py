@@ -40,6 +40,7 @@ from django.db.models import Aggregate, Count, Expression, F, Func, IntegerField
 from django.db.models.functions import Left
 from django.utils.safestring import mark_safe
 
+from approvals.selectors import from_subtree, visible_to
 from org.models import Unit
 from org.selectors import children_list, codes_of
 from project.renderers import text
@@ -171,12 +172,10 @@ class CrossTab:
 
 
 def scope(queryset: QuerySet, *, viewer: Unit, unit: Unit) -> QuerySet:
-    """approvals.selectors.visible_to(queryset, viewer), restricted to `unit`'s subtree.
-
-    `unit` lies within `viewer`'s subtree, so "unit_path starts with unit.path" implies "starts
-    with viewer.path": the one prefix range of the index plus the viewer's holder depth."""
+    """What `viewer` sees (the engine's one visibility selector), owned within `unit`'s subtree.
+    The two prefixes of unit_path are one index range: PostgreSQL keeps the narrower."""
     _require_within(unit, viewer)
-    return queryset.filter(unit_path__startswith=unit.path, holder_depth__lte=viewer.depth)
+    return from_subtree(visible_to(queryset, viewer), unit)
 
 
 def _require_within(unit: Unit, viewer: Unit) -> None:
