@@ -10,7 +10,7 @@ from django.db.models.functions import Left
 
 from approvals import engine, processes, registry
 from approvals.events import ReportingEvent
-from approvals.models import ReportAction, ReportKind, ReportState
+from approvals.models import DisplayPreference, ReportAction, ReportKind, ReportState
 from approvals.registry import ReportingModule
 from approvals.selectors import from_subtree, visible_to
 from audit.services import audit_record
@@ -296,3 +296,18 @@ def rows_reset_after_unit_move(*, actor: User, unit: Unit, old_path: str, new_pa
         detail={"old_path": old_path, "new_path": new_path, "count": total},
     )
     return total
+
+
+# --- display preferences (manual 2.7) ------------------------------------------------------
+
+
+def preference_save(*, actor, list_key: str, columns: list[str], sort: str, page_size: int) -> DisplayPreference:
+    preference, _created = DisplayPreference.objects.update_or_create(
+        user=actor, list_key=list_key, defaults={"columns": columns, "sort": sort, "page_size": page_size}
+    )
+    return preference
+
+
+def preference_reset(*, actor, list_key: str) -> None:
+    """恢复默认: the list shows its default columns, order and page size again."""
+    DisplayPreference.objects.filter(user=actor, list_key=list_key).delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from approvals import preferences, views
+from approvals import views
 
 app_name = "approvals"
 
@@ -14,5 +14,5 @@ urlpatterns = [
     # The rows one report or return action moved
     path("actions/<int:pk>/rows/", views.action_rows, name="action_rows"),
     # 自定义显示选项 of a list (manual 2.7)
-    path("preferences/", preferences.preferences, name="preferences"),
+    path("preferences/", views.preferences, name="preferences"),
 ]

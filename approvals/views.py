@@ -3,12 +3,18 @@ the rows one report or return action moved."""
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from approvals import inbox, registry, reminders
+from approvals import inbox, registry, reminders, services
+from approvals.forms import PreferenceForm
+from approvals.preferences import LISTS, PREVIEW_ROWS, Display, display_for, resolve
+from approvals.selectors import visible_to
 from org.redirects import local_next
 from project.links import fixed_url, pk_url
 
@@ -129,3 +135,69 @@ def _report(request, result: reminders.HandleResult) -> None:
 def _back(request):
     """Back to the list the form was posted from (a local address only)."""
     return redirect(local_next(request, reverse("approvals:reminders_pending")))
+
+
+# --- 自定义显示选项 (manual 2.7) -----------------------------------------------------------
+
+
+def preview(request, view_class, display: Display) -> list[list]:
+    """The first rows of the list as this user sees them, with the chosen columns and sort."""
+    view = view_class()
+    view.setup(request)
+    rows = visible_to(view.base_queryset(), request.user.unit)
+    rows = rows.select_related("unit", *view.select_related).order_by(*display.ordering())[:PREVIEW_ROWS]
+    return [[column.value(row) for column in display.columns] for row in rows]
+
+
+def _page_url(key: str, next_url: str) -> str:
+    query = {"list": key} | ({"next": next_url} if next_url else {})
+    return reverse("approvals:preferences") + "?" + urlencode(query)
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    """自定义显示选项 of one list (`?list=<key>`); without a key, the lists the user may set."""
+    key = request.GET.get("list") or request.POST.get("list") or ""
+    if not key:
+        lists = [
+            (k, cls.model._meta.verbose_name)
+            for k, cls in sorted(LISTS.items())
+            if request.user.has_module(cls.model.reporting_module)
+        ]
+        return render(request, "approvals/preferences.html", {"lists": lists, "view_class": None})
+    view_class = LISTS.get(key)
+    if view_class is None:
+        raise Http404("没有这个列表。")
+    if not request.user.has_module(view_class.model.reporting_module):
+        raise PermissionDenied("您没有此模块的权限。")
+    next_url = local_next(request)
+    current = display_for(view_class, request.user)
+    display = current
+    if request.method == "POST" and request.POST.get("action") == "reset":
+        services.preference_reset(actor=request.user, list_key=key)
+        messages.success(request, "已恢复默认显示选项。")
+        return redirect(_page_url(key, next_url))
+    if request.method == "POST":
+        form = PreferenceForm(request.POST, view_class=view_class)
+        if form.is_valid():
+            values = form.values()
+            if request.POST.get("action") == "save":
+                services.preference_save(actor=request.user, list_key=key, **values)
+                messages.success(request, "显示选项已保存。")
+                return redirect(_page_url(key, next_url))
+            display = resolve(view_class, **values)  # 效果预览: shown, not saved
+    else:
+        form = PreferenceForm(initial=PreferenceForm.initial_for(current), view_class=view_class)
+    context = {
+        "view_class": view_class,
+        "list_key": key,
+        "list_name": view_class.model._meta.verbose_name,
+        "form": form,
+        "column_rows": form.column_rows(),
+        "preview_columns": display.columns,
+        "preview_rows": preview(request, view_class, display),
+        "display": display,
+        "sort_label": next((c.label for c in view_class.columns if display.sort and c.field == display.sort.field), ""),
+        "next_url": next_url,
+    }
+    return render(request, "approvals/preferences.html", context)
