@@ -96,6 +96,15 @@ def _require_owner(actor: User, file: WorkerFile) -> None:
         raise DomainError("只能修改本单位的职工档案。")
 
 
+CANCELLED_NOT_EDITABLE = "已注销的档案不能编辑,请先恢复该档案。"
+
+
+def can_edit(actor: User, file: WorkerFile) -> bool:
+    """编辑 is offered and accepted for a file of the actor's own unit that is not cancelled:
+    the page's button asks this, file_update refuses the rest."""
+    return actor.has_module(Module.FILES) and file.unit_id == actor.unit_id and file.status == FileStatus.ACTIVE
+
+
 def _check_ids_free(numbers: list[str], own: set[int]) -> None:
     """One query for all the household's ID numbers: any that belongs to a person outside this
     file (`own` are its current persons) raises ExistingPerson for the first of them."""
@@ -192,6 +201,8 @@ def file_update(*, actor: User, file: WorkerFile, data: dict, head: dict, member
     """编辑 (2.2.1.3): the owning unit edits; the file keeps its holder and report state."""
     file = _locked_or_gone(file.pk)
     _require_owner(actor, file)
+    if file.status != FileStatus.ACTIVE:
+        raise DomainError(CANCELLED_NOT_EDITABLE)
     if data["code"] != file.code and WorkerFile.objects.filter(unit=file.unit, code=data["code"]).exists():
         raise DomainError(f"本单位已有职工编号为“{data['code']}”的档案。", "code")
     for name, value in data.items():

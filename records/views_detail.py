@@ -21,7 +21,7 @@ from org.models import Code, Module, Unit, User
 from org.permissions import require_module
 from org.selectors import ancestors_list
 from project.prepared import Prepared
-from records import documents, id_numbers
+from records import documents, id_numbers, services
 from records.events import FileEvent
 from records.models import (
     HARDSHIP_CATEGORIES,
@@ -318,7 +318,7 @@ def _actions(user: User, file: WorkerFile) -> dict:
     owner = is_owner_clerk(user, file)
     active = file.status == FileStatus.ACTIVE
     return {
-        "edit": owner and active,
+        "edit": services.can_edit(user, file),
         "delete": owner and file.holder_id == file.unit_id and file.report_state in ("draft", "returned"),
         "cancel": owner and active and not file.is_temporary,
         "convert": owner and active and not file.is_temporary,

@@ -328,3 +328,19 @@ def test_checked_files_deleted_converted_and_restored_in_bulk(cast, clerk):
     restored = WorkerFile.objects.get(pk=reported.pk)
     assert restored.status == FileStatus.ACTIVE and restored.unit == cast.units["county_a"]
     assert county.post(url, {"row_action": "nope", "pks": [1]}, follow=True).status_code == 200
+
+
+def test_a_cancelled_file_is_not_edited_even_from_the_url(cast):
+    """The detail page hides 编辑 for a cancelled file; the service refuses the edit too, so a
+    form posted to the edit URL changes nothing (one rule: services.can_edit)."""
+    clerk = cast.users["street_a"]
+    file = make_file(clerk)
+    WorkerFile.objects.filter(pk=file.pk).update(status=FileStatus.CANCELLED)
+    file.refresh_from_db()
+    assert not services.can_edit(clerk, file)
+    page = cast.client("street_a").get(reverse("records:file_detail", args=[file.pk])).content.decode()
+    assert reverse("records:file_edit", args=[file.pk]) not in page
+    with pytest.raises(DomainError, match="已注销的档案不能编辑"):
+        services.file_update(actor=clerk, file=file, data={"code": "X-1"}, head={}, members=[])
+    file.refresh_from_db()
+    assert file.code != "X-1"
