@@ -21,10 +21,8 @@ from django.db import connection  # noqa: E402
 from django.template.backends import django as django_backend  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from approvals import registry  # noqa: E402
 from approvals.selectors import visible_to  # noqa: E402
 from bench.generate import bench_users, sign_in  # noqa: E402
-from bench.operations import SAMPLE  # noqa: E402
 from records.models import WorkerFile  # noqa: E402
 
 RENDERING = {"seconds": 0.0, "depth": 0}
@@ -45,10 +43,10 @@ def _timed_render(self, context=None, request=None):
 def pages(user) -> dict[str, str]:
     files = visible_to(WorkerFile.objects.all(), user.unit).order_by("-pk").values_list("pk", flat=True)
     return {
-        "list": "/sample/",
+        "list": "/files/",
         "detail": f"/files/{files[:1][0]}/",
         "statistics": "/files/statistics/?dimension=gender&q=1",
-        "query": "/files/query/?head_name=%E8%81%8C%E5%B7%A5123&include_subordinates=on",
+        "query": "/files/query/?q=1&head_name=%E7%8E%8B%E8%8A%B3&include_subordinates=on",
         "inbox": "/reminders/",
         "home": "/",
         "files": "/files/",
@@ -60,7 +58,6 @@ def main() -> None:
     parser.add_argument("pages", nargs="*")
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
-    registry.register(SAMPLE)
     django_backend.Template.render = _timed_render
     user = bench_users()[2]
     client = Client()

@@ -1,6 +1,12 @@
-"""The HTTP load run of `make bench`: gunicorn with the production settings on a loopback port,
-and a bounded load generator — requests per second and latency for a mix of list, detail and
-statistics pages as a signed-in user.
+"""The HTTP load runs of `make bench`: gunicorn with the production settings on a loopback port,
+and a bounded load generator — requests per second and latency of
+
+- the realistic load: thousands of signed-in users of all five levels, each on their own
+  unit's pages (lists with varied filters and cursors, file pages, queries, statistics with
+  varied conditions, the reminder inbox) and one request in ten a write (file saves, report,
+  return), with each page kind's p95 (from the server's access log), errors and deadlocks;
+- the old single-user mix (one province user: lists, file pages, statistics 5:3:2), for
+  comparison with earlier tables.
 
 The generator shares the machine's cores with the server, so it must be light: `wrk` (Debian's
 package) when installed, else Python threads in this process (which take a core's worth of
@@ -33,6 +39,11 @@ CLIENTS = 16
 WARM_UP = 3  # seconds of requests not counted: each worker process loads code and connects first
 
 
+def _warm_up(seconds: int) -> int:
+    """No longer than the measured part: the test suite's one-second runs need no more."""
+    return min(WARM_UP, seconds)
+
+
 def _session_cookie(user) -> str:
     client = Client()
     sign_in(client, user)
@@ -40,7 +51,7 @@ def _session_cookie(user) -> str:
 
 
 def _urls(user) -> list[str]:
-    """The mix: half list pages, three in ten file detail pages, two in ten statistics tables."""
+    """The single-user mix: half list pages, three in ten file pages, two in ten statistics."""
     from approvals.selectors import visible_to
     from records.models import WorkerFile
 
@@ -48,14 +59,16 @@ def _urls(user) -> list[str]:
     details = [f"/files/{pk}/" for pk in files] or ["/files/"]
     chosen = random.Random(7).sample(details, min(3, len(details)))  # the same files every run
     detail_urls = [chosen[i % len(chosen)] for i in range(3)]
-    return ["/sample/"] * 5 + detail_urls + ["/files/statistics/?dimension=gender&q=1"] * 2
+    return ["/files/"] * 5 + detail_urls + ["/files/statistics/?dimension=gender&q=1"] * 2
 
 
-def _start_server() -> subprocess.Popen:
+def _start_server(access_log: str) -> subprocess.Popen:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DJANGO_DEBUG": "0"}
-    # --preload: the code is imported once, before the workers fork, and shared by them.
+    # --preload: the code is imported once, before the workers fork, and shared by them. The
+    # access log gives each request's time in the worker, by page kind (realistic.kind_of).
     command = [str(Path(sys.executable).with_name("gunicorn")), "project.wsgi", "-w", str(WORKERS), "--preload",
-               "-b", f"{ADDRESS}:{PORT}", "--log-level", "warning"]  # fmt: skip
+               "-b", f"{ADDRESS}:{PORT}", "--log-level", "warning", "--access-logfile", access_log,
+               "--access-logformat", "%(m)s %(U)s %(q)s %(s)s %(D)s"]  # fmt: skip
     server = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -82,44 +95,78 @@ def _vacuum_after_timed_moves() -> None:
 RUNS = 3  # measured runs against one server; the table shows the median one
 
 
-def run(table, user, seconds: int, runs: int = RUNS) -> None:
-    """`runs` load runs of `seconds` each against one gunicorn; the table shows the run of
-    median rate and its note lists every run's rate. On a shared virtual machine the same
-    code measured 104 and 124 requests/s in consecutive runs at the same CPU shares."""
+def run_all(table, scale: float, seconds: int, runs: int = RUNS) -> None:
+    """The realistic load, then the old single-user mix, each `runs` runs of `seconds` against
+    one gunicorn, taking turns; each row shows its run of median rate and lists every run's."""
+    from bench import realistic
+    from bench.generate import bench_users
+
     _vacuum_after_timed_moves()
-    cookie = f"{settings.SESSION_COOKIE_NAME}={_session_cookie(user)}"
-    urls = _urls(user)
+    realistic_plan = realistic.plan()
+    province = bench_users()[2]
+    single_plan = [
+        (f"{settings.SESSION_COOKIE_NAME}={_session_cookie(province)}", [("GET", u, None) for u in _urls(province)])
+    ]
     load_before = os.getloadavg()[0]  # other work on the machine (a load run needs it quiet)
     reference = reference_ms()  # how fast this machine runs Python right now (bench.timing)
-    server = _start_server()
-    try:
-        measured = [_measure(server, urls, cookie, seconds) for _ in range(runs)]
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with tempfile.TemporaryDirectory() as directory:
+        access_log = os.path.join(directory, "access.log")
+        server = _start_server(access_log)
+        measured = {"realistic": [], "single": []}
+        try:
+            for _ in range(runs):
+                measured["realistic"].append(_measure(server, realistic_plan, seconds, access_log))
+                measured["single"].append(_measure(server, single_plan, seconds, access_log))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    context = f"load average {load_before:.2f} before the runs; reference loop {reference:.0f} ms"
+    users = len(realistic_plan)
+    _add(table, f"realistic load, {seconds} s", f"{users:,} users of all levels, 10% writes",
+         measured["realistic"], seconds, context, kinds=True)  # fmt: skip
+    _add(table, f"HTTP load, {seconds} s", "省总: 列表/档案/统计 5:3:2", measured["single"], seconds, context)
+
+
+def _add(table, label: str, scope: str, measured: list[dict], seconds: int, context: str, kinds=False) -> None:
+    from bench import realistic
+
     measured.sort(key=lambda m: m["requests"])
     result = measured[len(measured) // 2]
     rates = ", ".join(f"{m['requests'] / seconds:.0f}" for m in measured)
     shares = (f"CPU over the run: gunicorn {result['server_cpu'] / seconds:.0%} of a core, PostgreSQL and the "
               f"rest of the machine {result['database_cpu'] / seconds:.0%}, {result['client']} "
               f"{result['client_cpu'] / seconds:.0%}, stolen by the hypervisor {result['stolen_cpu'] / seconds:.0%}; "
-              f"load average {load_before:.2f} before the runs; reference loop {reference:.0f} ms")  # fmt: skip
-    note = (f"{result['requests'] / seconds:.0f} requests/s (median of {runs} runs: {rates}), p95 "
-            f"{result['p95']:.0f} ms, {result['errors']} errors; {WORKERS} gunicorn workers, {CLIENTS} "
-            f"connections ({result['client']}); {shares}")  # fmt: skip
-    table.add(f"HTTP load, {seconds} s", "省总: 列表/档案/统计 5:3:2", result["latencies"], None, note)
+              f"{context}")  # fmt: skip
+    deadlocks = sum(m["deadlocks"] for m in measured)
+    note = (f"{result['requests'] / seconds:.0f} requests/s (median of {len(measured)} runs: {rates}), p95 "
+            f"{result['p95']:.0f} ms, {result['errors']} errors; {deadlocks} deadlocks over all runs; "
+            f"{WORKERS} gunicorn workers, {CLIENTS} connections ({result['client']}); {shares}")  # fmt: skip
+    if kinds:
+        note += "; per page kind, in the worker (count, p95 ms, errors): " + realistic.kinds_note(result["access"])
+    table.add(label, scope, result["latencies"], None, note)
 
 
-def _measure(server, urls: list[str], cookie: str, seconds: int) -> dict:
-    """One load run after its warm-up, with the CPU the server and the whole machine used in it."""
+def _deadlocks() -> int:
+    """Deadlocks PostgreSQL detected in this database so far (pg_stat_database)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")
+        return cursor.fetchone()[0]
+
+
+def _measure(server, plan, seconds: int, access_log: str) -> dict:
+    """One load run after its warm-up, with the CPU the server and the whole machine used in
+    it, the access log's lines of it and the deadlocks in it."""
     cpu = {}
 
     def measuring() -> None:
         """Called as the measured part starts, after the warm-up: the CPU share is of it alone."""
         cpu["before"], cpu["machine_before"] = _cpu_seconds(server.pid), _machine_cpu()
+        cpu["log_from"], cpu["deadlocks"] = os.path.getsize(access_log), _deadlocks()
 
     generate = _wrk if shutil.which("wrk") else _threads
-    result = generate(urls, cookie, seconds, measuring)
+    result = generate(plan, seconds, measuring)
     result["server_cpu"] = _cpu_seconds(server.pid) - cpu["before"]
     busy, stolen = (after - before for after, before in zip(_machine_cpu(), cpu["machine_before"], strict=True))
     # PostgreSQL's share is what the machine did besides the server and the generator. Summing
@@ -127,6 +174,10 @@ def _measure(server, urls: list[str], cookie: str, seconds: int) -> dict:
     # connections last CONN_MAX_AGE (60 s), shorter than the runs against one server.
     result["database_cpu"] = max(0.0, busy - result["server_cpu"] - result["client_cpu"])
     result["stolen_cpu"] = stolen
+    result["deadlocks"] = _deadlocks() - cpu["deadlocks"]
+    with open(access_log, encoding="utf-8", errors="replace") as log:
+        log.seek(cpu["log_from"])
+        result["access"] = log.read().splitlines()
     return result
 
 
@@ -156,11 +207,19 @@ def _cpu_seconds(pid: int) -> float:
 
 
 WRK_SCRIPT = """
-local urls = %(urls)s
-local cookie = %(cookie)s
+local users = %(users)s
+local sequence = 0
 init = function(args) math.randomseed(os.time()) end
 request = function()
-  return wrk.format("GET", urls[math.random(#urls)], {["Cookie"] = cookie, ["Host"] = "localhost"})
+  local user = users[math.random(#users)]
+  local r = user[2][math.random(#user[2])]
+  local headers = {["Cookie"] = user[1], ["Host"] = "localhost"}
+  if r[1] == "POST" then
+    sequence = sequence + 1
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    return wrk.format("POST", r[2], headers, string.gsub(r[3], "BENCHSEQ", tostring(sequence)))
+  end
+  return wrk.format("GET", r[2], headers)
 end
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -171,17 +230,29 @@ end
 """
 
 
-def _wrk(urls: list[str], cookie: str, seconds: int, measuring) -> dict:
+def _lua(plan) -> str:
+    """The plan as a Lua table: {{cookie, {{method, path, body}, …}}, …} (all ASCII: paths and
+    bodies are URL-encoded)."""
+
+    def request(method, path, body):
+        return "{" + ", ".join(json.dumps(v) for v in (method, path, body or "")) + "}"
+
+    return "{" + ",\n".join("{" + json.dumps(cookie) + ", {" + ", ".join(request(*r) for r in requests) + "}}"
+                             for cookie, requests in plan) + "}"  # fmt: skip
+
+
+def _wrk(plan, seconds: int, measuring) -> dict:
     """wrk with one thread: a warm-up run (each worker loads code and connects), then the
     measured run. Its own CPU is read from the kernel's account of finished children."""
     import resource
 
-    lua = "{" + ", ".join(json.dumps(u) for u in urls) + "}"
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT % {"urls": lua, "cookie": json.dumps(cookie)})
-    base = ["wrk", "-t1", f"-c{CLIENTS}", "-s", script.name, f"http://{ADDRESS}:{PORT}/"]
+        script.write(WRK_SCRIPT % {"users": _lua(plan)})
+    # A request still unanswered after 10 s counts as an error (wrk's own 2 s cut off slow
+    # national statistics on a busy machine, which are slow answers, not failed ones).
+    base = ["wrk", "-t1", f"-c{CLIENTS}", "-s", script.name, "--timeout", "10s", f"http://{ADDRESS}:{PORT}/"]
     try:
-        subprocess.run([*base[:3], f"-d{WARM_UP}s", *base[3:]], capture_output=True, check=True)
+        subprocess.run([*base[:3], f"-d{_warm_up(seconds)}s", *base[3:]], capture_output=True, check=True)
         measuring()
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         output = subprocess.run([*base[:3], f"-d{seconds}s", *base[3:]], capture_output=True, text=True, check=True)
@@ -191,8 +262,7 @@ def _wrk(urls: list[str], cookie: str, seconds: int, measuring) -> dict:
     lines = [line for line in output.stdout.splitlines() if line.startswith("RESULT ")]
     if not lines:
         raise RuntimeError(f"wrk gave no result: {output.stdout} {output.stderr}")
-    line = lines[0]
-    result = json.loads(line.removeprefix("RESULT "))
+    result = json.loads(lines[0].removeprefix("RESULT "))
     print(output.stdout, flush=True)
     client_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     # wrk gives percentiles, not each latency: the table's median and p95 columns are its own.
@@ -200,25 +270,31 @@ def _wrk(urls: list[str], cookie: str, seconds: int, measuring) -> dict:
     return {**result, "latencies": latencies, "client": "wrk", "client_cpu": client_cpu}
 
 
-def _threads(urls: list[str], cookie: str, seconds: int, measuring) -> dict:
+def _threads(plan, seconds: int, measuring) -> dict:
     """The fallback generator: CLIENTS threads in this process, each on one connection."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
-    count_from = time.perf_counter() + WARM_UP
+    count_from = time.perf_counter() + _warm_up(seconds)
     stop_at = count_from + seconds
     client_cpu = {}
+    sequence = iter(range(10**9))
 
     def client():
         connection = http.client.HTTPConnection(ADDRESS, PORT, timeout=30)
         while time.perf_counter() < stop_at:
-            url = random.choice(urls)
+            cookie, requests = random.choice(plan)
+            method, url, body = random.choice(requests)
+            headers = {"Cookie": cookie, "Host": "localhost"}
+            if body:
+                body = body.replace("BENCHSEQ", str(next(sequence)))
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
             started = time.perf_counter()
             try:
-                connection.request("GET", url, headers={"Cookie": cookie, "Host": "localhost"})
+                connection.request(method, url, body=body, headers=headers)
                 response = connection.getresponse()
                 response.read()
-                ok = response.status == 200
+                ok = response.status < 400
             except OSError:
                 connection = http.client.HTTPConnection(ADDRESS, PORT, timeout=30)
                 ok = False
@@ -233,7 +309,7 @@ def _threads(urls: list[str], cookie: str, seconds: int, measuring) -> dict:
         client_cpu["before"] = time.process_time()
         measuring()
 
-    timer = threading.Timer(WARM_UP, warmed_up)
+    timer = threading.Timer(_warm_up(seconds), warmed_up)
     timer.start()
     for thread in threads:
         thread.start()

@@ -1,44 +1,54 @@
-"""The timed operations of `make bench`, each beside the bare SQL that does the same work."""
+"""The timed operations of `make bench`: the real pages of the household-file module and the
+reminder inbox, each beside the bare SQL doing the same work — the statements the page itself
+sent, replayed — and the services behind the writes."""
 
+import re
 import time
 
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
-from approvals import registry, reminders, services
-from approvals.lists import PAGE_SIZE, page_keys
+from approvals import reminders, services
 from approvals.models import ReportAction
-from approvals.registry import ReportingModule
-from approvals.selectors import held_and_above, visible_to
+from approvals.selectors import visible_to
 from bench.generate import bench_users, load_reminders, sign_in
+from bench.posts import edit_form_data
 from bench.timing import in_rollback, machine, timed
 from org.models import Code, Module, Unit
-from tests.reporting.models import SampleRecord
+from records.models import FileStatus, WorkerFile
+from records.views import FileListView
 
 QUICK_REPORT_ROWS = 30_000
 MOVE_ROWS = 1_000
 DEEP_ROWS = 10_000
-SAMPLE = ReportingModule(Module.PETITIONS, "测试记录", (SampleRecord,))
-TABLE = SampleRecord._meta.db_table
+TABLE = WorkerFile._meta.db_table
+# The three lists of files: what the row says it times, and the page.
+LISTS = {
+    "hardship": ("household-file list", "/files/"),
+    "migrant": ("migrant-file list", "/files/migrant/"),
+    "temporary": ("temporary-file list", "/files/temporary/"),
+}
+NAME_FILTER = "王"  # a surname: one file in thirty (bench.generate.NAME_SQL)
 
 
 def prepare(rebuild: bool, generate) -> None:
     call_command("migrate", verbosity=0)
-    registry.register(SAMPLE)
     if rebuild or not Unit.objects.exists():
         with connection.cursor() as cursor:
             cursor.execute(
                 "TRUNCATE approvals_movement, approvals_reportaction, viewflow_task, viewflow_process, "
-                f"{TABLE}, records_familymember, records_workerfile, records_person, records_personevent, "
-                "records_workerfileevent, records_familymemberevent, org_user, org_unit RESTART IDENTITY CASCADE"
+                "records_familymember, records_workerfile, records_person, records_personevent, "
+                "records_workerfileevent, records_familymemberevent, django_session, org_user, org_unit "
+                "RESTART IDENTITY CASCADE"
             )
         started = time.monotonic()
         print(f"generating… {generate()}", flush=True)
         print(f"generated in {time.monotonic() - started:.0f} s", flush=True)
     _hold_at_province(QUICK_REPORT_ROWS)
-    if not ReportAction.objects.filter(receiver=bench_users()[2].unit).exists():
-        print(f"reminders… {load_reminders(SAMPLE.key):,} report actions", flush=True)
+    if not ReportAction.objects.filter(receiver=bench_users()[2].unit, process__isnull=False).exists():
+        print(f"reminders… {load_reminders(Module.FILES):,} report actions", flush=True)
     _collect_static()
 
 
@@ -51,17 +61,21 @@ def _collect_static() -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
 
 
+def _reportable():
+    return WorkerFile.objects.filter(status=FileStatus.ACTIVE, problems=[])
+
+
 def _hold_at_province(rows: int) -> None:
-    """Give the first province `rows` rows it holds (reported up to it from its subtree)."""
+    """Give the first province up to `rows` files it holds (reported up to it from its subtree)."""
     province = bench_users()[2].unit
-    held = SampleRecord.objects.filter(holder=province).count()
+    held = WorkerFile.objects.filter(holder=province).count()
     if held >= rows:
         return
     with connection.cursor() as cursor:
         cursor.execute(
             f"""UPDATE {TABLE} SET holder_id = %s, holder_depth = 2, report_state = 'reported'
                 WHERE id IN (SELECT id FROM {TABLE} WHERE unit_path LIKE %s AND holder_depth > 2
-                             AND complete ORDER BY id LIMIT %s)""",
+                             AND status = 'active' AND problems = '[]' ORDER BY id LIMIT %s)""",
             [province.pk, province.path + "%", rows - held],
         )
         cursor.execute(f"ANALYZE {TABLE}")
@@ -77,44 +91,112 @@ def _bare(sql: str, params) -> callable:
     return run
 
 
-def _bare_page(unit, after):
-    """The page's two row queries as bare SQL: the keys of the page, then those rows."""
-    _counted, (held, above) = held_and_above(SampleRecord.objects.all(), unit)
-    keys_sql, keys_params = page_keys([held, *above], after).query.sql_with_params()
-    rows_sql = f"SELECT t.*, u.name FROM {TABLE} t JOIN org_unit u ON u.id = t.unit_id WHERE t.id = ANY(%s)"
-
+def _bare_all(statements: list[tuple[str, list]]):
     def run():
         with connection.cursor() as cursor:
-            cursor.execute(keys_sql, keys_params)
-            keys = [row[0] for row in cursor.fetchall()]
-            cursor.execute(rows_sql, [keys])
-            cursor.fetchall()
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                if cursor.description:
+                    cursor.fetchall()
 
     return run
 
 
-def _deep_key(unit) -> tuple[int | None, int]:
-    """The key of the page DEEP_ROWS rows into the unit's list (or as deep as the list goes)."""
-    pks = visible_to(SampleRecord.objects.all(), unit).order_by("-pk").values_list("pk", flat=True)
-    keys = list(pks[DEEP_ROWS - 1 : DEEP_ROWS])
-    if keys:
-        return keys[0], DEEP_ROWS
-    last = list(pks[max(0, pks.count() - PAGE_SIZE) :][:1])
-    return (last[0] if last else None), pks.count()
+def _ok(response):
+    assert response.status_code == 200, (response.status_code, response.get("Location"))
+    return response
+
+
+def page_statements(request, keep, before=None) -> list[tuple[str, list]]:
+    """The statements one run of the page sends that `keep` selects (by their SQL), with their
+    parameters: replayed, the page's bare SQL — the same work, without the Python. `before`
+    runs ahead of the recorded run (dropping what the warm-up kept)."""
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        if keep(sql):
+            statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    request()  # warm: a page compiles and keeps some statements on its first run
+    if before is not None:
+        before()
+    with connection.execute_wrapper(record):
+        request()
+    assert statements, "the page ran none of the statements it is measured against"
+    return statements
+
+
+def _touches_files(sql: str) -> bool:
+    return f'"{TABLE}"' in sql or f" {TABLE} " in sql
+
+
+def _client(user) -> Client:
+    client = Client()
+    sign_in(client, user)
+    return client
+
+
+def _list_rows(kind: str, unit, name: str | None):
+    view = FileListView(kind=kind)
+    rows = view.base_queryset()
+    if name:
+        rows = view.filter_queryset(rows, {"name": name})
+    return visible_to(rows, unit).order_by("-pk")
+
+
+def _deep_after(client, url: str, rows) -> tuple[int | None, int]:
+    """The `after` of the page DEEP_ROWS rows into the list (or of its last page), checked
+    against the first page's next link: the cursor a user reaches by following them."""
+    first = client.get(url).content.decode()
+    pks = rows.values_list("pk", flat=True)
+    link = re.search(r"[?&;]after=(\d+)", first)
+    if link is None:
+        return None, 0
+    assert int(link.group(1)) == pks[49], "the next link is not the list's keyset cursor"
+    total = rows.count()
+    depth = min(DEEP_ROWS, max(50, total - 50))
+    return pks[depth - 1], depth
 
 
 def list_pages(table, runs: int) -> None:
+    """The three file lists at every level: the first page and a page DEEP_ROWS rows deep
+    (as deep as the list goes), and the household-file list with a name filter too."""
+    cases = [("hardship", None), ("hardship", NAME_FILTER), ("migrant", None), ("temporary", None)]
     for _depth, user in sorted(bench_users().items()):
-        client = Client()
-        sign_in(client, user)
-        scope = f"{user.unit.level_name}({visible_to(SampleRecord.objects.all(), user.unit).count():,} 行可见)"
-        deep_key, depth_rows = _deep_key(user.unit)
-        for label, after in (("list page, first", None), (f"list page, {depth_rows:,} rows deep", deep_key)):
-            url = "/sample/" + (f"?after={after}" if after else "")
-            times = timed(lambda url=url, client=client: _ok(client.get(url)), runs)
-            table.add(
-                label, scope, times, timed(_bare_page(user.unit, after), runs), "whole request vs its row queries"
-            )
+        client = _client(user)
+        for kind, name in cases:
+            label, path = LISTS[kind]
+            label += f", name contains {name}" if name else ""
+            rows = _list_rows(kind, user.unit, name)
+            scope = f"{user.unit.level_name}({rows.count():,} 份可见)"
+            query = f"?name={name}" if name else ""
+            after, depth = _deep_after(client, path + query, rows)
+            for where, cursor in (("first", None), (f"{depth:,} rows deep", after)):
+                if where != "first" and cursor is None:
+                    continue
+                url = path + query + (("&" if query else "?") + f"after={cursor}" if cursor else "")
+                _page_row(table, f"{label}, {where}", scope, client, url, runs)
+
+
+def _page_row(table, label, scope, client, url, runs, keep=_touches_files, note=None) -> None:
+    request = lambda: _ok(client.get(url))  # noqa: E731
+    bare = _bare_all(page_statements(request, keep))
+    note = note or "whole request vs its statements on the files (page keys, capped counts, rows)"
+    table.add(label, scope, timed(request, runs), timed(bare, runs), note)
+
+
+def detail_pages(table, runs: int) -> None:
+    """The file page (档案详情) of a street's own file and of a file reported to the province:
+    the whole page beside its statements on the files, persons, members and their history."""
+    users = bench_users()
+    for depth in (5, 2):
+        user = users[depth]
+        file = visible_to(WorkerFile.objects.filter(holder_depth=depth), user.unit).order_by("pk").first()
+        keep = lambda sql: "records_" in sql or "approvals_movement" in sql  # noqa: E731
+        scope = f"{user.unit.level_name}({'本单位档案' if depth == 5 else '下级上报的档案'})"
+        _page_row(table, "file detail page", scope, _client(user), f"/files/{file.pk}/", runs, keep,
+                  "whole request vs its statements on files, persons, members, history")  # fmt: skip
 
 
 def inbox_pages(table, runs: int) -> None:
@@ -123,8 +205,7 @@ def inbox_pages(table, runs: int) -> None:
     users = bench_users()
     for depth in (2, 4):
         user = users[depth]
-        client = Client()
-        sign_in(client, user)
+        client = _client(user)
         pending = reminders.pending_reminders_for_user(user)
         rows = reminders.with_reminder_columns(pending).order_by("-at", "-pk")[: reminders.PAGE_SIZE + 1]
         queries = [q.query.sql_with_params() for q in (pending.order_by().values("pk"), rows)]
@@ -132,50 +213,73 @@ def inbox_pages(table, runs: int) -> None:
         bare = _bare_all([(f"SELECT count(*) FROM ({count_sql}) AS pending", count_params), queries[1]])
         times = timed(lambda client=client: _ok(client.get("/reminders/")), runs)
         scope = f"{user.unit.level_name}({pending.count():,} 条待处理)"
-        table.add("inbox page, first", scope, times, timed(bare, runs), "whole request vs its total and row queries")
+        table.add(
+            "reminder inbox, first", scope, times, timed(bare, runs), "whole request vs its total and row queries"
+        )
 
 
-def _bare_all(statements: list[tuple[str, list]]):
-    def run():
-        with connection.cursor() as cursor:
-            for sql, params in statements:
-                cursor.execute(sql, params)
-                cursor.fetchall()
+def statistics_pages(table, runs: int) -> None:
+    """职工档案统计 as the page runs it, each run computing its answer (the kept answer dropped
+    before it), beside the page's own GROUP BY replayed."""
+    users = bench_users()
+    born = "&born_from=1960-01-01&born_to=1980-12-31&gender=F"
+    cases = [(1, "by gender", "dimension=gender"), (2, "by gender", "dimension=gender"),
+             (2, "by health, 女 born 1960–80", "dimension=health" + born), (4, "by gender", "dimension=gender")]  # fmt: skip
+    for depth, label, query in cases:
+        user = users[depth]
+        client = _client(user)
+        url = f"/files/statistics/?{query}"
+        request = lambda client=client, url=url: _ok(client.get(url))  # noqa: E731
+        bare = _bare_all(page_statements(request, lambda sql: "GROUP BY" in sql, cache.clear))
+        files = visible_to(WorkerFile.objects.filter(status=FileStatus.ACTIVE), user.unit).count()
+        table.add(f"statistics page, {label}", f"{user.unit.level_name}({files:,} 份在档可见)",
+                  timed(request, runs, before=cache.clear), timed(bare, runs),
+                  "whole request, answer not kept, vs the GROUP BY it runs")  # fmt: skip
 
-    return run
 
-
-def _ok(response):
-    assert response.status_code == 200, response.status_code
-    return response
+def query_pages(table, runs: int) -> None:
+    """职工档案查询 through its POST form (the conditions posted, then the results page it
+    redirects to) beside the statements of the results page on the files."""
+    users = bench_users()
+    city = {"file_date_from": "2023-01-01", "file_date_to": "2023-06-30", "category": "subsistence"}
+    cases = [(2, "name contains 王芳", {"head_name": "王芳"}), (1, "name contains 王芳", {"head_name": "王芳"}),
+             (3, "category + date range", city)]  # fmt: skip
+    for depth, label, conditions in cases:
+        user = users[depth]
+        client = _client(user)
+        data = {"q": "1", "include_subordinates": "on", **conditions}
+        request = lambda client=client, data=data: _ok(client.post("/files/query/", data, follow=True))  # noqa: E731
+        bare = _bare_all(page_statements(request, _touches_files))
+        table.add(f"advanced query, {label}", str(user.unit.level_name), timed(request, runs), timed(bare, runs),
+                  "POST + the results page vs the results' statements on the files")  # fmt: skip
 
 
 def moves(table, runs: int) -> None:
     users = bench_users()
     province_user, province = users[2], users[2].unit
     national = Unit.objects.get(depth=1)
-    held = SampleRecord.objects.filter(holder=province, complete=True).exclude(unit=province).order_by("pk")
+    held = _reportable().filter(holder=province).exclude(unit=province).order_by("pk")
     ids = list(held.values_list("pk", flat=True)[:MOVE_ROWS])
 
-    report = in_rollback(lambda: services.report_rows(actor=province_user, model=SampleRecord, pks=ids))
+    report = in_rollback(lambda: services.report_rows(actor=province_user, model=WorkerFile, pks=ids))
     bare_report = in_rollback(_bare(
         f"UPDATE {TABLE} SET holder_id = %s, holder_depth = 1, report_state = 'reported' "
         "WHERE id = ANY(%s) AND holder_id = %s", [national.pk, ids, province.pk],
     ))  # fmt: skip
-    table.add(f"report {len(ids):,} rows", "省 → 全总", timed(report, runs), timed(bare_report, runs))
+    table.add(f"report {len(ids):,} files", "省 → 全总", timed(report, runs), timed(bare_report, runs))
     vacuum()
 
-    back = in_rollback(lambda: services.return_rows(actor=province_user, model=SampleRecord, pks=ids))
+    back = in_rollback(lambda: services.return_rows(actor=province_user, model=WorkerFile, pks=ids))
     bare_back = in_rollback(_bare(
         f"UPDATE {TABLE} AS t SET holder_id = u.id, holder_depth = u.depth, report_state = 'returned' "
         "FROM org_unit u WHERE u.path = left(t.unit_path, %s) AND t.id = ANY(%s) AND t.holder_id = %s",
         [len(province.path) + Unit.steplen, ids, province.pk],
     ))  # fmt: skip
-    table.add(f"return {len(ids):,} rows", "省 → 各市", timed(back, runs), timed(bare_back, runs))
+    table.add(f"return {len(ids):,} files", "省 → 各市", timed(back, runs), timed(bare_back, runs))
     vacuum()
 
-    held_total = SampleRecord.objects.filter(holder=province).count()
-    quick = in_rollback(lambda: services.quick_report(actor=province_user, module_key=SAMPLE.key, scope=province))
+    held_total = WorkerFile.objects.filter(holder=province).count()
+    quick = in_rollback(lambda: services.quick_report(actor=province_user, module_key=Module.FILES, scope=province))
     bare_quick = in_rollback(_bare(
         f"UPDATE {TABLE} SET holder_id = %s, holder_depth = 1, report_state = 'reported' "
         "WHERE holder_id = %s AND unit_path LIKE %s",
@@ -192,6 +296,34 @@ def vacuum() -> None:
     measured on a table in its normal state."""
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM (ANALYZE) {TABLE}")
+
+
+def edit_page(table, runs: int) -> None:
+    """编辑档案 saved through its page by the owning street's clerk: the POST (forms, service,
+    history) and its redirect, against the bare UPDATEs of the file and its three persons."""
+    from records.models import Person
+
+    clerk = bench_users()[5]
+    file = _reportable().filter(unit=clerk.unit).select_related("head").order_by("pk").first()
+    client = _client(clerk)
+    serial = iter(range(1_000_000))
+    url = f"/files/{file.pk}/edit/"
+
+    def save():
+        response = client.post(url, dict(edit_form_data(file, remarks=f"第{next(serial)}次修改")))
+        assert response.status_code == 302, response.content.decode()[:3000]
+
+    persons = [file.head_id, *file.members.values_list("person_id", flat=True)]
+
+    def bare():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {TABLE} SET remarks = %s, updated_at = now() WHERE id = %s", [str(next(serial)), file.pk]
+            )
+            cursor.execute(f"UPDATE {Person._meta.db_table} SET name = name WHERE id = ANY(%s)", [persons])
+
+    table.add("file save, edit page", f"街道({len(persons)} 人)", timed(in_rollback(save), runs),
+              timed(in_rollback(bare), runs), "POST of the whole form vs the bare UPDATEs of file and persons")  # fmt: skip
 
 
 def file_save(table, runs: int) -> None:
@@ -232,46 +364,6 @@ def file_save(table, runs: int) -> None:
     persons = Person.objects.count()
     table.add("file save, 5 members", f"街道({persons:,} 人在库)", timed(in_rollback(save), runs),
               timed(in_rollback(bare), runs), "service with uniqueness checks vs 6 bare person INSERTs")  # fmt: skip
-
-
-def statistics(table, runs: int) -> None:
-    """职工档案统计 by gender at province scope: the engine's one grouped query (with the
-    dependants' correlated count) against the bare GROUP BY over the same visible files."""
-    from forms_stats.crosstab import crosstab
-    from records.models import FamilyMember, WorkerFile
-    from records.statistics import DIMENSIONS, MEASURES, active_files
-
-    province = bench_users()[2].unit
-    child_path = len(province.path) + Unit.steplen
-
-    def engine():
-        crosstab(active_files(), viewer=province, unit=province, dimension=DIMENSIONS["gender"], measures=MEASURES)
-
-    bare_sql = f"""
-        SELECT left(f.unit_path, %s), p.gender, count(*),
-               sum((SELECT count(*) FROM {FamilyMember._meta.db_table} m WHERE m.file_id = f.id))
-        FROM {WorkerFile._meta.db_table} f JOIN records_person p ON p.id = f.head_id
-        WHERE f.status = 'active' AND f.unit_path LIKE %s AND f.holder_depth <= %s
-        GROUP BY 1, 2"""
-    files = visible_to(WorkerFile.objects.all(), province).count()
-    table.add("statistics, by gender", f"省总({files:,} 份档案可见)", timed(engine, runs),
-              timed(_bare(bare_sql, [child_path, province.path + "%", province.depth]), runs),
-              "one grouped query incl. dependants; vs the same GROUP BY")  # fmt: skip
-
-
-def file_query(table, runs: int) -> None:
-    """职工档案查询 at province scope: a name condition with 包含下级数据, the whole page."""
-    users = bench_users()
-    client = Client()
-    sign_in(client, users[2])
-    url = "/files/query/?head_name=%E8%81%8C%E5%B7%A5123&include_subordinates=on"
-    times = timed(lambda: _ok(client.get(url)), runs)
-    from records.models import WorkerFile
-
-    bare = WorkerFile.objects.filter(head__name__icontains="职工123")
-    sql, params = visible_to(bare, users[2].unit).order_by("-pk").values("pk")[:51].query.sql_with_params()
-    table.add("advanced query, name contains", "省总", times, timed(_bare(sql, params), runs),
-              "whole request vs the bare filtered page query")  # fmt: skip
 
 
 # The export actor's code path in a worker process of its own: the time it takes and its peak
@@ -348,9 +440,11 @@ def export_throughput(table, runs: int) -> None:
 def run_all(table, runs: int) -> None:
     vacuum()
     list_pages(table, runs)
+    detail_pages(table, runs)
+    query_pages(table, runs)
+    statistics_pages(table, runs)
     inbox_pages(table, runs)
-    statistics(table, runs)
-    file_query(table, runs)
+    edit_page(table, runs)
     file_save(table, runs)
     moves(table, runs)
     export_throughput(table, runs)
@@ -358,13 +452,14 @@ def run_all(table, runs: int) -> None:
 
 
 def describe(scale: float) -> str:
-    from records.models import Person, WorkerFile
+    from approvals.models import Movement
+    from records.models import Person, WorkerFileEvent
 
-    rows, units = SampleRecord.objects.count(), Unit.objects.count()
-    files, persons = WorkerFile.objects.count(), Person.objects.count()
+    units, files, persons = Unit.objects.count(), WorkerFile.objects.count(), Person.objects.count()
+    provinces = Unit.objects.filter(depth=2).count()
     return (
         f"# Benchmark — {time.strftime('%Y-%m-%d %H:%M')}\n\nMachine: {machine()}; PostgreSQL "
-        f"{connection.cursor().connection.info.server_version}; SCALE={scale}: {units:,} units, "
-        f"{rows:,} reportable rows of the engine's sample module (lists, report, return, quick report), "
-        f"{files:,} household files with {persons:,} persons (statistics, query, file save)."
+        f"{connection.cursor().connection.info.server_version}; SCALE={scale}: {units:,} units ({provinces} provinces), "
+        f"{files:,} household files with {persons:,} persons, {WorkerFileEvent.objects.count():,} file history "
+        f"events, {Movement.objects.count():,} movement log rows."
     )

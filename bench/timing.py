@@ -6,10 +6,14 @@ import statistics
 import time
 
 
-def timed(fn, runs: int) -> list[float]:
+def timed(fn, runs: int, before=None) -> list[float]:
+    """Milliseconds of `runs` calls of `fn` after a warm-up; `before` runs untimed ahead of
+    each (e.g. dropping a kept answer, so each run does the page's whole work)."""
     fn()  # warm-up: caches, plans, connections
     times = []
     for _ in range(runs):
+        if before is not None:
+            before()
         started = time.perf_counter()
         fn()
         times.append((time.perf_counter() - started) * 1000)
@@ -42,12 +46,15 @@ def p95(times: list[float]) -> float:
 class Table:
     def __init__(self):
         self.rows = []
+        self.records = []  # the same rows as numbers, for the scale-growth table (bench.run)
 
     def add(self, operation: str, scope: str, times: list[float], bare: list[float] | None, note: str = ""):
         median = statistics.median(times)
         ratio = f"{median / statistics.median(bare):.2f}" if bare else "—"
         bare_median = f"{statistics.median(bare):.1f}" if bare else "—"
         self.rows.append((operation, scope, f"{median:.1f}", f"{p95(times):.1f}", bare_median, ratio, note))
+        self.records.append({"operation": operation, "scope": scope, "median": median, "p95": p95(times),
+                             "bare": statistics.median(bare) if bare else None})  # fmt: skip
         print(" | ".join(self.rows[-1]), flush=True)
 
     def markdown(self, header: str) -> str:
