@@ -1,7 +1,7 @@
-"""Reads of the audit log for the audit administrator (审计管理员, MLPS 2.0 level 3).
+"""Reads of the audit log for its viewer (the audit administrator's pages, org.views.audit_log,
+which check the duty: this ground floor knows no users' duties).
 
-The national unit's audit administrator reads every row; one of a lower unit the rows written
-for a unit of its subtree. A row without a unit (a failed sign-in under a name nobody has, a
+A unit's auditor reads the rows written for a unit of its subtree; the national one every row. A row without a unit (a failed sign-in under a name nobody has, a
 lockout, the purge) belongs to no subtree, so only the national one reads it.
 
 Lists are newest first on (at, id) in keyset pages of PAGE_SIZE: a page reads its 51 rows
@@ -18,21 +18,17 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit.models import AuditLog
-from org.duties import require_duty
-from org.models import Duty, User
-from org.selectors import subtree
 
 PAGE_SIZE = 50
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
-def visible_audit_rows(user: User) -> QuerySet[AuditLog]:
-    """The rows `user`, an audit administrator, may read."""
-    require_duty(user, Duty.AUDIT)
+def audit_rows_of(unit) -> QuerySet[AuditLog]:
+    """The rows an auditor of `unit` reads: those of its subtree's units (all, at the top)."""
     rows = AuditLog.objects.all()
-    if user.unit.depth == 1:
+    if unit.depth == 1:
         return rows
-    return rows.filter(unit_id__in=subtree(user.unit).values("pk"))
+    return rows.filter(unit__path__startswith=unit.path)
 
 
 def filter_audit_rows(

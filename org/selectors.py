@@ -4,7 +4,9 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Left
 from django.http import Http404
 
-from org.models import Code, HelpCentreProfile, Unit, User
+from audit.selectors import audit_rows_of
+from org.duties import require_duty
+from org.models import Code, Duty, HelpCentreProfile, Unit, User
 from project.prepared import Prepared
 
 
@@ -57,6 +59,12 @@ def get_unit_in_subtree(actor: User, pk: int) -> Unit:
         return subtree(actor.unit).get(pk=pk)
     except (Unit.DoesNotExist, ValueError, TypeError):
         raise Http404("单位不存在或不在本单位管辖范围内。") from None
+
+
+def audit_rows_for(user: User):
+    """The audit log rows `user`, an audit administrator, may read (audit.selectors)."""
+    require_duty(user, Duty.AUDIT)
+    return audit_rows_of(user.unit)
 
 
 def users_of_subtree(unit: Unit) -> QuerySet[User]:

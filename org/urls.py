@@ -1,6 +1,6 @@
 from django.urls import path
 
-from org.views import account, codes, directory, help_centre, second_factor, security, units, users
+from org.views import account, audit_log, codes, directory, help_centre, second_factor, security, units, users
 
 app_name = "org"
 
@@ -31,6 +31,9 @@ urlpatterns = [
     path("users/<int:pk>/delete/", users.user_delete, name="user_delete"),
     path("users/<int:pk>/password/reset/", users.user_password_reset, name="user_password_reset"),
     path("users/<int:pk>/otp/reset/", users.user_otp_reset, name="user_otp_reset"),
+    # 审计日志: the audit administrator (三员)
+    path("audit/", audit_log.audit_log, name="audit_log"),
+    path("audit/export/", audit_log.audit_export, name="audit_export"),
     # 安全管理: the security administrator (三员)
     path("security/", security.security_home, name="security"),
     path("security/unlock/", security.account_unlock, name="account_unlock"),

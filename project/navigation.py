@@ -46,7 +46,7 @@ NAVIGATION = [
     NavEntry("高级档案管理", "records:manage", holding(Module.UNIT_ADMIN)),
     NavEntry("代码表管理", "org:code_tables", may_maintain_code_tables),
     NavEntry("安全管理", "org:security", is_security_admin),
-    NavEntry("审计日志", "audit:log", is_audit_admin),
+    NavEntry("审计日志", "org:audit_log", is_audit_admin),
     NavEntry("帮扶中心信息", "org:help_centre"),
     NavEntry("跨区域维权", "org:directory"),
 ]

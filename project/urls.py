@@ -11,7 +11,6 @@ urlpatterns = [
     path("files/", include("records.urls")),
     path("", include("org.urls")),
     path("reminders/", include("approvals.urls")),
-    path("audit/", include("audit.urls")),
 ]
 
 handler400 = "project.views.bad_request"

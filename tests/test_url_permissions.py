@@ -201,8 +201,8 @@ ROUTES = [
     Route("records:export_decide", EXPORT_APPROVER, kwargs={"pk": "export:requested"}),
     Route("records:export_run_now", EXPORT_RUNNER, "post", kwargs={"pk": "export:approved"}),
     # The audit viewer (三员)
-    Route("audit:log", AUDIT_ADMIN),
-    Route("audit:export", AUDIT_ADMIN),
+    Route("org:audit_log", AUDIT_ADMIN),
+    Route("org:audit_export", AUDIT_ADMIN),
 ]
 
 # username, unit key, duty: walked next to the shared cast's USERS.

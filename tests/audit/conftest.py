@@ -10,8 +10,8 @@ from audit.models import AuditLog
 from org.models import Duty
 from tests.conftest import make_user
 
-LOG = reverse("audit:log")
-EXPORT = reverse("audit:export")
+LOG = reverse("org:audit_log")
+EXPORT = reverse("org:audit_export")
 DUTY_ACCOUNTS = [
     # username, unit key, duty
     ("national_audit", "national", Duty.AUDIT),

@@ -11,10 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from audit import excel, selectors
+from audit import excel
 from audit.events import AuditLogEvent, SignInEvent
 from audit.models import AuditLog
 from audit.services import audit_record
+from org.selectors import audit_rows_for
 from project.navigation import NAVIGATION
 from records.events import FileEvent
 from tests.audit.conftest import EXPORT, LOG, found, logged
@@ -228,11 +229,11 @@ def test_nobody_but_the_audit_administrator_opens_the_viewer(cast, username):
     assert client.get(LOG).status_code == 403
     assert client.get(EXPORT).status_code == 403
     with pytest.raises(PermissionDenied, match="审计管理员"):
-        selectors.visible_audit_rows(cast.users[username])
+        audit_rows_for(cast.users[username])
 
 
 def test_the_navigation_entry_shows_only_for_the_audit_administrator(cast):
-    entry = next(entry for entry in NAVIGATION if entry.url_name == "audit:log")
+    entry = next(entry for entry in NAVIGATION if entry.url_name == "org:audit_log")
     assert entry.opens_for(cast.users["national_audit"]) and entry.opens_for(cast.users["province_a_audit"])
     assert not any(
         entry.opens_for(cast.users[name]) for name in ("national_system", "national_security", "national_admin")

@@ -1,4 +1,5 @@
-"""The audit viewer (审计日志): the audit administrator searches the log and exports it.
+"""The audit viewer (审计日志): the audit administrator (三员) searches the log and exports it.
+The log and its reads are the ground floor's (audit); who may read them is org's.
 
 Both pages are audited: a search when its form is submitted (turning its pages is the same
 search, not audited again) and every export, with the conditions it used."""
@@ -19,6 +20,7 @@ from audit.services import audit_record
 from forms_stats.excel import XLSX
 from org.duties import duty_required
 from org.models import Duty
+from org.selectors import audit_rows_for
 
 CURSORS = ("after", "before")
 
@@ -33,7 +35,7 @@ def _search_of(request) -> tuple[AuditSearchForm, QueryDict]:
 
 
 def _matching(request, form: AuditSearchForm):
-    rows = selectors.visible_audit_rows(request.user)
+    rows = audit_rows_for(request.user)
     return selectors.filter_audit_rows(rows, **form.cleaned_data) if form.is_bound else rows
 
 
@@ -75,7 +77,7 @@ def audit_export(request):
     form, query = _search_of(request)
     if form.is_bound and not form.is_valid():
         messages.error(request, "查询条件有误,请修改后再导出。")
-        return redirect(f"{reverse('audit:log')}?{query.urlencode()}")
+        return redirect(f"{reverse('org:audit_log')}?{query.urlencode()}")
     file = tempfile.TemporaryFile()  # closed by the response once sent
     written = excel.write_audit_workbook(file, _matching(request, form))
     file.seek(0)
