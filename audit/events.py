@@ -6,27 +6,10 @@ AuditConfig.ready imports every installed app's `events` module."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-_LABELS: dict[str, object] = {}
-_OWNERS: dict[str, str] = {}
+from audit.kinds import KindRegistry
 
-
-def register(kinds: type[models.TextChoices]) -> type[models.TextChoices]:
-    """Add an app's event kinds; a value belongs to one app's kinds."""
-    for value, label in kinds.choices:
-        # By owner, not by label: comparing lazy labels would translate at import time.
-        if _OWNERS.setdefault(value, kinds.__qualname__) != kinds.__qualname__:
-            raise ValueError(f"audit event {value!r} registered twice by two kinds")
-        _LABELS[value] = label
-    return kinds
-
-
-def label_of(value: str) -> str:
-    return str(_LABELS.get(value, value))
-
-
-def choices() -> list[tuple[str, str]]:
-    """Every registered event, by label (the viewer's select)."""
-    return sorted(((value, str(label)) for value, label in _LABELS.items()), key=lambda choice: choice[1])
+EVENTS = KindRegistry("audit event")
+register, label_of, choices = EVENTS.register, EVENTS.label_of, EVENTS.choices
 
 
 @register
