@@ -12,7 +12,7 @@ Reads go through approvals.selectors (one visibility rule); writes through appro
 
 import datetime
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 from django import forms
 from django.contrib import messages
@@ -20,7 +20,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, QuerySet
 from django.shortcuts import redirect, render
-from django.utils.html import format_html, format_html_join
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views import View
 
@@ -184,14 +184,13 @@ def _int_or_none(value) -> int | None:
         return None
 
 
+@cache
 def state_badge(state: str) -> str:
     """A row's state as the viewer sees it: icon and label (未上报 / 下级上报 / 被退回 / 已上报).
-    The one spelling of the badge: list rows, the state tabs and {% viewer_state_badge %}."""
+    The one spelling of the badge (partials/state_badge.html): list rows, the state tabs and
+    {% viewer_state_badge %}. Four states, four strings: rendered once each."""
     state = ViewerState(state)
-    return mark_safe(f'<span class="state state-{state.value}">{STATE_ICONS[state]} {text(state.label)}</span>')
-
-
-_BADGES = {state: state_badge(state) for state in ViewerState.values}
+    return render_to_string("partials/state_badge.html", {"state": state, "icon": STATE_ICONS[state]})
 
 
 def state_tabs(counts: dict[str, tuple[int, bool]], current: str | None, query: str) -> list[dict]:
@@ -201,7 +200,7 @@ def state_tabs(counts: dict[str, tuple[int, bool]], current: str | None, query: 
         {
             "href": f"{prefix}state={value}",
             "active": value == current,
-            "badge": _BADGES[value],
+            "badge": state_badge(value),
             "count": f"{counts[value][0]}{'+' if counts[value][1] else ''}",
         }
         for value in ViewerState.values
@@ -222,7 +221,7 @@ def with_html(row: dict) -> dict:
     row["html"] = mark_safe(
         "<tr>\n"
         f'        <td><input type="checkbox" name="pks" value="{text(row["pk"])}" aria-label="选择 {text(row["label"])}"></td>\n'
-        f"        <td>{_BADGES[row['state']]}</td>\n"
+        f"        <td>{state_badge(row['state'])}</td>\n"
         f"        {''.join(tds)}\n"
         f"        <td>{text(row['unit'])}</td>\n"
         "      </tr>"
@@ -496,8 +495,7 @@ def report_result(request, result: services.MoveResult, move: str) -> None:
         receivers = "、".join(str(action.receiver) for action in result.actions)
         messages.success(request, f"已{verb} {result.moved} 条至{receivers},并已发送提醒。")
     if result.refused_total:
-        items = format_html_join("", "<li>{}:{}</li>", ((r.label, r.reason) for r in result.refused))
-        more = "" if result.refused_total <= len(result.refused) else f"(仅列出前 {len(result.refused)} 条)"
-        messages.warning(request, format_html("{} 条未能{}{}:<ul>{}</ul>", result.refused_total, verb, more, items))
+        context = {"total": result.refused_total, "shown": len(result.refused), "refused": result.refused, "verb": verb}
+        messages.warning(request, render_to_string("approvals/_refused_message.html", context))
     if not result.moved and not result.refused_total:
         messages.info(request, f"没有可{verb}的记录。")
