@@ -150,7 +150,15 @@ def kinds_note(access: list[str]) -> str:
         # A write answers with its redirect: a 200 is its form shown again, refused.
         expected = ("3",) if kind in WRITES else ("2", "3")
         errors[kind] = errors.get(kind, 0) + (not parts[1].startswith(expected))
+    # Every kind of the plan has its entry, the ones a short run did not reach with a count of 0.
+    for kind, _ in KINDS:
+        times.setdefault(kind, [])
     return ", ".join(
-        f"{kind} {len(ms):,} / p95 {p95(ms):.0f} (median {statistics.median(ms):.0f}) / {errors[kind]}"
-        for kind, ms in sorted(times.items(), key=lambda item: -len(item[1]))
+        _kind_entry(kind, ms, errors.get(kind, 0)) for kind, ms in sorted(times.items(), key=lambda item: -len(item[1]))
     )
+
+
+def _kind_entry(kind: str, ms: list[float], errors: int) -> str:
+    if not ms:
+        return f"{kind} 0 / — / 0"
+    return f"{kind} {len(ms):,} / p95 {p95(ms):.0f} (median {statistics.median(ms):.0f}) / {errors}"
