@@ -1,41 +1,29 @@
-"""The pending-decision and pending-reminder notices in the page header (manual 19: users are
-told on sign-in)."""
+"""The pending-decision and pending-reminder counts in the page header (manual 19: users are
+told on sign-in; templates/approvals/header_notices.html)."""
 
 from django.utils.functional import SimpleLazyObject
-from django.utils.safestring import mark_safe
 
 from approvals import inbox
 from approvals.reminders import pending_reminder_count
-from project.links import fixed_url
 
 
 def pending_reminders(request):
-    """`pending_notices`: counted (one COUNT query each) only when a template shows it, and not
-    again on the pending lists, which have just counted the same rows."""
+    """`pending_decision_count` and `pending_reminder_count`: counted (one COUNT query each)
+    only when a template shows them, and not again on the pending lists, which have just
+    counted the same rows."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"pending_notices": SimpleLazyObject(lambda: pending_notices_html(request))}
 
+    def decisions() -> int:
+        counted = getattr(request, "pending_decision_count", None)
+        return counted if counted is not None else inbox.pending_count(user)
 
-def pending_notices_html(request) -> str:
-    """待办审批 (n) and 待处理提醒 (n), each a link to its list, shown while there is one."""
-    user = request.user
-    decisions = getattr(request, "pending_decision_count", None)
-    if decisions is None:
-        decisions = inbox.pending_count(user)
-    reminders = getattr(request, "pending_reminder_count", None)
-    if reminders is None:
-        reminders = pending_reminder_count(user)
-    notices = []
-    if decisions:
-        notices.append(
-            f'<a class="unit-badge" href="{fixed_url("approvals:decisions_pending")}" '
-            f'data-pending-decisions="{decisions}">待办审批 ({decisions})</a>'
-        )
-    if reminders:
-        notices.append(
-            f'<a class="unit-badge" href="{fixed_url("approvals:reminders_pending")}" '
-            f'data-pending-reminders="{reminders}">待处理提醒 ({reminders})</a>'
-        )
-    return mark_safe("\n    ".join(notices))
+    def reminders() -> int:
+        counted = getattr(request, "pending_reminder_count", None)
+        return counted if counted is not None else pending_reminder_count(user)
+
+    return {
+        "pending_decision_count": SimpleLazyObject(decisions),
+        "pending_reminder_count": SimpleLazyObject(reminders),
+    }

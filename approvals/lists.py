@@ -12,16 +12,14 @@ Reads go through approvals.selectors (one visibility rule); writes through appro
 
 import datetime
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, QuerySet
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.views import View
 
 from approvals import services
@@ -39,13 +37,9 @@ from org.errors import DomainError
 from org.models import Unit
 from org.permissions import require_module
 from org.views.switcher import unit_switcher_context
-from project.kept import Kept
-from project.prepared import Prepared
-from project.renderers import text
 
 PAGE_SIZE = 50
-_PAGE_ROWS: dict = {}  # (list view class, sort) → the Prepared query of a page's rows
-# A state's icon, for its badge (state_badge).
+# A state's icon, for its badge (partials/state_badge.html).
 STATE_ICONS = {ViewerState.DRAFT: "●", ViewerState.RECEIVED: "▲", ViewerState.RETURNED: "↩", ViewerState.REPORTED: "✔"}
 COUNT_CAP = 10_000  # counts stop here ("10000+"): a count never scans a whole national scope
 
@@ -105,24 +99,14 @@ def capped_counts(querysets: list[QuerySet]) -> list[tuple[int, bool]]:
     """Count each queryset up to COUNT_CAP rows, all in one round trip: [(count, capped)]."""
     if not querysets:
         return []
-    sql, params = capped_counts_sql(querysets)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return capped(cursor.fetchone())
-
-
-def capped_counts_sql(querysets: list[QuerySet]) -> tuple[str, list]:
-    """The one statement of capped_counts."""
     selects, params = [], []
     for queryset in querysets:
         sql, query_params = queryset.order_by().values("pk")[: COUNT_CAP + 1].query.sql_with_params()
         selects.append(f"(SELECT count(*) FROM ({sql}) AS capped)")
         params.extend(query_params)
-    return "SELECT " + ", ".join(selects), params
-
-
-def capped(counts) -> list[tuple[int, bool]]:
-    return [(min(n, COUNT_CAP), n > COUNT_CAP) for n in counts]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(selects), params)
+        return [(min(n, COUNT_CAP), n > COUNT_CAP) for n in cursor.fetchone()]
 
 
 def page_keys(branches: list[QuerySet], after: int | None, size: int = PAGE_SIZE) -> QuerySet:
@@ -154,29 +138,6 @@ def sorted_page_keys(branches: list[QuerySet], sort: Sort, after: tuple[int, obj
     return [pk for pk, _value in merged[: size + 1]]
 
 
-def state_count_querysets(held: QuerySet, above: list[QuerySet]) -> list[QuerySet]:
-    """What the per-state counts count: the viewer's rows in each held state, then each
-    ancestor's rows of the viewer's subtree (已上报)."""
-    return [held.filter(report_state=value) for value in HELD_STATES.values()] + above
-
-
-def state_counts_of(results: list[tuple[int, bool]]) -> dict[str, tuple[int, bool]]:
-    """capped_counts of state_count_querysets, per ViewerState (已上报 summed, capped)."""
-    counts = dict(zip(HELD_STATES, results[: len(HELD_STATES)], strict=True))
-    reported = sum(n for n, _capped in results[len(HELD_STATES) :])
-    capped_ = reported > COUNT_CAP or any(c for _n, c in results[len(HELD_STATES) :])
-    counts[ViewerState.REPORTED] = (min(reported, COUNT_CAP), capped_)
-    return counts
-
-
-# The compiled SQL of a list page's ids and state counts for one list, user, unit, query
-# string and page size (ReportableListView.keys_and_counts): compiling them cost more CPU than
-# running them (1.5–2 ms of a province's list page). Only the page cursor varies between the
-# pages of one such list: it is compiled as AFTER, a stand-in no row has as its id.
-AFTER = -987_654_321
-LIST_STATEMENTS = Kept(1024)
-
-
 def _int_or_none(value) -> int | None:
     try:
         return int(value)
@@ -184,49 +145,19 @@ def _int_or_none(value) -> int | None:
         return None
 
 
-@cache
-def state_badge(state: str) -> str:
-    """A row's state as the viewer sees it: icon and label (未上报 / 下级上报 / 被退回 / 已上报).
-    The one spelling of the badge (partials/state_badge.html): list rows, the state tabs and
-    {% viewer_state_badge %}. Four states, four strings: rendered once each."""
-    state = ViewerState(state)
-    return render_to_string("partials/state_badge.html", {"state": state, "icon": STATE_ICONS[state]})
-
-
 def state_tabs(counts: dict[str, tuple[int, bool]], current: str | None, query: str) -> list[dict]:
-    """The 全部 / per-state links above a list, with their capped counts as text ("10000+")."""
+    """The per-state links above a list (after 全部), with their capped counts as text ("10000+")."""
     prefix = f"?{query}&" if query else "?"
     return [
         {
             "href": f"{prefix}state={value}",
             "active": value == current,
-            "badge": state_badge(value),
+            "state": ViewerState(value),
+            "icon": STATE_ICONS[value],
             "count": f"{counts[value][0]}{'+' if counts[value][1] else ''}",
         }
         for value in ViewerState.values
     ]
-
-
-def with_html(row: dict) -> dict:
-    """The row's <tr> in row["html"]: what approvals/list.html wrote with a loop over the cells
-    and a dozen lookups per row (a third of the page's rendering), written here once — the same
-    HTML, each value escaped as the template would ({{ }})."""
-    cells = row["cells"]
-    tds = []
-    for index, cell in enumerate(cells):
-        if index == 0 and row["url"]:
-            tds.append(f'<td><a href="{text(row["url"])}">{text(cell)}</a></td>')
-        else:
-            tds.append(f"<td>{text(cell)}</td>")
-    row["html"] = mark_safe(
-        "<tr>\n"
-        f'        <td><input type="checkbox" name="pks" value="{text(row["pk"])}" aria-label="选择 {text(row["label"])}"></td>\n'
-        f"        <td>{state_badge(row['state'])}</td>\n"
-        f"        {''.join(tds)}\n"
-        f"        <td>{text(row['unit'])}</td>\n"
-        "      </tr>"
-    )
-    return row
 
 
 class ReportableListView(View):
@@ -239,10 +170,6 @@ class ReportableListView(View):
     list_key: str | None = None  # the display preferences' key; default: the model's label
     row_actions: list[RowAction] = []
     export_options: list[tuple[str, str]] = []  # EXPORT_OPTIONS for lists implementing export()
-    # The ids' and counts' SQL is kept per list, user, unit, query string and page size
-    # (keys_and_counts): turn this off for a list whose rows also depend on anything else
-    # (today's date, values read from the database while building the queryset).
-    statements_kept = True
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -291,13 +218,13 @@ class ReportableListView(View):
         size = self.display.page_size
         after = _int_or_none(request.GET.get("after"))
         export = request.GET.get("export")
+        counted, paged = held_and_above(rows, unit)
+        keys = self.page_of(self.branches(*paged, state), after)
         if export in dict(self.export_options):
-            _counted, paged = held_and_above(rows, unit)
-            keys = self.page_of(self.branches(*paged, state), after)
             return self.export(export, everything=self.all_rows(rows, state), page=keys[:size])
-        keys, counts = self.keys_and_counts(rows, unit, state, after)
+        counts = self.state_counts(*counted)
         next_after = keys[size - 1] if len(keys) > size else None
-        rows = [with_html(self.display_row(row)) for row in self.page_rows(keys[:size], unit)]
+        rows = [self.display_row(row) for row in self.page_rows(keys[:size], unit)]
         context = {
             "title": self.title or self.model._meta.verbose_name,
             "list_actions": self.list_actions(),
@@ -307,80 +234,27 @@ class ReportableListView(View):
             "export_options": self.export_options,
             "query_without_export": self.query_without("export"),
             "rows": rows,
-            "rows_html": mark_safe("\n      ".join(row["html"] for row in rows)),
             "next_after": next_after,
             "state": state,
             "counts": counts,
             "state_tabs": state_tabs(counts, state, self.query_without("after", "state")),
             "filter_form": filter_form,
-            "can_report": unit.depth > 1,
+            "can_report": services.has_report_target(unit),
             "query_without_page": self.query_without("after"),
             "query_without_state": self.query_without("after", "state"),
             **switcher,
         }
         return render(request, self.template_name, context)
 
-    def keys_and_counts(self, rows: QuerySet, unit: Unit, state: str | None, after: int | None):
-        """The page's ids (one more than a page: there is a next one) and the per-state counts.
-
-        In the default order their SQL is fixed by the list, the user and unit, the query
-        string and the page size — nothing else in `rows` varies — so it is compiled once and
-        kept (LIST_STATEMENTS); a user's next page or next visit only runs it."""
-        if self.display.sort is not None or not self.statements_kept:  # a sorted page's cursor needs its row's value
-            counted, paged = held_and_above(rows, unit)
-            return self.page_of(self.branches(*paged, state), after), self.state_counts(*counted)
-        request = self.request
-        query = tuple(sorted((name, tuple(values)) for name, values in request.GET.lists() if name != "after"))
-        key = (
-            type(self),
-            request.path,
-            request.user.pk,
-            unit.pk,
-            unit.path,
-            self.display.page_size,
-            after is None,
-            query,
-        )
-        compiled = LIST_STATEMENTS.get(key)
-        if compiled is None:
-            (held, above), paged = held_and_above(rows, unit)
-            branches = self.branches(*paged, state)
-            cursor_at = None if after is None else AFTER
-            try:
-                keys_sql, keys_params = page_keys(branches, cursor_at, self.display.page_size).query.sql_with_params()
-            except EmptyResultSet:  # no branch can hold a row (已上报 at the national unit)
-                return [], self.state_counts(held, above)
-            compiled = (keys_sql, list(keys_params), *capped_counts_sql(state_count_querysets(held, above)))
-            LIST_STATEMENTS.put(key, compiled)
-        keys_sql, keys_params, counts_sql, counts_params = compiled
-        keys_params = [after if param == AFTER else param for param in keys_params]
-        with connection.cursor() as cursor:
-            cursor.execute(keys_sql, keys_params)
-            keys = [pk for (pk,) in cursor.fetchall()]
-            cursor.execute(counts_sql, counts_params)
-            counts = state_counts_of(capped(cursor.fetchone()))
-        return keys, counts
-
     def page_rows(self, pks: list[int], unit: Unit) -> list:
         """The page's rows in the list's order, each with its viewer_state and the relations
-        its columns read. The query has one shape per list and sort order: it is compiled once
-        (project.prepared), the ids passed as one array."""
-        key = (type(self), self.display.sort)
-        prepared = _PAGE_ROWS.get(key)
-        if prepared is None:
-            model, related, ordering = self.model, self.select_related, self.display.ordering()
-
-            def build(pks, unit_id, depth):
-                viewer = Unit(pk=unit_id, depth=depth)
-                # A row's unit shows by its name (填报单位) alone: a Unit object per row, even
-                # with its other columns deferred, was a fifth of the CPU of reading a page.
-                rows = with_viewer_state(model.objects.filter(pk__any=pks), viewer).annotate(unit_name=F("unit__name"))
-                if related:  # select_related() without fields would follow every foreign key
-                    rows = rows.select_related(*related)
-                return rows.order_by(*ordering)
-
-            prepared = _PAGE_ROWS.setdefault(key, Prepared(build, [-7], -9, 30_000))
-        return prepared.all(list(pks), unit.pk, unit.depth)
+        its columns read."""
+        # A row's unit shows by its name (填报单位) alone: a Unit object per row, even with its
+        # other columns deferred, was a fifth of the CPU of reading a page.
+        rows = with_viewer_state(self.model.objects.filter(pk__in=pks), unit).annotate(unit_name=F("unit__name"))
+        if self.select_related:  # select_related() without fields would follow every foreign key
+            rows = rows.select_related(*self.select_related)
+        return list(rows.order_by(*self.display.ordering()))
 
     def unfiltered(self, queryset: QuerySet, form: forms.Form) -> QuerySet:
         """The rows when the filter form is unbound or invalid: all of them by default."""
@@ -421,7 +295,7 @@ class ReportableListView(View):
         return {
             "pk": row.pk,
             "label": str(row),
-            "state": state.value,
+            "state": state,
             "state_label": state.label,
             "state_icon": STATE_ICONS[state],
             "cells": [column.value(row) for column in self.display.columns],
@@ -441,7 +315,12 @@ class ReportableListView(View):
     def state_counts(held: QuerySet, above: list[QuerySet]) -> dict[str, tuple[int, bool]]:
         """Per ViewerState, capped: the three states held by the viewer, and 已上报 summed over
         the ancestors' branches — one query."""
-        return state_counts_of(capped_counts(state_count_querysets(held, above)))
+        results = capped_counts([held.filter(report_state=value) for value in HELD_STATES.values()] + above)
+        counts = dict(zip(HELD_STATES, results[: len(HELD_STATES)], strict=True))
+        reported = sum(n for n, _capped in results[len(HELD_STATES) :])
+        capped = reported > COUNT_CAP or any(c for _n, c in results[len(HELD_STATES) :])
+        counts[ViewerState.REPORTED] = (min(reported, COUNT_CAP), capped)
+        return counts
 
     def query_without(self, *names: str) -> str:
         query = self.request.GET.copy()

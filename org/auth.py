@@ -4,8 +4,6 @@ viewflow's task queues understand them without a Permission row per user."""
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-from project.prepared import Prepared
-
 UserModel = get_user_model()
 
 MODULE_PERMISSION_PREFIX = "org.module_"
@@ -15,18 +13,14 @@ def module_permission(module: str) -> str:
     return MODULE_PERMISSION_PREFIX + module
 
 
-# Every page shows the user's unit and first sign-in checks it: both in one query, which every
-# request runs — compiled once (project.prepared).
-USER_WITH_UNIT = Prepared(lambda pk: UserModel._default_manager.select_related("unit").filter(pk=pk), -7)
-
-
 class ModulePermissionBackend(ModelBackend):
     def get_user(self, user_id):
+        # Every page shows the user's unit and first sign-in checks it: both in one query.
         try:
-            user = USER_WITH_UNIT.first(int(user_id))
-        except (TypeError, ValueError):
+            user = UserModel._default_manager.select_related("unit").get(pk=user_id)
+        except (UserModel.DoesNotExist, TypeError, ValueError):
             return None
-        return user if user is not None and self.user_can_authenticate(user) else None
+        return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:

@@ -7,7 +7,6 @@ from django.http import Http404
 from audit.selectors import audit_rows_of
 from org.duties import require_duty
 from org.models import Code, Duty, HelpCentreProfile, Unit, User
-from project.prepared import Prepared
 
 
 def subtree(unit: Unit) -> QuerySet[Unit]:
@@ -17,40 +16,23 @@ def subtree(unit: Unit) -> QuerySet[Unit]:
 
 def children_of(unit: Unit) -> QuerySet[Unit]:
     """Direct subordinate units in display order (creation order where none was set)."""
-    return _children(unit.path, unit.depth + 1)
-
-
-def _children(path: str, depth: int) -> QuerySet[Unit]:
-    return Unit.objects.filter(path__startswith=path, depth=depth).order_by("display_order", "path")
+    return Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("display_order", "path")
 
 
 def ancestors_of(unit: Unit) -> QuerySet[Unit]:
     """From the national unit down to the unit's parent."""
-    return _at_paths(_ancestor_paths(unit))
-
-
-def _ancestor_paths(unit: Unit) -> list[str]:
-    return [unit.path[:i] for i in range(Unit.steplen, len(unit.path), Unit.steplen)]
-
-
-def _at_paths(paths: list[str]) -> QuerySet[Unit]:
-    return Unit.objects.filter(path__any=paths).order_by("depth")
-
-
-# The two reads of the tree that pages showing a unit switcher or a unit chain run on every
-# request, compiled once (project.prepared).
-_CHILDREN = Prepared(_children, "\x00path", 30_000)
-_AT_PATHS = Prepared(_at_paths, ["\x00path"])
+    paths = [unit.path[:i] for i in range(Unit.steplen, len(unit.path), Unit.steplen)]
+    return Unit.objects.filter(path__in=paths).order_by("depth")
 
 
 def children_list(unit: Unit) -> list[Unit]:
     """children_of(unit), loaded."""
-    return _CHILDREN.all(unit.path, unit.depth + 1)
+    return list(children_of(unit))
 
 
 def ancestors_list(unit: Unit) -> list[Unit]:
     """ancestors_of(unit), loaded."""
-    return _AT_PATHS.all(_ancestor_paths(unit))
+    return list(ancestors_of(unit))
 
 
 def get_unit_in_subtree(actor: User, pk: int) -> Unit:
@@ -138,24 +120,14 @@ def directory_search(name: str) -> tuple[list[Unit], bool]:
     return units[:DIRECTORY_SEARCH_LIMIT], len(units) > DIRECTORY_SEARCH_LIMIT
 
 
-def _codes_of_tables(keys: list[str]) -> QuerySet:
-    rows = Code.objects.filter(table__key__any=keys).order_by("display_order", "id")
-    return rows.values_list("pk", "value", "table__key")
-
-
-_CODES_OF_TABLES = Prepared(_codes_of_tables, ["\x00table"])
-
-
 def codes_of_tables(keys) -> dict[str, list[tuple[int, str]]]:
-    """The (id, value) choices of several code tables, each in display order: one query,
-    compiled once (a statistics form shows thirteen tables on every request)."""
+    """The (id, value) choices of several code tables, each in display order: one query (a
+    statistics form shows thirteen tables)."""
     choices: dict[str, list[tuple[int, str]]] = {key: [] for key in keys}
-    for pk, value, table in _CODES_OF_TABLES.all(list(keys)):
+    rows = Code.objects.filter(table__key__in=keys).order_by("display_order", "id")
+    for pk, value, table in rows.values_list("pk", "value", "table__key"):
         choices[table].append((pk, value))
     return choices
-
-
-_CODES = Prepared(lambda pks: Code.objects.filter(pk__any=pks).order_by(), [-7])
 
 
 def attach_codes(*instances) -> None:
@@ -170,6 +142,6 @@ def attach_codes(*instances) -> None:
         for field in instance._meta.concrete_fields
         if field.is_relation and field.related_model is Code
     ]
-    codes = {code.pk: code for code in _CODES.all(list({getattr(i, f.attname) for i, f in fields} - {None}))}
+    codes = Code.objects.in_bulk({getattr(instance, field.attname) for instance, field in fields} - {None})
     for instance, field in fields:
         field.set_cached_value(instance, codes.get(getattr(instance, field.attname)))

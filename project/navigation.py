@@ -1,21 +1,15 @@
-"""The page frame of every signed-in page, written here rather than in base.html: the module
-navigation of manual chapter 1 (an entry shows only when the user's permissions open it) and
-the header's account part. The template's loops, lookups and {% url %} tags for them cost a
-millisecond of CPU on every page; these strings are the same HTML. A module adds its entry to
-NAVIGATION when its pages exist."""
+"""The module navigation of manual chapter 1: an entry shows only when the user's permissions
+open it (base.html shows the entries). A module adds its entry to NAVIGATION when its pages
+exist."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.middleware.csrf import get_token
-from django.utils.functional import SimpleLazyObject
-from django.utils.safestring import mark_safe
+from django.urls import reverse
 
 from org.duties import is_audit_admin, is_security_admin
 from org.models import Module
 from org.permissions import is_user_admin, may_maintain_code_tables
-from project.links import fixed_url
-from project.renderers import text
 
 
 def holding(module: str) -> Callable:
@@ -53,13 +47,11 @@ NAVIGATION = [
 
 
 def navigation(request):
-    """`home_url` on every page; for a signed-in user also `nav_entries` (label, url, active),
-    `nav_html` (the side navigation's items), `whoami_html` and `account_html` (the header)."""
-    home = {"home_url": fixed_url("home")}
+    """`nav_entries` (label, url, active) for a signed-in user."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return home
-    entries = [{"label": e.label, "url": fixed_url(e.url_name)} for e in NAVIGATION if e.opens_for(user)]
+        return {}
+    entries = [{"label": e.label, "url": reverse(e.url_name)} for e in NAVIGATION if e.opens_for(user)]
     # The active entry is the longest URL the page lies under: /files/migrant/ is 农民工档案,
     # not 困难职工档案 at /files/.
     matches = [
@@ -68,40 +60,4 @@ def navigation(request):
     active = max(matches, key=len, default=None)
     for entry in entries:
         entry["active"] = entry["url"] == active
-    return {
-        **home,
-        "nav_entries": entries,
-        "nav_html": SimpleLazyObject(lambda: nav_html(entries)),
-        "whoami_html": SimpleLazyObject(lambda: whoami_html(user)),
-        "account_html": SimpleLazyObject(lambda: account_html(request)),
-    }
-
-
-def nav_html(entries: list[dict]) -> str:
-    current = ' aria-current="page" class="active"'
-    return mark_safe(
-        "\n      ".join(
-            f'<li><a href="{text(e["url"])}"{current if e["active"] else ""}>{text(e["label"])}</a></li>'
-            for e in entries
-        )
-    )
-
-
-def whoami_html(user) -> str:
-    """The user's unit (its level on hover) and name."""
-    unit = user.unit
-    return mark_safe(
-        f'<span class="unit-badge" title="{text(unit.level_name)}">{text(unit.name)}</span>\n'
-        f"    <span>{text(str(user))}</span>"
-    )
-
-
-def account_html(request) -> str:
-    """我的动态口令, 修改密码 and 退出 (a POST with the CSRF token, as {% csrf_token %} writes it)."""
-    return mark_safe(
-        f'<a href="{fixed_url("org:second_factor_manage")}">我的动态口令</a>\n'
-        f'    <a href="{fixed_url("org:password_change")}">修改密码</a>\n'
-        f'    <form method="post" action="{fixed_url("logout")}" class="inline">'
-        f'<input type="hidden" name="csrfmiddlewaretoken" value="{text(get_token(request))}">'
-        f'<button type="submit" class="link">退出</button></form>'
-    )
+    return {"nav_entries": entries}

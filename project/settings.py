@@ -110,10 +110,19 @@ TEMPLATES = [
             ],
         },
     },
+    # Only for the hottest loop of the system, a list page's rows (approvals/list_rows.jinja,
+    # rendered by {% list_rows %}): Jinja2 writes them several times faster than Django's engine.
+    # Templates are looked up by engine in this order: every other name is Django's.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+    },
 ]
 
-# Widgets render in Python, the same HTML as Django's widget templates (project/renderers.py).
-FORM_RENDERER = "project.renderers.FastWidgetRenderer"
+# Form widgets through Django's Jinja2 widget templates: the statistics and query forms render
+# hundreds of options a page, which Django's engine renders at half that speed (bench/cpu.py).
+FORM_RENDERER = "django.forms.renderers.Jinja2"
 
 # --- database -----------------------------------------------------------------------------
 _database_url = env_str("DATABASE_URL")
@@ -131,27 +140,17 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 # server's setting. Added to any options DATABASE_URL gives (a pooler in transaction mode must
 # pass startup options on, or the role can carry `ALTER ROLE … SET jit = off` instead).
 SESSION_OPTIONS = "-c jit=off"
-# Statements are prepared on the server only when asked (project.prepared): Django's default
-# (None) turns psycopg's prepared statements off, and psycopg's own (5) would prepare any
-# statement run five times, a LIKE prefix's among them. Behind a connection pooler in
-# transaction mode without prepared statements (PgBouncer before 1.22, which cannot pass on
-# the DEALLOCATE ALL psycopg sends, or with max_prepared_statements = 0), set
-# BANGFU_PREPARED_STATEMENTS=0.
-PREPARE_WHEN_ASKED = 2**31 - 1 if env_bool("BANGFU_PREPARED_STATEMENTS", True) else None
+# No server-side prepared statements (Django's default). psycopg's own (prepare_threshold, with
+# server_side_binding) let PostgreSQL move a statement run five times to a generic plan, which
+# cannot read an index range for a LIKE prefix: a province's file list then cost PostgreSQL
+# 380 ms of CPU instead of 50 (bench pages, SCALE=0.1), to save 1–3 ms on a file page; with
+# plan_cache_mode = force_custom_plan they saved nothing measurable.
 
 
 def with_connection_options(database: dict, options: str = SESSION_OPTIONS) -> dict:
-    """`database` (a DATABASES entry) with `options` added to the libpq startup options it has,
-    and statements prepared when asked unless it says otherwise."""
+    """`database` (a DATABASES entry) with `options` added to the libpq startup options it has."""
     given = database.get("OPTIONS", {})
-    return {
-        **database,
-        "OPTIONS": {
-            "prepare_threshold": PREPARE_WHEN_ASKED,
-            **given,
-            "options": f"{given.get('options', '')} {options}".strip(),
-        },
-    }
+    return {**database, "OPTIONS": {**given, "options": f"{given.get('options', '')} {options}".strip()}}
 
 
 DATABASES["default"] = with_connection_options(DATABASES["default"])
@@ -236,8 +235,7 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # the table refuses any row younger than 180 days whatever this says.
 AUDIT_RETENTION_DAYS = env_int("BANGFU_AUDIT_RETENTION_DAYS", 180, minimum=180)
 
-# Database sessions read with one plain SELECT on every request (org/sessions.py).
-SESSION_ENGINE = "org.sessions"
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("BANGFU_IDLE_TIMEOUT_MINUTES", 30, minimum=1) * 60
 # The 30 minutes count from the last request (org.middleware.IdleTimeoutMiddleware).
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -287,7 +285,7 @@ STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "project.storage.StaticFilesStorage"
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG and not UNDER_PYTEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },

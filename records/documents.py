@@ -11,7 +11,6 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -20,8 +19,6 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from org.selectors import attach_codes
-from project.prepared import Prepared
-from project.renderers import text
 from records import id_numbers
 from records.models import FamilyMember, Person, WorkerFile
 
@@ -53,14 +50,10 @@ MEMBER_FIELDS = [
 PER_CAPITA_LABEL = "家庭年人均收入(元)"
 
 
-# file.members with their persons, compiled once (project.prepared): every file page reads it.
-_MEMBERS = Prepared(lambda file_id: FamilyMember.objects.filter(file_id=file_id).select_related("person"), -7)
-
-
 def load_sheet_data(file: WorkerFile) -> list[FamilyMember]:
     """The file's members, and every code value the sheet shows of the file, its head and its
     members, in two queries (org.selectors.attach_codes: no twenty-join query)."""
-    members = _MEMBERS.all(file.pk)
+    members = list(file.members.select_related("person"))
     attach_codes(file, file.head, *members, *(m.person for m in members))
     return members
 
@@ -74,7 +67,8 @@ class Cell:
 
 @dataclass
 class FileSheet:
-    """Everything the paper form shows, as text."""
+    """Everything the paper form shows, as text: laid out for the file page and its print view by
+    records/_file_fields.jinja ({% file_sheet %}), for Word by sheet_document."""
 
     title: str
     unit_chain: str
@@ -90,35 +84,6 @@ class FileSheet:
     def __post_init__(self):
         self.head_rows = grid_rows(self.head)
         self.closing_rows = grid_rows(self.closing, pairs=CLOSING_PAIRS)
-
-    def html(self) -> str:
-        return sheet_html(self)
-
-
-def sheet_html(sheet: FileSheet) -> str:
-    """The paper form's body as HTML (the head's grid, the family members, then 自救能力 / 零就业
-    / 致困原因 / 备注), shared by the file page and its print view. Written here, each value
-    escaped as a template's {{ }} would: a template's loops and lookups over the sheet's
-    hundred cells were a seventh of the file page's CPU."""
-
-    def cell(label, value, span) -> str:
-        colspan = f' colspan="{span}"' if span > 1 else ""
-        return f'<th scope="row">{text(label)}</th><td{colspan}>{text(value)}</td>'
-
-    def grid(rows) -> str:
-        return "".join("<tr>" + "".join(cell(*c) for c in row) + "</tr>\n" for row in rows)
-
-    columns = "".join(f'<th scope="col">{text(column)}</th>' for column in sheet.member_columns)
-    members = "".join("<tr>" + "".join(f"<td>{text(v)}</td>" for v in values) + "</tr>\n" for values in sheet.members)
-    if not sheet.members:
-        members = f'<tr><td colspan="{len(sheet.member_columns)}" class="empty">无家庭成员(单人户)。</td></tr>\n'
-    return mark_safe(
-        '<table class="sheet sheet-grid">\n<caption class="sheet-caption">户主及家庭情况</caption>\n'
-        f"<tbody>\n{grid(sheet.head_rows)}</tbody>\n</table>\n"
-        '<table class="sheet sheet-members">\n<caption class="sheet-caption">家庭成员</caption>\n'
-        f"<thead><tr>{columns}</tr></thead>\n<tbody>\n{members}</tbody>\n</table>\n"
-        f'<table class="sheet sheet-grid sheet-closing">\n<tbody>\n{grid(sheet.closing_rows)}</tbody>\n</table>\n'
-    )
 
 
 def grid_rows(cells: list[Cell], pairs: int = GRID_PAIRS) -> list[list[tuple[str, str, int]]]:

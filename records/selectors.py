@@ -7,12 +7,10 @@ from django.http import Http404
 from approvals.selectors import VisibleRow
 from org.models import Module, User
 from org.permissions import require_module
-from project.prepared import Prepared
 from records import id_numbers
 from records.models import (
-    HARDSHIP_CATEGORIES,
     FamilyMember,
-    FileCategory,
+    FileKind,
     FileSnapshot,
     FileStatus,
     Person,
@@ -26,21 +24,18 @@ class FileMergedAway(Http404):
     user_message = True
 
 
-MIGRANT_IDENTITY = "农民工"
 # The file lists (manual 2.2–2.8) by kind: title and which files. The lists, the advanced query
 # and bulk exports all read them here, so an export holds exactly what the lists show.
 FILE_KINDS = {
-    "hardship": ("困难职工档案", Q(status=FileStatus.ACTIVE, category__in=HARDSHIP_CATEGORIES)
-                 & ~Q(head__identity__value=MIGRANT_IDENTITY)),
-    "migrant": ("农民工档案", Q(status=FileStatus.ACTIVE, category__in=HARDSHIP_CATEGORIES,
-                                head__identity__value=MIGRANT_IDENTITY)),
-    "temporary": ("临时救助档案", Q(category=FileCategory.TEMPORARY)),
-    "cancelled": ("注销职工档案库", Q(status=FileStatus.CANCELLED)),
+    "hardship": ("困难职工档案", Q(kind=FileKind.HARDSHIP)),
+    "migrant": ("农民工档案", Q(kind=FileKind.MIGRANT)),
+    "temporary": ("临时救助档案", Q(kind=FileKind.TEMPORARY)),
+    "cancelled": ("注销职工档案库", Q(kind=FileKind.CANCELLED)),
     "problems": ("有问题档案", Q(status=FileStatus.ACTIVE) & ~Q(problems=[])),
-}  # fmt: skip
+}
 
 
-# A file as the pages open it: with its head and unit, and its viewer_state (compiled once).
+# A file as the pages open it: with its head and unit, and its viewer_state.
 FILE_ROW = VisibleRow(lambda: WorkerFile.objects.select_related("head", "unit"))
 
 
@@ -83,16 +78,4 @@ def find_cancelled_file(raw_id_number: str) -> tuple[WorkerFile | None, str | No
 
 def snapshots_of(file: WorkerFile) -> QuerySet[FileSnapshot]:
     """What the files merged into this one were before (职工历史信息), newest first."""
-    return _snapshots(file.pk)
-
-
-def _snapshots(file_id: int) -> QuerySet[FileSnapshot]:
-    return FileSnapshot.objects.filter(file_id=file_id).select_related("by")
-
-
-_SNAPSHOTS = Prepared(_snapshots, -7)
-
-
-def snapshots_list(file: WorkerFile) -> list[FileSnapshot]:
-    """snapshots_of(file), loaded by a query compiled once (every file page shows them)."""
-    return _SNAPSHOTS.all(file.pk)
+    return FileSnapshot.objects.filter(file=file).select_related("by")

@@ -7,27 +7,18 @@ conditions and dimensions (性别, 民族, 政治面貌, 健康状况, 身份, �
 """
 
 from django import forms
-from django.db import connection
 from django.db.models import QuerySet, Value
 from django.db.models.functions import NullIf
-from django.utils.safestring import mark_safe
 
-from approvals.models import Movement
 from forms_stats.crosstab import CrossTab, Dimension, count_related, count_rows, crosstab
 from org.models import Code, Gender, Unit
 from org.selectors import codes_of, codes_of_tables
-from project.kept import Kept
-from project.prepared import server_cursor
-from project.renderers import KeptSelect, text
 from records.models import (
     HARDSHIP_CATEGORIES,
     FamilyMember,
-    FamilyMemberEvent,
     FileCategory,
     FileStatus,
-    PersonEvent,
     WorkerFile,
-    WorkerFileEvent,
 )
 
 TITLE = "职工档案统计"
@@ -73,7 +64,7 @@ RANGE_CONDITIONS = {
     "income_below": ("monthly_income__lt", "本人月收入少于"),
 }
 
-TEXT_CONDITIONS = {"code": "code__icontains", "name": "head__name__icontains", "employer": "employer__icontains"}
+TEXT_CONDITIONS = {"code": "code__icontains", "name": "head_name__icontains", "employer": "employer__icontains"}
 
 ANY = [("", "任意")]
 YES_NO = [*ANY, ("1", "是"), ("0", "否")]
@@ -87,8 +78,6 @@ def _date_field(label):
 class CodeChoiceField(forms.ModelChoiceField):
     """A value of one code table. Its queryset (a join on the table's key) is built only when a
     value is submitted: thirteen of them cost ~1 ms of CPU on every page."""
-
-    widget = KeptSelect  # the same thirteen lists on every page: rendered once each
 
     def __init__(self, table: str, **kwargs):
         self.table = table
@@ -104,27 +93,6 @@ class CodeChoiceField(forms.ModelChoiceField):
 
 
 _CODE_TABLES = sorted({table for _label, _path, table in CODE_CONDITIONS.values()})
-_CODE_FIELDS = Kept(8)
-
-
-def _code_fields() -> dict[str, CodeChoiceField]:
-    """The thirteen code-table condition fields, with the tables' current codes (one query).
-
-    Built once per set of codes and then shared by the forms of this process — building them
-    (a model choice field, its choices normalized twice) took 3.4 ms of every statistics
-    page. A form never changes its fields, and these validate a value against the table itself
-    (CodeChoiceField.to_python), so sharing them can change no answer."""
-    codes = codes_of_tables(_CODE_TABLES)
-    key = tuple((table, tuple(codes[table])) for table in _CODE_TABLES)
-    fields = _CODE_FIELDS.get(key)
-    if fields is None:
-        fields = {}
-        for name, (label, _path, table) in CODE_CONDITIONS.items():
-            field = CodeChoiceField(table, label=label, required=False, empty_label="任意")
-            field.choices = [("", "任意"), *codes[table]]
-            fields[name] = field
-        _CODE_FIELDS.put(key, fields)
-    return fields
 
 
 class FileStatisticsForm(forms.Form):
@@ -155,24 +123,11 @@ class FileStatisticsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields.update(_code_fields())
-
-    def conditions_html(self) -> str:
-        """The condition fields (all but 统计项目), each with its label and errors, written here
-        once: the template's loop made two hundred lookups over the thirteen code tables'
-        fields, a third of the page's rendering."""
-        blocks = []
-        for field in self.visible_fields():
-            if field.name == "dimension":
-                continue
-            errors = field.errors
-            error = f'<span class="field-error stat-field-error">{text(" ".join(errors))}</span>' if errors else ""
-            blocks.append(
-                f'<div class="stat-field{" has-error" if errors else ""}">\n'
-                f'  <label for="{text(field.id_for_label)}">{text(field.label)}</label>\n'
-                f"  {field}\n  {error}\n</div>\n"
-            )
-        return mark_safe("".join(blocks))
+        codes = codes_of_tables(_CODE_TABLES)  # the thirteen tables' choices in one query
+        for name, (label, _path, table) in CODE_CONDITIONS.items():
+            field = CodeChoiceField(table, label=label, required=False, empty_label="任意")
+            field.choices = [("", "任意"), *codes[table]]
+            self.fields[name] = field
 
     def dimension_key(self) -> str:
         return self.cleaned_data.get("dimension") or "gender"
@@ -199,12 +154,6 @@ class FileStatisticsForm(forms.Form):
             if data.get(name):
                 queryset = queryset.filter(**{lookup: data[name]})
         return queryset
-
-    def answer_key(self) -> tuple:
-        """The filled cleaned conditions, codes by their ids: they fix `filter`'s queryset, so
-        a kept statistics answer is found under them (forms_stats.crosstab's answer_key)."""
-        filled = {name: getattr(value, "pk", value) for name, value in self.cleaned_data.items()}
-        return tuple(sorted((name, value) for name, value in filled.items() if value not in (None, "")))
 
     def descriptions(self) -> list[str]:
         """The filled conditions in words, for the table's title (page, print and Excel)."""
@@ -239,17 +188,4 @@ def file_statistics(form: FileStatisticsForm, *, viewer: Unit, unit: Unit) -> Cr
         measures=MEASURES,
         title=TITLE,
         conditions=form.descriptions(),
-        data_stamp=files_data_stamp,
-        answer_key=("files", form.answer_key()),
     )
-
-
-def files_data_stamp() -> tuple:
-    """What changes whenever the files' statistics can change: the history triggers number every
-    insert, update and delete of files, members and persons, and the movement log every report,
-    return and unit move (which file history leaves out). Four primary-key lookups."""
-    tables = [model._meta.db_table for model in (WorkerFileEvent, FamilyMemberEvent, PersonEvent)]
-    selects = [f"(SELECT max(pgh_id) FROM {table})" for table in tables]
-    with server_cursor(connection) as cursor:  # a fixed statement, planned once per connection
-        cursor.execute(f"SELECT {', '.join(selects)}, (SELECT max(id) FROM {Movement._meta.db_table})")
-        return cursor.fetchone()

@@ -12,7 +12,6 @@ from approvals.selectors import visible_to
 from org.errors import DomainError
 from org.models import Module
 from org.permissions import module_required
-from project.links import fixed_url
 from records import services, transfers
 from records.forms import HeadForm, MemberFormSet, WorkerFileForm
 from records.models import FileCategory, WorkerFile
@@ -91,7 +90,7 @@ class FileListView(ReportableListView):
         if data.get("code"):
             queryset = queryset.filter(code__icontains=data["code"])
         if data.get("name"):
-            queryset = queryset.filter(head__name__icontains=data["name"])
+            queryset = queryset.filter(head_name__icontains=data["name"])
         if data.get("employer"):
             queryset = queryset.filter(employer__icontains=data["employer"])
         if data.get("category"):
@@ -101,18 +100,18 @@ class FileListView(ReportableListView):
     def list_actions(self):
         """The module's other pages, reached from its lists (manual 2.2: 子模块)."""
         links = [
-            ("快速上报和退回", fixed_url("records:files_quick")),
-            ("职工档案查询", fixed_url("records:file_query")),
-            ("职工档案统计", fixed_url("records:file_statistics")),
-            ("Excel批量导入", fixed_url("records:file_import")),
-            ("有问题档案", fixed_url("records:files_problems")),
-            ("注销职工档案库", fixed_url("records:files_cancelled")),
-            ("恢复注销档案", fixed_url("records:file_restore")),
-            ("下载档案表格", fixed_url("records:file_blank_form")),
+            ("快速上报和退回", reverse("records:files_quick")),
+            ("职工档案查询", reverse("records:file_query")),
+            ("职工档案统计", reverse("records:file_statistics")),
+            ("Excel批量导入", reverse("records:file_import")),
+            ("有问题档案", reverse("records:files_problems")),
+            ("注销职工档案库", reverse("records:files_cancelled")),
+            ("恢复注销档案", reverse("records:file_restore")),
+            ("下载档案表格", reverse("records:file_blank_form")),
         ]
         if self.kind in ("cancelled", "problems"):
             return links
-        new = fixed_url("records:file_create") + ("?temporary=1" if self.kind == "temporary" else "")
+        new = reverse("records:file_create") + ("?temporary=1" if self.kind == "temporary" else "")
         return [("新增档案", new), *links]
 
 
@@ -200,7 +199,7 @@ def file_create(request):
                 request.session["saved_file_tokens"] = {**saved, token: file.pk}
                 messages.success(request, f"档案“{file}”已保存。")
                 if "add_another" in request.POST:
-                    return redirect(fixed_url("records:file_create") + ("?temporary=1" if temporary else ""))
+                    return redirect(reverse("records:file_create") + ("?temporary=1" if temporary else ""))
                 return redirect("records:file_detail", pk=file.pk)
     title = "新增临时救助档案" if temporary else "新增困难职工档案"
     return _form_page(

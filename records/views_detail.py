@@ -20,21 +20,20 @@ from audit.services import audit_record
 from org.models import Code, Module, Unit, User
 from org.permissions import require_module
 from org.selectors import ancestors_list
-from project.prepared import Prepared
 from records import documents, id_numbers, services
 from records.events import FileEvent
 from records.models import (
+    COPIED_FIELDS,
     HARDSHIP_CATEGORIES,
     MOVE_FIELDS,
     FamilyMember,
     FamilyMemberEvent,
-    FileStatus,
     Person,
     PersonEvent,
     WorkerFile,
     WorkerFileEvent,
 )
-from records.selectors import get_file_for_user, snapshots_list
+from records.selectors import get_file_for_user, snapshots_of
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -46,13 +45,8 @@ def _file(request, pk) -> WorkerFile:
     return get_file_for_user(request.user, pk, FILE_PAGE_ROW)
 
 
-def is_owner_clerk(user: User, file: WorkerFile) -> bool:
-    """A clerk of the owning unit: edits the file and reads its full ID numbers."""
-    return user.unit_id == file.unit_id and user.has_module(Module.FILES)
-
-
 def can_see_full_id_numbers(user: User, file: WorkerFile) -> bool:
-    return is_owner_clerk(user, file)
+    return services.is_owner(user, file)
 
 
 def full_id_numbers_shown(request, file: WorkerFile, page: str) -> bool:
@@ -141,8 +135,8 @@ class HistoryEntry:
 
 
 EMPTY = "(空)"
-# Not content: identities, copies of the tree position, bookkeeping.
-FILE_HISTORY_SKIP = {"id", "head", "unit_path", "created_by", "created_at", *MOVE_FIELDS}
+# Not content: identities, copies (of the tree position, of what the lists filter on), bookkeeping.
+FILE_HISTORY_SKIP = {"id", "head", "unit_path", "created_by", "created_at", *MOVE_FIELDS, *COPIED_FIELDS}
 PERSON_HISTORY_SKIP = {"id"}
 HISTORY_MODELS = [WorkerFileEvent, FamilyMemberEvent, PersonEvent]
 
@@ -223,27 +217,21 @@ def _lines(events, fields, lookups, full_id, describe) -> list[tuple[object, His
     return lines
 
 
-# The file's and its memberships' events: fixed shapes, compiled once (project.prepared).
-FILE_EVENTS = Prepared(
-    lambda pk: WorkerFileEvent.objects.filter(pgh_obj_id=pk).select_related("pgh_context").order_by("pgh_id"), -7
-)
-PERSON_EVENTS = Prepared(
-    lambda pks: PersonEvent.objects.filter(pgh_obj_id__any=pks).select_related("pgh_context").order_by("pgh_id"), [-7]
-)
-MEMBER_EVENTS = Prepared(
-    lambda pk: FamilyMemberEvent.objects.filter(file_id=pk).select_related("pgh_context").order_by("pgh_id"), -7
-)
-
-
 def file_history(file: WorkerFile, *, full_id: bool) -> list[HistoryEntry]:
     """职工历史信息 (manual 2.2.1.6), newest first. At most six queries whatever the history's
     length: the events of the file, of its memberships and of its persons, the code values and
     units behind their foreign keys, and the users named by the events' pghistory contexts."""
-    file_events = FILE_EVENTS.all(file.pk)
-    member_events = MEMBER_EVENTS.all(file.pk)
+    file_events = list(
+        WorkerFileEvent.objects.filter(pgh_obj_id=file.pk).select_related("pgh_context").order_by("pgh_id")
+    )
+    member_events = list(
+        FamilyMemberEvent.objects.filter(file_id=file.pk).select_related("pgh_context").order_by("pgh_id")
+    )
     head_ids = {file.head_id} | {e.head_id for e in file_events}
     person_ids = head_ids | {e.person_id for e in member_events}
-    person_events = PERSON_EVENTS.all(list(person_ids))
+    person_events = list(
+        PersonEvent.objects.filter(pgh_obj_id__in=person_ids).select_related("pgh_context").order_by("pgh_id")
+    )
     lookups = _Lookups(
         [
             (FILE_HISTORY_FIELDS, file_events),
@@ -315,15 +303,13 @@ def _operators(contexts) -> dict:
 
 def _actions(user: User, file: WorkerFile) -> dict:
     """Which actions the page offers; the views and services check again."""
-    owner = is_owner_clerk(user, file)
-    active = file.status == FileStatus.ACTIVE
     return {
         "edit": services.can_edit(user, file),
-        "delete": owner and file.holder_id == file.unit_id and file.report_state in ("draft", "returned"),
-        "cancel": owner and active and not file.is_temporary,
-        "convert": owner and active and not file.is_temporary,
-        "regularize": owner and file.is_temporary,
-        "restore": owner and file.status == FileStatus.CANCELLED,
+        "delete": services.can_delete(user, file),
+        "cancel": services.can_cancel(user, file),
+        "convert": services.can_convert_to_temporary(user, file),
+        "regularize": services.can_regularize(user, file),
+        "restore": services.is_owner(user, file) and services.can_restore(user, file),
     }
 
 
@@ -341,7 +327,7 @@ def file_detail(request, pk):
         "hardship_categories": [(c.value, c.label) for c in HARDSHIP_CATEGORIES],
         "related_sections": related_sections(file, request.user),
         "history": file_history(file, full_id=full_id),
-        "snapshots": snapshots_list(file),
+        "snapshots": snapshots_of(file),
         "title": f"{documents.file_title(file)}:{file.head.name}",
     }
     return render(request, "records/file_detail.html", context)

@@ -23,7 +23,6 @@ from types import SimpleNamespace
 import dramatiq
 import pytest
 from django.apps import apps
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -64,12 +63,6 @@ USERS = [
     ("province_b_admin", "province_b", [Module.UNIT_ADMIN]),
     ("province_b", "province_b", BUSINESS_MODULES),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache (statistics answers are kept there)."""
-    cache.clear()
 
 
 def pass_second_factor(client: Client, user: User) -> None:

@@ -1,14 +1,26 @@
 from django import template
+from django.template import engines
+from django.utils.safestring import mark_safe
 
-from approvals.lists import state_badge
-from approvals.selectors import movement_log_of
+from approvals.lists import STATE_ICONS
+from approvals.selectors import ViewerState, movement_log_of
 
 register = template.Library()
 
 
-@register.simple_tag
+@register.inclusion_tag("partials/state_badge.html")
 def viewer_state_badge(state: str):
-    return state_badge(state)
+    """A row's state as the viewer sees it: icon and label (未上报 / 下级上报 / 被退回 / 已上报)."""
+    state = ViewerState(state)
+    return {"state": state, "icon": STATE_ICONS[state]}
+
+
+@register.simple_tag
+def list_rows(rows):
+    """A list page's rows (approvals.lists.ReportableListView.display_row), written by Jinja2:
+    with Django's engine their cells were the most of a list page's rendering. Jinja2 escapes
+    every value as Django does; its output is that HTML."""
+    return mark_safe(engines["jinja2"].get_template("approvals/list_rows.jinja").render({"rows": rows}))
 
 
 @register.inclusion_tag("approvals/_movement_log.html")

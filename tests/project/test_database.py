@@ -13,16 +13,12 @@ def test_sessions_run_without_jit_compilation():
 
 
 def test_connection_options_are_added_to_those_the_url_gives():
-    from project.settings import PREPARE_WHEN_ASKED, with_connection_options
+    from project.settings import with_connection_options
 
-    assert with_connection_options({"NAME": "x"})["OPTIONS"] == {
-        "options": "-c jit=off",
-        "prepare_threshold": PREPARE_WHEN_ASKED,
-    }
+    assert with_connection_options({"NAME": "x"})["OPTIONS"] == {"options": "-c jit=off"}
     given = {"NAME": "x", "OPTIONS": {"host": "/var/run", "options": "-c statement_timeout=5000"}}
     assert with_connection_options(given)["OPTIONS"] == {
         "host": "/var/run",
         "options": "-c statement_timeout=5000 -c jit=off",
-        "prepare_threshold": PREPARE_WHEN_ASKED,
     }
     assert given["OPTIONS"]["options"] == "-c statement_timeout=5000"  # the entry itself is not changed

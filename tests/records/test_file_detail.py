@@ -19,6 +19,7 @@ from approvals.services import report_rows
 from org.models import Code
 from records import documents, id_numbers, services
 from records.models import FileCategory, WorkerFile
+from records.templatetags.file_sheets import file_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -270,19 +271,19 @@ def test_print_page_is_the_paper_form(cast):
     assert "side-nav" not in body
 
 
-def test_sheet_html_escapes_values_spans_short_rows_and_says_when_alone():
+def test_sheet_layout_escapes_values_spans_short_rows_and_says_when_alone():
     sheet = documents.FileSheet(
         title="困难职工档案", unit_chain="", code="", category="",
         head=[documents.Cell("姓名", "<b>张三</b>"), documents.Cell("住址", 'A&B "路"', wide=True)],
         member_columns=["姓名", "关系"], members=[], closing=[documents.Cell("备注", "")],
     )  # fmt: skip
-    html = str(sheet.html())
+    html = file_sheet(sheet)
     assert '<th scope="row">姓名</th><td colspan="5">&lt;b&gt;张三&lt;/b&gt;</td>' in html
-    assert '<td colspan="5">A&amp;B &quot;路&quot;</td>' in html
+    assert '<td colspan="5">A&amp;B &#34;路&#34;</td>' in html
     assert '<tr><td colspan="2" class="empty">无家庭成员(单人户)。</td></tr>' in html
     assert html.count("<table") == 3 and html.count("</table>") == 3
     sheet.members = [["李<四>", "子女"]]
-    assert "<tr><td>李&lt;四&gt;</td><td>子女</td></tr>" in str(sheet.html())
+    assert "<tr><td>李&lt;四&gt;</td><td>子女</td></tr>" in file_sheet(sheet)
 
 
 def document_text(content: bytes) -> str:
