@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import QuerySet
 
-from approvals.models import Movement, ReportAction, ReportState
+from approvals.models import RESET_MOVE, Movement, ReportAction
 from org.models import Unit
 
 _MOVEMENT = Movement._meta.db_table
@@ -52,13 +52,13 @@ def move_to(model, eligible: QuerySet, *, holder: Unit, target: Unit, state: str
 
 
 def reset_moved_subtree(model, *, old_path: str, new_path: str, action: ReportAction) -> int:
-    """After a unit moved in the tree (cut/paste): every row of its subtree returns to `draft`,
-    held by its owner, with `unit_path` rewritten. Rows that changed holder are logged; the
-    count returned is of those."""
+    """After a unit moved in the tree (cut/paste): every row of its subtree makes the reset
+    move (Reportable.reset: to its owner, in the declared target state), with `unit_path`
+    rewritten. Rows that changed holder are logged; the count returned is of those."""
     table = model._meta.db_table
-    moved = f"""before AS (
-        SELECT id, holder_id FROM {table} WHERE unit_path LIKE %s FOR UPDATE
-    ), moved AS (
+    rows = RESET_MOVE.eligible(model.objects.filter(unit_path__startswith=old_path))
+    before_sql, before_params = rows.order_by().select_for_update().values("id", "holder_id").query.sql_with_params()
+    moved = f"""before AS ({before_sql}), moved AS (
         UPDATE {table} AS t
         SET unit_path = %s || substr(t.unit_path, %s),
             holder_id = t.unit_id,
@@ -69,17 +69,12 @@ def reset_moved_subtree(model, *, old_path: str, new_path: str, action: ReportAc
         RETURNING t.id, before.holder_id AS from_holder, t.holder_id AS to_holder
     )"""
     params = [
-        _like_prefix(old_path),
+        *before_params,
         new_path,
         len(old_path) + 1,
         len(old_path),
         len(new_path),
         Unit.steplen,
-        ReportState.DRAFT,
+        RESET_MOVE.target,
     ]
     return len(_log_and_collect(model, moved, params, action))
-
-
-def _like_prefix(path: str) -> str:
-    # Paths use only [0-9A-Z]: nothing to escape for LIKE.
-    return path + "%"

@@ -2,17 +2,19 @@
 
 import functools
 import operator
+from dataclasses import dataclass
 
 import pgtrigger
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.indexes import OpClass
 from django.db import models
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Left
 from django.utils.translation import gettext_lazy as _
 from viewflow.fsm import FSMField
 
+from approvals import registry
 from approvals.notices import label_of as kind_label_of
 from approvals.notices import register as register_kinds
 from org.models import Unit
@@ -26,10 +28,61 @@ class ReportState(models.TextChoices):
     RETURNED = "returned", _("被退回")
 
 
-# Which states a row held by the acting unit may leave by report or by return. engine.py
-# applies the same sets in SQL, so the one-row transitions and the set-based moves agree.
-REPORT_SOURCES = [ReportState.DRAFT, ReportState.REPORTED, ReportState.RETURNED]
-RETURN_SOURCES = [ReportState.REPORTED, ReportState.RETURNED]
+class MoveCondition:
+    """A condition of a move, written once as the rows it refuses: `refusals(model)` gives
+    (Q, reason) pairs over the model's own columns. A row moves only from the unit that holds
+    it, so the acting unit is the row's holder and the Qs speak of `holder_id`/`holder_depth`:
+    one Q serves the set a unit holds (the set-based moves exclude it) and a single row.
+    Called with a row, as viewflow calls a transition's conditions, it is true when no pair
+    matches the row as stored."""
+
+    def __init__(self, refusals):
+        self.refusals = refusals
+        self.__name__ = refusals.__name__  # viewflow names an unmet condition by it
+
+    def __call__(self, row) -> bool:
+        refused = [condition for condition, _reason in self.refusals(type(row))]
+        stored = type(row)._base_manager.filter(pk=row.pk)
+        return not refused or not stored.filter(functools.reduce(operator.or_, refused)).exists()
+
+
+@MoveCondition
+def passes_report_blockers(model) -> list[tuple[Q, str]]:
+    """The module's own blockers: a problem row stays down."""
+    return list(model.report_blockers)
+
+
+@MoveCondition
+def parent_row_is_up(model) -> list[tuple[Q, str]]:
+    """A child row (a recruiter) goes up only after its parent row (its agency) has gone above
+    the child's holder."""
+    if not model.report_parent_field:
+        return []
+    parent = model._meta.get_field(model.report_parent_field).related_model
+    not_up = Q(**{f"{model.report_parent_field}__holder_depth__gte": F("holder_depth")})
+    return [(not_up, f"须先上报其所属的{parent._meta.verbose_name}")]
+
+
+@MoveCondition
+def not_held_by_owner(model) -> list[tuple[Q, str]]:
+    """The owner has nobody below to return its own row to."""
+    return [(Q(unit_id=F("holder_id")), "本单位填报的数据不能退回")]
+
+
+@MoveCondition
+def child_rows_are_down(model) -> list[tuple[Q, str]]:
+    """A parent row (an agency) goes down only while none of its child rows (recruiters) sits
+    at its holder or above: returning it would put a child above its parent."""
+    above, names = [], []
+    for child in registry.all_models():
+        field = child.report_parent_field
+        if field and child._meta.get_field(field).related_model is model:
+            rows = child.objects.filter(**{field: OuterRef("pk"), "holder_depth__lte": OuterRef("holder_depth")})
+            above.append(Q(Exists(rows)))
+            names.append(str(child._meta.verbose_name))
+    if not above:
+        return []
+    return [(functools.reduce(operator.or_, above), f"其下的{'、'.join(names)}已上报,须先退回")]
 
 
 def report_via() -> Left:
@@ -41,13 +94,49 @@ def report_via() -> Left:
     return Left("unit_path", (F("holder_depth") + 1) * Unit.steplen)
 
 
+def scope_index() -> models.Index:
+    """Scope scans of queries, statistics and exports: `unit_path LIKE 'prefix%' AND
+    holder_depth <= depth` (selectors.visible_to)."""
+    return models.Index(
+        OpClass("unit_path", name="text_pattern_ops"), "holder_depth", name="%(app_label)s_%(class)s_scope"
+    )
+
+
+def holder_indexes(*partition: str, include: tuple[str, ...] = ()) -> list[models.Index]:
+    """The list pages' indexes: the rows a unit holds in id order, per state in id order, and
+    an ancestor's rows of a subtree (selectors.held_and_above, lists.page_keys, capped counts).
+
+    A module whose lists always filter on a column of its own (household files by kind) names
+    it as `partition`: it follows the holder, so a list of one kind reads only its own entries.
+    `include` carries what a list filters on besides (the head's name), so a filtered count
+    reads the index alone instead of visiting each row."""
+    lead = ["holder", *partition]
+    return [
+        models.Index(fields=[*lead, "id"], name="%(app_label)s_%(class)s_held", include=include),
+        models.Index(fields=[*lead, "report_state", "id"], name="%(app_label)s_%(class)s_held_state", include=include),
+        # An ancestor's rows of a subtree: the id in the index lets a page's top-N sort and a
+        # count read the index alone.
+        models.Index(
+            *lead,
+            OpClass("unit_path", name="text_pattern_ops"),
+            "id",
+            name="%(app_label)s_%(class)s_held_path",
+            include=include,
+        ),
+        # The parent's rows of a subtree, newest first (report_via): a page reads its 51 ids
+        # instead of sorting all of them — a province's 已上报 runs to 100,000s.
+        models.Index(*lead, report_via(), "id", name="%(app_label)s_%(class)s_held_via", include=include),
+    ]
+
+
 class Reportable(models.Model):
     """A row that travels up and down the unit tree (report / return).
 
     `unit` owns the row; `holder` is the unit that holds it now (the owner or an ancestor);
     `unit_path` and `holder_depth` copy the two units' tree positions so the visibility rule
-    (selectors.visible_to) needs no join. State changes are set-based (services.py); the
-    transitions below state the same rules for one row, and engine.py applies them in SQL.
+    (selectors.visible_to) needs no join. The transitions below are the one statement of what
+    may move (DESIGN.md §3): the set-based moves (services.py, engine.py) read their source
+    states, target and conditions back through `Move.declared`.
 
     A module declares, as class attributes:
     - `reporting_module`: the module key (org.models.Module) whose permission moves the rows;
@@ -76,70 +165,83 @@ class Reportable(models.Model):
 
     class Meta:
         abstract = True
-        indexes = [
-            # Scope scans of queries, statistics and exports: `unit_path LIKE 'prefix%' AND
-            # holder_depth <= depth` (selectors.visible_to).
-            models.Index(
-                OpClass("unit_path", name="text_pattern_ops"), "holder_depth", name="%(app_label)s_%(class)s_scope"
-            ),
-            # List pages read per holder (selectors.held_and_above, lists.page_keys): the rows a
-            # unit holds in id order, per state in id order, and an ancestor's rows of a subtree.
-            models.Index(fields=["holder", "id"], name="%(app_label)s_%(class)s_held"),
-            models.Index(fields=["holder", "report_state", "id"], name="%(app_label)s_%(class)s_held_state"),
-            # An ancestor's rows of a subtree (lists.page_keys, capped counts): the id in the
-            # index lets a page's top-N sort and a count read the index alone.
-            models.Index(
-                "holder",
-                OpClass("unit_path", name="text_pattern_ops"),
-                "id",
-                name="%(app_label)s_%(class)s_held_path",
-            ),
-            # The parent's rows of a subtree, newest first (report_via): a page reads its 51
-            # ids instead of sorting all of them — a province's 已上报 runs to 100,000s.
-            models.Index("holder", report_via(), "id", name="%(app_label)s_%(class)s_held_via"),
-        ]
-
-    def passes_report_blockers(self) -> bool:
-        """None of the module's blockers matches this row (a problem row stays down)."""
-        conditions = [condition for condition, _reason in self.report_blockers]
-        return (
-            not conditions
-            or not type(self).objects.filter(pk=self.pk).filter(functools.reduce(operator.or_, conditions)).exists()
-        )
-
-    def parent_row_is_up(self) -> bool:
-        """The parent row (an agency of a recruiter) already sits above this row's holder."""
-        if not self.report_parent_field:
-            return True
-        return getattr(self, self.report_parent_field).holder_depth < self.holder_depth
+        indexes = [scope_index(), *holder_indexes()]
 
     @report_state.transition(
-        source=REPORT_SOURCES,
+        source=ReportState.values,
         target=ReportState.REPORTED,
+        label="上报",
         conditions=[passes_report_blockers, parent_row_is_up],
     )
     def report_to(self, parent) -> None:
-        """One row goes up from its holder to the holder's parent (engine.report_rows in SQL)."""
+        """One row goes up from its holder to the holder's parent."""
         self.holder = parent
         self.holder_depth = parent.depth
 
     @report_state.transition(
-        source=RETURN_SOURCES,
+        source=[ReportState.REPORTED, ReportState.RETURNED],
         target=ReportState.RETURNED,
-        conditions=[lambda row: row.holder_id != row.unit_id],
+        label="退回",
+        conditions=[not_held_by_owner, child_rows_are_down],
     )
     def return_to(self, child) -> None:
-        """One row goes down to the holder's child on the path to the owner (engine.return_rows)."""
+        """One row goes down to the holder's child on the path to the owner."""
         self.holder = child
         self.holder_depth = child.depth
 
+    @report_state.transition(source=ReportState.values, target=ReportState.DRAFT, label="恢复为未上报")
+    def reset(self) -> None:
+        """Back at its owner, not reported: a new row, a restored or transferred one (its new
+        owner), or one whose unit moved in the tree (engine.reset_moved_subtree)."""
+        self.unit_path = self.unit.path
+        self.holder = self.unit
+        self.holder_depth = self.unit.depth
+
     def place_at_owner(self, unit) -> None:
-        """A new row, or one whose unit moved: held by its owner, not reported."""
+        """A new row, or one that changes owner: `unit` owns and holds it, not reported."""
         self.unit = unit
-        self.unit_path = unit.path
-        self.holder = unit
-        self.holder_depth = unit.depth
-        self.report_state = ReportState.DRAFT
+        self.reset()
+
+
+@dataclass(frozen=True)
+class Move:
+    """A transition of `report_state` read back from its declaration on Reportable, for the
+    set-based moves: the states it leaves, the state it reaches, and its conditions."""
+
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    conditions: tuple[MoveCondition, ...]
+
+    @classmethod
+    def declared(cls, method) -> "Move":
+        # viewflow keeps one Transition per source state; one declaration gives them all the
+        # same label, target and conditions.
+        transitions = list(method.get_transitions())
+        first = transitions[0]
+        return cls(first.label, tuple(t.source for t in transitions), first.target, tuple(first.conditions))
+
+    def refusals(self, model) -> list[tuple[Q, str]]:
+        """Why rows of `model` held by the acting unit may not make this move, in the order a
+        refused row is explained: each condition's, then a state the move does not leave."""
+        refusals = [refusal for condition in self.conditions for refusal in condition.refusals(model)]
+        stuck = [state for state in ReportState if state not in self.sources]
+        if stuck:
+            labels = "、".join(str(state.label) for state in stuck)
+            refusals.append((Q(report_state__in=stuck), f"{labels}的数据不能{self.label}"))
+        return refusals
+
+    def eligible(self, rows: QuerySet) -> QuerySet:
+        """The rows of `rows` no refusal applies to. Lazy: a set-based UPDATE evaluates it, so a
+        parent row returned after its children in the same action sees them already moved."""
+        for condition, _reason in self.refusals(rows.model):
+            rows = rows.exclude(condition)
+        return rows
+
+
+REPORT_MOVE = Move.declared(Reportable.report_to)
+RETURN_MOVE = Move.declared(Reportable.return_to)
+RESET_MOVE = Move.declared(Reportable.reset)
 
 
 @register_kinds

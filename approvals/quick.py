@@ -36,7 +36,7 @@ def quick_actions(request, module_key: str):
         "own_count": counts.get("", 0),
         "total": sum(counts.values()),
         "children": children,
-        "can_report": unit.depth > 1,
+        "can_report": services.has_report_target(unit),
     }
     return render(request, "approvals/quick.html", context)
 

@@ -5,12 +5,12 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Left
 
 from approvals import engine, processes, registry
 from approvals.events import ReportingEvent
-from approvals.models import DisplayPreference, ReportAction, ReportKind, ReportState
+from approvals.models import REPORT_MOVE, RETURN_MOVE, DisplayPreference, ReportAction, ReportKind
 from approvals.registry import ReportingModule
 from approvals.selectors import from_subtree, visible_to
 from audit.services import audit_record
@@ -59,55 +59,15 @@ def _require_module(actor: User, module_key: str) -> ReportingModule:
     return module
 
 
+def has_report_target(unit: Unit) -> bool:
+    """上报 is offered to `unit`: every unit but the national one has a parent to report to."""
+    return unit.depth > 1
+
+
 def _report_target(actor: User) -> Unit:
-    parent = actor.unit.parent_unit()
-    if parent is None:
+    if not has_report_target(actor.unit):
         raise DomainError("全国总工会没有上级单位,无需上报。")
-    return parent
-
-
-def _parent_not_up(model, unit: Unit) -> Q:
-    """Child rows whose parent row has not yet gone above `unit` (a recruiter before its agency)."""
-    if not model.report_parent_field:
-        return Q(pk__in=[])
-    return Q(**{f"{model.report_parent_field}__holder_depth__gte": unit.depth})
-
-
-def _children_up(model, unit: Unit) -> tuple[Q, list]:
-    """Parent rows that still have a child row at `unit` or above (an agency with a reported
-    recruiter): returning them would put the child above its parent."""
-    conditions = Q(pk__in=[])
-    names = []
-    for child in registry.all_models():
-        if child.report_parent_field and child._meta.get_field(child.report_parent_field).related_model is model:
-            above = child.objects.filter(**{child.report_parent_field: OuterRef("pk"), "holder_depth__lte": unit.depth})
-            conditions |= Q(Exists(above))
-            names.append(str(child._meta.verbose_name))
-    return conditions, names
-
-
-def _report_refusals(model, unit: Unit) -> list[tuple[Q, str]]:
-    refusals = list(model.report_blockers)
-    if model.report_parent_field:
-        parent = model._meta.get_field(model.report_parent_field).related_model
-        refusals.append((_parent_not_up(model, unit), f"须先上报其所属的{parent._meta.verbose_name}"))
-    return refusals
-
-
-def _return_refusals(model, unit: Unit) -> list[tuple[Q, str]]:
-    refusals = [(Q(unit_id=unit.pk), "本单位填报的数据不能退回")]
-    children_up, names = _children_up(model, unit)
-    if names:
-        refusals.append((children_up, f"其下的{'、'.join(names)}已上报,须先退回"))
-    return refusals
-
-
-def _eligible(held: QuerySet, refusals: list[tuple[Q, str]]) -> QuerySet:
-    """The rows of `held` no refusal applies to. Lazy: evaluated by the UPDATE itself, so a
-    parent row returned after its children in the same action sees them already moved."""
-    for condition, _reason in refusals:
-        held = held.exclude(condition)
-    return held
+    return actor.unit.parent_unit()
 
 
 def _record_refusals(result: MoveResult, held: QuerySet, refusals: list[tuple[Q, str]]) -> None:
@@ -176,16 +136,14 @@ def _report(result: MoveResult, *, actor, module, held_by_model, kind, message, 
     with transaction.atomic():
         _lock_moves(unit, module)
         action = _open_action(kind=kind, module=module, sender=unit, receiver=target, actor=actor, message=message)
-        refusals = {model: _report_refusals(model, unit) for model in held_by_model}
         for model in module.models:
             if model in held_by_model:
-                eligible = _eligible(held_by_model[model], refusals[model])
-                state = ReportState.REPORTED
+                eligible = REPORT_MOVE.eligible(held_by_model[model])
                 result.moved += result.count_moved(
-                    engine.move_to(model, eligible, holder=unit, target=target, state=state, action=action)
+                    engine.move_to(model, eligible, holder=unit, target=target, state=REPORT_MOVE.target, action=action)
                 )
         for model, held in held_by_model.items():
-            _record_refusals(result, held, refusals[model])
+            _record_refusals(result, held, REPORT_MOVE.refusals(model))
         if result.moved:
             _close_action(action, result.moved, processes.REPORT, request)
             result.actions.append(action)
@@ -200,9 +158,8 @@ def _return(result: MoveResult, *, actor, module, held_by_model, kind, message, 
     unit = actor.unit
     with transaction.atomic():
         _lock_moves(unit, module)
-        refusals = {model: _return_refusals(model, unit) for model in held_by_model}
         eligible_by_model = {
-            model: _eligible(held_by_model[model], refusals[model])
+            model: RETURN_MOVE.eligible(held_by_model[model])
             for model in reversed(module.models)
             if model in held_by_model
         }
@@ -212,7 +169,7 @@ def _return(result: MoveResult, *, actor, module, held_by_model, kind, message, 
             for model, eligible in eligible_by_model.items():
                 rows = from_subtree(eligible, child)
                 moved += result.count_moved(
-                    engine.move_to(model, rows, holder=unit, target=child, state=ReportState.RETURNED, action=action)
+                    engine.move_to(model, rows, holder=unit, target=child, state=RETURN_MOVE.target, action=action)
                 )
             if moved:
                 _close_action(action, moved, processes.RETURN, request)
@@ -221,7 +178,7 @@ def _return(result: MoveResult, *, actor, module, held_by_model, kind, message, 
             else:
                 action.delete()
         for model, held in held_by_model.items():
-            _record_refusals(result, held, refusals[model])
+            _record_refusals(result, held, RETURN_MOVE.refusals(model))
     return result
 
 

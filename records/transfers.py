@@ -27,7 +27,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Process
 from viewflow.workflow.status import PROCESS
 
-from approvals.models import Movement, ReportAction, ReportState
+from approvals.models import RESET_MOVE, Movement, ReportAction
 from approvals.processes import complete_human_task
 from approvals.selectors import sees
 from audit.services import audit_record
@@ -145,10 +145,11 @@ def _lock_unit_files(unit: Unit) -> int:
 
 
 def _move(files: QuerySet, to_unit: Unit, action: ReportAction) -> int:
-    """`place_at_owner(to_unit)` for every file of `files` in one UPDATE, chained into the
-    INSERT … SELECT of one movement row per file (from its holder before, to the new unit)."""
+    """`place_at_owner(to_unit)` for every file of `files` in one UPDATE — the reset move as
+    declared (Reportable.reset), to the new owner — chained into the INSERT … SELECT of one
+    movement row per file (from its holder before, to the new unit)."""
     table, movements = WorkerFile._meta.db_table, Movement._meta.db_table
-    chosen_sql, chosen_params = files.order_by().values("pk").query.sql_with_params()
+    chosen_sql, chosen_params = RESET_MOVE.eligible(files).order_by().values("pk").query.sql_with_params()
     sql = f"""
         WITH before AS (
             SELECT id, holder_id FROM {table} WHERE id IN ({chosen_sql})
@@ -162,7 +163,7 @@ def _move(files: QuerySet, to_unit: Unit, action: ReportAction) -> int:
         SELECT %s, %s, id, from_holder, %s FROM moved
     """
     content_type = ContentType.objects.get_for_model(WorkerFile)
-    params = [*chosen_params, to_unit.pk, to_unit.path, to_unit.pk, to_unit.depth, ReportState.DRAFT,
+    params = [*chosen_params, to_unit.pk, to_unit.path, to_unit.pk, to_unit.depth, RESET_MOVE.target,
               action.pk, content_type.pk, to_unit.pk]  # fmt: skip
     try:
         with transaction.atomic(), connection.cursor() as cursor:

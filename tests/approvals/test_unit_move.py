@@ -166,3 +166,15 @@ def test_a_refused_move_touches_no_row(cast, people, spread):
     assert {key: state(row) for key, row in inside.items()} == before
     assert not ReportAction.objects.filter(kind=ReportKind.UNIT_MOVED).exists()
     assert not AuditLog.objects.filter(event=ReportingEvent.ROWS_RESET).exists()
+
+
+def test_the_set_reset_leaves_each_row_where_its_reset_transition_would(cast, spread):
+    """Reportable.reset for one row (a row before the move, its owner reloaded with the new
+    path) and the unit move's one UPDATE agree on every position of the spread."""
+    u = cast.units
+    before = {key: reload(row) for key, row in spread[0].items()}
+    unit_move(actor=cast.users["national_admin"], unit=u["county_a"], new_parent=u["city_b"])
+    for key, row in before.items():
+        row.unit = Unit.objects.get(pk=row.unit_id)
+        row.reset()
+        assert state(row) == (row.unit_id, row.unit_path, row.holder_id, row.holder_depth, row.report_state), key
