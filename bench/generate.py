@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from org.models import Module, Unit, User
+from org.models import Code, Module, Unit, User
 
 ALPHABET = Unit.alphabet
 STEP = Unit.steplen
@@ -123,11 +123,10 @@ def signed_in_sessions(users: list[User]) -> dict[int, str]:
     from datetime import timedelta
 
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session
     from django.utils import timezone
     from django.utils.crypto import get_random_string
-
-    from org.sessions import SessionStore
 
     devices = {d.user_id: d for d in TOTPDevice.objects.filter(user__in=users, confirmed=True)}
     store, now, rows, keys = SessionStore(), timezone.now(), [], {}
@@ -215,6 +214,9 @@ FILE_CODES = ("hardship_cause", "marital_status", "household_registration", "hou
 PERSON_CODES = ("ethnicity", "political_status", "health")
 MIGRANT_EVERY = 7  # one head in seven is a migrant worker (农民工档案)
 CANCELLED_EVERY = 25  # 4% of files are cancelled (注销职工档案库)
+# File f's category and status (temporary files are never cancelled), in the load's SQL.
+CATEGORY_SQL = "(ARRAY['subsistence','near_subsistence','accident','temporary'])[f %% 4 + 1]"
+STATUS_SQL = f"CASE WHEN f %% {CANCELLED_EVERY} = 0 AND f %% 4 <> 3 THEN 'cancelled' ELSE 'active' END"
 
 
 # The forms refuse 健康状况 残疾 without a 残疾类别 (records.forms): persons the load made
@@ -246,7 +248,7 @@ def load_files(files: int) -> None:
     days) + a three-digit sequence (g div 25,000) + its GB 11643 check character, unique for g
     up to 25 million. Triggers are off during the load (session_replication_role): history
     comes from load_history, set-based."""
-    from records.models import FamilyMember, Person, WorkerFile
+    from records.models import FamilyMember, Person, WorkerFile, file_kind_sql
 
     persons = files * PERSONS_PER_FILE
     relation = "(SELECT id FROM org_code WHERE value = '配偶' OR value = '妻子' ORDER BY id LIMIT 1)"
@@ -277,19 +279,21 @@ def load_files(files: int) -> None:
                 id, unit_id, unit_path, holder_id, holder_depth, report_state, code, category, status, head_id,
                 postal_code, phone, address, employer, single_parent, monthly_income, household_annual_income,
                 household_size, registration_area, zero_employment, remarks, file_date, problems, cancel_reason,
-                cancelled_on, created_at, updated_at, {", ".join(f"{k}_id" for k in FILE_CODES)})
+                cancelled_on, created_at, updated_at, kind, head_name, {", ".join(f"{k}_id" for k in FILE_CODES)})
             SELECT f, s.id, s.path, h.id, h.depth,
                    CASE WHEN h.depth < 5 THEN 'reported' WHEN f %% 10 = 0 THEN 'returned' ELSE 'draft' END,
-                   'F' || f, (ARRAY['subsistence','near_subsistence','accident','temporary'])[f %% 4 + 1],
-                   CASE WHEN f %% {CANCELLED_EVERY} = 0 AND f %% 4 <> 3 THEN 'cancelled' ELSE 'active' END,
+                   'F' || f, {CATEGORY_SQL}, {STATUS_SQL},
                    (f - 1) * {PERSONS_PER_FILE} + 1, '', '', '街道' || f || '号',
                    (ARRAY['纺织厂','机械厂','煤矿','建筑公司','商贸公司','环卫所'])[f %% 6 + 1], f %% 17 = 0,
                    f %% 3000, 12000 + f %% 40000, {PERSONS_PER_FILE}, '', f %% 23 = 0, '',
                    DATE '2020-01-01' + (f %% 2000), '[]', '',
                    CASE WHEN f %% {CANCELLED_EVERY} = 0 AND f %% 4 <> 3 THEN DATE '2026-01-01' END,
                    TIMESTAMPTZ '2020-01-01 09:00+08' + (f %% 2000) * interval '1 day',
-                   TIMESTAMPTZ '2020-01-01 09:00+08' + (f %% 2000) * interval '1 day', {file_codes}
+                   TIMESTAMPTZ '2020-01-01 09:00+08' + (f %% 2000) * interval '1 day',
+                   {file_kind_sql(STATUS_SQL, CATEGORY_SQL, "ic.value")}, hp.name, {file_codes}
             FROM generate_series(1, %s) AS f
+            JOIN {Person._meta.db_table} hp ON hp.id = (f - 1) * {PERSONS_PER_FILE} + 1
+            LEFT JOIN {Code._meta.db_table} ic ON ic.id = hp.identity_id
             JOIN bench_streets s ON s.rn = f %% (SELECT count(*) FROM bench_streets) + 1
             JOIN {Unit._meta.db_table} h ON h.path = left(s.path, %s * CASE
                 WHEN f %% 100 < 40 THEN 5 WHEN f %% 100 < 60 THEN 4 WHEN f %% 100 < 75 THEN 3

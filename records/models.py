@@ -4,6 +4,7 @@ national ID number, heads and family members alike, and the reportable file that
 from decimal import Decimal
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MinValueValidator
@@ -13,9 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from viewflow.fsm import FSMField
 
-from approvals.models import Reportable
+from approvals.models import Reportable, holder_indexes, scope_index
 from org.models import Code, Gender, Module
-from project.links import pk_url
 
 
 def code_field(table_key: str, verbose_name, *, required: bool = False) -> models.ForeignKey:
@@ -40,6 +40,11 @@ def not_negative(message: str) -> MinValueValidator:
 # 职工历史信息: every change of a file's content is kept (django-pghistory triggers). Moving up
 # and down the tree is not a content change: the movement log has it.
 MOVE_FIELDS = ["holder", "holder_depth", "report_state", "updated_at"]
+# Copies the database keeps of what is said elsewhere (WorkerFile.kind, head_name): no content.
+COPIED_FIELDS = ["kind", "head_name"]
+
+# A migrant-worker file is a hardship file whose head's identity is this code value (manual 2.3).
+MIGRANT_IDENTITY = "农民工"
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -67,6 +72,17 @@ class Person(models.Model):
         verbose_name_plural = _("人员")
         # 合并重复档案 looks for likely duplicates: the same name and birth date, another ID number.
         indexes = [models.Index(fields=["name", "birth_date"], name="records_person_name_birth")]
+        # A head's new name or identity reaches the copies on their file (WorkerFile.kind): the
+        # no-op write of head_id lets the file's own trigger work them out again.
+        triggers = [
+            pgtrigger.Trigger(
+                name="person_copies_to_file",
+                when=pgtrigger.After,
+                operation=pgtrigger.UpdateOf("name", "identity_id"),
+                condition=pgtrigger.AnyChange("name", "identity"),
+                func="UPDATE records_workerfile SET head_id = head_id WHERE head_id = NEW.id; RETURN NULL;",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(monthly_income__gte=0), name="records_person_monthly_income_not_negative"
@@ -95,11 +111,41 @@ class FileStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已注销")
 
 
+class FileKind(models.TextChoices):
+    """Which of the file lists (manual 2.2–2.5) a file is on: one each."""
+
+    HARDSHIP = "hardship", _("困难职工档案")
+    MIGRANT = "migrant", _("农民工档案")
+    TEMPORARY = "temporary", _("临时救助档案")
+    CANCELLED = "cancelled", _("注销职工档案")
+
+
+def file_kind_sql(status: str, category: str, identity: str) -> str:
+    """The SQL of a file's kind (FileKind) from its status, its category and its head's identity
+    value: the one statement of which list a file is on (the trigger below, the bench's load)."""
+    return (
+        f"CASE WHEN {status} = '{FileStatus.CANCELLED}' THEN '{FileKind.CANCELLED}' "
+        f"WHEN {category} = '{FileCategory.TEMPORARY}' THEN '{FileKind.TEMPORARY}' "
+        f"WHEN {identity} = '{MIGRANT_IDENTITY}' THEN '{FileKind.MIGRANT}' ELSE '{FileKind.HARDSHIP}' END"
+    )
+
+
+# The file's kind and its head's name from the file and its head as they are now, worked out by
+# the database on every write that can change them.
+FILE_COPIES_SQL = f"""
+SELECT p.name, {file_kind_sql("NEW.status", "NEW.category", "c.value")}
+  INTO NEW.head_name, NEW.kind
+  FROM records_person p LEFT JOIN org_code c ON c.id = p.identity_id
+ WHERE p.id = NEW.head_id;
+RETURN NEW;
+"""
+
+
 @pghistory.track(
     pghistory.InsertEvent(),
-    pghistory.UpdateEvent(condition=pghistory.AnyChange(exclude=MOVE_FIELDS)),
+    pghistory.UpdateEvent(condition=pghistory.AnyChange(exclude=MOVE_FIELDS + COPIED_FIELDS)),
     pghistory.DeleteEvent(),
-    exclude=MOVE_FIELDS,
+    exclude=MOVE_FIELDS + COPIED_FIELDS,
 )
 class WorkerFile(Reportable):
     """A hardship worker's household file (困难职工档案). Temporary-relief files are the same
@@ -109,6 +155,12 @@ class WorkerFile(Reportable):
     category = models.CharField(_("困难类别"), max_length=20, choices=FileCategory.choices)
     status = FSMField(_("档案状态"), max_length=10, choices=FileStatus.choices, default=FileStatus.ACTIVE)
     head = models.OneToOneField(Person, verbose_name=_("户主"), on_delete=models.PROTECT, related_name="headed_file")
+    # Copies the lists filter on, kept by the database (FILE_COPIES_SQL), so a list, its counts
+    # and a name search read the file's own index entries instead of joining 4.7 million heads.
+    kind = models.CharField(
+        _("档案种类"), max_length=10, choices=FileKind.choices, default=FileKind.HARDSHIP, editable=False
+    )
+    head_name = models.CharField(_("户主姓名"), max_length=50, blank=True, editable=False)
 
     model_worker_type = code_field("model_worker_type", _("劳模类型"))
     housing_type = code_field("housing_type", _("住房类型"))
@@ -163,6 +215,21 @@ class WorkerFile(Reportable):
     class Meta(Reportable.Meta):
         verbose_name = _("职工档案")
         verbose_name_plural = _("职工档案")
+        # Every list is of one kind (FILE_KINDS); a name search reads the index alone.
+        indexes = [
+            scope_index(),
+            *holder_indexes("kind", include=("head_name",)),
+            # 有问题档案 (manual 2.8): the few files that may not be reported, of every kind.
+            models.Index(fields=["holder", "id"], condition=~Q(problems=[]), name="records_workerfile_problems"),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="workerfile_copies",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.UpdateOf("status", "category", "head_id"),
+                func=FILE_COPIES_SQL,
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["unit", "code"], name="records_workerfile_code_unique_per_unit"),
             models.CheckConstraint(condition=Q(household_size__gte=1), name="records_workerfile_household_size"),
@@ -180,7 +247,7 @@ class WorkerFile(Reportable):
         return f"{self.head.name}({self.code})"
 
     def get_absolute_url(self):
-        return pk_url("records:file_detail", self.pk)  # a list page links 50 of them
+        return reverse("records:file_detail", args=[self.pk])
 
     @property
     def per_capita_income(self) -> Decimal:

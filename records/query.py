@@ -35,6 +35,9 @@ KIND_CHOICES = [
     ("temporary", "临时救助档案"),
     ("cancelled", "注销职工档案"),
 ]
+# The file keeps a copy of its head's name (WorkerFile.head_name): a name search reads the
+# file's index entries instead of joining every head in scope.
+COPIED_PATHS = {"head__name": "head_name"}
 ANY_YES_NO = [("", "任意"), ("1", "是"), ("0", "否")]
 _ID_NUMBER = re.compile(r"[0-9]{15}|[0-9]{17}[0-9X]")
 
@@ -193,7 +196,7 @@ def _condition_q(condition: Condition, data: dict) -> Q | None:
     if value in (None, ""):
         return None
     if condition.kind == TEXT:
-        return Q(**{f"{condition.path}__icontains": value})
+        return Q(**{f"{COPIED_PATHS.get(condition.path, condition.path)}__icontains": value})
     if condition.kind == BOOL:
         return Q(**{condition.path: value == "1"})
     if condition.kind == CODE:
