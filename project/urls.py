@@ -1,11 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from org.views import account
-from project import views
+from org.views import account, pages
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", pages.home, name="home"),
     path("login/", account.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("files/", include("records.urls")),
@@ -13,7 +12,7 @@ urlpatterns = [
     path("reminders/", include("approvals.urls")),
 ]
 
-handler400 = "project.views.bad_request"
-handler403 = "project.views.permission_denied"
-handler404 = "project.views.page_not_found"
-handler500 = "project.views.server_error"
+handler400 = "org.views.pages.bad_request"
+handler403 = "org.views.pages.permission_denied"
+handler404 = "org.views.pages.page_not_found"
+handler500 = "org.views.pages.server_error"

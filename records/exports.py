@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
+from approvals.dates import on_days
 from approvals.models import ReportAction
 from approvals.processes import complete_human_task
 from approvals.selectors import viewer_state, visible_to
@@ -41,7 +42,6 @@ from org.errors import DomainError
 from org.events import OrgEvent
 from org.models import Code, Module, Unit, User
 from org.permissions import require_module
-from project.dates import on_days
 from records import query
 from records.events import FileEvent
 from records.models import MAX_EXPORT_ATTEMPTS, BulkExport, ExportKind, ExportState, FamilyMember, Person, WorkerFile

@@ -96,13 +96,49 @@ def _require_owner(actor: User, file: WorkerFile) -> None:
         raise DomainError("只能修改本单位的职工档案。")
 
 
+# What a file's page offers is what its service accepts: each action's predicate below is the
+# guard its service checks (after the owner, whose refusal has its own message).
+
+
+def is_owner(actor: User, file: WorkerFile) -> bool:
+    """A user of the owning unit with the files module: edits the file, reads its full ID numbers."""
+    return actor.has_module(Module.FILES) and file.unit_id == actor.unit_id
+
+
+def can_delete(actor: User, file: WorkerFile) -> bool:
+    """删除: the owner, while it holds the file unreported or returned (file_delete checks the
+    references besides)."""
+    return is_owner(actor, file) and file.holder_id == file.unit_id and file.report_state != ReportState.REPORTED
+
+
+def can_cancel(actor: User, file: WorkerFile) -> bool:
+    """注销: the owner, when the file's cancel transition may run (an active file, not temporary)."""
+    return is_owner(actor, file) and file.cancel.can_proceed()
+
+
+def can_convert_to_temporary(actor: User, file: WorkerFile) -> bool:
+    """转为临时救助: the owner, an active hardship file."""
+    return is_owner(actor, file) and file.status == FileStatus.ACTIVE and not file.is_temporary
+
+
+def can_regularize(actor: User, file: WorkerFile) -> bool:
+    """转正: the owner, a temporary file (another unit's is asked for: records.transfers)."""
+    return is_owner(actor, file) and file.is_temporary
+
+
+def can_restore(actor: User, file: WorkerFile) -> bool:
+    """恢复: any unit with the files module takes a cancelled file in (2.2.5); the file's page
+    offers it to its owner."""
+    return actor.has_module(Module.FILES) and file.restore.can_proceed()
+
+
 CANCELLED_NOT_EDITABLE = "已注销的档案不能编辑,请先恢复该档案。"
 
 
 def can_edit(actor: User, file: WorkerFile) -> bool:
     """编辑 is offered and accepted for a file of the actor's own unit that is not cancelled:
     the page's button asks this, file_update refuses the rest."""
-    return actor.has_module(Module.FILES) and file.unit_id == actor.unit_id and file.status == FileStatus.ACTIVE
+    return is_owner(actor, file) and file.status == FileStatus.ACTIVE
 
 
 def _check_ids_free(numbers: list[str], own: set[int]) -> None:
@@ -220,7 +256,7 @@ def file_delete(*, actor: User, file: WorkerFile, request=None) -> None:
     and only when nothing else (assistance, legal aid, job seekers…) refers to it."""
     file = WorkerFile.objects.select_for_update().get(pk=file.pk)
     _require_owner(actor, file)
-    if file.holder_id != file.unit_id or file.report_state == ReportState.REPORTED:
+    if not can_delete(actor, file):
         raise DomainError(f"“{file}”已上报,不能删除。")
     held = protected_references(WorkerFile.objects.filter(pk=file.pk))
     if held:
@@ -240,10 +276,8 @@ def file_cancel(*, actor: User, file: WorkerFile, reason: str, on: date | None =
     """注销 (2.2.1.7): only the owning unit; temporary files have no cancel."""
     file = WorkerFile.objects.select_for_update().get(pk=file.pk)
     _require_owner(actor, file)
-    if file.is_temporary:
-        raise DomainError("临时救助档案没有注销功能。")
-    if file.status != FileStatus.ACTIVE:
-        raise DomainError(f"“{file}”已经注销。")
+    if not can_cancel(actor, file):
+        raise DomainError("临时救助档案没有注销功能。" if file.is_temporary else f"“{file}”已经注销。")
     file.cancel(on=on or date.today(), reason=reason.strip())
     file.save(update_fields=["status", "cancelled_on", "cancel_reason", "updated_at"])
     audit_record(event=FileEvent.FILE_CANCELLED, actor=actor, request=request, obj=file, detail={"reason": reason})
@@ -255,7 +289,7 @@ def file_restore(*, actor: User, file: WorkerFile, request=None) -> WorkerFile:
     the actor's unit, unreported."""
     require_module(actor, Module.FILES)
     file = WorkerFile.objects.select_for_update().get(pk=file.pk)
-    if file.status != FileStatus.CANCELLED:
+    if not can_restore(actor, file):
         raise DomainError(f"“{file}”没有注销,不需要恢复。")
     if file.unit_id != actor.unit_id and WorkerFile.objects.filter(unit=actor.unit, code=file.code).exists():
         raise DomainError(f"本单位已有职工编号为“{file.code}”的档案,请先修改其中一个编号。")
@@ -273,7 +307,7 @@ def file_convert_to_temporary(*, actor: User, file: WorkerFile, request=None) ->
     """转为临时救助档案 (2.2.4): an active hardship file of the own unit."""
     file = WorkerFile.objects.select_for_update().get(pk=file.pk)
     _require_owner(actor, file)
-    if file.is_temporary or file.status != FileStatus.ACTIVE:
+    if not can_convert_to_temporary(actor, file):
         raise DomainError(f"“{file}”不是在档的困难职工档案。")
     previous = file.category
     file.category = FileCategory.TEMPORARY
@@ -293,7 +327,7 @@ def file_regularize(*, actor: User, file: WorkerFile, category: str, request=Non
     _require_owner(actor, file)
     if category not in HARDSHIP_CATEGORIES:
         raise DomainError(CHOOSE_HARDSHIP_CATEGORY, "category")
-    if not file.is_temporary:
+    if not can_regularize(actor, file):
         raise DomainError(f"“{file}”不是临时救助档案。")
     file.category = category
     file.save(update_fields=["category", "updated_at"])
