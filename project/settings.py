@@ -105,7 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "project.navigation.navigation",
+                "org.navigation.navigation",
                 "approvals.context_processors.pending_reminders",
             ],
         },

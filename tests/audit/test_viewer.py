@@ -16,7 +16,7 @@ from audit.events import AuditLogEvent, SignInEvent
 from audit.models import AuditLog
 from audit.services import audit_record
 from org.selectors import audit_rows_for
-from project.navigation import NAVIGATION
+from org.navigation import NAVIGATION
 from records.events import FileEvent
 from tests.audit.conftest import EXPORT, LOG, found, logged
 

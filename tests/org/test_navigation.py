@@ -1,4 +1,4 @@
-"""The page frame (base.html, project.navigation): the unit, the user, the modules that open,
+"""The page frame (base.html, org.navigation): the unit, the user, the modules that open,
 and its one form — 退出 — passes the CSRF check."""
 
 import re
