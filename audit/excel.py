@@ -1,6 +1,6 @@
 """The audit log as an Excel file: openpyxl in write-only mode fed by a server-side cursor, so
 memory stays flat; one sheet, capped at what Excel holds. Every text cell goes through
-forms_stats.excel.text_cell (a user name typed at the sign-in page may be `=HYPERLINK(…)`)."""
+audit.spreadsheets.text_cell (a user name typed at the sign-in page may be `=HYPERLINK(…)`)."""
 
 from dataclasses import dataclass
 
@@ -13,7 +13,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from audit.events import choices as event_choices
 from audit.models import AuditLog
 from audit.selectors import detail_text, object_type_label
-from forms_stats.excel import text_cell
+from audit.spreadsheets import text_cell
 
 HEADERS = ["时间", "登录名", "单位", "事件", "对象类型", "对象标识", "对象", "成功", "IP", "详情"]
 MAX_ROWS = 1_048_575  # Excel's 1,048,576 rows per sheet, less the header row

@@ -6,11 +6,8 @@ and the 合计 row. A cross-tab has at most a few thousand rows (one per child u
 ordinary workbook is used: write-only mode would save nothing here and cannot style merged
 headers as simply. Big row-level exports use write-only mode elsewhere (DESIGN.md §7).
 
-`spreadsheet_safe` is the one rule against formula injection (OWASP "CSV injection") of every
-spreadsheet the system writes: this table, the lists of records.excel, the import template and
-the bulk CSV of records.exports (which applies `FORMULA_TRIGGERS` in its SQL). It lives here, in
-the lowest app that writes spreadsheets: forms_stats imports no record module, records may
-import forms_stats.
+Every text cell goes through audit.spreadsheets.text_cell, the system's one rule against
+formula injection.
 """
 
 from io import BytesIO
@@ -21,9 +18,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from audit.spreadsheets import XLSX, text_cell
 from forms_stats.crosstab import CrossTab
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AREA_HEADER = "地区"
 
 _thin = Side(style="thin", color="808080")
@@ -31,30 +28,6 @@ _BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
 _CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _HEADER_FILL = PatternFill("solid", fgColor="F1F3F4")
 _BOLD = Font(bold=True)
-
-# A text cell starting with one of these is read as a formula by Excel, LibreOffice or Sheets
-# (tab and carriage return as well: some of them strip those first), OWASP's list.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-QUOTE = "'"
-
-
-def spreadsheet_safe(value):
-    """A value as a spreadsheet may hold it: text that a spreadsheet would take for a formula
-    (`=HYPERLINK(…)`, `+1+1`, `-2`, `@SUM(A1)`) gets a leading single quote and so stays text;
-    everything else, numbers and dates included (a negative number stays a number), as it is."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return QUOTE + value
-    return value
-
-
-def text_cell(cell, value):
-    """Set an openpyxl cell to `value` made safe, text typed as a plain string (data type "s"),
-    never as a formula, whatever openpyxl would guess from the text."""
-    cell.value = spreadsheet_safe(value)
-    if isinstance(cell.value, str):
-        cell.data_type = "s"
-    return cell
-
 
 # Rows of the sheet before the table: title, conditions, then the two header rows.
 TITLE_ROW, CONDITIONS_ROW, HEADER_ROW, MEASURE_ROW, FIRST_DATA_ROW = 1, 2, 3, 4, 5

@@ -1,7 +1,7 @@
 """Excel (xlsx) files of lists (DESIGN.md §7): openpyxl in write-only mode, rows streamed from
 an iterator into a temporary file, so memory stays flat however many rows there are; a new
 sheet starts when one reaches Excel's 1,048,576-row limit. Text never becomes a formula: every
-cell goes through forms_stats.excel.spreadsheet_safe, the one rule against formula injection."""
+cell goes through audit.spreadsheets.spreadsheet_safe, the one rule against formula injection."""
 
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 
-from forms_stats.excel import spreadsheet_safe
+from audit.spreadsheets import spreadsheet_safe
 
 MAX_SHEET_ROWS = 1_048_576  # Excel's limit per sheet, header row included
 SHEET_TITLE_LENGTH = 31

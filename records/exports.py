@@ -36,8 +36,8 @@ from approvals.models import ReportAction
 from approvals.processes import complete_human_task
 from approvals.selectors import viewer_state, visible_to
 from audit.services import audit_record
+from audit.spreadsheets import FORMULA_TRIGGERS, QUOTE
 from flows.flows import BulkExportFlow, NoticeFlow
-from forms_stats.excel import FORMULA_TRIGGERS, QUOTE
 from org.errors import DomainError
 from org.events import OrgEvent
 from org.models import Code, Module, Unit, User
@@ -288,7 +288,7 @@ def _sql_text(text: str) -> str:
 
 
 def _safe_text(column: str) -> str:
-    """forms_stats.excel.spreadsheet_safe in SQL: a text value starting with = + - @ tab or
+    """audit.spreadsheets.spreadsheet_safe in SQL: a text value starting with = + - @ tab or
     carriage return gets a leading single quote, so no spreadsheet reads it as a formula."""
     triggers = ", ".join(_sql_text(c) for c in FORMULA_TRIGGERS)
     return f"CASE WHEN left({column}, 1) IN ({triggers}) THEN {_sql_text(QUOTE)} || {column} ELSE {column} END"

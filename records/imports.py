@@ -57,7 +57,6 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
 PROGRESS_EVERY = 20  # households between two progress saves
 PROGRESS_FIELDS = ["total_rows", "done_rows", "created_count", "problem_count", "refused_count"]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Where a column's value goes: KEY and FILE to the file form (read on the head's row), PERSON
 # to the head's and the members' forms, HEAD and MEMBER to one of them, RELATION to members.

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from audit.spreadsheets import XLSX
 from org.errors import DomainError
 from org.models import Module
 from org.permissions import module_required
@@ -23,7 +24,7 @@ class FileImportForm(forms.Form):
         label="Excel 文件",
         help_text=f"用导入模板填写的 .xlsx 文件,不超过 {imports.MAX_UPLOAD_BYTES // (1024 * 1024)} MB、"
         f"{imports.MAX_ROWS} 行。",
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx," + imports.XLSX}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx," + XLSX}),
     )
     keep_problems = forms.BooleanField(
         label="问题行保存为有问题档案",
@@ -48,7 +49,7 @@ class FileImportForm(forms.Form):
 @files_required
 def file_import_template(request):
     """导入模板, also the blank Excel form of manual 2.2.9."""
-    response = HttpResponse(imports.template_workbook(), content_type=imports.XLSX)
+    response = HttpResponse(imports.template_workbook(), content_type=XLSX)
     filename = quote("困难职工档案导入模板.xlsx")
     response["Content-Disposition"] = f"attachment; filename=\"worker-file-import.xlsx\"; filename*=UTF-8''{filename}"
     response["Cache-Control"] = "private, no-store"

@@ -17,7 +17,7 @@ from audit import excel, selectors
 from audit.events import AuditLogEvent
 from audit.forms import AuditSearchForm
 from audit.services import audit_record
-from forms_stats.excel import XLSX
+from audit.spreadsheets import XLSX
 from org.duties import duty_required
 from org.models import Duty
 from org.selectors import audit_rows_for

@@ -15,8 +15,8 @@ from audit import excel
 from audit.events import AuditLogEvent, SignInEvent
 from audit.models import AuditLog
 from audit.services import audit_record
-from org.selectors import audit_rows_for
 from org.navigation import NAVIGATION
+from org.selectors import audit_rows_for
 from records.events import FileEvent
 from tests.audit.conftest import EXPORT, LOG, found, logged
 

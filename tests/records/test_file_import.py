@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from audit.spreadsheets import XLSX
 from records import id_numbers, imports
 from records.models import FileImport, ImportState, Person, WorkerFile
 from records.tasks import import_files
@@ -56,7 +57,7 @@ def workbook(rows: list[dict]) -> bytes:
 
 
 def upload(client, content: bytes, *, name="档案.xlsx", keep_problems=False, follow=False):
-    data = {"file": SimpleUploadedFile(name, content, content_type=imports.XLSX)}
+    data = {"file": SimpleUploadedFile(name, content, content_type=XLSX)}
     if keep_problems:
         data["keep_problems"] = "on"
     return client.post(UPLOAD, data, follow=follow)
@@ -82,7 +83,7 @@ def wrong_check_character(number: str) -> str:
 def test_template_has_headers_dropdowns_note_and_examples(cast):
     response = cast.client("street_a").get(TEMPLATE)
     assert response.status_code == 200
-    assert response["Content-Type"] == imports.XLSX
+    assert response["Content-Type"] == XLSX
     book = load_workbook(io.BytesIO(response.content))
     sheet = book[imports.SHEET]
     headers = [cell.value.lstrip("*") for cell in sheet[imports.HEADER_ROW]]

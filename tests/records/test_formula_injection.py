@@ -14,7 +14,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from approvals import services as approvals
-from forms_stats.excel import FORMULA_TRIGGERS, spreadsheet_safe, text_cell
+from audit.spreadsheets import FORMULA_TRIGGERS, spreadsheet_safe, text_cell
 from org.models import Code
 from records import excel, exports, imports
 from records.models import BulkExport, ExportKind, WorkerFile
