@@ -7,6 +7,7 @@ import pghistory
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import OpClass
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -71,7 +72,14 @@ class Person(models.Model):
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
         # 合并重复档案 looks for likely duplicates: the same name and birth date, another ID number.
-        indexes = [models.Index(fields=["name", "birth_date"], name="records_person_name_birth")]
+        indexes = [
+            models.Index(fields=["name", "birth_date"], name="records_person_name_birth"),
+            # Statistics join every file in scope to its head for the head's dimension: read from
+            # this index alone, not from 14 million person rows (national scope: 2.3 s -> 0.7 s).
+            models.Index(
+                fields=["id"], name="records_person_dimensions", include=["gender", "political_status", "health"]
+            ),
+        ]
         # A head's new name or identity reaches the copies on their file (WorkerFile.kind): the
         # no-op write of head_id lets the file's own trigger work them out again.
         triggers = [
@@ -219,6 +227,14 @@ class WorkerFile(Reportable):
         indexes = [
             scope_index(),
             *holder_indexes("kind", include=("head_name",)),
+            # The national unit's path prefix matches every file: what it sees are the files held
+            # at the top, which the scope index cannot range over (statistics at national scope).
+            models.Index(
+                OpClass("unit_path", name="text_pattern_ops"),
+                name="records_workerfile_top_scope",
+                condition=Q(holder_depth__lte=1),
+                include=["status", "category", "head", "id"],
+            ),  # fmt: skip
             # 有问题档案 (manual 2.8): the few files that may not be reported, of every kind.
             models.Index(fields=["holder", "id"], condition=~Q(problems=[]), name="records_workerfile_problems"),
         ]
