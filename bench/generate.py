@@ -94,10 +94,11 @@ def load_users_for(scale: float) -> int:
 
 
 def create_load_users(count: int) -> int:
-    """`count` users `load1…` over every level: every unit above the streets gets one, then
-    streets in a fixed shuffled order (several users per unit when there are fewer units),
-    each with every business module and a confirmed TOTP device, created set-based."""
-    units = list(Unit.objects.raw(f"SELECT id, depth FROM {Unit._meta.db_table} ORDER BY depth, md5(path)"))
+    """`count` users `load1…` over every level: every national, province and city unit gets
+    one, then counties and streets mixed in a fixed shuffled order — about ten streets to a
+    county, as the users are (several users per unit when there are fewer units) — each with
+    every business module and a confirmed TOTP device, created set-based."""
+    units = list(Unit.objects.raw(f"SELECT id, depth FROM {Unit._meta.db_table} ORDER BY depth > 3, md5(path)"))
     password = make_password(BENCH_PASSWORD)  # one hash for all: hashing thousands costs minutes
     users = [
         User(
