@@ -5,7 +5,6 @@ own rows, and a subordinate's rows once they have reached U. Every list, detail,
 statistics and export of a reportable model reads through `visible_to`.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -19,7 +18,7 @@ from django.utils import timezone
 from approvals.models import Movement, ReportState, report_via
 from approvals.notices import label_of as kind_label_of
 from org.models import Unit
-from org.selectors import ancestors_list
+from org.selectors import ancestors_of
 
 
 class ViewerState(models.TextChoices):
@@ -88,7 +87,7 @@ def held_and_above(queryset: QuerySet, unit: Unit) -> tuple[Split, Split]:
 
 def _ancestor_pks(unit: Unit) -> list[int]:
     """The ids of the unit's ancestors, nearest first."""
-    return [ancestor.pk for ancestor in reversed(ancestors_list(unit))] if unit.depth > 1 else []
+    return list(ancestors_of(unit).order_by("-depth").values_list("pk", flat=True)) if unit.depth > 1 else []
 
 
 def viewer_state(unit: Unit, *, labels: bool = False) -> Case:
@@ -120,18 +119,13 @@ def state_counts(queryset: QuerySet, unit: Unit) -> dict[str, int]:
 NOT_VISIBLE = "数据不存在或不在本单位的查看范围内。"
 
 
-class VisibleRow:
-    """One row of a fixed queryset by id as `unit` sees it (visible_to, with its viewer_state),
-    else 404 — the same answer as for a row that does not exist."""
-
-    def __init__(self, build: Callable[[], QuerySet]):
-        self.build = build
-
-    def get_or_404(self, unit: Unit, pk):
-        try:
-            return with_viewer_state(visible_to(self.build(), unit), unit).get(pk=pk)
-        except (ObjectDoesNotExist, TypeError, ValueError):
-            raise Http404(NOT_VISIBLE) from None
+def get_visible_or_404(queryset: QuerySet, unit: Unit, pk):
+    """One row of `queryset` by id as `unit` sees it (visible_to, with its viewer_state), else
+    404 — the same answer as for a row that does not exist."""
+    try:
+        return with_viewer_state(visible_to(queryset, unit), unit).get(pk=pk)
+    except (ObjectDoesNotExist, TypeError, ValueError):
+        raise Http404(NOT_VISIBLE) from None
 
 
 def movements_of(row) -> QuerySet:

@@ -39,7 +39,7 @@ from django.db.models.functions import Left
 
 from approvals.selectors import from_subtree, visible_to
 from org.models import Unit
-from org.selectors import children_list, codes_of
+from org.selectors import children_of, codes_of
 
 UNFILLED = "(未填)"
 OWN_ROWS = "本级"
@@ -192,7 +192,7 @@ def crosstab(
     columns += [Column(value, str(value)) for value in extra]
 
     areas = [(f"{unit.name}({OWN_ROWS})", "own", unit.pk, unit.path)] + [
-        (child.name, "child", child.pk, child.path) for child in children_list(unit)
+        (child.name, "child", child.pk, child.path) for child in children_of(unit)
     ]
     listed = {path for *_rest, path in areas}
     strays = sorted({area for area, _value in found if area not in listed})

@@ -25,16 +25,6 @@ def ancestors_of(unit: Unit) -> QuerySet[Unit]:
     return Unit.objects.filter(path__in=paths).order_by("depth")
 
 
-def children_list(unit: Unit) -> list[Unit]:
-    """children_of(unit), loaded."""
-    return list(children_of(unit))
-
-
-def ancestors_list(unit: Unit) -> list[Unit]:
-    """ancestors_of(unit), loaded."""
-    return list(ancestors_of(unit))
-
-
 def get_unit_in_subtree(actor: User, pk: int) -> Unit:
     """A unit of the actor's subtree, or 404 — the same answer as for a unit that does not exist."""
     try:
@@ -78,9 +68,9 @@ def switcher_units(own_unit: Unit, selected: Unit) -> list[Unit]:
     """What a unit switcher offers: the own unit down to the selected one, then the selected
     unit's children — one level at a time, never the whole subtree. Each unit carries `indent`."""
     # Mostly the own unit is selected: then the chain is that unit alone, no query.
-    above = [u for u in ancestors_list(selected) if u.depth >= own_unit.depth] if selected.pk != own_unit.pk else []
+    above = [u for u in ancestors_of(selected) if u.depth >= own_unit.depth] if selected.pk != own_unit.pk else []
     chain = [*above, selected]
-    units = chain + children_list(selected)
+    units = chain + list(children_of(selected))
     for unit in units:
         unit.indent = "\u3000" * (unit.depth - own_unit.depth)
     return units

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from approvals.selectors import VisibleRow
+from approvals.selectors import get_visible_or_404
 from org.models import Module, User
 from org.permissions import require_module
 from records import id_numbers
@@ -35,14 +35,11 @@ FILE_KINDS = {
 }
 
 
-# A file as the pages open it: with its head and unit, and its viewer_state.
-FILE_ROW = VisibleRow(lambda: WorkerFile.objects.select_related("head", "unit"))
-
-
-def get_file_for_user(user: User, pk, rows: VisibleRow = FILE_ROW) -> WorkerFile:
-    """A file the user's unit sees (404 otherwise, as if missing); 403 without the files module."""
+def get_file_for_user(user: User, pk, related: tuple[str, ...] = ("head", "unit")) -> WorkerFile:
+    """A file the user's unit sees, with its viewer_state and the `related` rows its page reads
+    (404 otherwise, as if missing); 403 without the files module."""
     try:
-        file = rows.get_or_404(user.unit, pk)
+        file = get_visible_or_404(WorkerFile.objects.select_related(*related), user.unit, pk)
     except Http404:
         if str(pk).isdigit() and FileSnapshot.objects.filter(source_file_id=pk).exclude(file_id=pk).exists():
             raise FileMergedAway(

@@ -15,11 +15,11 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from approvals.selectors import ViewerState, VisibleRow
+from approvals.selectors import ViewerState
 from audit.services import audit_record
 from org.models import Code, Module, Unit, User
 from org.permissions import require_module
-from org.selectors import ancestors_list
+from org.selectors import ancestors_of
 from records import documents, id_numbers, services
 from records.events import FileEvent
 from records.models import (
@@ -38,11 +38,8 @@ from records.selectors import get_file_for_user, snapshots_of
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-FILE_PAGE_ROW = VisibleRow(lambda: WorkerFile.objects.select_related("unit", "holder", "head"))
-
-
 def _file(request, pk) -> WorkerFile:
-    return get_file_for_user(request.user, pk, FILE_PAGE_ROW)
+    return get_file_for_user(request.user, pk, related=("unit", "holder", "head"))
 
 
 def can_see_full_id_numbers(user: User, file: WorkerFile) -> bool:
@@ -64,7 +61,7 @@ def _members(file: WorkerFile) -> list[FamilyMember]:
 
 
 def _unit_chain(file: WorkerFile) -> list[Unit]:
-    return [*ancestors_list(file.unit), file.unit]
+    return [*ancestors_of(file.unit), file.unit]
 
 
 def _sheet(file: WorkerFile, full_id: bool) -> documents.FileSheet:

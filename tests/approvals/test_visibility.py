@@ -7,8 +7,8 @@ from django.http import Http404
 from approvals import services
 from approvals.selectors import (
     ViewerState,
-    VisibleRow,
     from_subtree,
+    get_visible_or_404,
     state_counts,
     visible_to,
     with_viewer_state,
@@ -135,22 +135,22 @@ def test_a_row_returned_below_a_unit_disappears_from_it(cast, people):
 
 
 def test_one_row_is_found_only_where_it_is_visible(cast, scene):
-    rows = VisibleRow(lambda: SampleRecord.objects.all())
+    rows = SampleRecord.objects.all()
     u = cast.units
     county = u["county_a"]
-    assert rows.get_or_404(county, scene["s2"].pk) == scene["s2"]
+    assert get_visible_or_404(rows, county, scene["s2"].pk) == scene["s2"]
     for invisible in (scene["d1"], scene["r2"], scene["b1"]):  # below it, returned below it, other branch
         with pytest.raises(Http404):
-            rows.get_or_404(county, invisible.pk)
+            get_visible_or_404(rows, county, invisible.pk)
     for nonsense in (999_999_999, "abc", None, 2**70):
         with pytest.raises(Http404):
-            rows.get_or_404(county, nonsense)
+            get_visible_or_404(rows, county, nonsense)
     # Every row of branch B is invisible to the whole of branch A, and vice versa.
     for key in ("province_a", "city_a", "county_a", "street_a"):
         with pytest.raises(Http404):
-            rows.get_or_404(u[key], scene["b1"].pk)
+            get_visible_or_404(rows, u[key], scene["b1"].pk)
     with pytest.raises(Http404):
-        rows.get_or_404(u["province_b"], scene["c2"].pk)
+        get_visible_or_404(rows, u["province_b"], scene["c2"].pk)
 
 
 def test_national_sees_everything_that_reached_it(cast, people, scene):
