@@ -30,7 +30,9 @@ def _migrant_head(**overrides) -> dict:
 
 def test_a_new_file_is_hardship_or_migrant_by_its_heads_identity(clerk):
     worker = make_file(clerk)
-    migrant = services.file_create(actor=clerk, data=file_data(household_size=1), head=_migrant_head(name="王五"), members=[])
+    migrant = services.file_create(
+        actor=clerk, data=file_data(household_size=1), head=_migrant_head(name="王五"), members=[]
+    )
     assert _stored(worker) == (FileKind.HARDSHIP, "张三")
     assert _stored(migrant) == (FileKind.MIGRANT, "王五")
     assert _on_list("hardship", worker) and not _on_list("migrant", worker)
