@@ -16,7 +16,7 @@ from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRe
 
 from org.models import Code
 from records import id_numbers
-from records.models import FamilyMember, Person, WorkerFile
+from records.models import FamilyMember, FileKind, Person, WorkerFile
 
 TEXT, CHOICE, CODE, BOOL, DATES, DECIMALS, INTEGERS, ID_NUMBER = (
     "text", "choice", "code", "bool", "dates", "decimals", "integers", "id_number",
@@ -28,13 +28,7 @@ RANGES = (DATES, DECIMALS, INTEGERS)
 FILE_FIELDS_LEFT_OUT = {"unit", "head", "status"}
 HEAD_FIELDS = ["name", "id_number", "gender", "birth_date", "ethnicity", "political_status", "health",
                "disability_category", "identity"]  # fmt: skip
-KIND_CHOICES = [
-    ("", "全部"),
-    ("hardship", "困难职工档案"),
-    ("migrant", "农民工档案"),
-    ("temporary", "临时救助档案"),
-    ("cancelled", "注销职工档案"),
-]
+KIND_CHOICES = [("", "全部"), *FileKind.choices]
 # The file keeps a copy of its head's name (WorkerFile.head_name): a name search reads the
 # file's index entries instead of joining every head in scope.
 COPIED_PATHS = {"head__name": "head_name"}
