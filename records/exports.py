@@ -447,9 +447,10 @@ def export_decide(*, actor: User, export_id: int, approve: bool, reason: str = "
 
 
 def export_run_now(*, actor: User, export_id: int) -> int:
-    """立即导出: an approved request under BULK_EXPORT_RUN_NOW_LIMIT rows is sent to the worker
-    now instead of at night (the requesting or the approving admin). Writes nothing: the worker
-    does, and it is idempotent, so the night run finding it still approved does no harm."""
+    """立即导出: may an approved request under BULK_EXPORT_RUN_NOW_LIMIT rows go to the worker now
+    instead of at night (the requesting or the approving admin)? Its row count; the view sends it
+    (records.tasks.send_export). Writes nothing: the worker does, and it is idempotent, so the
+    night run finding it still approved does no harm."""
     export = get_export_for_user(actor, export_id)
     if not (is_approver(actor, export) or actor.unit_id == export.unit_id):
         raise PermissionDenied("只有申请单位或其上一级单位的用户管理员才能立即导出。")
@@ -459,9 +460,6 @@ def export_run_now(*, actor: User, export_id: int) -> int:
     count = export_queryset(export).count()
     if count > limit:
         raise DomainError(f"本申请共 {count} 条数据,超过立即导出的上限 {limit} 条,将在夜间自动导出。")
-    from records.tasks import produce_export
-
-    transaction.on_commit(lambda: produce_export.send(export.pk))
     return count
 
 
@@ -572,13 +570,12 @@ def _mark_exported(export: BulkExport, final: Path, rows: int) -> None:
 GAVE_UP = f"已尝试导出 {MAX_EXPORT_ATTEMPTS} 次均未完成,不再自动重试,请联系系统管理员。"
 
 
-def exports_retry_interrupted(now=None) -> list[int]:
+def exports_retry_interrupted(send, now=None) -> list[int]:
     """The every-few-minutes job: an approved request whose attempt started more than
     BULK_EXPORT_RETRY_AFTER_MINUTES ago and whose row nobody locks was interrupted (a running
     attempt holds the lock throughout), so it is sent to the worker again; after MAX_EXPORT_ATTEMPTS
-    attempts it is left with an error instead. The ids sent."""
-    from records.tasks import produce_export
-
+    attempts it is left with an error instead. `send(export_id)` hands each to the worker
+    (records.tasks.send_export, which waits for this transaction's commit). The ids sent."""
     cutoff = (now or timezone.now()) - timedelta(minutes=settings.BULK_EXPORT_RETRY_AFTER_MINUTES)
     sent = []
     with transaction.atomic():
@@ -587,8 +584,7 @@ def exports_retry_interrupted(now=None) -> list[int]:
                 _give_up(export)
                 continue
             audit_record(event=FileEvent.EXPORT_RETRIED, obj=export, detail={"attempt": export.attempts + 1})
-            # Sent once the locks are released, or the worker would only wait for them.
-            transaction.on_commit(functools.partial(produce_export.send, export.pk))
+            send(export.pk)
             sent.append(export.pk)
     return sent
 

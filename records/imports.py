@@ -506,9 +506,6 @@ def file_import_create(*, actor: User, file_name: str, content: bytes, keep_prob
         keep_problems=keep_problems,
         total_rows=total_rows,
     )
-    from records.tasks import import_files
-
-    transaction.on_commit(lambda: import_files.send(job.pk))
     return job
 
 

@@ -2,8 +2,11 @@
 export (records.exports) with its night run, the retry of interrupted exports and the expiry of
 its files."""
 
+import functools
+
 import dramatiq
 from django.conf import settings
+from django.db import transaction
 from dramatiq_crontab import cron
 
 from records import exports, imports
@@ -24,6 +27,17 @@ def produce_export(export_id: int) -> None:
     exports.export_produce(export_id=export_id)
 
 
+def send_import(job_id: int) -> None:
+    """The worker takes the job once the transaction that created it commits (it reads the row)."""
+    transaction.on_commit(functools.partial(import_files.send, job_id))
+
+
+def send_export(export_id: int) -> None:
+    """The worker takes the request once the caller's transaction commits and releases its locks,
+    or it would only wait for them."""
+    transaction.on_commit(functools.partial(produce_export.send, export_id))
+
+
 @cron(settings.BULK_EXPORT_CRON)
 @dramatiq.actor
 def run_approved_exports() -> None:
@@ -37,7 +51,7 @@ def run_approved_exports() -> None:
 @dramatiq.actor(max_retries=0)
 def retry_interrupted_exports() -> None:
     """An export whose worker was killed is sent again within minutes, not at the next night run."""
-    exports.exports_retry_interrupted()
+    exports.exports_retry_interrupted(send_export)
 
 
 @cron("30 3 * * *")

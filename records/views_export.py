@@ -15,7 +15,7 @@ from org.permissions import module_required
 from org.redirects import local_next
 from org.services import second_factor
 from org.views.switcher import unit_switcher_context
-from records import exports
+from records import exports, tasks
 from records.forms_export import ExportDecisionForm, ExportFilterForm, ExportRequestForm
 from records.models import ExportState
 from records.query import FileQueryForm
@@ -160,6 +160,7 @@ def export_run_now(request, pk):
     """立即导出 of a small approved request."""
     try:
         count = exports.export_run_now(actor=request.user, export_id=pk)
+        tasks.send_export(pk)
         messages.success(request, f"已开始导出,共 {count} 条数据;完成后申请单位会收到提醒,刷新本页可下载。")
     except DomainError as error:
         messages.error(request, error.message)

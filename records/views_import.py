@@ -12,7 +12,7 @@ from audit.spreadsheets import XLSX
 from org.errors import DomainError
 from org.models import Module
 from org.permissions import module_required
-from records import imports
+from records import imports, tasks
 
 files_required = module_required(Module.FILES)
 REFUSALS_SHOWN = 1000
@@ -69,6 +69,7 @@ def file_import(request):
             keep_problems=form.cleaned_data["keep_problems"],
             total_rows=len(form.rows),
         )
+        tasks.send_import(job.pk)
         messages.success(request, f"“{job.file_name}”已上传,共 {job.total_rows} 行,正在排队导入。")
         return redirect(job)
     context = {"form": form, "jobs": imports.imports_of_unit(request.user.unit)}

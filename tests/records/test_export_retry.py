@@ -20,7 +20,7 @@ from audit.models import AuditLog
 from records import exports
 from records.events import FileEvent
 from records.models import MAX_EXPORT_ATTEMPTS, BulkExport, ExportState
-from records.tasks import produce_export, retry_interrupted_exports
+from records.tasks import produce_export, retry_interrupted_exports, send_export
 from tests.conftest import worker_thread
 from tests.records.test_bulk_export import approved, reported
 
@@ -165,7 +165,7 @@ def test_a_worker_killed_mid_export_is_retried_within_minutes(cast, monkeypatch)
         assert writing.wait(WAIT_SECONDS)
         running = BulkExport.objects.get(pk=export.pk)  # another connection: committed
         assert running.started_at is not None and running.attempts == 1
-        assert exports.exports_retry_interrupted(now=later) == []  # locked: still running
+        assert exports.exports_retry_interrupted(send_export, now=later) == []  # locked: still running
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_terminate_backend(%s)", [backend["pid"]])
         killed.set()
@@ -175,10 +175,10 @@ def test_a_worker_killed_mid_export_is_retried_within_minutes(cast, monkeypatch)
     left = BulkExport.objects.get(pk=export.pk)
     assert (left.state, left.attempts, left.last_error) == (ExportState.APPROVED, 1, "")
     assert len(partials_of(export)) == 1  # the killed attempt's personal data, still on disk
-    assert exports.exports_retry_interrupted() == []  # started moments ago: maybe just slow
+    assert exports.exports_retry_interrupted(send_export) == []  # started moments ago: maybe just slow
 
     with worker_thread() as drain:
-        assert exports.exports_retry_interrupted(now=later) == [export.pk]
+        assert exports.exports_retry_interrupted(send_export, now=later) == [export.pk]
         drain(produce_export.queue_name)
 
     export.refresh_from_db()
@@ -193,10 +193,10 @@ def test_a_request_whose_row_is_locked_is_not_sent_again(cast):
     interrupted(export)
 
     with row_locked_elsewhere(export):  # an attempt still running, however long ago it started
-        assert exports.exports_retry_interrupted() == []
+        assert exports.exports_retry_interrupted(send_export) == []
     assert sent_ids() == [] and not retried(export).exists()
 
-    assert exports.exports_retry_interrupted() == [export.pk]  # the lock gone with its attempt
+    assert exports.exports_retry_interrupted(send_export) == [export.pk]  # the lock gone with its attempt
     assert sent_ids() == [export.pk]
 
 
@@ -212,7 +212,7 @@ def test_only_attempts_started_long_enough_ago_are_retried(cast, settings, djang
     interrupted(done, minutes_ago=60)  # exported long ago: nothing to retry
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert exports.exports_retry_interrupted() == [old.pk]
+        assert exports.exports_retry_interrupted(send_export) == [old.pk]
 
     assert sent_ids() == [old.pk]
     assert AuditLog.objects.filter(event=FileEvent.EXPORT_RETRIED).count() == 1
@@ -226,7 +226,7 @@ def test_after_five_attempts_it_stops_and_records_why(cast, django_capture_on_co
     BulkExport.objects.filter(pk=fifth.pk).update(last_error="OSError: disk full")
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert exports.exports_retry_interrupted() == [fourth.pk]  # its fifth attempt
+        assert exports.exports_retry_interrupted(send_export) == [fourth.pk]  # its fifth attempt
 
     fifth.refresh_from_db()
     assert fifth.state == ExportState.APPROVED and fifth.attempts == 5
@@ -236,7 +236,7 @@ def test_after_five_attempts_it_stops_and_records_why(cast, django_capture_on_co
     assert retried(fourth).get().detail == {"attempt": 5}
 
     with django_capture_on_commit_callbacks(execute=True):
-        exports.exports_retry_interrupted()
+        exports.exports_retry_interrupted(send_export)
     assert retried(fifth).count() == 1  # given up once, then left alone
     assert fifth.pk not in sent_ids()
 
