@@ -25,12 +25,12 @@ from approvals.dates import on_days
 from approvals.events import ReportingEvent
 from approvals.models import Movement, ReportAction
 from approvals.processes import complete_human_task
+from audit.keyset import cursor_of, parse_cursor
 from audit.services import audit_record
 from org.models import Module, User
 
 PAGE_SIZE = 50
 _MODULES = tuple(Module.values)  # in declaration order; Module.values builds a new list per call
-_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
 class ReminderState:
@@ -175,23 +175,10 @@ class Page:
     is_first: bool
 
 
-def _parse_reminder_cursor(cursor: str | None) -> tuple[datetime.datetime, int] | None:
-    """`<microseconds since epoch>.<id>` of the last row shown; anything else means page one."""
-    try:
-        micros, pk = (int(part) for part in (cursor or "").split("."))
-        return _EPOCH + datetime.timedelta(microseconds=micros), pk
-    except (ValueError, OverflowError):
-        return None
-
-
-def _reminder_cursor(action: ReportAction) -> str:
-    return f"{(action.at - _EPOCH) // datetime.timedelta(microseconds=1)}.{action.pk}"
-
-
 def reminder_page(queryset: QuerySet[ReportAction], cursor: str | None) -> Page:
     """Newest first, PAGE_SIZE rows after the cursor: one query for the rows, one for the total."""
     total = queryset.count()
-    position = _parse_reminder_cursor(cursor)
+    position = parse_cursor(cursor)
     rows = queryset.order_by("-at", "-pk")
     if position:
         at, pk = position
@@ -207,7 +194,7 @@ def reminder_page(queryset: QuerySet[ReportAction], cursor: str | None) -> Page:
         row.subject, row.module_label = labels[key]
         row.is_open = row.pending
         row.is_handled = not row.pending and row.process.status == PROCESS.DONE
-    next_cursor = _reminder_cursor(rows[-1]) if has_more else None
+    next_cursor = cursor_of(rows[-1]) if has_more else None
     return Page(rows=rows, total=total, next_cursor=next_cursor, is_first=position is None)
 
 

@@ -203,17 +203,23 @@ def return_rows(*, actor: User, model, pks: list[int], message: str = "", reques
     return _move_chosen(_return, ReportKind.RETURN, actor=actor, model=model, pks=pks, message=message, request=request)
 
 
+def _move_subtree(move, kind, *, actor: User, module, subtree: Unit, message: str, request) -> MoveResult:
+    """A quick move: every row of the module from `subtree` held by the actor's unit."""
+    held = {model: from_subtree(model.objects.filter(holder=actor.unit), subtree) for model in module.models}
+    return move(
+        MoveResult(), actor=actor, module=module, held_by_model=held, kind=kind, message=message, request=request
+    )
+
+
 def quick_report(*, actor: User, module_key: str, scope: Unit, message: str = "", request=None) -> MoveResult:
     """快速上报 (manual 2.6.1): every row of the module in `scope` (the actor's unit or one of its
     children) held by the actor's unit goes up; invalid rows stay and are listed."""
     module = _require_module(actor, module_key)
     if scope.pk != actor.unit_id and scope.parent_unit() != actor.unit:
         raise DomainError("只能快速上报本单位或直属下级单位的数据。")
-    held = {model: from_subtree(model.objects.filter(holder=actor.unit), scope) for model in module.models}
-    return _report(
-        MoveResult(), actor=actor, module=module, held_by_model=held, kind=ReportKind.QUICK_REPORT,
-        message=message, request=request,
-    )  # fmt: skip
+    return _move_subtree(
+        _report, ReportKind.QUICK_REPORT, actor=actor, module=module, subtree=scope, message=message, request=request
+    )
 
 
 def quick_return(*, actor: User, module_key: str, child: Unit, message: str = "", request=None) -> MoveResult:
@@ -222,11 +228,9 @@ def quick_return(*, actor: User, module_key: str, child: Unit, message: str = ""
     module = _require_module(actor, module_key)
     if child.parent_unit() != actor.unit:
         raise DomainError("请选择一个直属下级单位进行快速退回;本级单位的数据没有快速退回。")
-    held = {model: from_subtree(model.objects.filter(holder=actor.unit), child) for model in module.models}
-    return _return(
-        MoveResult(), actor=actor, module=module, held_by_model=held, kind=ReportKind.QUICK_RETURN,
-        message=message, request=request,
-    )  # fmt: skip
+    return _move_subtree(
+        _return, ReportKind.QUICK_RETURN, actor=actor, module=module, subtree=child, message=message, request=request
+    )
 
 
 @transaction.atomic

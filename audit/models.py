@@ -8,29 +8,23 @@ from django.utils.translation import gettext_lazy as _
 from audit.events import label_of
 
 
+def _kept_key(to, verbose_name) -> models.ForeignKey:
+    """A key to a user or unit that the log outlives (see AuditLog): no database constraint, no
+    cascade and no reverse accessor, so deleting the target neither touches nor blocks a row."""
+    return models.ForeignKey(
+        to, verbose_name=verbose_name, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+
+
 class AuditLog(models.Model):
     """One security-relevant event. Rows are never updated, and deleted only once past the
     180-day retention (database triggers refuse the rest; audit.services.audit_purge), so user
     and unit are kept as plain ids plus names, not cascading keys."""
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("用户"),
-        null=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    user = _kept_key(settings.AUTH_USER_MODEL, _("用户"))
     username = models.CharField(_("登录名"), max_length=150, blank=True)
-    unit = models.ForeignKey(
-        "org.Unit",
-        verbose_name=_("单位"),
-        null=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    unit = _kept_key("org.Unit", _("单位"))
     unit_name = models.CharField(_("单位名称"), max_length=100, blank=True)
     # The value of an event some app registered (audit.events): no choices here, so a module
     # adds events without a migration of this table.

@@ -17,10 +17,10 @@ from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from audit.keyset import cursor_of, parse_cursor
 from audit.models import AuditLog
 
 PAGE_SIZE = 50
-_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
 def audit_rows_of(unit) -> QuerySet[AuditLog]:
@@ -106,20 +106,6 @@ class Page:
     rows: list[AuditLog]
     newer: str | None  # the cursor of 上一页 (`before=`), None on the first page
     older: str | None  # the cursor of 下一页 (`after=`), None on the last page
-
-
-def cursor_of(row: AuditLog) -> str:
-    """`<microseconds since epoch>.<id>`: the row's place in (at, id) order."""
-    return f"{(row.at - _EPOCH) // datetime.timedelta(microseconds=1)}.{row.pk}"
-
-
-def parse_cursor(cursor: str | None) -> tuple[datetime.datetime, int] | None:
-    """A cursor's place; anything else (a hand-edited URL) means the first page."""
-    try:
-        micros, pk = (int(part) for part in (cursor or "").split("."))
-        return _EPOCH + datetime.timedelta(microseconds=micros), pk
-    except (ValueError, OverflowError):
-        return None
 
 
 def audit_page(rows: QuerySet[AuditLog], *, after: str | None = None, before: str | None = None) -> Page:

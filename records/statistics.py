@@ -35,21 +35,29 @@ DIMENSIONS = {
     "household_registration": Dimension.code_table("家庭户口", "household_registration", "household_registration"),
 }
 
-# Code-table conditions: form field → (label, ORM path of the file, code table).
+# Code-table conditions: form field → label. A field is named after its code table, as the
+# model field is (records.models.code_field); the person's are the head's, the others the file's.
+HEAD_CODE_CONDITIONS = {
+    "ethnicity": "民族",
+    "political_status": "政治面貌",
+    "health": "健康状况",
+    "identity": "职工身份",
+}
+FILE_CODE_CONDITIONS = {
+    "marital_status": "婚姻状况",
+    "household_registration": "户口类型",
+    "hardship_cause": "致困原因",
+    "model_worker_type": "劳模类型",
+    "housing_type": "住房类型",
+    "industry": "所属行业",
+    "employer_nature": "单位性质",
+    "medical_insurance": "医疗保险",
+    "self_help_ability": "自救能力",
+}
+# form field (= code table) → (label, ORM path of the file), in the form's order.
 CODE_CONDITIONS = {
-    "ethnicity": ("民族", "head__ethnicity", "ethnicity"),
-    "political_status": ("政治面貌", "head__political_status", "political_status"),
-    "health": ("健康状况", "head__health", "health"),
-    "identity": ("职工身份", "head__identity", "identity"),
-    "marital_status": ("婚姻状况", "marital_status", "marital_status"),
-    "household_registration": ("户口类型", "household_registration", "household_registration"),
-    "hardship_cause": ("致困原因", "hardship_cause", "hardship_cause"),
-    "model_worker_type": ("劳模类型", "model_worker_type", "model_worker_type"),
-    "housing_type": ("住房类型", "housing_type", "housing_type"),
-    "industry": ("所属行业", "industry", "industry"),
-    "employer_nature": ("单位性质", "employer_nature", "employer_nature"),
-    "medical_insurance": ("医疗保险", "medical_insurance", "medical_insurance"),
-    "self_help_ability": ("自救能力", "self_help_ability", "self_help_ability"),
+    **{table: (label, f"head__{table}") for table, label in HEAD_CODE_CONDITIONS.items()},
+    **{table: (label, table) for table, label in FILE_CODE_CONDITIONS.items()},
 }
 
 # Range conditions: form field → (ORM lookup, label of the bound).
@@ -92,7 +100,7 @@ class CodeChoiceField(forms.ModelChoiceField):
             raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
 
 
-_CODE_TABLES = sorted({table for _label, _path, table in CODE_CONDITIONS.values()})
+_CODE_TABLES = sorted(CODE_CONDITIONS)
 
 
 class FileStatisticsForm(forms.Form):
@@ -124,10 +132,10 @@ class FileStatisticsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         codes = codes_of_tables(_CODE_TABLES)  # the thirteen tables' choices in one query
-        for name, (label, _path, table) in CODE_CONDITIONS.items():
+        for table, (label, _path) in CODE_CONDITIONS.items():
             field = CodeChoiceField(table, label=label, required=False, empty_label="任意")
             field.choices = [("", "任意"), *codes[table]]
-            self.fields[name] = field
+            self.fields[table] = field
 
     def dimension_key(self) -> str:
         return self.cleaned_data.get("dimension") or "gender"
@@ -144,7 +152,7 @@ class FileStatisticsForm(forms.Form):
         for name in ("single_parent", "zero_employment"):
             if data.get(name):
                 queryset = queryset.filter(**{name: data[name] == "1"})
-        for name, (_label, path, _table) in CODE_CONDITIONS.items():
+        for name, (_label, path) in CODE_CONDITIONS.items():
             if data.get(name) is not None:
                 queryset = queryset.filter(**{path: data[name]})
         for name, (lookup, _label) in RANGE_CONDITIONS.items():
@@ -165,7 +173,7 @@ class FileStatisticsForm(forms.Form):
         for name in ("gender", "single_parent", "zero_employment"):
             if data.get(name):
                 lines.append(f"{self.fields[name].label}:{dict(self.fields[name].choices)[data[name]]}")
-        for name, (label, _path, _table) in CODE_CONDITIONS.items():
+        for name, (label, _path) in CODE_CONDITIONS.items():
             if data.get(name) is not None:
                 lines.append(f"{label}:{data[name]}")
         for name, (_lookup, label) in RANGE_CONDITIONS.items():
