@@ -31,7 +31,7 @@ from org.services.protection import reverse_relations
 from records import id_numbers
 from records.events import FileEvent
 from records.models import FamilyMember, FileSnapshot, Person, TransferRequestFile, TransferState, WorkerFile
-from records.services import PERSON_FIELDS, _save_people, file_problems
+from records.services import PERSON_FIELDS, file_problems, save_people
 
 
 class LinkedRowsLost(RuntimeError):
@@ -249,7 +249,7 @@ def _check_no_open_transfer(ids: list[int]) -> None:
 
 def _attach_copied(kept: WorkerFile, members: list[dict], freed: dict[str, Person]) -> None:
     """The people of the merged files the admin kept become members of the kept file, as the
-    same person rows (an ID number is one person); _save_people then updates them like any
+    same person rows (an ID number is one person); save_people then updates them like any
     member."""
     FamilyMember.objects.bulk_create(
         FamilyMember(file=kept, person=freed[data["id_number"]], relation=data["relation"], position=position)
@@ -307,7 +307,7 @@ def files_merge(
 def _apply_edit(kept: WorkerFile, form: MergeInput) -> None:
     for name, value in form.data.items():
         setattr(kept, name, value)
-    people = _save_people(kept, form.head, form.members)
+    people = save_people(kept, form.head, form.members)
     kept.problems = file_problems(kept, people)
     kept.save()
 

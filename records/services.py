@@ -170,7 +170,7 @@ def _add_members(file: WorkerFile, members_data: list[dict], first_position: int
     return people
 
 
-def _save_people(file: WorkerFile, head_data: dict, members_data: list[dict]) -> list[Person]:
+def save_people(file: WorkerFile, head_data: dict, members_data: list[dict]) -> list[Person]:
     """Update the head and the members of an existing file: kept members (same ID number) are
     updated, new ones added, missing ones removed with their persons."""
     kept = {m.person.id_number: m for m in file.members.select_related("person")}
@@ -243,7 +243,7 @@ def file_update(*, actor: User, file: WorkerFile, data: dict, head: dict, member
         raise DomainError(f"本单位已有职工编号为“{data['code']}”的档案。", "code")
     for name, value in data.items():
         setattr(file, name, value)
-    people = _save_people(file, head, members)
+    people = save_people(file, head, members)
     file.problems = file_problems(file, people)
     file.save()
     audit_record(event=FileEvent.FILE_CHANGED, actor=actor, request=request, obj=file)

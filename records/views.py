@@ -126,12 +126,12 @@ def _forms(request, file: WorkerFile | None, temporary: bool):
         initial = {"employer": previous.employer if previous else ""}  # manual 2.2.1.1 rule 4
     file_form = WorkerFileForm(data, instance=file, initial=initial, temporary=temporary)
     head_form = HeadForm(data, instance=file.head if file else None, prefix="head")
-    members = [_member_initial(m) for m in file.members.select_related("person", "relation")] if file else None
+    members = [member_initial(m) for m in file.members.select_related("person", "relation")] if file else None
     member_formset = MemberFormSet(data, initial=members, prefix="members")
     return file_form, head_form, member_formset
 
 
-def _member_initial(member) -> dict:
+def member_initial(member) -> dict:
     person = member.person
     initial = {name: getattr(person, name) for name in services.PERSON_FIELDS}
     return initial | {"relation": member.relation}
@@ -144,7 +144,7 @@ def _valid(file_form, head_form, member_formset) -> bool:
     return valid and not file_form.errors
 
 
-def _head_data(file_form, head_form) -> dict:
+def head_data(file_form, head_form) -> dict:
     """The head is a person like the members; income and employer come from the file's fields."""
     data = dict(head_form.cleaned_data)
     data["monthly_income"] = file_form.cleaned_data["monthly_income"]
@@ -156,7 +156,7 @@ def _saved_data(file_form, head_form, member_formset) -> dict:
     """What the create and update services take from the three forms."""
     return {
         "data": file_form.file_data(),
-        "head": _head_data(file_form, head_form),
+        "head": head_data(file_form, head_form),
         "members": member_formset.members(),
     }
 

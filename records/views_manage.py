@@ -25,7 +25,7 @@ from records.events import FileEvent
 from records.forms import HeadForm, MemberFormSet, WorkerFileForm
 from records.models import TransferRequest, TransferRequestFile, TransferState, WorkerFile
 from records.selectors import snapshots_of
-from records.views import _head_data, _member_initial
+from records.views import head_data, member_initial
 
 admin_required = module_required(Module.UNIT_ADMIN)
 TRANSFER_LIST_LIMIT = 200
@@ -159,7 +159,7 @@ def merge_edit(request):
     data = request.POST if request.method == "POST" else None
     file_form = WorkerFileForm(data, instance=kept, temporary=kept.is_temporary)
     head_form = HeadForm(data, instance=kept.head, prefix="head")
-    initial = [_member_initial(m) for m in kept.members.all()]
+    initial = [member_initial(m) for m in kept.members.all()]
     member_formset = MemberFormSet(data, initial=initial, prefix="members")
     choices = _copy_choices(merged, data)
     if data is not None:
@@ -189,7 +189,7 @@ def _commit_merge(request, kept, merged, forms_, choices):
     if file_form.errors:
         return None
     versions = {f.pk: request.POST.get(f"version-{f.pk}", "") for f in [kept, *merged]}
-    form = merges.MergeInput(file_form.file_data(), _head_data(file_form, head_form), members, versions)
+    form = merges.MergeInput(file_form.file_data(), head_data(file_form, head_form), members, versions)
     kind = "two" if request.GET.get("kind") == "two" else "duplicates"
     try:
         merges.files_merge(actor=request.user, kept_id=kept.pk, merged_ids=[f.pk for f in merged], form=form,
