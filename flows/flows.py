@@ -13,22 +13,35 @@ from viewflow.workflow import flow, lock
 from flows.models import BulkExportProcess, FileManagementProcess, ReportProcess
 
 
-class _Reminder:
+class _Locked:
+    """Every flow locks its process row while it moves (DESIGN.md §1): viewflow's default
+    lock is no lock at all."""
+
+    lock_impl = lock.select_for_update_lock
+
+
+def _started(activation, artifact, data=None):
+    """What a start handler does: the process records the row it is about, and `data`."""
+    activation.process.artifact = artifact
+    if data is not None:
+        activation.process.data = data
+    return activation.process
+
+
+class _Reminder(_Locked):
     """A report or return action's process: started with the action, it opens one manual task
     for the receiving unit — the reminder — which handling completes. The nodes are declared
     once here, in a plain mixin: viewflow copies the nodes it finds into each Flow subclass and
     wires them there, and a Flow base class would wire them to itself first."""
 
     process_class = ReportProcess
-    lock_impl = lock.select_for_update_lock
 
     start = flow.StartHandle(this.start_action).Next(this.remind)
     remind = flow.ManualTask().Next(this.end)
     end = flow.End()
 
     def start_action(self, activation, action):
-        activation.process.artifact = action
-        return activation.process
+        return _started(activation, action)
 
 
 # The four kinds differ only by title, but stay four classes: every process and task row in the
@@ -57,49 +70,43 @@ class NoticeFlow(_Reminder, flow.Flow):
     process_title = "提醒"
 
 
-class MergeFlow(flow.Flow):
+class MergeFlow(_Locked, flow.Flow):
     """合并档案 (2.9.1–2.9.2). The interactive steps are ordinary views; the merge itself is one
     transaction that starts and ends this process, which records who merged what into what."""
 
     process_class = FileManagementProcess
     process_title = "合并档案"
-    lock_impl = lock.select_for_update_lock
 
     start = flow.StartHandle(this.start_merge).Next(this.end)
     end = flow.End()
 
     def start_merge(self, activation, kept, data):
-        activation.process.artifact = kept
-        activation.process.data = data
-        return activation.process
+        return _started(activation, kept, data)
 
 
-class TransferRequestFlow(flow.Flow):
+class TransferRequestFlow(_Locked, flow.Flow):
     """A transfer to another branch: the `decide` task waits for the receiving unit's admin
     (their 待办审批); records.transfers completes it on acceptance or refusal."""
 
     process_class = FileManagementProcess
     process_title = "跨单位转移档案申请"
-    lock_impl = lock.select_for_update_lock
 
     start = flow.StartHandle(this.start_request).Next(this.decide)
     decide = flow.ManualTask().Next(this.end)
     end = flow.End()
 
     def start_request(self, activation, transfer_request):
-        activation.process.artifact = transfer_request
-        activation.process.data = {"from_unit": transfer_request.from_unit_id, "to_unit": transfer_request.to_unit_id}
-        return activation.process
+        data = {"from_unit": transfer_request.from_unit_id, "to_unit": transfer_request.to_unit_id}
+        return _started(activation, transfer_request, data)
 
 
-class BulkExportFlow(flow.Flow):
+class BulkExportFlow(_Locked, flow.Flow):
     """批量导出 (manual 2.5): a unit admin's request → the parent unit's admin approves or
     rejects it (`approve`, completed by records.exports.export_decide; the national unit's own
     requests skip it, self-approved) → an approved request waits for the worker, which writes
     the file and completes `produce` (records.exports.export_produce)."""
 
     process_class = BulkExportProcess
-    lock_impl = lock.select_for_update_lock
     process_title = "批量导出"
 
     start = flow.StartHandle(this.start_request).Next(this.needs_approval)
@@ -110,8 +117,7 @@ class BulkExportFlow(flow.Flow):
     end = flow.End()
 
     def start_request(self, activation, export):
-        activation.process.artifact = export
-        return activation.process
+        return _started(activation, export)
 
     def is_self_approved(self, activation) -> bool:
         return activation.process.artifact.self_approved

@@ -5,7 +5,7 @@ security settings, account locks and second-factor resets; the audit administrat
 exports the audit log. `User.duty` is one field, so no account holds two of them, and the
 model's constraint keeps business modules away from all three. Pages ask these predicates."""
 
-from functools import wraps
+from functools import partial, wraps
 
 from django.core.exceptions import PermissionDenied
 
@@ -39,15 +39,22 @@ def require_duty(user: User, duty: Duty) -> None:
         raise PermissionDenied(f"只有{Duty(duty).label}才能使用此功能。")
 
 
-def duty_required(duty: Duty):
-    """For pages of one duty: 403 for everyone else."""
+def requiring(check):
+    """A view decorator from a `check(user)` that raises PermissionDenied (403) for the
+    signed-in user. It lives here because org.permissions, which builds its decorators on it
+    too, imports this module."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            require_duty(request.user, duty)
+            check(request.user)
             return view(request, *args, **kwargs)
 
         return wrapped
 
     return decorator
+
+
+def duty_required(duty: Duty):
+    """For pages of one duty: 403 for everyone else."""
+    return requiring(partial(require_duty, duty=duty))

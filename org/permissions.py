@@ -1,10 +1,10 @@
 """Module-permission checks for views: missing permission is 403, out-of-scope objects are 404."""
 
-from functools import wraps
+from functools import partial
 
 from django.core.exceptions import PermissionDenied
 
-from org.duties import is_system_admin
+from org.duties import is_system_admin, requiring
 from org.models import Module
 
 
@@ -17,16 +17,7 @@ def require_module(user, module: Module | str) -> None:
 
 def module_required(module: Module):
     """For pages without a target object: 403 unless the user holds the module."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            require_module(request.user, module)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
+    return requiring(partial(require_module, module=module))
 
 
 def is_user_admin(user) -> bool:
@@ -40,13 +31,7 @@ def require_user_admin(user) -> None:
         raise PermissionDenied("需要“用户管理”权限。")
 
 
-def user_admin_required(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        require_user_admin(request.user)
-        return view(request, *args, **kwargs)
-
-    return wrapped
+user_admin_required = requiring(require_user_admin)
 
 
 def may_maintain_code_tables(user) -> bool:
@@ -55,11 +40,9 @@ def may_maintain_code_tables(user) -> bool:
     return is_user_admin(user) and user.unit.depth == 1
 
 
-def national_admin_required(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not may_maintain_code_tables(request.user):
-            raise PermissionDenied("只有全国总工会的用户管理员或系统管理员才能维护代码表。")
-        return view(request, *args, **kwargs)
+def require_code_table_maintainer(user) -> None:
+    if not may_maintain_code_tables(user):
+        raise PermissionDenied("只有全国总工会的用户管理员或系统管理员才能维护代码表。")
 
-    return wrapped
+
+national_admin_required = requiring(require_code_table_maintainer)

@@ -4,6 +4,8 @@ from copy import copy
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from org.errors import DomainError
@@ -23,6 +25,10 @@ def admin_unit(request, pk) -> Unit:
     unit = get_unit_in_subtree(request.user, pk)
     require_user_admin(request.user)
     return unit
+
+
+def unit_page_url(unit_pk: int) -> str:
+    return reverse("org:unit_detail", args=[unit_pk])
 
 
 def _cut_unit(request):
@@ -54,6 +60,76 @@ def ordered_ids(request) -> list[int]:
         return [int(value) for value in request.POST.getlist("order")]
     except ValueError:
         return []
+
+
+def back_to_unit(request, message: str, unit_pk: int):
+    """A done action: its message, shown on the unit page."""
+    messages.success(request, message)
+    return redirect("org:unit_detail", pk=unit_pk)
+
+
+class UnitAdminAction(View):
+    """A page of 用户管理 that shows what one action will do and does it when posted (删除,
+    剪切, 粘贴, 排序). A subclass gives `load(pk)`, which looks up what the page acts on
+    (`admin_unit`: 404 outside the subtree, then 403) and may answer instead of the page when
+    there is nothing to act on; `perform()`, which does the action and answers with
+    `back_to_unit`; `context(error)`; and `guard()` if the action can be refused before it is
+    tried. A refusal, the guard's or the action's own DomainError, shows the page again."""
+
+    http_method_names = ["get", "post"]
+    template_name = ""
+
+    def guard(self) -> str | None:
+        return None
+
+    def handle(self, request, pk):
+        answer = self.load(pk)
+        if answer is not None:
+            return answer
+        error = self.guard()
+        if request.method == "POST" and error is None:
+            try:
+                return self.perform()
+            except DomainError as exc:
+                error = exc.message
+        return render(request, self.template_name, {**self.context(error), "error": error})
+
+    get = post = handle
+
+
+class OrderPage(UnitAdminAction):
+    """排序 of a unit's children or of its users (`items(unit)`), saved in the posted order by
+    `save(actor=, unit=, ordered_ids=, request=)`; `done` is the success message."""
+
+    items = save = done = None
+
+    def load(self, pk):
+        self.unit = admin_unit(self.request, pk)
+
+    def perform(self):
+        self.save(actor=self.request.user, unit=self.unit, ordered_ids=ordered_ids(self.request), request=self.request)
+        return back_to_unit(self.request, self.done, self.unit.pk)
+
+    def context(self, error):
+        return {"unit": self.unit, "items": self.items(self.unit)}
+
+
+def order_reset(reset, done: str):
+    """重排 of a unit's children or users: back to the order of creation, by
+    `reset(actor=, unit=, request=)`; `done` is the success message."""
+
+    @require_POST
+    def view(request, pk):
+        unit = admin_unit(request, pk)
+        reset(actor=request.user, unit=unit, request=request)
+        return back_to_unit(request, done, unit.pk)
+
+    return view
+
+
+def _for_children(service):
+    """A unit service on the children of `parent=`, called as the order pages call theirs (`unit=`)."""
+    return lambda *, unit, **kwargs: service(parent=unit, **kwargs)
 
 
 @user_admin_required
@@ -112,81 +188,90 @@ def unit_edit(request, pk):
     return render(request, "org/units/form.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-def unit_delete(request, pk):
-    unit = admin_unit(request, pk)
-    parent = unit.parent_unit()
-    error = _guard_error(services.check_subordinate, actor=request.user, unit=unit)
-    if request.method == "POST" and error is None:
-        try:
-            count = services.unit_delete(actor=request.user, unit=unit, request=request)
-        except DomainError as exc:
-            error = exc.message
-        else:
-            messages.success(request, f"已删除“{unit.name}”及其下级单位,共 {count} 个单位。")
-            return redirect("org:unit_detail", pk=parent.pk)
-    context = {"unit": unit, "parent": parent, "error": error, "subtree_size": subtree(unit).count()}
-    return render(request, "org/units/delete.html", context)
+class _SubordinateAction(UnitAdminAction):
+    """删除 and 剪切: only of a unit below the admin's own (services.check_subordinate)."""
+
+    def load(self, pk):
+        self.unit = admin_unit(self.request, pk)
+
+    def guard(self) -> str | None:
+        return _guard_error(services.check_subordinate, actor=self.request.user, unit=self.unit)
+
+    def context(self, error):
+        size = subtree(self.unit).count()
+        return {
+            "unit": self.unit,
+            "subtree_size": size,
+            "back_url": unit_page_url(self.unit.pk),
+            "refused": error is not None,
+        }
 
 
-@require_http_methods(["GET", "POST"])
-def unit_cut(request, pk):
-    unit = admin_unit(request, pk)
-    if request.method == "POST" and "cancel" in request.POST:
-        request.session.pop(CUT_SESSION_KEY, None)
-        messages.success(request, "已取消剪切。")
-        return redirect("org:unit_detail", pk=unit.pk)
-    error = _guard_error(services.check_subordinate, actor=request.user, unit=unit)
-    if request.method == "POST" and error is None:
-        request.session[CUT_SESSION_KEY] = unit.pk
-        messages.success(request, f"已剪切“{unit.name}”。请在左侧选择要粘贴到的单位,再点击“粘贴”。")
-        return redirect("org:unit_detail", pk=unit.parent_unit().pk)
-    context = {"unit": unit, "error": error, "subtree_size": subtree(unit).count()}
-    return render(request, "org/units/cut.html", context)
+class UnitDelete(_SubordinateAction):
+    template_name = "org/units/delete.html"
+
+    def load(self, pk):
+        super().load(pk)
+        self.parent = self.unit.parent_unit()
+
+    def perform(self):
+        count = services.unit_delete(actor=self.request.user, unit=self.unit, request=self.request)
+        return back_to_unit(self.request, f"已删除“{self.unit.name}”及其下级单位,共 {count} 个单位。", self.parent.pk)
+
+    def context(self, error):
+        # The national unit has no parent to go back to: it is never deleted.
+        return {**super().context(error), "parent": self.parent, "refused": error is not None or self.parent is None}
 
 
-@require_http_methods(["GET", "POST"])
-def unit_paste(request, pk):
-    new_parent = admin_unit(request, pk)
-    cut_unit = _cut_unit(request)
-    if cut_unit is None:
-        messages.warning(request, "没有已剪切的单位。请先选择一个下级单位并点击“剪切”。")
-        return redirect("org:unit_detail", pk=new_parent.pk)
-    error = None
-    if request.method == "POST":
-        try:
-            services.unit_move(actor=request.user, unit=cut_unit, new_parent=new_parent, request=request)
-        except DomainError as exc:
-            error = exc.message
-        else:
-            request.session.pop(CUT_SESSION_KEY, None)
-            messages.success(request, f"已将“{cut_unit.name}”粘贴到“{new_parent.name}”之下。")
-            return redirect("org:unit_detail", pk=cut_unit.pk)
-    context = {"unit": cut_unit, "new_parent": new_parent, "error": error, "subtree_size": subtree(cut_unit).count()}
-    return render(request, "org/units/paste.html", context)
+class UnitCut(_SubordinateAction):
+    """剪切 remembers the unit in the session until 粘贴 (or 取消剪切, a button of the unit page)."""
+
+    template_name = "org/units/cut.html"
+
+    def load(self, pk):
+        super().load(pk)
+        if self.request.method == "POST" and "cancel" in self.request.POST:
+            self.request.session.pop(CUT_SESSION_KEY, None)
+            return back_to_unit(self.request, "已取消剪切。", self.unit.pk)
+        return None
+
+    def perform(self):
+        self.request.session[CUT_SESSION_KEY] = self.unit.pk
+        message = f"已剪切“{self.unit.name}”。请在左侧选择要粘贴到的单位,再点击“粘贴”。"
+        return back_to_unit(self.request, message, self.unit.parent_unit().pk)
 
 
-@require_http_methods(["GET", "POST"])
-def unit_order(request, pk):
-    parent = admin_unit(request, pk)
-    error = None
-    if request.method == "POST":
-        try:
-            services.unit_children_order(
-                actor=request.user, parent=parent, ordered_ids=ordered_ids(request), request=request
-            )
-        except DomainError as exc:
-            error = exc.message
-        else:
-            messages.success(request, "单位顺序已保存。")
-            return redirect("org:unit_detail", pk=parent.pk)
-    context = {"unit": parent, "children": children_of(parent), "error": error}
-    return render(request, "org/units/order.html", context)
+class UnitPaste(UnitAdminAction):
+    """粘贴 the cut unit under the unit `pk`."""
+
+    template_name = "org/units/paste.html"
+
+    def load(self, pk):
+        self.new_parent = admin_unit(self.request, pk)
+        self.unit = _cut_unit(self.request)
+        if self.unit is None:
+            messages.warning(self.request, "没有已剪切的单位。请先选择一个下级单位并点击“剪切”。")
+            return redirect("org:unit_detail", pk=self.new_parent.pk)
+        return None
+
+    def perform(self):
+        services.unit_move(actor=self.request.user, unit=self.unit, new_parent=self.new_parent, request=self.request)
+        self.request.session.pop(CUT_SESSION_KEY, None)
+        return back_to_unit(self.request, f"已将“{self.unit.name}”粘贴到“{self.new_parent.name}”之下。", self.unit.pk)
+
+    def context(self, error):
+        size = subtree(self.unit).count()
+        return {"unit": self.unit, "new_parent": self.new_parent, "subtree_size": size,
+                "back_url": unit_page_url(self.new_parent.pk)}  # fmt: skip
 
 
-@require_POST
-def unit_order_reset(request, pk):
-    parent = admin_unit(request, pk)
-    services.unit_children_order_reset(actor=request.user, parent=parent, request=request)
-    messages.success(request, "下级单位已恢复为新建时的顺序。")
-    return redirect("org:unit_detail", pk=parent.pk)
+unit_delete = UnitDelete.as_view()
+unit_cut = UnitCut.as_view()
+unit_paste = UnitPaste.as_view()
+unit_order = OrderPage.as_view(
+    template_name="org/units/order.html",
+    items=children_of,
+    save=_for_children(services.unit_children_order),
+    done="单位顺序已保存。",
+)
+unit_order_reset = order_reset(_for_children(services.unit_children_order_reset), "下级单位已恢复为新建时的顺序。")

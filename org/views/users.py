@@ -14,7 +14,15 @@ from org.selectors import get_user_in_subtree, users_of_unit
 from org.services import users as services
 from org.services.users import SEARCH_LIMIT
 from org.views.switcher import unit_switcher_context
-from org.views.units import admin_unit, ordered_ids, user_admin_required
+from org.views.units import (
+    OrderPage,
+    UnitAdminAction,
+    admin_unit,
+    back_to_unit,
+    order_reset,
+    unit_page_url,
+    user_admin_required,
+)
 
 
 def _admin_user(request, pk) -> User:
@@ -66,20 +74,24 @@ def user_edit(request, pk):
     return render(request, "org/users/form.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-def user_delete(request, pk):
-    user = _admin_user(request, pk)
-    error = None
-    if request.method == "POST":
-        try:
-            services.user_delete(actor=request.user, user=user, request=request)
-        except DomainError as exc:
-            error = exc.message
-        else:
-            messages.success(request, f"已删除人员“{user}”。")
-            return redirect("org:unit_detail", pk=user.unit_id)
-    context = {"deleted_user": user, "error": error, "is_self": user.pk == request.user.pk}
-    return render(request, "org/users/delete.html", context)
+class UserDelete(UnitAdminAction):
+    template_name = "org/users/delete.html"
+
+    def load(self, pk):
+        self.deleted = _admin_user(self.request, pk)
+
+    def perform(self):
+        services.user_delete(actor=self.request.user, user=self.deleted, request=self.request)
+        return back_to_unit(self.request, f"已删除人员“{self.deleted}”。", self.deleted.unit_id)
+
+    def context(self, error):
+        # Never the own account: the page says so and offers only 返回.
+        is_self = self.deleted.pk == self.request.user.pk
+        return {"deleted_user": self.deleted, "refused": is_self,
+                "back_url": unit_page_url(self.deleted.unit_id)}  # fmt: skip
+
+
+user_delete = UserDelete.as_view()
 
 
 def _reset(request, pk, service, done: str):
@@ -116,24 +128,7 @@ def user_search(request):
     return render(request, "org/users/search.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-def user_order(request, pk):
-    unit = admin_unit(request, pk)
-    error = None
-    if request.method == "POST":
-        try:
-            services.unit_users_order(actor=request.user, unit=unit, ordered_ids=ordered_ids(request), request=request)
-        except DomainError as exc:
-            error = exc.message
-        else:
-            messages.success(request, "人员顺序已保存。")
-            return redirect("org:unit_detail", pk=unit.pk)
-    return render(request, "org/users/order.html", {"unit": unit, "users": users_of_unit(unit), "error": error})
-
-
-@require_POST
-def user_order_reset(request, pk):
-    unit = admin_unit(request, pk)
-    services.unit_users_order_reset(actor=request.user, unit=unit, request=request)
-    messages.success(request, "人员已恢复为新增时的顺序。")
-    return redirect("org:unit_detail", pk=unit.pk)
+user_order = OrderPage.as_view(
+    template_name="org/users/order.html", items=users_of_unit, save=services.unit_users_order, done="人员顺序已保存。"
+)
+user_order_reset = order_reset(services.unit_users_order_reset, "人员已恢复为新增时的顺序。")
