@@ -45,6 +45,7 @@ def _with_row_links(page: reminders.Page) -> reminders.Page:
     for row in page.rows:
         row.rows_url = notice_urls.get(row.kind) or reverse("approvals:action_rows", args=[row.pk])
         row.handle_url = reverse("approvals:reminder_handle", args=[row.pk])
+        row.message_lines = row.message.splitlines()  # shown with <br> between, as linebreaksbr
         at = timezone.localtime(row.at)
         row.at_text, row.at_iso = at.strftime("%Y-%m-%d %H:%M"), at.isoformat()
         finished = row.process.finished

@@ -110,8 +110,8 @@ TEMPLATES = [
             ],
         },
     },
-    # Only for the hottest loop of the system, a list page's rows (approvals/list_rows.jinja,
-    # rendered by {% list_rows %}): Jinja2 writes them several times faster than Django's engine.
+    # Only for the hot loops of pages, a list's rows, the inbox's, the file sheet's cells (*.jinja,
+    # rendered by {% jinja %}): Jinja2 writes them several times faster than Django's engine.
     # Templates are looked up by engine in this order: every other name is Django's.
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",

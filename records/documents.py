@@ -68,7 +68,7 @@ class Cell:
 @dataclass
 class FileSheet:
     """Everything the paper form shows, as text: laid out for the file page and its print view by
-    records/_file_fields.jinja ({% file_sheet %}), for Word by sheet_document."""
+    records/_file_fields.jinja ({% jinja %}), for Word by sheet_document."""
 
     title: str
     unit_chain: str

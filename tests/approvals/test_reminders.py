@@ -79,6 +79,16 @@ def test_county_sees_the_report_of_its_street(cast):
     assert response.context["page"].rows[0].count == 3
 
 
+def test_a_reminder_message_keeps_its_lines_and_is_escaped(cast):
+    """The rows are Jinja2's (approvals/reminder_rows.jinja): lines as <br>, markup as text, and
+    the row's own 处理 form carries the CSRF token."""
+    action = report(cast, message="第一行\n<b>第二行</b>")
+    page = cast.client("county_a").get(PENDING).content.decode()
+    assert "第一行<br>&lt;b&gt;第二行&lt;/b&gt;" in page and "<b>第二行" not in page
+    form = page[page.index(f'id="handle-{action.pk}"') :].split("</form>")[0]
+    assert 'name="csrfmiddlewaretoken" value="' in form and 'value=""' not in form
+
+
 def test_nobody_else_sees_or_handles_it(cast, outsiders):
     action = report(cast)
     for username in outsiders:

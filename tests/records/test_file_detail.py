@@ -16,10 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from approvals.services import report_rows
+from approvals.templatetags.reporting import jinja
 from org.models import Code
 from records import documents, id_numbers, services
 from records.models import FileCategory, WorkerFile
-from records.templatetags.file_sheets import file_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -277,13 +277,13 @@ def test_sheet_layout_escapes_values_spans_short_rows_and_says_when_alone():
         head=[documents.Cell("姓名", "<b>张三</b>"), documents.Cell("住址", 'A&B "路"', wide=True)],
         member_columns=["姓名", "关系"], members=[], closing=[documents.Cell("备注", "")],
     )  # fmt: skip
-    html = file_sheet(sheet)
+    html = jinja("records/_file_fields.jinja", sheet=sheet)
     assert '<th scope="row">姓名</th><td colspan="5">&lt;b&gt;张三&lt;/b&gt;</td>' in html
     assert '<td colspan="5">A&amp;B &#34;路&#34;</td>' in html
     assert '<tr><td colspan="2" class="empty">无家庭成员(单人户)。</td></tr>' in html
     assert html.count("<table") == 3 and html.count("</table>") == 3
     sheet.members = [["李<四>", "子女"]]
-    assert "<tr><td>李&lt;四&gt;</td><td>子女</td></tr>" in file_sheet(sheet)
+    assert "<tr><td>李&lt;四&gt;</td><td>子女</td></tr>" in jinja("records/_file_fields.jinja", sheet=sheet)
 
 
 def document_text(content: bytes) -> str:
