@@ -45,6 +45,7 @@ class FileListView(ReportableListView):
         Column("file_date", "建档日期"),
     ]
     select_related = ("head", "hardship_cause")
+    label_fields = ("head__name",)  # WorkerFile.__str__
     filter_form_class = FileFilterForm
     KINDS = FILE_KINDS
 

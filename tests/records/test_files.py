@@ -344,3 +344,25 @@ def test_a_cancelled_file_is_not_edited_even_from_the_url(cast):
         services.file_update(actor=clerk, file=file, data={"code": "X-1"}, head={}, members=[])
     file.refresh_from_db()
     assert file.code != "X-1"
+
+
+def test_the_file_list_reads_only_its_columns_in_the_same_queries_for_one_or_five_files(cast, clerk):
+    """The page's rows read the shown columns and the label (ReportableListView.row_fields),
+    never a deferred field one query a row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client, counts = cast.client("street_a"), []
+    client.get(reverse("records:files"))  # the session's first page saves its expiry
+    files = [make_file(clerk)]
+    for more in (0, 4):
+        files += [make_file(clerk) for _ in range(more)]
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("records:files"))
+        rows = response.context["rows"]
+        assert len(rows) == len(files)
+        assert {row["label"] for row in rows} == {str(file) for file in files}  # 户主姓名(职工编号)
+        counts.append(len(queries))
+        rows_query = next(q["sql"] for q in queries if '"records_workerfile"."address"' in q["sql"])
+        assert '"records_workerfile"."remarks"' not in rows_query  # a field no column shows
+    assert counts[0] == counts[1]
