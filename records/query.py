@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 
 from org.models import Code
+from org.selectors import text_contains
 from records import id_numbers
 from records.models import FamilyMember, FileKind, Person, WorkerFile
 
@@ -190,7 +191,7 @@ def _condition_q(condition: Condition, data: dict) -> Q | None:
     if value in (None, ""):
         return None
     if condition.kind == TEXT:
-        return Q(**{f"{COPIED_PATHS.get(condition.path, condition.path)}__icontains": value})
+        return text_contains(COPIED_PATHS.get(condition.path, condition.path), value)
     if condition.kind == BOOL:
         return Q(**{condition.path: value == "1"})
     if condition.kind == CODE:

@@ -12,7 +12,7 @@ from django.db.models.functions import NullIf
 
 from forms_stats.crosstab import CrossTab, Dimension, count_related, count_rows, crosstab
 from org.models import Code, Gender, Unit
-from org.selectors import codes_of, codes_of_tables
+from org.selectors import codes_of, codes_of_tables, text_contains
 from records.models import (
     HARDSHIP_CATEGORIES,
     FamilyMember,
@@ -20,6 +20,7 @@ from records.models import (
     FileStatus,
     WorkerFile,
 )
+from records.selectors import FILE_TEXT_PATHS
 
 TITLE = "职工档案统计"
 
@@ -72,7 +73,6 @@ RANGE_CONDITIONS = {
     "income_below": ("monthly_income__lt", "本人月收入少于"),
 }
 
-TEXT_CONDITIONS = {"code": "code__icontains", "name": "head_name__icontains", "employer": "employer__icontains"}
 
 ANY = [("", "任意")]
 YES_NO = [*ANY, ("1", "是"), ("0", "否")]
@@ -158,9 +158,9 @@ class FileStatisticsForm(forms.Form):
         for name, (lookup, _label) in RANGE_CONDITIONS.items():
             if data.get(name) is not None:
                 queryset = queryset.filter(**{lookup: data[name]})
-        for name, lookup in TEXT_CONDITIONS.items():
+        for name, path in FILE_TEXT_PATHS.items():
             if data.get(name):
-                queryset = queryset.filter(**{lookup: data[name]})
+                queryset = queryset.filter(text_contains(path, data[name]))
         return queryset
 
     def descriptions(self) -> list[str]:

@@ -12,10 +12,11 @@ from approvals.selectors import visible_to
 from org.errors import DomainError
 from org.models import Module
 from org.permissions import module_required
+from org.selectors import text_contains
 from records import services, transfers
 from records.forms import HeadForm, MemberFormSet, WorkerFileForm
 from records.models import FileCategory, WorkerFile
-from records.selectors import FILE_KINDS, find_cancelled_file, get_file_for_user
+from records.selectors import FILE_KINDS, FILE_TEXT_PATHS, find_cancelled_file, get_file_for_user
 
 files_required = module_required(Module.FILES)
 
@@ -88,12 +89,9 @@ class FileListView(ReportableListView):
         return WorkerFile.objects.filter(self.KINDS[self.kind][1])
 
     def filter_queryset(self, queryset, data):
-        if data.get("code"):
-            queryset = queryset.filter(code__icontains=data["code"])
-        if data.get("name"):
-            queryset = queryset.filter(head_name__icontains=data["name"])
-        if data.get("employer"):
-            queryset = queryset.filter(employer__icontains=data["employer"])
+        for name, path in FILE_TEXT_PATHS.items():
+            if data.get(name):
+                queryset = queryset.filter(text_contains(path, data[name]))
         if data.get("category"):
             queryset = queryset.filter(category=data["category"])
         return queryset

@@ -7,7 +7,6 @@ steps have a confirmation: the merge's edit page and the transfers' confirmation
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from audit.services import audit_record
 from org.errors import DomainError
 from org.models import Module, Unit
 from org.permissions import module_required, require_module
-from org.selectors import ancestors_of, children_of, codes_of, directory_search, get_unit_in_subtree
+from org.selectors import ancestors_of, children_of, codes_of, directory_search, get_unit_in_subtree, text_contains
 from org.views.switcher import switcher_context
 from records import merges, transfers
 from records.events import FileEvent
@@ -272,7 +271,7 @@ def transfer_files(request):
     query = request.GET.get("q", "").strip()
     files = WorkerFile.objects.filter(unit=source).select_related("head", "holder")
     if query:
-        files = files.filter(Q(code__icontains=query) | Q(head__name__icontains=query))
+        files = files.filter(text_contains("code", query) | text_contains("head__name", query))
     context = {
         "source": source, **switcher_context(request.user.unit, source), "form": form, "q": query,
         "files": list(files.order_by("code", "pk")[:TRANSFER_LIST_LIMIT]), "limit": TRANSFER_LIST_LIMIT,

@@ -366,3 +366,23 @@ def test_the_file_list_reads_only_its_columns_in_the_same_queries_for_one_or_fiv
         rows_query = next(q["sql"] for q in queries if '"records_workerfile"."address"' in q["sql"])
         assert '"records_workerfile"."remarks"' not in rows_query  # a field no column shows
     assert counts[0] == counts[1]
+
+
+def test_a_text_condition_ignores_case_and_reads_caseless_text_as_it_is(cast, clerk):
+    """org.selectors.text_contains: a caseless search (a Chinese name) is a plain LIKE, the same
+    rows without upper-casing each value; one with letters still ignores their case."""
+    from org.selectors import text_contains
+
+    file = make_file(clerk)
+    WorkerFile.objects.filter(pk=file.pk).update(employer="Acme 机械厂")
+    files = WorkerFile.objects.filter(pk=file.pk)
+    assert files.filter(text_contains("employer", "机械")).exists()
+    assert files.filter(text_contains("employer", "acme")).exists()
+    assert not files.filter(text_contains("employer", "机电")).exists()
+    assert "UPPER" not in str(files.filter(text_contains("head_name", "王")).query)
+    assert "UPPER" in str(files.filter(text_contains("employer", "acme")).query)
+    client = cast.client("street_a")
+    name = file.head.name[:1]
+    rows = client.get(reverse("records:files"), {"name": name}).context["rows"]
+    assert [row["pk"] for row in rows] == [file.pk]
+    assert client.get(reverse("records:files"), {"employer": "ACME"}).context["rows"][0]["pk"] == file.pk
