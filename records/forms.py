@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from org.forms.account import clean_phone, clean_postal_code
-from org.models import Code, Gender
+from org.forms.codes import CodeChoiceField, CodesInOneQuery
+from org.models import Gender
 from records import id_numbers
 from records.models import DISABLED_HEALTH, HARDSHIP_CATEGORIES, FileCategory, Person, WorkerFile
 
@@ -24,7 +25,7 @@ def not_after_today(value, label: str):
     return value
 
 
-class PersonFields(forms.ModelForm):
+class PersonFields(CodesInOneQuery, forms.ModelForm):
     """ID number checked by GB 11643 (15 digits are upgraded); birth date and gender are
     filled from it when left empty, and stay editable."""
 
@@ -78,9 +79,7 @@ class HeadForm(PersonFields):
 
 
 class MemberForm(PersonFields):
-    relation = forms.ModelChoiceField(
-        label="与户主关系", queryset=Code.objects.filter(table__key="relation"), empty_label="请选择"
-    )
+    relation = CodeChoiceField("relation", label="与户主关系", empty_label="请选择")
 
     class Meta:
         model = Person
@@ -109,7 +108,7 @@ class BaseMemberFormSet(forms.BaseFormSet):
 MemberFormSet = forms.formset_factory(MemberForm, formset=BaseMemberFormSet, extra=1, can_delete=True, max_num=20)
 
 
-class WorkerFileForm(forms.ModelForm):
+class WorkerFileForm(CodesInOneQuery, forms.ModelForm):
     """The file's own fields. `submit_token` makes a double click save one file, not two."""
 
     submit_token = forms.CharField(widget=forms.HiddenInput, required=False)

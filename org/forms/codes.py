@@ -1,7 +1,11 @@
-"""The one text box of the code-table page (manual 18.1): add and rename a value."""
+"""The code-table page's text box (manual 18.1), and the choice of a code-table value that every
+form with code-table fields uses."""
 
 from django import forms
+from django.db import models
 
+from org.models import Code
+from org.selectors import codes_of
 from org.services.codes import VALUE_MAX_LENGTH
 
 
@@ -14,3 +18,56 @@ class CodeValueForm(forms.Form):
             "max_length": f"代码值最多 {VALUE_MAX_LENGTH} 个字。",
         },
     )
+
+
+class CodeChoiceField(forms.ModelChoiceField):
+    """A value of one code table (代码表). With `codes` (id → Code, read once for the whole form
+    by CodesInOneQuery) it offers and checks those without a query; without them its queryset
+    is built only when a value is submitted (a statistics form has thirteen of these)."""
+
+    def __init__(self, table: str, *, codes: dict[int, Code] | None = None, **kwargs):
+        self.table, self.codes = table, codes
+        super().__init__(queryset=Code.objects.none(), **kwargs)
+        if codes is not None:
+            blank = [] if self.empty_label is None else [("", self.empty_label)]
+            self.choices = [*blank, *((pk, code.value) for pk, code in codes.items())]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            if self.codes is not None:
+                return self.codes[int(value)]
+            return codes_of(self.table).get(pk=value)
+        except (ValueError, TypeError, KeyError, OverflowError, Code.DoesNotExist):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+
+
+class CodesInOneQuery:
+    """A ModelForm mixin: every code-table field (a `code_field` of the model, or a
+    CodeChoiceField of the form) offers and checks its values from one query for all the
+    form's tables, instead of a query per field to show it and another to check it (a file's
+    save checked 38 values one by one)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        tables = {name: table for name, field in self.fields.items() if (table := _code_table(self, name, field))}
+        codes: dict[str, dict[int, Code]] = {table: {} for table in tables.values()}
+        rows = Code.objects.filter(table__key__in=codes).annotate(table_key=models.F("table__key"))
+        for code in rows.order_by("display_order", "id"):
+            codes[code.table_key][code.pk] = code
+        for name, table in tables.items():
+            old = self.fields[name]
+            self.fields[name] = CodeChoiceField(
+                table, codes=codes[table], required=old.required, label=old.label, help_text=old.help_text,
+                empty_label=old.empty_label, initial=old.initial, error_messages=old.error_messages,
+            )  # fmt: skip
+
+
+def _code_table(form, name: str, field) -> str | None:
+    if isinstance(field, CodeChoiceField):
+        return field.table
+    if not isinstance(field, forms.ModelChoiceField) or field.queryset.model is not Code:
+        return None
+    limit = form._meta.model._meta.get_field(name).remote_field.limit_choices_to
+    return limit.get("table__key") if isinstance(limit, dict) else None
