@@ -386,3 +386,28 @@ def test_a_text_condition_ignores_case_and_reads_caseless_text_as_it_is(cast, cl
     rows = client.get(reverse("records:files"), {"name": name}).context["rows"]
     assert [row["pk"] for row in rows] == [file.pk]
     assert client.get(reverse("records:files"), {"employer": "ACME"}).context["rows"][0]["pk"] == file.pk
+
+
+def test_the_entry_form_reads_each_forms_code_tables_once_and_refuses_a_value_of_another_table(cast):
+    """org.forms.codes.CodesInOneQuery: the file's, the head's and each member's code fields
+    are offered and checked from one query per form, and a value of another code table (a
+    forged POST) is refused next to its field, saving nothing."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from org.models import Code
+
+    client = cast.client("street_a")
+    data = post_data(members=[member_data(), member_data()])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("records:file_create"), data)
+    assert response.status_code == 302
+    reads = [q["sql"] for q in queries if q["sql"].startswith('SELECT "org_code"."id"')]
+    assert len(reads) <= 5, reads  # the file, the head, two members (one query each), the saved codes
+
+    other_table = Code.objects.filter(table__key="relation").first()
+    forged = post_data(head=head_data() | {"ethnicity": other_table}, code="F-2") | {"submit_token": "t-2"}
+    response = client.post(reverse("records:file_create"), forged)
+    assert response.status_code == 200
+    assert response.context["head_form"].errors["ethnicity"]
+    assert not WorkerFile.objects.filter(code="F-2").exists()
