@@ -59,8 +59,7 @@ def _sample_files(unit, rng, count: int) -> list[int]:
     return found
 
 
-def _reads(unit, rng) -> list[tuple[str, str, None]]:
-    files = _sample_files(unit, rng, 6)
+def _reads(unit, rng, files: list[int]) -> list[tuple[str, str, None]]:
     lists = ["/files/", f"/files/?{urlencode({'name': _name(rng)})}", "/files/migrant/", "/files/temporary/",
              f"/files/?state={rng.choice(STATES)}",
              f"/files/?{urlencode({'category': rng.choice(FileCategory.values[:3]), 'name': _name(rng)})}"]  # fmt: skip
@@ -79,9 +78,11 @@ def _reads(unit, rng) -> list[tuple[str, str, None]]:
     return [("GET", path, None) for path in paths]
 
 
-def _writes(unit, rng) -> list[tuple[str, str, str]]:
+def _writes(unit, rng, viewed: list[int]) -> list[tuple[str, str, str]]:
     """A street: save one of its files (edit page), report some of its drafts. Above: return
-    some received files, report others up. The national unit only reads."""
+    some received files, report others up — not the files its file pages show (`viewed`): a
+    unit sees a file it returned no more, so its next file page of it would answer 404, a
+    right answer the load would count as an error. The national unit only reads."""
     if unit.depth == 1:
         return []
     reportable = WorkerFile.objects.filter(status=FileStatus.ACTIVE, problems=[], holder=unit).order_by("pk")
@@ -95,7 +96,8 @@ def _writes(unit, rng) -> list[tuple[str, str, str]]:
             writes.append(("POST", f"/files/{file.pk}/edit/", posts.body(values)))
         writes.append(_move("report", rng.sample(own, min(MOVE_BATCH, len(own)))))
         return writes
-    received = list(reportable.filter(report_state="reported").values_list("pk", flat=True)[: MOVE_BATCH * 4])
+    received = reportable.filter(report_state="reported").exclude(pk__in=viewed)
+    received = list(received.values_list("pk", flat=True)[: MOVE_BATCH * 4])
     picked = rng.sample(received, min(2 * MOVE_BATCH, len(received)))
     return [_move("return", picked[:MOVE_BATCH]), _move("report", picked[MOVE_BATCH:])]
 
@@ -107,7 +109,8 @@ def _move(move: str, pks: list[int]) -> tuple[str, str, str]:
 
 def _unit_requests(unit, rng) -> list:
     """Twenty requests: eighteen reads and two writes (the national unit: twenty reads)."""
-    reads, writes = _reads(unit, rng), _writes(unit, rng)
+    files = _sample_files(unit, rng, 6)
+    reads, writes = _reads(unit, rng, files), _writes(unit, rng, viewed=files[2:])
     while len(reads) + len(writes) < 20:
         reads.append(rng.choice(reads))
     return reads[: 20 - len(writes)] + writes
