@@ -217,6 +217,15 @@ class Code(models.Model):
         return self.value
 
 
+def code_table_of(model_field) -> str | None:
+    """The code table a record's foreign key to Code chooses from (its limit_choices_to, as
+    records.models.code_field declares it); None for any other field."""
+    if getattr(model_field, "related_model", None) is not Code:
+        return None
+    limit = model_field.remote_field.limit_choices_to
+    return limit.get("table__key") if isinstance(limit, dict) else None
+
+
 class HelpCentreProfile(models.Model):
     """What a help centre (帮扶中心) reports about itself (manual 18.3.1)."""
 

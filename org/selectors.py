@@ -1,6 +1,6 @@
 """Reads of units and users, always scoped by the acting user's unit (DESIGN.md §5.3)."""
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Left
 from django.http import Http404
 
@@ -119,14 +119,14 @@ def directory_search(name: str) -> tuple[list[Unit], bool]:
     return units[:DIRECTORY_SEARCH_LIMIT], len(units) > DIRECTORY_SEARCH_LIMIT
 
 
-def codes_of_tables(keys) -> dict[str, list[tuple[int, str]]]:
-    """The (id, value) choices of several code tables, each in display order: one query (a
-    statistics form shows thirteen tables)."""
-    choices: dict[str, list[tuple[int, str]]] = {key: [] for key in keys}
-    rows = Code.objects.filter(table__key__in=keys).order_by("display_order", "id")
-    for pk, value, table in rows.values_list("pk", "value", "table__key"):
-        choices[table].append((pk, value))
-    return choices
+def codes_by_table(keys) -> dict[str, dict[int, Code]]:
+    """The values of several code tables, each by id in display order: one query (a statistics
+    form shows thirteen tables, a file's form eleven)."""
+    codes: dict[str, dict[int, Code]] = {key: {} for key in keys}
+    rows = Code.objects.filter(table__key__in=codes).annotate(table_key=F("table__key"))
+    for code in rows.order_by("display_order", "id"):
+        codes[code.table_key][code.pk] = code
+    return codes
 
 
 def attach_codes(*instances) -> None:

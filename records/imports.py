@@ -31,7 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from org.errors import DomainError
-from org.models import Code, CodeTable, Module, User
+from org.models import Code, CodeTable, Module, User, code_table_of
 from org.permissions import require_module
 from records import id_numbers, services
 from records.forms import HeadForm, MemberForm, WorkerFileForm
@@ -92,7 +92,7 @@ def _column(model, name: str, scope: str, form) -> Column:
     form_field = form.fields.get(name)
     kind, table, choices = TEXT, "", ()
     if isinstance(model_field, models.ForeignKey):
-        kind, table = CODE, model_field.remote_field.limit_choices_to["table__key"]
+        kind, table = CODE, code_table_of(model_field)
     elif model_field.choices:
         kind, choices = CHOICE, tuple((str(label), value) for value, label in model_field.choices)
     elif isinstance(model_field, models.BooleanField):

@@ -14,7 +14,7 @@ from django import forms
 from django.db import models
 from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 
-from org.models import Code
+from org.models import Code, code_table_of
 from org.selectors import text_contains
 from records import id_numbers
 from records.models import FamilyMember, FileKind, Person, WorkerFile
@@ -71,7 +71,7 @@ def _condition(field, name: str, path: str) -> Condition | None:
     kind = _kind_of(field)
     if kind is None:
         return None
-    table = field.remote_field.limit_choices_to.get("table__key", "") if kind == CODE else ""
+    table = (code_table_of(field) or "") if kind == CODE else ""
     return Condition(name, path, kind, str(field.verbose_name), table, tuple(field.choices or ()))
 
 

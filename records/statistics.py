@@ -13,7 +13,7 @@ from django.db.models.functions import NullIf
 from forms_stats.crosstab import CrossTab, Dimension, count_related, count_rows, crosstab
 from org.forms.codes import CodeChoiceField
 from org.models import Gender, Unit
-from org.selectors import codes_of_tables, text_contains
+from org.selectors import codes_by_table, text_contains
 from records.models import (
     HARDSHIP_CATEGORIES,
     FamilyMember,
@@ -115,11 +115,11 @@ class FileStatisticsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        codes = codes_of_tables(_CODE_TABLES)  # the thirteen tables' choices in one query
+        codes = codes_by_table(_CODE_TABLES)  # the thirteen tables in one query, shown and checked
         for table, (label, _path) in CODE_CONDITIONS.items():
-            field = CodeChoiceField(table, label=label, required=False, empty_label="任意")
-            field.choices = [("", "任意"), *codes[table]]
-            self.fields[table] = field
+            self.fields[table] = CodeChoiceField(
+                table, codes=codes[table], label=label, required=False, empty_label="任意"
+            )
 
     def dimension_key(self) -> str:
         return self.cleaned_data.get("dimension") or "gender"

@@ -2,10 +2,9 @@
 form with code-table fields uses."""
 
 from django import forms
-from django.db import models
 
-from org.models import Code
-from org.selectors import codes_of
+from org.models import Code, code_table_of
+from org.selectors import codes_by_table, codes_of
 from org.services.codes import VALUE_MAX_LENGTH
 
 
@@ -52,10 +51,7 @@ class CodesInOneQuery:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         tables = {name: table for name, field in self.fields.items() if (table := _code_table(self, name, field))}
-        codes: dict[str, dict[int, Code]] = {table: {} for table in tables.values()}
-        rows = Code.objects.filter(table__key__in=codes).annotate(table_key=models.F("table__key"))
-        for code in rows.order_by("display_order", "id"):
-            codes[code.table_key][code.pk] = code
+        codes = codes_by_table(set(tables.values()))
         for name, table in tables.items():
             old = self.fields[name]
             self.fields[name] = CodeChoiceField(
@@ -67,7 +63,6 @@ class CodesInOneQuery:
 def _code_table(form, name: str, field) -> str | None:
     if isinstance(field, CodeChoiceField):
         return field.table
-    if not isinstance(field, forms.ModelChoiceField) or field.queryset.model is not Code:
+    if not isinstance(field, forms.ModelChoiceField):
         return None
-    limit = form._meta.model._meta.get_field(name).remote_field.limit_choices_to
-    return limit.get("table__key") if isinstance(limit, dict) else None
+    return code_table_of(form._meta.model._meta.get_field(name))

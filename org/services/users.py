@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError, Q, QuerySet
+from django.db.models import ProtectedError, QuerySet
 
 from audit.services import audit_record
 from org.duties import is_duty_account, is_security_admin
@@ -12,7 +12,7 @@ from org.errors import DomainError
 from org.events import OrgEvent
 from org.models import Module, Unit, User
 from org.passwords import password_set
-from org.selectors import users_of_subtree, users_of_unit
+from org.selectors import text_contains, users_of_subtree, users_of_unit
 from org.services import second_factor
 from org.services.protection import describe, protected_references
 from org.services.units import check_exact_order, check_in_scope, display_order_cases
@@ -219,7 +219,7 @@ def user_search(*, actor: User, name: str, within: Unit | None = None) -> QueryS
     within = within or actor.unit
     check_in_scope(actor, within)
     name = name.strip()
-    matches = Q(username__icontains=name) | Q(full_name__icontains=name)
+    matches = text_contains("username", name) | text_contains("full_name", name)
     return users_of_subtree(within).filter(matches).order_by("unit__path", "display_order", "id")[:SEARCH_LIMIT]
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from audit.models import AuditLog
 from org.events import OrgEvent
 from org.models import Code, CodeTable, Module
-from org.selectors import codes_of, codes_of_tables
+from org.selectors import codes_by_table, codes_of
 from org.services import codes as code_services
 from tests.conftest import make_user
 
@@ -54,10 +54,12 @@ def test_every_standard_table_is_seeded():
 def test_several_tables_at_once_read_as_each_table_alone():
     keys = [table.key for table in CodeTable.objects.all()]
     assert keys
-    together = codes_of_tables(keys)
+    together = codes_by_table(keys)
     for key in keys:
-        assert together[key] == list(codes_of(key).values_list("pk", "value")), key
-    assert codes_of_tables(["no_such_table"]) == {"no_such_table": []}
+        assert [(pk, code.value) for pk, code in together[key].items()] == list(
+            codes_of(key).values_list("pk", "value")
+        ), key
+    assert codes_by_table(["no_such_table"]) == {"no_such_table": {}}
 
 
 def test_ethnicity_has_the_56_groups_han_first():
