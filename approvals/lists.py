@@ -187,7 +187,8 @@ def state_tabs(counts: dict[str, tuple[int, bool]], current: str | None, query: 
 
 class ReportableListView(View):
     model = None
-    columns: list[Column] = []
+    columns: list[Column] = []  # every column the display preferences offer
+    default_columns: list[Column] | None = None  # shown without a preference; None: all of them
     select_related: tuple[str, ...] = ()  # what the columns read through relations
     # What a row reads beyond its columns, for its label (str(row)): e.g. ("head__name",).
     label_fields: tuple[str, ...] = ()

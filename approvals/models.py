@@ -94,15 +94,18 @@ def report_via() -> Left:
     return Left("unit_path", (F("holder_depth") + 1) * Unit.steplen)
 
 
-def scope_index() -> models.Index:
+# Index names are "<app>_<model>_<purpose>"; a model whose name runs past Django's 30
+# characters passes a shorter prefix of its own.
+NAME_PREFIX = "%(app_label)s_%(class)s"
+
+
+def scope_index(prefix: str = NAME_PREFIX) -> models.Index:
     """Scope scans of queries, statistics and exports: `unit_path LIKE 'prefix%' AND
     holder_depth <= depth` (selectors.visible_to)."""
-    return models.Index(
-        OpClass("unit_path", name="text_pattern_ops"), "holder_depth", name="%(app_label)s_%(class)s_scope"
-    )
+    return models.Index(OpClass("unit_path", name="text_pattern_ops"), "holder_depth", name=f"{prefix}_scope")
 
 
-def holder_indexes(*partition: str, include: tuple[str, ...] = ()) -> list[models.Index]:
+def holder_indexes(*partition: str, include: tuple[str, ...] = (), prefix: str = NAME_PREFIX) -> list[models.Index]:
     """The list pages' indexes: the rows a unit holds in id order, per state in id order, and
     an ancestor's rows of a subtree (selectors.held_and_above, lists.page_keys, capped counts).
 
@@ -112,20 +115,20 @@ def holder_indexes(*partition: str, include: tuple[str, ...] = ()) -> list[model
     reads the index alone instead of visiting each row."""
     lead = ["holder", *partition]
     return [
-        models.Index(fields=[*lead, "id"], name="%(app_label)s_%(class)s_held", include=include),
-        models.Index(fields=[*lead, "report_state", "id"], name="%(app_label)s_%(class)s_held_state", include=include),
+        models.Index(fields=[*lead, "id"], name=f"{prefix}_held", include=include),
+        models.Index(fields=[*lead, "report_state", "id"], name=f"{prefix}_held_state", include=include),
         # An ancestor's rows of a subtree: the id in the index lets a page's top-N sort and a
         # count read the index alone.
         models.Index(
             *lead,
             OpClass("unit_path", name="text_pattern_ops"),
             "id",
-            name="%(app_label)s_%(class)s_held_path",
+            name=f"{prefix}_held_path",
             include=include,
         ),
         # The parent's rows of a subtree, newest first (report_via): a page reads its 51 ids
         # instead of sorting all of them — a province's 已上报 runs to 100,000s.
-        models.Index(*lead, report_via(), "id", name="%(app_label)s_%(class)s_held_via", include=include),
+        models.Index(*lead, report_via(), "id", name=f"{prefix}_held_via", include=include),
     ]
 
 

@@ -93,7 +93,8 @@ def resolve(view_class, *, columns=(), sort: str = "", page_size: int | None = N
     if field in by_field and sortable_field(view_class.model, field) is not None:
         sort_by = Sort(field, descending=sort.startswith("-"))
     size = min(max(page_size, MIN_PAGE_SIZE), MAX_PAGE_SIZE) if page_size else default_page_size
-    return Display(columns=chosen or list(view_class.columns), sort=sort_by, page_size=size)
+    default = getattr(view_class, "default_columns", None) or view_class.columns
+    return Display(columns=chosen or list(default), sort=sort_by, page_size=size)
 
 
 def display_for(view_class, user, *, default_page_size: int = 50) -> Display:

@@ -84,6 +84,11 @@ def count_rows(label: str) -> Measure:
     return Measure(label, Count("pk"))
 
 
+def sum_of(label: str, field: str) -> Measure:
+    """The sum of a number field over the cell's rows (人次 = the visitors of each petition)."""
+    return Measure(label, Sum(field))
+
+
 def count_related(label: str, model, fk_field: str) -> Measure:
     """The number of `model` rows pointing at each counted row through `fk_field` (a file's
     family members), summed per cell: a correlated COUNT per row on the foreign key's index,

@@ -217,9 +217,22 @@ class Code(models.Model):
         return self.value
 
 
+def code_field(table_key: str, verbose_name, *, required: bool = False) -> models.ForeignKey:
+    """A choice from one code table (代码表). PROTECT: a value in use cannot be deleted (18.1.3)."""
+    return models.ForeignKey(
+        Code,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"table__key": table_key},
+        null=not required,
+        blank=not required,
+    )
+
+
 def code_table_of(model_field) -> str | None:
     """The code table a record's foreign key to Code chooses from (its limit_choices_to, as
-    records.models.code_field declares it); None for any other field."""
+    code_field declares it); None for any other field."""
     if getattr(model_field, "related_model", None) is not Code:
         return None
     limit = model_field.remote_field.limit_choices_to

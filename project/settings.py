@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "approvals",
     "flows",
     "records",
+    "records.kit",
+    "records.petitions",
+    "records.consultations",
+    "records.legal_aid",
 ]
 if UNDER_PYTEST:
     # A small reportable module that exists only in tests, to prove the reporting engine.

@@ -2,6 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from org.views import account, pages
+from records.kit import declaration
+from records.kit.urls import patterns_for
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -10,6 +12,7 @@ urlpatterns = [
     path("files/", include("records.urls")),
     path("", include("org.urls")),
     path("reminders/", include("approvals.urls")),
+    *(path(f"{module.url_prefix}/", include(patterns_for(module))) for module in declaration.all_modules()),
 ]
 
 handler400 = "org.views.pages.bad_request"

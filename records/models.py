@@ -16,20 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.fsm import FSMField
 
 from approvals.models import Reportable, holder_indexes, scope_index
-from org.models import Code, Gender, Module
-
-
-def code_field(table_key: str, verbose_name, *, required: bool = False) -> models.ForeignKey:
-    """A choice from one code table (代码表). PROTECT: a value in use cannot be deleted (18.1.3)."""
-    return models.ForeignKey(
-        Code,
-        verbose_name=verbose_name,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"table__key": table_key},
-        null=not required,
-        blank=not required,
-    )
+from org.models import Gender, Module, code_field
 
 
 def not_negative(message: str) -> MinValueValidator:

@@ -38,7 +38,7 @@ DIMENSIONS = {
 }
 
 # Code-table conditions: form field → label. A field is named after its code table, as the
-# model field is (records.models.code_field); the person's are the head's, the others the file's.
+# model field is (org.models.code_field); the person's are the head's, the others the file's.
 HEAD_CODE_CONDITIONS = {
     "ethnicity": "民族",
     "political_status": "政治面貌",

@@ -41,6 +41,11 @@ Access rules:
   (manual 2.5). Users outside the units that see it (street_a and its ancestors) get 404; in
   scope, only street_a's admin edits, deletes and downloads it, only county_a's admin (the
   parent's) approves it, and either of the two may run it now; everyone else 403.
+- RECORDS / RECORD: the pages of every module declared on the kit (records.kit.pages), made
+  from the registry: a module's pages without a target open for holders of its module (403
+  otherwise); a record's pages act on a row of street_a reported to county_a (seen by those two
+  units, 403 there without the module, 404 everywhere else) or on a draft of street_a (only
+  street_a sees it).
 - AUDIT_ADMIN: the audit viewer: only the audit administrator (三员); everyone else 403, the
   unit admins and the other two duty accounts included.
 
@@ -59,9 +64,12 @@ from flows.flows import ReportUpFlow
 from org.models import Code, CodeTable, Duty, Module
 from org.permissions import is_user_admin, may_maintain_code_tables
 from records import exports, transfers
+from records.kit import declaration
+from records.kit.pages import pages_of
 from records.models import BulkExport, FileCategory, FileImport, WorkerFile
 from tests.conftest import USERS, make_user
 from tests.records.conftest import make_file
+from tests.records.kit.conftest import make_record
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +89,7 @@ EXPORT_ALLOWED = {
 }
 FILE_ADMIN = "file_admin"
 AUDIT_ADMIN = "audit_admin"
+RECORDS, RECORD = "records", "record"
 SECURITY_ADMIN = "security_admin"
 USER_ADMIN = "user_admin"
 DRAFT_SEEN_BY = ("street_a",)
@@ -94,11 +103,12 @@ class Route:
     method: str = "get"
     target_unit: str = "national"  # the cast unit the URL acts on (scope of UNIT_ADMIN)
     kwargs: dict = field(default_factory=dict)  # "unit:<key>", "user:<name>", "codetable", "code", "action"
-    seen_by: tuple = ("street_a", "county_a")  # FILE, FILE_ADMIN: the units that see the file
+    seen_by: tuple = ("street_a", "county_a")  # FILE, FILE_ADMIN, RECORD: the units that see the row
+    module: str = ""  # RECORDS, RECORD: the kit module's key
 
     @property
     def label(self) -> str:
-        kinds = sorted(spec for spec in self.kwargs.values() if spec in ("draftfile", "tempfile"))
+        kinds = sorted(spec for spec in self.kwargs.values() if spec in ("draftfile", "tempfile", "draftrecord"))
         return "-".join([self.name, *kinds])
 
 
@@ -205,6 +215,25 @@ ROUTES = [
     Route("org:audit_export", AUDIT_ADMIN),
 ]
 
+
+def kit_routes() -> list[Route]:
+    """Every page of every declared module: a record's page on a reported and on a draft row."""
+    routes = []
+    for module in declaration.all_modules():
+        for page in pages_of(module):
+            name = f"{module.key}:{page.name}"
+            if not page.target:
+                routes.append(Route(name, RECORDS, page.method, module=module.key))
+                continue
+            routes.append(Route(name, RECORD, page.method, kwargs={"pk": "record"}, module=module.key))
+            routes.append(
+                Route(name, RECORD, page.method, kwargs={"pk": "draftrecord"}, module=module.key, seen_by=DRAFT_SEEN_BY)
+            )
+    return routes
+
+
+ROUTES += kit_routes()
+
 # username, unit key, duty: walked next to the shared cast's USERS.
 DUTY_USERS = [
     ("national_system", "national", Duty.SYSTEM),
@@ -232,6 +261,12 @@ def expected_status(route: Route, cast, username: str) -> set[int]:
         return OK if in_party and user.has_module(ACTION_MODULE) else {404}
     if route.rule == FILES:
         return OK if user.has_module(Module.FILES) else {403}
+    if route.rule == RECORDS:
+        return OK if user.has_module(route.module) else {403}
+    if route.rule == RECORD:
+        if not any(user.unit == cast.units[key] for key in route.seen_by):
+            return {404}
+        return OK if user.has_module(route.module) else {403}
     if route.rule in (FILE, FILE_ADMIN):
         if not any(user.unit == cast.units[key] for key in route.seen_by):
             return {404}
@@ -283,6 +318,12 @@ def resolve_kwargs(route: Route, cast) -> dict:
             return file.pk
         if kind == "draftfile":
             return make_file(cast.users["street_a"]).pk
+        if kind in ("record", "draftrecord"):
+            module = declaration.get(route.module)
+            row = make_record(module, cast.users["street_a"])
+            if kind == "record":
+                approvals.report_rows(actor=cast.users["street_a"], model=module.model, pks=[row.pk])
+            return row.pk
         if kind == "import":
             return FileImport.objects.create(unit=cast.units["street_a"], created_by=cast.users["street_a"]).pk
         if kind == "transferrequest":

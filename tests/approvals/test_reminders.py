@@ -294,6 +294,8 @@ def test_all_reminders_filters_by_module_and_date(cast):
         "",
         Module.FILES,
         Module.PETITIONS,
+        Module.CONSULTATIONS,  # the kit's modules (records.kit) and the test-only 职业介绍
+        Module.LEGAL_AID,
         Module.JOBS,
     ]
     ReportAction.objects.filter(pk=old.pk).update(module=Module.PETITIONS)

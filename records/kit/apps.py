@@ -1,0 +1,30 @@
+from importlib import import_module
+
+from django.apps import AppConfig
+
+
+class KitConfig(AppConfig):
+    name = "records.kit"
+    label = "kit"
+    verbose_name = "业务记录模块"
+    # The parts of the kit that add pages (records.kit.pages) and hooks to every declaration:
+    # imported here, so the pages are known before any URL is resolved (the permission walk
+    # lists them at import).
+    parts = ("urls",)
+
+    def ready(self):
+        for part in self.parts:
+            import_module(f"records.kit.{part}")
+
+
+class ModuleConfig(AppConfig):
+    """The AppConfig of a record module: ready() imports its `module` (the declaration)."""
+
+    default = False  # not this app's config, nor a module's that imports it: each subclass is
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.default = True
+
+    def ready(self):
+        import_module(f"{self.name}.module")

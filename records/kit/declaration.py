@@ -1,0 +1,122 @@
+"""What a record module declares (DESIGN.md §2a), and the registry of declared modules.
+
+A module's AppConfig.ready calls `register(RecordModule(...))`; from then on the kit's urls,
+navigation, reminders, audit events and permission-test rows know it. The declaration names
+fields of the model; labels, kinds and choices are read from the model's own fields, so a field
+is described once, where it is defined.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.urls import reverse
+
+from forms_stats.crosstab import Measure, count_rows, sum_of
+
+ALWAYS, WHILE_HELD = "always", "while_held"  # edit_policy: files stay editable after reporting
+
+
+@dataclass(frozen=True)
+class Section:
+    """One block of a record's sheet: the detail page, the print view, Word and Excel of one
+    record all lay out these sections. `fields` are names of the model's fields, or paths
+    through a relation ("file.head.name")."""
+
+    title: str
+    fields: Sequence[str]
+
+
+@dataclass(frozen=True)
+class PersonLink:
+    """The record belongs to a person (a household file's head): the entry starts with the ID
+    number (manual 3.2.1.1, 6.1.1). `field` is the record's foreign key to records.WorkerFile;
+    `required=False` links a file when the typed number has one and lets the record stand alone
+    otherwise (a petitioner need not be a hardship worker)."""
+
+    field: str = "file"
+    required: bool = True
+    id_field: str = ""  # the record's own ID-number field, for an optional link
+
+
+@dataclass(frozen=True)
+class CaseProgress:
+    """受理 → 办理中 → 办结 with a due date (records.kit.cases). `due_days` is the default;
+    settings.CASE_DUE_DAYS[key] overrides it per module."""
+
+    due_days: int = 60
+    accepted_from: str = ""  # a date field that is the acceptance (接待日期); "": the form's 受理日期
+
+
+def count(label: str) -> Measure:
+    return count_rows(label)
+
+
+@dataclass(eq=False)
+class RecordModule:
+    key: str  # an org.models.Module value: the permission, the URL namespace, the audit events
+    label: str  # 信访接待: the navigation entry, titles, the reminder's subject
+    model: type[models.Model]
+    form_fields: Sequence[str]
+    list_columns: Sequence[str]  # shown by default; display preferences offer every sheet field
+    sheet: Sequence[Section]
+    filter_fields: Sequence[str] = ()  # the simple filter above the list
+    query_fields: Sequence[str] = ()  # the advanced query (a django-filter FilterSet)
+    stat_dimensions: Sequence[str] = ()  # code tables, choices and booleans
+    stat_measures: Sequence[Measure] = ()
+    edit_policy: str = WHILE_HELD
+    person: PersonLink | None = None
+    cases: CaseProgress | None = None
+    # (rng, index, codes by table) → field values of one sample row, for `make run`.
+    demo_row: Callable | None = None
+    widgets: dict = field(default_factory=dict)  # form widgets by field name (a text box's rows)
+
+    @property
+    def url_prefix(self) -> str:
+        return self.key.replace("_", "-")
+
+    def url(self, name: str, *args) -> str:
+        return reverse(f"{self.key}:{name}", args=args)
+
+    def field(self, path: str) -> models.Field:
+        """The model field a declared name or path ends at."""
+        model = self.model
+        *steps, name = path.split(".")
+        for step in steps:
+            model = model._meta.get_field(step).related_model
+        return model._meta.get_field(name)
+
+    def label_of(self, path: str) -> str:
+        return str(self.field(path).verbose_name)
+
+    @property
+    def sheet_fields(self) -> list[str]:
+        return [name for section in self.sheet for name in section.fields]
+
+
+_modules: dict[str, RecordModule] = {}
+
+
+def register(module: RecordModule) -> RecordModule:
+    """Declare a module: the reporting engine moves its rows, the audit log and the reminder
+    inbox name it, and the kit's pages serve it."""
+    from records.kit import wiring  # the parts of the house a declaration reaches
+
+    _modules[module.key] = module
+    wiring.connect(module)
+    return module
+
+
+def get(key: str) -> RecordModule:
+    return _modules[key]
+
+
+def all_modules() -> list[RecordModule]:
+    return list(_modules.values())
+
+
+def of_model(model) -> RecordModule:
+    return next(module for module in _modules.values() if module.model is model)
+
+
+__all__ = ["ALWAYS", "WHILE_HELD", "CaseProgress", "PersonLink", "RecordModule", "Section", "count", "sum_of"]

@@ -1,0 +1,75 @@
+"""The forms a declaration makes: the entry form (a ModelForm of `form_fields`) and the simple
+filter above the list (`filter_fields`). Code-table fields read their values in one query per
+form (org.forms.codes.CodesInOneQuery); dates are the browser's date box."""
+
+from functools import cache
+
+from django import forms
+from django.db import models
+
+from org.forms.codes import CodesInOneQuery
+from org.models import Code
+from org.selectors import text_contains
+
+DATE_WIDGET = {"type": "date"}
+
+
+class RecordForm(CodesInOneQuery, forms.ModelForm):
+    """A module's entry form; the model's validators, clean() and constraints speak next to the
+    field they concern (ModelForm runs them), in Chinese."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.widget = forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d")
+            elif isinstance(field, forms.CharField) and isinstance(field.widget, forms.Textarea):
+                field.widget.attrs.setdefault("rows", 3)
+
+
+@cache
+def record_form(module) -> type[RecordForm]:
+    meta = type("Meta", (), {"model": module.model, "fields": list(module.form_fields), "widgets": module.widgets})
+    return type(f"{module.model.__name__}Form", (RecordForm,), {"Meta": meta})
+
+
+# --- the simple filter of the list ------------------------------------------------------------
+
+
+def _filter_field(model_field) -> forms.Field:
+    label = str(model_field.verbose_name)
+    if isinstance(model_field, models.ForeignKey) and model_field.related_model is Code:
+        return forms.ModelChoiceField(
+            label=label, required=False, queryset=Code.objects.filter(**model_field.remote_field.limit_choices_to),
+            empty_label="全部",
+        )  # fmt: skip
+    if isinstance(model_field, models.BooleanField):
+        return forms.NullBooleanField(
+            label=label, required=False,
+            widget=forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")]),
+        )  # fmt: skip
+    if model_field.choices:
+        return forms.ChoiceField(label=label, required=False, choices=[("", "全部"), *model_field.flatchoices])
+    if isinstance(model_field, models.DateField):
+        return forms.DateField(label=label, required=False, widget=forms.DateInput(attrs=DATE_WIDGET))
+    return forms.CharField(label=label, required=False, max_length=100)
+
+
+@cache
+def filter_form(module) -> type[forms.Form] | None:
+    if not module.filter_fields:
+        return None
+    fields = {name: _filter_field(module.field(name)) for name in module.filter_fields}
+    return type(f"{module.model.__name__}FilterForm", (forms.Form,), fields)
+
+
+def apply_filter(module, queryset, data: dict):
+    """Text contains; anything else equals (a code, a choice, a date, 是/否)."""
+    for name in module.filter_fields:
+        value = data.get(name)
+        if value in (None, ""):
+            continue
+        model_field = module.field(name)
+        is_text = isinstance(model_field, (models.CharField, models.TextField)) and not model_field.choices
+        queryset = queryset.filter(text_contains(name, value) if is_text else models.Q(**{name: value}))
+    return queryset

@@ -1,0 +1,39 @@
+"""The pages of a declared module. `PAGES` is also what the URL × cast permission test walks
+(tests/test_url_permissions.py): a page added here is tested for every module by construction.
+Each part of the kit (query, statistics, documents, case progress, person lookup) adds its own
+pages with `add_pages` when records.kit.urls imports it."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+RECORD = "record"
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str  # the URL name within the module's namespace
+    route: str
+    view: Callable | None  # view(request, module, **kwargs); None: the list and quick pages
+    method: str = "get"  # what the permission walk sends
+    # What the URL's pk names: "record" (a row of the module: 404 to a unit that does not see
+    # it); another kind the page's part defines (the permission walk knows how to make one).
+    target: str = ""
+    when: Callable | None = None  # only for the modules it admits (module → bool)
+
+    @property
+    def one_record(self) -> bool:
+        return self.target == RECORD
+
+    def applies_to(self, module) -> bool:
+        return self.when is None or self.when(module)
+
+
+PAGES: list[Page] = []
+
+
+def add_pages(*pages: Page) -> None:
+    PAGES.extend(page for page in pages if page.name not in {p.name for p in PAGES})
+
+
+def pages_of(module) -> list[Page]:
+    return [page for page in PAGES if page.applies_to(module)]

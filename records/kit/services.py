@@ -1,0 +1,112 @@
+"""The writes every record module shares: create, update, delete (DESIGN.md §3, §5.2).
+
+The guards are written once, here, as predicates: the pages ask the same functions to show a
+button, so a button and its guard cannot disagree. Only the owning unit's users holding the
+module write; a module of edit_policy WHILE_HELD is edited only while its owner holds it
+(draft or returned, manual 3.2.1.3), one of ALWAYS also after reporting (household files,
+2.2.1.3); a row is deleted only while held unreported by its owner and nothing refers to it.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from approvals.models import ReportState
+from audit.services import audit_record
+from org.errors import DomainError
+from org.models import User
+from org.permissions import require_module
+from org.services.protection import describe, protected_references
+from records.kit import wiring
+from records.kit.declaration import ALWAYS, RecordModule
+
+# What optional parts of a declaration do to a row before it is saved (records.kit.cases sets
+# the due date, records.kit.person links the household file): (module, row, actor) → None.
+BEFORE_SAVE: list = []
+
+
+def _before_save(module: RecordModule, row, actor: User) -> None:
+    for hook in BEFORE_SAVE:
+        hook(module, row, actor)
+
+
+def is_owner(actor: User, row) -> bool:
+    """A user of the owning unit holding the row's module."""
+    return actor.has_module(row.reporting_module) and row.unit_id == actor.unit_id
+
+
+def is_held_unreported(row) -> bool:
+    """Back at its owner and not reported: draft, or returned all the way down."""
+    return row.holder_id == row.unit_id and row.report_state != ReportState.REPORTED
+
+
+def can_edit(actor: User, module: RecordModule, row) -> bool:
+    return is_owner(actor, row) and (module.edit_policy == ALWAYS or is_held_unreported(row))
+
+
+def can_delete(actor: User, row) -> bool:
+    """The owner, while it holds the row unreported (record_delete checks references besides)."""
+    return is_owner(actor, row) and is_held_unreported(row)
+
+
+def edit_refusal(actor: User, module: RecordModule, row) -> str:
+    if not is_owner(actor, row):
+        return f"只能修改本单位填报的{module.label}记录。"
+    return f"该{module.label}记录已上报,上级退回后才能修改。"
+
+
+def _clean(row, fields) -> None:
+    """The model's own rules (validators, clean(), constraints) as a DomainError on a field."""
+    try:
+        row.full_clean(exclude=[f.name for f in row._meta.fields if f.name not in fields])
+    except ValidationError as error:
+        name, messages = next(iter(error.message_dict.items()))
+        raise DomainError(messages[0], None if name == "__all__" else name) from None
+
+
+@transaction.atomic
+def record_create(*, actor: User, module: RecordModule, data: dict, request=None):
+    """A new row owned and held by the actor's unit, not reported."""
+    require_module(actor, module.key)
+    row = module.model(**data)
+    row.place_at_owner(actor.unit)
+    _clean(row, data)
+    _before_save(module, row, actor)
+    row.save()
+    audit_record(event=wiring.EVENTS[module.key].CREATED, actor=actor, request=request, obj=row)
+    return row
+
+
+def _locked(module: RecordModule, row):
+    locked = module.model.objects.select_for_update().filter(pk=row.pk).first()
+    if locked is None:
+        raise DomainError(f"该{module.label}记录已被删除。")
+    return locked
+
+
+@transaction.atomic
+def record_update(*, actor: User, module: RecordModule, row, data: dict, request=None):
+    """The owner changes the row's content; its holder and report state stay."""
+    row = _locked(module, row)
+    if not can_edit(actor, module, row):
+        raise DomainError(edit_refusal(actor, module, row))
+    for name, value in data.items():
+        setattr(row, name, value)
+    _clean(row, data)
+    _before_save(module, row, actor)
+    row.save()
+    audit_record(event=wiring.EVENTS[module.key].CHANGED, actor=actor, request=request, obj=row)
+    return row
+
+
+@transaction.atomic
+def record_delete(*, actor: User, module: RecordModule, row, request=None) -> None:
+    row = _locked(module, row)
+    if not is_owner(actor, row):
+        raise DomainError(f"只能删除本单位填报的{module.label}记录。")
+    if not can_delete(actor, row):
+        raise DomainError(f"“{row}”已上报,不能删除。")
+    held = protected_references(module.model.objects.filter(pk=row.pk))
+    if held:
+        raise DomainError(f"“{row}”已有{describe(held)},不能删除。")
+    audit_record(event=wiring.EVENTS[module.key].DELETED, actor=actor, request=request, obj=row)
+    row.delete()

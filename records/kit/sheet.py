@@ -1,0 +1,82 @@
+"""A record laid out by its declared sections: the one layout the detail page, the print view,
+the Word document and the Excel sheet of one record draw (DESIGN.md §2a)."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import models
+
+from records import id_numbers
+
+ID_NUMBER = "id_number"
+
+
+@dataclass(frozen=True)
+class Item:
+    label: str
+    value: object  # typed (a date, a number) for Excel; `text` for pages and Word
+    wide: bool  # a long text takes the whole width of the sheet
+
+    @property
+    def text(self) -> str:
+        return display_text(self.value)
+
+
+@dataclass(frozen=True)
+class SheetSection:
+    title: str
+    items: list[Item]
+
+
+def display_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, datetime.datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    return str(value)
+
+
+def field_value(row, path: str):
+    """The value a declared path shows: a code's value, a choice's label, a related row's text."""
+    *steps, name = path.split(".")
+    for step in steps:
+        row = getattr(row, step)
+        if row is None:
+            return None
+    field = row._meta.get_field(name)
+    value = getattr(row, name)
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, models.Model):
+        return str(value)
+    return value
+
+
+def related_paths(module) -> list[str]:
+    """select_related for every relation the sheet reads (one query for a record's sheet)."""
+    paths = set()
+    for path in module.sheet_fields:
+        steps = path.split(".")
+        for end in range(1, len(steps) + 1):
+            if module.field(".".join(steps[:end])).is_relation:
+                paths.add("__".join(steps[:end]))
+    return sorted(paths)
+
+
+def sheet_of(module, row, *, full_id: bool) -> list[SheetSection]:
+    """The sections of `row`; ID numbers masked unless `full_id` (the owner's users, DESIGN §7)."""
+
+    def item(path: str) -> Item:
+        value = field_value(row, path)
+        if path.endswith(ID_NUMBER) and value and not full_id:
+            value = id_numbers.mask(value)
+        return Item(module.label_of(path), value, isinstance(module.field(path), models.TextField))
+
+    return [SheetSection(section.title, [item(path) for path in section.fields]) for section in module.sheet]

@@ -1,0 +1,200 @@
+"""The pages every declared module gets: the list (approvals.lists driven by the declaration),
+new / edit / delete, and the record's own page. Views are thin: they read through the one
+visibility selector (approvals.selectors) and write through records.kit.services."""
+
+from functools import cache
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from approvals.lists import Column, ReportableListView, RowAction
+from approvals.selectors import ViewerState, get_visible_or_404, visible_to
+from org.errors import DomainError
+from org.permissions import require_module
+from records.kit import services
+from records.kit.forms import apply_filter, filter_form, record_form
+from records.kit.pages import pages_of
+from records.kit.sheet import related_paths, sheet_of
+
+LIST_LINKS = [("query", "查询"), ("statistics", "统计")]
+DELETE = RowAction("delete", "删除选中的记录", "确定删除选中的记录吗?删除后不能恢复。")
+
+
+class RecordListView(ReportableListView):
+    """A module's list; `module` is its declaration (list_view makes one class per module)."""
+
+    module = None
+    row_actions = [DELETE]
+
+    @property
+    def select_related(self):
+        """The relations the shown columns read (a code's value): one join each, only for those."""
+        return tuple(c.field.split(".")[0] for c in self.display.columns if self.module.field(c.field).is_relation)
+
+    def filter_queryset(self, queryset, data):
+        return apply_filter(self.module, queryset, data)
+
+    def list_actions(self):
+        """新增, then the module's other pages that exist for it (查询, 统计…), then quick moves."""
+        module = self.module
+        present = {page.name for page in pages_of(module)}
+        links = [(f"新增{module.label}", module.url("create"))]
+        links += [(f"{module.label}{label}", module.url(name)) for name, label in LIST_LINKS if name in present]
+        return [*links, ("快速上报和退回", module.url("quick"))]
+
+    def run_row_action(self, key, pks):
+        rows = visible_to(self.model.objects.filter(pk__in=pks), self.request.user.unit)
+        done, refused = 0, []
+        for row in rows:
+            try:
+                services.record_delete(actor=self.request.user, module=self.module, row=row, request=self.request)
+                done += 1
+            except DomainError as error:
+                refused.append(error.message)
+        if done:
+            messages.success(self.request, f"已删除 {done} 条记录。")
+        for message in refused:
+            messages.warning(self.request, message)
+
+
+def columns_of(module) -> list[Column]:
+    return [Column(path, module.label_of(path)) for path in module.sheet_fields]
+
+
+@cache
+def list_view(module) -> type[RecordListView]:
+    columns = columns_of(module)
+    by_field = {c.field: c for c in columns}
+    attrs = {
+        "module": module,
+        "model": module.model,
+        "title": module.label,
+        "columns": columns,
+        "default_columns": [by_field[path] for path in module.list_columns],
+        "filter_form_class": filter_form(module),
+        "list_key": module.key,
+        "label_fields": tuple(getattr(module.model, "label_fields", ())),
+    }
+    return type(f"{module.model.__name__}ListView", (RecordListView,), attrs)
+
+
+# --- one record -------------------------------------------------------------------------------
+
+
+def get_record_for_user(module, user, pk):
+    """A row the user's unit sees (404 otherwise, as if missing), with the relations its sheet
+    reads; 403 without the module (DESIGN.md §5.3)."""
+    row = get_visible_or_404(
+        module.model.objects.select_related("unit", "holder", *related_paths(module)), user.unit, pk
+    )
+    require_module(user, module.key)
+    return row
+
+
+def _form_page(request, module, form, *, row=None, given=None):
+    title = f"编辑{module.label}" if row else f"新增{module.label}"
+    cancel = module.url("detail", row.pk) if row else module.url("list")
+    # What the row takes besides the form (the household file found by the ID number), shown.
+    given = [(module.label_of(name), value) for name, value in (given or {}).items()]
+    context = {"module": module, "form": form, "row": row, "title": title, "cancel_url": cancel, "given": given}
+    return render(request, "kit/form.html", context)
+
+
+def _saved(request, module, form, save):
+    """Run the service; its refusal shows next to its field (or above the form)."""
+    try:
+        return save(form.cleaned_data)
+    except DomainError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return None
+
+
+# What a declaration asks before its entry form (records.kit.person: whose household file):
+# gate(request, module) → an HttpResponse to send instead (the ID-number lookup), or the
+# values the new row takes besides the form's ({"file": …}), or None.
+ENTRY_GATES: list = []
+
+
+@require_http_methods(["GET", "POST"])
+def record_create(request, module):
+    require_module(request.user, module.key)
+    given = {}
+    for gate in ENTRY_GATES:
+        outcome = gate(request, module)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        given |= outcome or {}
+    form = record_form(module)(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        row = _saved(request, module, form, lambda data: services.record_create(
+            actor=request.user, module=module, data={**data, **given}, request=request))  # fmt: skip
+        if row is not None:
+            messages.success(request, f"{module.label}记录“{row}”已保存。")
+            if "add_another" in request.POST:
+                return redirect(module.url("create"))
+            return redirect(module.url("detail", row.pk))
+    return _form_page(request, module, form, given=given)
+
+
+@require_http_methods(["GET", "POST"])
+def record_edit(request, module, pk):
+    row = get_record_for_user(module, request.user, pk)
+    if not services.can_edit(request.user, module, row):
+        messages.error(request, services.edit_refusal(request.user, module, row))
+        return redirect(module.url("detail", row.pk))
+    form = record_form(module)(request.POST or None, instance=row)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in module.form_fields}
+        saved = _saved(request, module, form, lambda _data: services.record_update(
+            actor=request.user, module=module, row=row, data=data, request=request))  # fmt: skip
+        if saved is not None:
+            messages.success(request, "已保存。")
+            return redirect(module.url("detail", row.pk))
+    return _form_page(request, module, form, row=row)
+
+
+@require_POST
+def record_delete(request, module, pk):
+    row = get_record_for_user(module, request.user, pk)
+    label = str(row)
+    try:
+        services.record_delete(actor=request.user, module=module, row=row, request=request)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(module.url("detail", pk))
+    messages.success(request, f"{module.label}记录“{label}”已删除。")
+    return redirect(module.url("list"))
+
+
+def record_detail(request, module, pk):
+    row = get_record_for_user(module, request.user, pk)
+    state = ViewerState(row.viewer_state)
+    context = {
+        "module": module,
+        "row": row,
+        "title": f"{module.label}:{row}",
+        "sheet": sheet_of(module, row, full_id=services.is_owner(request.user, row)),
+        "state": state,
+        "state_label": state.label,
+        "can_edit": services.can_edit(request.user, module, row),
+        "can_delete": services.can_delete(request.user, row),
+        "extras": [part for extra in DETAIL_EXTRAS if (part := extra(request, module, row))],
+        "document_links": document_links(module, row),
+    }
+    return render(request, "kit/detail.html", context)
+
+
+# The record's print view and downloads, when the kit's documents part gives them.
+DOCUMENTS = [("print", "打印", True), ("word", "另存为Word", False), ("excel", "另存为Excel", False)]
+
+
+def document_links(module, row) -> list[tuple[str, str, bool]]:
+    present = {page.name for page in pages_of(module)}
+    return [(label, module.url(name, row.pk), new_tab) for name, label, new_tab in DOCUMENTS if name in present]
+
+
+# Parts of the record page that come with an optional capability of the declaration (case
+# progress, a linked household file): (request, module, row) → {"template": …, …} or None.
+DETAIL_EXTRAS: list = []

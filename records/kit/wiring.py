@@ -1,0 +1,38 @@
+"""Where a declared module reaches the rest of the house: the reporting engine's registry, the
+audit events, the navigation and the reminders of overdue cases. One function, called by
+declaration.register, so no module wires any of these by hand."""
+
+from django.db import models
+
+from approvals import registry
+from approvals.registry import ReportingModule
+from audit import events
+from org.navigation import NavEntry, add_module_entry, holding
+
+
+def record_events(module) -> type[models.TextChoices]:
+    """新增/修改/删除<label>, stored as `<key>_created` … (audit.events)."""
+    name = "".join(part.title() for part in module.key.split("_")) + "Event"
+    return models.TextChoices(
+        name,
+        [
+            ("CREATED", (f"{module.key}_created", f"新增{module.label}")),
+            ("CHANGED", (f"{module.key}_changed", f"修改{module.label}")),
+            ("DELETED", (f"{module.key}_deleted", f"删除{module.label}")),
+        ],
+    )
+
+
+EVENTS: dict[str, type[models.TextChoices]] = {}
+# What the kit's parts do for each module declared (records.kit.apps imports the parts before
+# any module app is ready): callables taking the declaration.
+ON_CONNECT: list = []
+
+
+def connect(module) -> None:
+    registry.register(ReportingModule(module.key, module.label, (module.model,)))
+    if module.key not in EVENTS:
+        EVENTS[module.key] = events.register(record_events(module))
+    add_module_entry(NavEntry(module.label, f"{module.key}:list", holding(module.key)))
+    for part in ON_CONNECT:
+        part(module)

@@ -1,0 +1,60 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from approvals.models import Reportable
+from org.models import Module, code_field
+from records.kit.models import Case
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0, "金额不能小于 0。")]}
+
+
+class LegalAid(Case, Reportable):
+    """法律援助 (manual ch. 6): a worker's case, always of a household file — the entry starts
+    with the ID number (6.1.1, records.kit.person). Fields: modules-spec §6."""
+
+    file = models.ForeignKey(
+        "records.WorkerFile", verbose_name=_("职工档案"), on_delete=models.PROTECT, related_name="legal_aid",
+        editable=False,
+    )  # fmt: skip
+    applied_on = models.DateField(_("申请日期"), default=timezone.localdate)
+    case_type = code_field("legal_case_type", _("案件类别"), required=True)
+    aid_form = code_field("legal_aid_form", _("援助形式"), required=True)
+    opponent = models.CharField(_("对方当事人(用人单位)"), max_length=100, blank=True)
+    summary = models.TextField(_("案情简介"))
+    people = models.PositiveSmallIntegerField(_("涉及人数"), default=1, validators=[MinValueValidator(1)])
+    amount = models.DecimalField(_("涉案金额(元)"), null=True, blank=True, **MONEY)
+    handler = models.CharField(_("承办人/承办律师(机构)"), max_length=100, blank=True)
+    outcome = code_field("legal_aid_outcome", _("办理结果"))
+    recovered = models.DecimalField(_("挽回经济损失(元)"), default=0, **MONEY)
+    remarks = models.TextField(_("备注"), blank=True)
+
+    reporting_module = Module.LEGAL_AID
+    label_fields = ("file__head_name",)
+
+    class Meta(Reportable.Meta):
+        verbose_name = _("法律援助")
+        verbose_name_plural = _("法律援助")
+        constraints = [
+            models.CheckConstraint(condition=Q(people__gte=1), name="legal_aid_people_at_least_one"),
+            models.CheckConstraint(condition=Q(recovered__gte=0) & (Q(amount__isnull=True) | Q(amount__gte=0)),
+                                   name="legal_aid_money_not_negative"),
+            models.CheckConstraint(condition=Q(accepted_on__gte=F("applied_on")), name="legal_aid_accepted_after_applied"),
+            models.CheckConstraint(condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("accepted_on")),
+                                   name="legal_aid_closed_after_accepted"),
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"{self.file.head_name} {self.applied_on:%Y-%m-%d}"
+
+    def clean(self):
+        errors = {}
+        if self.applied_on and self.applied_on > timezone.localdate():
+            errors["applied_on"] = "申请日期不能晚于今天。"
+        if self.applied_on and self.accepted_on and self.accepted_on < self.applied_on:
+            errors["accepted_on"] = "受理日期不能早于申请日期。"
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,46 @@
+"""Rows of the kit's modules for tests: a petition as a clerk would enter it, and a row of any
+declared module."""
+
+import random
+from datetime import date
+
+import pytest
+
+from org.models import Code
+from records.kit import services
+from records.kit.declaration import get
+from tests.records.conftest import make_file
+
+
+def petition_data(**overrides) -> dict:
+    codes = {key: Code.objects.filter(table__key=key).first() for key in ("petition_channel", "petition_category")}
+    data = {
+        "received_on": date(2026, 11, 2), "name": "王建国", "gender": "M", "channel": codes["petition_channel"],
+        "category": codes["petition_category"], "content": "反映拖欠工资。", "visitors": 1,
+    }  # fmt: skip
+    return data | overrides
+
+
+def make_petition(actor, **overrides):
+    return services.record_create(actor=actor, module=get("petitions"), data=petition_data(**overrides))
+
+
+@pytest.fixture
+def petitions():
+    return get("petitions")
+
+
+def codes_by_table() -> dict[str, list[Code]]:
+    codes: dict[str, list[Code]] = {}
+    for code in Code.objects.select_related("table").order_by("display_order"):
+        codes.setdefault(code.table.key, []).append(code)
+    return codes
+
+
+def make_record(module, actor, **overrides):
+    """A row of any declared module, from its demo_row (a row `make run` would show); a module
+    whose rows belong to a household file gets a new file of the actor's unit."""
+    data = module.demo_row(random.Random(7), 1, codes_by_table())
+    if module.person is not None and module.person.required:
+        data[module.person.field] = make_file(actor)
+    return services.record_create(actor=actor, module=module, data=data | overrides)

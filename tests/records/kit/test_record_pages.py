@@ -1,0 +1,77 @@
+"""The kit's generic pages and services, on 信访接待 (a module declared on it): new, edit,
+delete and the record's page, with the guards of DESIGN.md §3 in one place."""
+
+import pytest
+
+from approvals import services as approvals
+from approvals.models import ReportState
+from audit.models import AuditLog
+from org.errors import DomainError
+from records.kit import services
+from records.petitions.models import Petition
+from tests.records.kit.conftest import make_petition, petition_data
+
+pytestmark = pytest.mark.django_db
+
+
+def form_post(data: dict) -> dict:
+    return {name: getattr(value, "pk", value) for name, value in data.items()}
+
+
+def test_a_clerk_enters_a_petition_through_the_form(cast, petitions):
+    client = cast.client("street_a")
+    response = client.post(petitions.url("create"), form_post(petition_data(name="李秀英")))
+    row = Petition.objects.get(name="李秀英")
+    assert response.status_code == 302 and response.url == petitions.url("detail", row.pk)
+    assert (row.unit, row.holder, row.report_state) == (cast.units["street_a"], cast.units["street_a"], "draft")
+    assert AuditLog.objects.filter(event="petitions_created", object_id=str(row.pk)).exists()
+    page = client.get(response.url).content.decode()
+    assert "李秀英" in page and "信访内容" in page and "编辑" in page
+
+
+def test_bad_input_is_refused_next_to_its_field_in_chinese_and_saves_nothing(cast, petitions):
+    data = form_post(petition_data(received_on="2999-01-01", collective="on", visitors=1, content=""))
+    response = cast.client("street_a").post(petitions.url("create"), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "接待日期不能晚于今天。" in page and "集体访的来访人数应至少为 2 人。" in page and "这个字段是必填项。" in page
+    assert not Petition.objects.exists()
+
+
+def test_only_the_owner_edits_and_only_while_it_holds_the_row(cast, petitions):
+    row = make_petition(cast.users["street_a"])
+    assert services.can_edit(cast.users["street_a"], petitions, row)
+    assert not services.can_edit(cast.users["street_a2"], petitions, row)
+    approvals.report_rows(actor=cast.users["street_a"], model=Petition, pks=[row.pk])
+    row.refresh_from_db()
+    assert not services.can_edit(cast.users["street_a"], petitions, row)
+    with pytest.raises(DomainError, match="已上报"):
+        services.record_update(actor=cast.users["street_a"], module=petitions, row=row, data={"name": "改"})
+    response = cast.client("street_a").get(petitions.url("edit", row.pk))
+    assert response.status_code == 302  # back to the record, with the refusal as a message
+    approvals.return_rows(actor=cast.users["county_a"], model=Petition, pks=[row.pk], message="请补充")
+    row.refresh_from_db()
+    assert row.report_state == ReportState.RETURNED and services.can_edit(cast.users["street_a"], petitions, row)
+    services.record_update(actor=cast.users["street_a"], module=petitions, row=row, data={"name": "王建军"})
+    assert Petition.objects.get(pk=row.pk).name == "王建军"
+
+
+def test_delete_only_while_held_unreported(cast, petitions):
+    row = make_petition(cast.users["street_a"])
+    approvals.report_rows(actor=cast.users["street_a"], model=Petition, pks=[row.pk])
+    response = cast.client("street_a").post(petitions.url("delete", row.pk))
+    assert response.status_code == 302 and Petition.objects.filter(pk=row.pk).exists()
+    draft = make_petition(cast.users["street_a"])
+    cast.client("street_a").post(petitions.url("delete", draft.pk))
+    assert not Petition.objects.filter(pk=draft.pk).exists()
+    assert AuditLog.objects.filter(event="petitions_deleted", object_id=str(draft.pk)).exists()
+
+
+def test_the_list_shows_the_declared_columns_and_the_county_sees_a_reported_row(cast, petitions):
+    row = make_petition(cast.users["street_a"], name="赵敏")
+    make_petition(cast.users["street_a"], name="未上报的")
+    approvals.report_rows(actor=cast.users["street_a"], model=Petition, pks=[row.pk])
+    page = cast.client("county_a").get(petitions.url("list")).content.decode()
+    assert "赵敏" in page and "未上报的" not in page
+    assert all(label in page for label in ("接待日期", "信访形式", "信访类别", "办理状态"))
+    assert cast.client("province_b").get(petitions.url("detail", row.pk)).status_code == 404
