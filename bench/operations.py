@@ -16,6 +16,7 @@ from bench.generate import bench_users, load_reminders, sign_in
 from bench.posts import edit_form_data
 from bench.timing import in_rollback, machine, timed
 from org.models import Code, Module, Unit
+from records.kit import declaration
 from records.models import FileStatus, WorkerFile
 from records.views import FileListView
 
@@ -39,8 +40,9 @@ def prepare(rebuild: bool, generate) -> None:
             cursor.execute(
                 "TRUNCATE approvals_movement, approvals_reportaction, viewflow_task, viewflow_process, "
                 "records_familymember, records_workerfile, records_person, records_personevent, "
-                "records_workerfileevent, records_familymemberevent, django_session, org_user, org_unit "
-                "RESTART IDENTITY CASCADE"
+                "records_workerfileevent, records_familymemberevent, django_session, org_user, org_unit, "
+                + ", ".join(module.model._meta.db_table for module in declaration.all_modules())
+                + " RESTART IDENTITY CASCADE"
             )
         started = time.monotonic()
         print(f"generating… {generate()}", flush=True)
@@ -433,9 +435,26 @@ def export_throughput(table, runs: int) -> None:
     )  # fmt: skip
 
 
+def record_list_pages(table, runs: int) -> None:
+    """Each kit module's list at every level: the first page, and the 已上报 tab (the rows the
+    unit has reported, read from its ancestors' branches)."""
+    for module in declaration.all_modules():
+        table_name = module.model._meta.db_table
+        keep = lambda sql, name=table_name: f'"{name}"' in sql  # noqa: E731
+        for _depth, user in sorted(bench_users().items()):
+            client = _client(user)
+            rows = visible_to(module.model.objects.all(), user.unit).count()
+            scope = f"{user.unit.level_name}({rows:,} 条可见)"
+            for where, query in (("first", ""), ("已上报 tab", "?state=reported")):
+                url = module.url("list") + query
+                _page_row(table, f"{module.label} list, {where}", scope, client, url, runs, keep,
+                          "whole request vs its statements on the module's table")  # fmt: skip
+
+
 def run_all(table, runs: int) -> None:
     vacuum()
     list_pages(table, runs)
+    record_list_pages(table, runs)
     detail_pages(table, runs)
     query_pages(table, runs)
     statistics_pages(table, runs)

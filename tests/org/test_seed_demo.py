@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from org.management.commands.seed_demo import DEMO_PASSWORD, DUTY_LOGINS, LOGINS
 from org.models import Unit, User
 from records import merges
+from records.kit import declaration
 from records.models import BulkExport, WorkerFile
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,10 @@ def test_demo_data_loads_once_and_every_login_reaches_home(capsys):
     assert exports == {"浆洗街街道工会": "exported", "武侯区总工会": "requested", "成都市总工会": "rejected",
                        "中华全国总工会": "approved"}  # fmt: skip
     assert BulkExport.objects.get(state="exported").row_count > 0
+    # Every module declared on the kit has rows at every stage too.
+    for module in declaration.all_modules():
+        stages = set(module.model.objects.values_list("holder_depth", "report_state"))
+        assert {(5, "draft"), (4, "reported"), (3, "reported"), (5, "returned")} <= stages, module.key
     call_command("seed_demo")
     assert (Unit.objects.count(), User.objects.count(), WorkerFile.objects.count()) == (units, users, files)
     assert "演示数据已存在" in capsys.readouterr().out

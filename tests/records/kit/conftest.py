@@ -9,6 +9,7 @@ import pytest
 from org.models import Code
 from records.kit import services
 from records.kit.declaration import get
+from records.kit.demo import codes_by_table
 from tests.records.conftest import make_file
 
 
@@ -28,13 +29,6 @@ def make_petition(actor, **overrides):
 @pytest.fixture
 def petitions():
     return get("petitions")
-
-
-def codes_by_table() -> dict[str, list[Code]]:
-    codes: dict[str, list[Code]] = {}
-    for code in Code.objects.select_related("table").order_by("display_order"):
-        codes.setdefault(code.table.key, []).append(code)
-    return codes
 
 
 def make_record(module, actor, **overrides):

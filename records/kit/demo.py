@@ -1,0 +1,64 @@
+"""Demo rows of every module declared on the kit, for `make run` (seed_demo calls `load` after
+the household files' demo): each street of 四川 enters a few rows from the module's own
+`demo_row`, reports most of them, and every county returns one with a message and passes some
+on — so each module shows rows at every stage of the reporting model."""
+
+import random
+
+from approvals import services as approvals
+from org.models import Code, Unit, User
+from records.kit import declaration, services
+from records.models import FileStatus, WorkerFile
+
+ROWS_PER_STREET = 6
+
+
+def load(password: str) -> str:
+    rng = random.Random(2026)
+    codes = codes_by_table()
+    province = Unit.objects.get(name="四川省总工会")
+    streets = list(Unit.objects.filter(path__startswith=province.path, depth=5).order_by("path"))
+    counties = list(Unit.objects.filter(path__startswith=province.path, depth=4).order_by("path"))
+    summary = []
+    for module in declaration.all_modules():
+        if module.demo_row is None:
+            continue
+        for street in streets:
+            _enter(module, street, codes, rng)
+        for county in counties:
+            _review(module, county)
+        summary.append(f"{module.model.objects.count()} 条{module.label}")
+    return "、".join(summary)
+
+
+def codes_by_table() -> dict[str, list[Code]]:
+    codes: dict[str, list[Code]] = {}
+    for code in Code.objects.select_related("table").order_by("display_order"):
+        codes.setdefault(code.table.key, []).append(code)
+    return codes
+
+
+def _enter(module, street: Unit, codes, rng) -> None:
+    clerk = User.objects.filter(unit=street, modules__contains=[module.key]).first()
+    if clerk is None:
+        return
+    files = []
+    if module.person is not None and module.person.required:
+        files = list(WorkerFile.objects.filter(unit=street, status=FileStatus.ACTIVE).order_by("pk")[:ROWS_PER_STREET])
+    rows = []
+    for n in range(ROWS_PER_STREET if not files else len(files)):
+        data = module.demo_row(rng, n, codes)
+        if files:
+            data[module.person.field] = files[n]
+        rows.append(services.record_create(actor=clerk, module=module, data=data))
+    chosen = [row.pk for row in rows if rng.random() < 0.7]
+    approvals.report_rows(actor=clerk, model=module.model, pks=chosen, message=f"本月{module.label}记录,请审核。")
+
+
+def _review(module, county: Unit) -> None:
+    reviewer = User.objects.filter(unit=county, modules__contains=[module.key]).first()
+    if reviewer is None:
+        return
+    held = list(module.model.objects.filter(holder=county).order_by("pk").values_list("pk", flat=True))
+    approvals.return_rows(actor=reviewer, model=module.model, pks=held[:1], message="信息不完整,请补充后重新上报。")
+    approvals.report_rows(actor=reviewer, model=module.model, pks=held[1:4], message="区县审核通过。")
