@@ -30,6 +30,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from org.models import CodeTable, Module, Unit, User
 from org.services import second_factor
+from records.kit import declaration
+from records.kit.code_tables import seed_code_tables
 
 CAST_PASSWORD = "Cast#2026pass"
 
@@ -137,6 +139,9 @@ def code_tables(db):
     table when it ends, the migration's seed included: put it back for the tests after it."""
     if not CodeTable.objects.exists():
         import_module("org.migrations.0002_seed_code_tables").seed(apps, None)
+        for module in declaration.all_modules():  # each module seeds its own (records.kit.code_tables)
+            tables = import_module(f"{module.model._meta.app_config.name}.migrations.0002_seed_code_tables").TABLES
+            seed_code_tables(tables)[0](apps, None)
 
 
 @pytest.fixture
