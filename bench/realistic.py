@@ -1,7 +1,7 @@
 """The realistic load's requests: every generated load user (bench.generate.create_load_users)
-signed in, each with twenty requests on their own unit's pages — lists with varied filters and
-cursors, file pages, advanced queries, statistics with varied conditions, the reminder inbox —
-two of them writes: a street saves one of its files and reports a few; the levels above return
+signed in, each with twenty-three requests on their own unit's pages — lists with varied filters
+and cursors, file pages, advanced queries, statistics with varied conditions, the reminder inbox,
+a list, a state tab and a record of one module declared on the kit — two of them writes: a street saves one of its files and reports a few; the levels above return
 files received from below and report others up. The generator picks a user, then one of that
 user's requests, for each request it sends."""
 
@@ -17,6 +17,7 @@ from approvals.selectors import visible_to
 from bench import posts
 from bench.generate import GIVEN, SURNAMES, load_users, signed_in_sessions
 from bench.timing import p95
+from records.kit import declaration
 from records.models import FileCategory, FileStatus, WorkerFile
 
 MOVE_BATCH = 5  # files a report or return takes at once
@@ -78,6 +79,16 @@ def _reads(unit, rng, files: list[int]) -> list[tuple[str, str, None]]:
     return [("GET", path, None) for path in paths]
 
 
+def _record_reads(unit, rng) -> list[tuple[str, str, None]]:
+    """One module of the kit (records.kit): its list, one of its state tabs, a record the unit sees."""
+    module = rng.choice(declaration.all_modules())
+    paths = [module.url("list"), f"{module.url('list')}?state={rng.choice(STATES)}"]
+    pk = visible_to(module.model.objects.order_by("-pk"), unit).values_list("pk", flat=True).first()
+    if pk is not None:
+        paths.append(module.url("detail", pk))
+    return [("GET", path, None) for path in paths]
+
+
 def _writes(unit, rng, viewed: list[int]) -> list[tuple[str, str, str]]:
     """A street: save one of its files (edit page), report some of its drafts. Above: return
     some received files, report others up — not the files its file pages show (`viewed`): a
@@ -107,13 +118,17 @@ def _move(move: str, pks: list[int]) -> tuple[str, str, str]:
     return ("POST", f"/files/?w={move}", posts.body([("move", move), *[("pks", str(pk)) for pk in pks]]))
 
 
+REQUESTS_PER_UNIT = 23
+
+
 def _unit_requests(unit, rng) -> list:
-    """Twenty requests: eighteen reads and two writes (the national unit: twenty reads)."""
+    """Twenty-three requests: twenty-one reads and two writes (the national unit: all reads)."""
     files = _sample_files(unit, rng, 6)
-    reads, writes = _reads(unit, rng, files), _writes(unit, rng, viewed=files[2:])
-    while len(reads) + len(writes) < 20:
+    reads = _reads(unit, rng, files) + _record_reads(unit, rng)
+    writes = _writes(unit, rng, viewed=files[2:])
+    while len(reads) + len(writes) < REQUESTS_PER_UNIT:
         reads.append(rng.choice(reads))
-    return reads[: 20 - len(writes)] + writes
+    return reads[: REQUESTS_PER_UNIT - len(writes)] + writes
 
 
 KINDS = [
@@ -126,6 +141,8 @@ KINDS = [
     ("query", r"^GET /files/query/ "),
     ("statistics", r"^GET /files/statistics/ "),
     ("inbox", r"^GET /reminders/ "),
+    ("record page", rf"^GET /({'|'.join(m.url_prefix for m in declaration.all_modules())})/\d+/ "),
+    ("record list", rf"^GET /({'|'.join(m.url_prefix for m in declaration.all_modules())})/ "),
 ]
 
 
