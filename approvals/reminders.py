@@ -10,6 +10,7 @@ Reads are selectors taking the acting user; the one write is `reminders_mark_han
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -41,12 +42,13 @@ class ReminderState:
 
 # Reminders that move no rows (a bulk export ready or refused, a transfer refused) link to the
 # page where the unit acts on them instead of to an empty row list. Modules register the page
-# (records/apps.py), so this module names no other module's URLs.
-NOTICE_PAGES: dict[str, str] = {}
+# (records/apps.py), so this module names no other module's URLs: a URL name, or a function of
+# the reminder giving its URL when the page depends on it (a module's overdue cases).
+NOTICE_PAGES: dict[str, str | Callable[[ReportAction], str]] = {}
 
 
-def register_notice_page(kind: str, url_name: str) -> None:
-    NOTICE_PAGES[kind] = url_name
+def register_notice_page(kind: str, page: str | Callable[[ReportAction], str]) -> None:
+    NOTICE_PAGES[kind] = page
 
 
 # --- labels --------------------------------------------------------------------------------
@@ -272,6 +274,12 @@ def reminders_mark_handled(*, actor: User, action_ids: list[int], request=None) 
         completed = _complete_reminder(actor=actor, action=action, request=request)
         (result.handled if completed else result.already_handled).append(action)
     return result
+
+
+def reminder_complete(*, actor: User, action: ReportAction, request=None) -> bool:
+    """Complete one reminder because what it reminds of is done (a closed case ends its overdue
+    notice), as marking it handled would; False when it was handled already."""
+    return _complete_reminder(actor=actor, action=action, request=request)
 
 
 def _complete_reminder(*, actor: User, action: ReportAction, request) -> bool:

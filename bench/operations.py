@@ -7,6 +7,7 @@ import time
 
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import DateField
 from django.test import Client
 
 from approvals import reminders, services
@@ -15,7 +16,7 @@ from approvals.selectors import visible_to
 from bench.generate import bench_users, load_reminders, sign_in
 from bench.posts import edit_form_data
 from bench.timing import in_rollback, machine, timed
-from org.models import Code, Module, Unit
+from org.models import Code, Module, Unit, code_table_of
 from records.kit import declaration
 from records.models import FileStatus, WorkerFile
 from records.views import FileListView
@@ -439,8 +440,7 @@ def record_list_pages(table, runs: int) -> None:
     """Each kit module's list at every level: the first page, and the 已上报 tab (the rows the
     unit has reported, read from its ancestors' branches)."""
     for module in declaration.all_modules():
-        table_name = module.model._meta.db_table
-        keep = lambda sql, name=table_name: f'"{name}"' in sql  # noqa: E731
+        keep = _module_table(module)
         for _depth, user in sorted(bench_users().items()):
             client = _client(user)
             rows = visible_to(module.model.objects.all(), user.unit).count()
@@ -451,10 +451,59 @@ def record_list_pages(table, runs: int) -> None:
                           "whole request vs its statements on the module's table")  # fmt: skip
 
 
+def _module_table(module):
+    name = module.model._meta.db_table
+    return lambda sql: f'"{name}"' in sql
+
+
+def record_statistics_pages(table, runs: int) -> None:
+    """Each kit module's statistics at the national, a province and a county unit, by its first
+    dimension and by its second over a date range, beside the GROUP BY it runs, replayed."""
+    users = bench_users()
+    for module in declaration.all_modules():
+        date_field = next(p for p in module.sheet_fields if isinstance(module.field(p), DateField))
+        second = module.stat_dimensions[1 % len(module.stat_dimensions)]
+        cases = [(1, module.stat_dimensions[0], ""), (2, module.stat_dimensions[0], ""),
+                 (2, second, "&date_from=2024-06-01&date_to=2025-01-31"), (4, module.stat_dimensions[0], "")]  # fmt: skip
+        for depth, dimension, dates in cases:
+            user = users[depth]
+            client = _client(user)
+            url = f"{module.url('statistics')}?dimension={dimension}{dates}"
+            request = lambda client=client, url=url: _ok(client.get(url))  # noqa: E731
+            bare = _bare_all(page_statements(request, lambda sql: "GROUP BY" in sql))
+            rows = visible_to(module.model.objects.all(), user.unit).count()
+            label = f"{module.label} statistics, by {module.label_of(dimension)}{', ' + module.label_of(date_field) + ' range' if dates else ''}"
+            table.add(label, f"{user.unit.level_name}({rows:,} 条可见)", timed(request, runs), timed(bare, runs),
+                      "whole request vs the GROUP BY it runs")  # fmt: skip
+
+
+def record_query_pages(table, runs: int) -> None:
+    """Each kit module's 查询 through its POST form (包含下级数据, a code condition and a date
+    range) beside the results page's statements on the module's table."""
+    users = bench_users()
+    for module in declaration.all_modules():
+        fields = {path: module.field(path) for path in module.query_fields}
+        code = next(p for p, f in fields.items() if f.is_relation)
+        date_path = next(p for p, f in fields.items() if isinstance(f, DateField))
+        value = Code.objects.filter(table__key=code_table_of(fields[code])).order_by("display_order").first()
+        data = {"q": "1", "include_subordinates": "on", code: value.pk,
+                f"{date_path}_from": "2024-06-01", f"{date_path}_to": "2025-06-30"}  # fmt: skip
+        for depth in (1, 2, 4):
+            user = users[depth]
+            client = _client(user)
+            url = module.url("query")
+            request = lambda client=client, url=url, data=data: _ok(client.post(url, data, follow=True))  # noqa: E731
+            bare = _bare_all(page_statements(request, _module_table(module)))
+            table.add(f"{module.label} query, {module.label_of(code)} + date range", str(user.unit.level_name),
+                      timed(request, runs), timed(bare, runs), "POST + the results page vs its statements on the table")  # fmt: skip
+
+
 def run_all(table, runs: int) -> None:
     vacuum()
     list_pages(table, runs)
     record_list_pages(table, runs)
+    record_query_pages(table, runs)
+    record_statistics_pages(table, runs)
     detail_pages(table, runs)
     query_pages(table, runs)
     statistics_pages(table, runs)

@@ -1,5 +1,6 @@
 """Bangfu settings: read from environment variables only (see README, "Configuration")."""
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -203,6 +204,32 @@ BULK_EXPORT_RETRY_AFTER_MINUTES = env_int("BULK_EXPORT_RETRY_AFTER_MINUTES", 3, 
 # How long a verified TOTP token opens bulk downloads in the same session.
 BULK_EXPORT_OTP_MINUTES = env_int("BULK_EXPORT_OTP_MINUTES", 10, minimum=1)
 OTP_TOTP_ISSUER = "帮扶系统"
+
+
+# --- case progress (records.kit.cases) --------------------------------------------------------
+def parse_case_due_days(raw: str) -> dict[str, int]:
+    """BANGFU_CASE_DUE_DAYS: `petitions=30,legal_aid=90`, or the same as a JSON object; each a
+    module key and a whole number of days ≥ 1 (records.kit.cases checks the keys at start-up)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    raw = raw.strip()
+    if not raw:
+        return {}
+    try:
+        if raw.startswith("{"):
+            pairs = json.loads(raw).items()
+        else:
+            pairs = [item.split("=") for item in raw.split(",") if item.strip()]
+        days = {key.strip(): int(str(value).strip()) for key, value in pairs}  # str(): no 1.5 or true
+    except (ValueError, TypeError) as exc:
+        raise ImproperlyConfigured(f"BANGFU_CASE_DUE_DAYS={raw!r}: use key=days,key=days or a JSON object.") from exc
+    if any(not key or value < 1 for key, value in days.items()):
+        raise ImproperlyConfigured(f"BANGFU_CASE_DUE_DAYS={raw!r}: each module needs a key and at least 1 day.")
+    return days
+
+
+# Days from a case's acceptance to its due date, by module key, over its declaration's own.
+CASE_DUE_DAYS = parse_case_due_days(env_str("BANGFU_CASE_DUE_DAYS", ""))
 
 # --- authentication and security (MLPS 2.0 level 3 baseline) --------------------------------
 AUTH_USER_MODEL = "org.User"

@@ -12,20 +12,16 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.utils.translation import get_language
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Pt
 
 from org.selectors import attach_codes
 from records import id_numbers
+from records.kit import word
 from records.models import FamilyMember, Person, WorkerFile
 
-FONT = "宋体"
 GRID_PAIRS = 3  # label/value pairs per row of the head's grid
 CLOSING_PAIRS = 2
-CONTENT_WIDTH_MM = 180  # A4 less 15 mm margins
 # Member columns in mm (name, relation, gender, politics, birth, ID, health, disability,
 # income, identity, employer or school): the 18-digit ID number fits on one line.
 MEMBER_WIDTHS_MM = [14, 14, 9, 14, 19, 33, 13, 14, 15, 12, 23]
@@ -195,91 +191,29 @@ def blank_sheet() -> FileSheet:
 # --- Word (python-docx) ---------------------------------------------------------------------
 
 
-def _set_east_asian_font(element, name: str = FONT) -> None:
-    """Word picks CJK glyphs from w:eastAsia; python-docx's font.name sets only ascii/hAnsi."""
-    rpr = element.get_or_add_rPr()
-    fonts = rpr.get_or_add_rFonts()
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attribute), name)
-
-
-def _new_document() -> Document:
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin = section.bottom_margin = section.left_margin = section.right_margin = Mm(15)
-    normal = document.styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(10.5)
-    _set_east_asian_font(normal.element)
-    table_style = document.styles["Table Grid"]
-    _set_east_asian_font(table_style.element)
-    return document
-
-
-def _run(paragraph, text: str, *, bold: bool = False, size: float | None = None):
-    run = paragraph.add_run(text)
-    run.bold = bold
-    if size:
-        run.font.size = Pt(size)
-    _set_east_asian_font(run._element)
-    return run
-
-
-def _fill(cell, text: str, *, bold: bool = False, size: float | None = None) -> None:
-    paragraph = cell.paragraphs[0]
-    _run(paragraph, text, bold=bold, size=size)
-
-
-def _table(document, rows: int, widths_mm: list[float]):
-    """A bordered table of fixed column widths (set before any cell is merged)."""
-    table = document.add_table(rows=rows, cols=len(widths_mm))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths_mm, strict=True):
-            cell.width = Mm(width)
-    return table
-
-
-def _grid_table(document, rows: list[list[tuple[str, str, int]]], pairs: int = GRID_PAIRS) -> None:
-    label, value = 28, CONTENT_WIDTH_MM / pairs - 28
-    table = _table(document, len(rows), [label, value] * pairs)
-    for row, cells in zip(table.rows, rows, strict=True):
-        column = 0
-        for label, value, span in cells:
-            _fill(row.cells[column], label, bold=True)
-            target = row.cells[column + 1]
-            if span > 1:
-                target = target.merge(row.cells[column + span])
-            _fill(target, value)
-            column += 1 + span
-
-
 def _members_table(document, sheet: FileSheet) -> None:
-    table = _table(document, 1 + len(sheet.members), MEMBER_WIDTHS_MM)
+    table = word.fixed_table(document, 1 + len(sheet.members), MEMBER_WIDTHS_MM)
     for cell, label in zip(table.rows[0].cells, sheet.member_columns, strict=True):
-        _fill(cell, label, bold=True, size=9)
+        word.fill(cell, label, bold=True, size=9)
     for row, values in zip(table.rows[1:], sheet.members, strict=True):
         for cell, value in zip(row.cells, values, strict=True):
-            _fill(cell, value, size=9)
+            word.fill(cell, value, size=9)
 
 
 def sheet_document(sheet: FileSheet) -> bytes:
-    document = _new_document()
+    document = word.a4_document()
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(title, sheet.title, bold=True, size=18)
-    _run(document.add_paragraph(), f"所属单位:{sheet.unit_chain}")
-    _run(document.add_paragraph(), f"职工编号:{sheet.code}        困难类别:{sheet.category}")
-    _grid_table(document, sheet.head_rows)
+    word.add_run(title, sheet.title, bold=True, size=18)
+    word.add_run(document.add_paragraph(), f"所属单位:{sheet.unit_chain}")
+    word.add_run(document.add_paragraph(), f"职工编号:{sheet.code}        困难类别:{sheet.category}")
+    word.grid_table(document, sheet.head_rows, GRID_PAIRS)
     heading = document.add_paragraph()
     heading.paragraph_format.space_before = Pt(8)
-    _run(heading, "家庭成员", bold=True)
+    word.add_run(heading, "家庭成员", bold=True)
     _members_table(document, sheet)
     document.add_paragraph()
-    _grid_table(document, sheet.closing_rows, pairs=CLOSING_PAIRS)
+    word.grid_table(document, sheet.closing_rows, CLOSING_PAIRS)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from approvals.lists import Column, ReportableListView, RowAction
@@ -172,10 +173,27 @@ def _show_error(error: DomainError, file_form, head_form) -> None:
     form.add_error(field, error.message)
 
 
+def _next_url(request) -> str:
+    """Where a new file goes on to: a record's entry form that needs it (records.kit.person,
+    manual 6.1.1), given as `next`; only a URL of this site."""
+    target = request.POST.get("next") or request.GET.get("next", "")
+    local = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if local else ""
+
+
+def _after_save(next_url: str, pk: int):
+    if next_url:
+        return redirect(f"{next_url}{'&' if '?' in next_url else '?'}file={pk}")
+    return redirect("records:file_detail", pk=pk)
+
+
 @files_required
 @require_http_methods(["GET", "POST"])
 def file_create(request):
     temporary = request.GET.get("temporary") == "1"
+    next_url = _next_url(request)
     file_form, head_form, member_formset = _forms(request, None, temporary)
     existing = None
     if request.method == "POST":
@@ -183,7 +201,7 @@ def file_create(request):
         saved = request.session.get("saved_file_tokens", {})
         if token and token in saved:  # a double click or a resubmitted page: the file exists
             messages.info(request, "该档案已保存。")
-            return redirect("records:file_detail", pk=saved[token])
+            return _after_save(next_url, saved[token])
         if _valid(file_form, head_form, member_formset):
             try:
                 file = services.file_create(
@@ -199,11 +217,12 @@ def file_create(request):
                 messages.success(request, f"档案“{file}”已保存。")
                 if "add_another" in request.POST:
                     return redirect(reverse("records:file_create") + ("?temporary=1" if temporary else ""))
-                return redirect("records:file_detail", pk=file.pk)
+                return _after_save(next_url, file.pk)
     title = "新增临时救助档案" if temporary else "新增困难职工档案"
     return _form_page(
-        request, (file_form, head_form, member_formset), existing=existing, temporary=temporary, title=title
-    )
+        request, (file_form, head_form, member_formset), existing=existing, temporary=temporary, title=title,
+        next_url=next_url,
+    )  # fmt: skip
 
 
 @require_http_methods(["GET", "POST"])

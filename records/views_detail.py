@@ -74,7 +74,8 @@ def _sheet(file: WorkerFile, full_id: bool) -> documents.FileSheet:
 @dataclass
 class RelatedSection:
     """One tab of records that refer to the file. A later module sets `rows` to a function
-    (file, user) → (column labels, rows of cells); until then the tab says 暂无相关信息."""
+    (file, user) → (column labels, rows), a row being {"url": its record's page, "cells": […]};
+    until then the tab says 暂无相关信息."""
 
     key: str
     label: str

@@ -4,7 +4,6 @@ the Excel export of the results in the four print options (page / all × shown /
 The results are the shared list (approvals.lists): the same state labels, counts, unit
 selector, checkboxes and report/return, the user's display preferences."""
 
-import secrets
 from datetime import date
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from org.views.switcher import selected_unit
 from records import id_numbers
 from records.events import FileEvent
 from records.excel import xlsx_response
+from records.kit.query import resolved, tokenized
 from records.models import Person, WorkerFile
 from records.query import FileQueryForm, filter_files
 from records.views import FileListView
@@ -79,37 +79,6 @@ def related_paths(model, columns) -> list[str]:
 # Conditions too personal for a URL (DESIGN.md §7: never an ID number in a URL or a log): the
 # query form posts them; the URL carries a short-lived opaque token kept in the session.
 PRIVATE_CONDITIONS = ("head_id_number",)
-TOKEN_SUFFIX = "_token"
-SESSION_KEY = "query_tokens"
-TOKENS_KEPT = 20
-
-
-def tokenized(data, session):
-    """The posted conditions for a URL: each private value replaced by a token of the session
-    (the newest TOKENS_KEPT are kept)."""
-    query = data.copy()
-    query.pop("csrfmiddlewaretoken", None)
-    tokens = session.get(SESSION_KEY, {})
-    for name in PRIVATE_CONDITIONS:
-        value = query.pop(name, [""])[-1].strip()
-        if value:
-            token = secrets.token_urlsafe(9)
-            tokens[token] = value
-            query[name + TOKEN_SUFFIX] = token
-    session[SESSION_KEY] = dict(list(tokens.items())[-TOKENS_KEPT:])
-    return query
-
-
-def resolved(query, session):
-    """The URL's conditions with each token back to its value (an unknown token: empty)."""
-    data = query.copy()
-    tokens = session.get(SESSION_KEY, {})
-    for name in PRIVATE_CONDITIONS:
-        token = data.pop(name + TOKEN_SUFFIX, [""])[-1]
-        data.pop(name, None)  # a number typed into the URL itself is ignored
-        if token:
-            data[name] = tokens.get(token, "")
-    return data
 
 
 class FileQueryView(FileListView):
@@ -119,11 +88,13 @@ class FileQueryView(FileListView):
     export_options = EXPORT_OPTIONS
 
     def filter_data(self):
-        return resolved(self.request.GET, self.request.session) if self.request.GET else None
+        return resolved(self.request.GET, self.request.session, PRIVATE_CONDITIONS) if self.request.GET else None
 
     def post(self, request, *args, **kwargs):
         if request.POST.get("q"):  # the query form: its conditions go to the URL, tokenized
-            return redirect(f"{request.path}?{tokenized(request.POST, request.session).urlencode()}")
+            return redirect(
+                f"{request.path}?{tokenized(request.POST, request.session, PRIVATE_CONDITIONS).urlencode()}"
+            )
         return super().post(request, *args, **kwargs)
 
     def base_queryset(self):

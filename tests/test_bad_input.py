@@ -13,6 +13,9 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from records.kit import declaration
+from records.kit.forms import filter_form, record_form
+from records.kit.query import query_form
 from tests.test_url_permissions import DUTY_USERS, OK, ROUTES, USERS, expected_status, resolve_kwargs, with_duty_users
 
 pytestmark = pytest.mark.django_db
@@ -37,8 +40,20 @@ def parameter_names() -> list[str]:
         text = path.read_text(encoding="utf-8")
         if "forms." in text:
             names |= set(re.findall(r"^\s+(\w+) = (?:forms|filters)\.\w+\(", text, re.M))
+    names |= kit_form_names()
     names -= {"csrfmiddlewaretoken"}
     return sorted(names)
+
+
+def kit_form_names() -> set[str]:
+    """The fields of the forms the kit makes from each declaration (entry, filter, query and
+    statistics forms), which no template or form class names."""
+    names = {"dimension", "date_from", "date_to"}
+    for module in declaration.all_modules():
+        names |= set(record_form(module).base_fields)
+        names |= set(filter_form(module).base_fields) if filter_form(module) else set()
+        names |= set(query_form(module).base_fields) if module.query_fields else set()
+    return names
 
 
 @pytest.fixture

@@ -45,7 +45,8 @@ Access rules:
   from the registry: a module's pages without a target open for holders of its module (403
   otherwise); a record's pages act on a row of street_a reported to county_a (seen by those two
   units, 403 there without the module, 404 everywhere else) or on a draft of street_a (only
-  street_a sees it).
+  street_a sees it). A worker's export of query results of street_a (RESULT_EXPORT): only its
+  requesting user (200/302), everyone else 404.
 - AUDIT_ADMIN: the audit viewer: only the audit administrator (三员); everyone else 403, the
   unit admins and the other two duty accounts included.
 
@@ -225,6 +226,11 @@ def kit_routes() -> list[Route]:
             if not page.target:
                 routes.append(Route(name, RECORDS, page.method, module=module.key))
                 continue
+            if page.target == "result_export":  # a worker's export of street_a's query results
+                routes.append(
+                    Route(name, "result_export", page.method, kwargs={"pk": "resultexport"}, module=module.key)
+                )
+                continue
             routes.append(Route(name, RECORD, page.method, kwargs={"pk": "record"}, module=module.key))
             routes.append(
                 Route(name, RECORD, page.method, kwargs={"pk": "draftrecord"}, module=module.key, seen_by=DRAFT_SEEN_BY)
@@ -263,6 +269,8 @@ def expected_status(route: Route, cast, username: str) -> set[int]:
         return OK if user.has_module(Module.FILES) else {403}
     if route.rule == RECORDS:
         return OK if user.has_module(route.module) else {403}
+    if route.rule == "result_export":  # only the requesting user's
+        return OK if username == "street_a" else {404}
     if route.rule == RECORD:
         if not any(user.unit == cast.units[key] for key in route.seen_by):
             return {404}
@@ -324,6 +332,10 @@ def resolve_kwargs(route: Route, cast) -> dict:
             if kind == "record":
                 approvals.report_rows(actor=cast.users["street_a"], model=module.model, pks=[row.pk])
             return row.pk
+        if kind == "resultexport":
+            from tests.records.kit.query_fixtures import make_result_export
+
+            return make_result_export(cast.users["street_a"], declaration.get(route.module)).pk
         if kind == "import":
             return FileImport.objects.create(unit=cast.units["street_a"], created_by=cast.users["street_a"]).pk
         if kind == "transferrequest":

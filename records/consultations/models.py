@@ -1,11 +1,9 @@
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import Reportable, holder_indexes, scope_index
 from org.models import Module, code_field
-from records.kit.models import Visitor
+from records.kit.models import Visitor, happened_on
 
 
 class Satisfaction(models.TextChoices):
@@ -17,7 +15,7 @@ class Satisfaction(models.TextChoices):
 class Consultation(Visitor, Reportable):
     """政策咨询 (manual ch. 5): a worker's question and the union's answer (modules-spec §5)."""
 
-    consulted_on = models.DateField(_("咨询日期"), default=timezone.localdate)
+    consulted_on = happened_on(_("咨询日期"))
     channel = code_field("consultation_channel", _("咨询方式"), required=True)
     category = code_field("consultation_category", _("咨询类别"), required=True)
     question = models.TextField(_("咨询内容"))
@@ -25,10 +23,6 @@ class Consultation(Visitor, Reportable):
     answerer = models.CharField(_("答复人"), max_length=50, blank=True)
     satisfaction = models.CharField(_("是否满意"), max_length=12, choices=Satisfaction.choices, blank=True)
     remarks = models.TextField(_("备注"), blank=True)
-    file = models.ForeignKey(
-        "records.WorkerFile", verbose_name=_("职工档案"), null=True, blank=True, editable=False,
-        on_delete=models.SET_NULL, related_name="consultations",
-    )  # fmt: skip
 
     reporting_module = Module.CONSULTATIONS
 
@@ -39,7 +33,3 @@ class Consultation(Visitor, Reportable):
 
     def __str__(self):
         return f"{self.name} {self.consulted_on:%Y-%m-%d}"
-
-    def clean(self):
-        if self.consulted_on and self.consulted_on > timezone.localdate():
-            raise ValidationError({"consulted_on": "咨询日期不能晚于今天。"})

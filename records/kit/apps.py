@@ -10,7 +10,7 @@ class KitConfig(AppConfig):
     # The parts of the kit that add pages (records.kit.pages) and hooks to every declaration:
     # imported here, so the pages are known before any URL is resolved (the permission walk
     # lists them at import).
-    parts = ("urls",)
+    parts = ("urls", "statistics", "person", "documents", "views_query", "cases")
 
     def ready(self):
         for part in self.parts:

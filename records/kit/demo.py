@@ -4,10 +4,11 @@ the household files' demo): each street of 四川 enters a few rows from the mod
 on — so each module shows rows at every stage of the reporting model."""
 
 import random
+from datetime import date, timedelta
 
 from approvals import services as approvals
 from org.models import Code, Unit, User
-from records.kit import declaration, services
+from records.kit import cases, declaration, services
 from records.models import FileStatus, WorkerFile
 
 ROWS_PER_STREET = 6
@@ -27,7 +28,10 @@ def load(password: str) -> str:
             _enter(module, street, codes, rng)
         for county in counties:
             _review(module, county)
+        if module.cases is not None:
+            _progress(module, rng)
         summary.append(f"{module.model.objects.count()} 条{module.label}")
+    cases.cases_remind_overdue()  # the cases entered months ago are past due: their holders hear of it
     return "、".join(summary)
 
 
@@ -53,6 +57,23 @@ def _enter(module, street: Unit, codes, rng) -> None:
         rows.append(services.record_create(actor=clerk, module=module, data=data))
     chosen = [row.pk for row in rows if rng.random() < 0.7]
     approvals.report_rows(actor=clerk, model=module.model, pks=chosen, message=f"本月{module.label}记录,请审核。")
+
+
+def _progress(module, rng) -> None:
+    """Cases in every state of progress: some being handled, some closed, the rest accepted
+    (those accepted over 60 days ago are 逾期)."""
+    for row in module.model.objects.select_related("unit").order_by("pk"):
+        clerk = User.objects.filter(unit=row.unit, modules__contains=[module.key]).first()
+        roll = rng.random()
+        if roll < 0.3:
+            cases.case_start(actor=clerk, module=module, row=row)
+        elif roll < 0.6:
+            cases.case_close(
+                actor=clerk,
+                module=module,
+                row=row,
+                on=min(date.today(), row.accepted_on + timedelta(days=rng.randrange(5, 50))),
+            )
 
 
 def _review(module, county: Unit) -> None:

@@ -55,11 +55,23 @@ def _filter_field(model_field) -> forms.Field:
     return forms.CharField(label=label, required=False, max_length=100)
 
 
+# The 逾期 tab of a case module's list (records.kit.cases): `?overdue=1`. The list applies it
+# beside the state tabs (views.RecordListView); the filter's box keeps it when the filter is sent.
+OVERDUE = "overdue"
+
+
+def overdue_only(module, query) -> bool:
+    return module.cases is not None and query.get(OVERDUE) == "1"
+
+
 @cache
 def filter_form(module) -> type[forms.Form] | None:
-    if not module.filter_fields:
-        return None
     fields = {name: _filter_field(module.field(name)) for name in module.filter_fields}
+    if module.cases is not None:
+        box = forms.CheckboxInput(attrs={"value": "1"})  # sent as overdue=1, the tab's own link
+        fields[OVERDUE] = forms.BooleanField(label="只看逾期", required=False, widget=box)
+    if not fields:
+        return None
     return type(f"{module.model.__name__}FilterForm", (forms.Form,), fields)
 
 

@@ -2,19 +2,20 @@
 new / edit / delete, and the record's own page. Views are thin: they read through the one
 visibility selector (approvals.selectors) and write through records.kit.services."""
 
-from functools import cache
+from functools import cache, cached_property
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from approvals.lists import Column, ReportableListView, RowAction
+from approvals.lists import COUNT_CAP, Column, ReportableListView, RowAction, capped_counts
 from approvals.selectors import ViewerState, get_visible_or_404, visible_to
 from org.errors import DomainError
 from org.permissions import require_module
 from records.kit import services
-from records.kit.forms import apply_filter, filter_form, record_form
+from records.kit.forms import OVERDUE, apply_filter, filter_form, overdue_only, record_form
+from records.kit.models import overdue_condition
 from records.kit.pages import pages_of
 from records.kit.sheet import related_paths, sheet_of
 
@@ -27,6 +28,44 @@ class RecordListView(ReportableListView):
 
     module = None
     row_actions = [DELETE]
+
+    @property
+    def template_name(self):
+        """A case module's list has the 逾期 tab (records.kit.cases)."""
+        return "kit/case_list.html" if self.module.cases is not None else ReportableListView.template_name
+
+    @cached_property
+    def shows_overdue(self) -> bool:
+        """The 逾期 tab: like a state tab, it narrows the rows shown, not the tabs' counts."""
+        return overdue_only(self.module, self.request.GET)
+
+    def branches(self, held, above, state):
+        branches = super().branches(held, above, state)
+        return [branch.filter(overdue_condition()) for branch in branches] if self.shows_overdue else branches
+
+    def all_rows(self, rows, state):
+        rows = super().all_rows(rows, state)
+        return rows.filter(overdue_condition()) if self.shows_overdue else rows
+
+    def state_counts(self, held, above):
+        """The state tabs' counts, and a case module's 逾期 tab beside them (the template's one
+        way in for it: its link and its count of the same branches, capped like theirs)."""
+        counts = super().state_counts(held, above)
+        if self.module.cases is not None:
+            results = capped_counts([branch.filter(overdue_condition()) for branch in (held, *above)])
+            total = sum(n for n, _capped in results)
+            capped = total > COUNT_CAP or any(c for _n, c in results)
+            query = self.query_without("after", "state")
+            counts["overdue_tab"] = {
+                "href": f"?{query}&{OVERDUE}=1" if query else f"?{OVERDUE}=1",
+                "active": self.shows_overdue,
+                "count": f"{min(total, COUNT_CAP)}{'+' if capped else ''}",
+            }
+        return counts
+
+    def query_without(self, *names):
+        """Leaving the tabs' query leaves 逾期 too: it is one of the tabs."""
+        return super().query_without(*names, *((OVERDUE,) if "state" in names else ()))
 
     @property
     def select_related(self):

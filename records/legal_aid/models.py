@@ -2,12 +2,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import Reportable
 from org.models import Module, code_field
-from records.kit.models import Case
+from records.kit.models import Case, CaseMeta, happened_on
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0, "金额不能小于 0。")]}
 
@@ -20,7 +19,7 @@ class LegalAid(Case, Reportable):
         "records.WorkerFile", verbose_name=_("职工档案"), on_delete=models.PROTECT, related_name="legal_aid",
         editable=False,
     )  # fmt: skip
-    applied_on = models.DateField(_("申请日期"), default=timezone.localdate)
+    applied_on = happened_on(_("申请日期"))
     case_type = code_field("legal_case_type", _("案件类别"), required=True)
     aid_form = code_field("legal_aid_form", _("援助形式"), required=True)
     opponent = models.CharField(_("对方当事人(用人单位)"), max_length=100, blank=True)
@@ -35,10 +34,10 @@ class LegalAid(Case, Reportable):
     reporting_module = Module.LEGAL_AID
     label_fields = ("file__head_name",)
 
-    class Meta(Reportable.Meta):
-        verbose_name = _("法律援助")
-        verbose_name_plural = _("法律援助")
+    class Meta(CaseMeta):
+        verbose_name = verbose_name_plural = _("法律援助")
         constraints = [
+            *CaseMeta.constraints,
             models.CheckConstraint(condition=Q(people__gte=1), name="legal_aid_people_at_least_one"),
             models.CheckConstraint(condition=Q(recovered__gte=0) & (Q(amount__isnull=True) | Q(amount__gte=0)),
                                    name="legal_aid_money_not_negative"),
@@ -51,10 +50,5 @@ class LegalAid(Case, Reportable):
         return f"{self.file.head_name} {self.applied_on:%Y-%m-%d}"
 
     def clean(self):
-        errors = {}
-        if self.applied_on and self.applied_on > timezone.localdate():
-            errors["applied_on"] = "申请日期不能晚于今天。"
         if self.applied_on and self.accepted_on and self.accepted_on < self.applied_on:
-            errors["accepted_on"] = "受理日期不能早于申请日期。"
-        if errors:
-            raise ValidationError(errors)
+            raise ValidationError({"accepted_on": "受理日期不能早于申请日期。"})

@@ -2,19 +2,18 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import Reportable
 from org.models import Module, code_field
-from records.kit.models import Case, Visitor
+from records.kit.models import Case, CaseMeta, Visitor, happened_on
 
 
 class Petition(Visitor, Case, Reportable):
     """信访接待 (manual ch. 4): one visit, letter or call, and how it was handled. The manual's
     form was a screenshot; these are the fields of a standard 信访接待登记表 (modules-spec §4)."""
 
-    received_on = models.DateField(_("接待日期"), default=timezone.localdate)
+    received_on = happened_on(_("接待日期"))
     address = models.CharField(_("家庭住址"), max_length=200, blank=True)
     channel = code_field("petition_channel", _("信访形式"), required=True)
     collective = models.BooleanField(_("是否集体访"), default=False)
@@ -26,17 +25,13 @@ class Petition(Visitor, Case, Reportable):
     result = models.TextField(_("处理结果"), blank=True)
     receptionist = models.CharField(_("接待人"), max_length=50, blank=True)
     remarks = models.TextField(_("备注"), blank=True)
-    file = models.ForeignKey(
-        "records.WorkerFile", verbose_name=_("职工档案"), null=True, blank=True, editable=False,
-        on_delete=models.SET_NULL, related_name="petitions",
-    )  # fmt: skip
 
     reporting_module = Module.PETITIONS
 
-    class Meta(Reportable.Meta):
-        verbose_name = _("信访接待")
-        verbose_name_plural = _("信访接待")
+    class Meta(CaseMeta):
+        verbose_name = verbose_name_plural = _("信访接待")
         constraints = [
+            *CaseMeta.constraints,
             models.CheckConstraint(condition=Q(visitors__gte=1), name="petition_visitors_at_least_one"),
             models.CheckConstraint(condition=Q(collective=False) | Q(visitors__gte=2), name="petition_collective_visitors"),
             models.CheckConstraint(condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("received_on")),
@@ -47,10 +42,5 @@ class Petition(Visitor, Case, Reportable):
         return f"{self.name} {self.received_on:%Y-%m-%d}"
 
     def clean(self):
-        errors = {}
-        if self.received_on and self.received_on > timezone.localdate():
-            errors["received_on"] = "接待日期不能晚于今天。"
         if self.collective and self.visitors is not None and self.visitors < 2:
-            errors["visitors"] = "集体访的来访人数应至少为 2 人。"
-        if errors:
-            raise ValidationError(errors)
+            raise ValidationError({"visitors": "集体访的来访人数应至少为 2 人。"})

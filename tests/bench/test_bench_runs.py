@@ -42,6 +42,8 @@ def test_tiny_benchmark_builds_data_and_writes_its_table(bench_database, tmp_pat
         "| export throughput |",
         "| 信访接待 list, first |",  # every module declared on the kit (bench.records)
         "| 法律援助 list, 已上报 tab |",
+        "| 政策咨询 query, ",
+        "| 信访接待 statistics, by 信访类别 |",
         "| realistic load, 1 s |",
         "| HTTP load, 1 s |",
     ):

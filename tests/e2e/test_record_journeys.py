@@ -109,3 +109,51 @@ def test_a_record_goes_up_comes_back_with_a_message_and_goes_up_again(cast, page
     page.get_by_text("已上报 1 条至武侯区总工会").wait_for()
     assert (model.objects.get().holder_id, model.objects.get().report_state) == (
         cast.units["county_a"].pk, ReportState.REPORTED)  # fmt: skip
+
+
+@pytest.mark.parametrize("key", MODULES)
+def test_the_county_finds_a_reported_record_in_query_and_statistics_and_prints_it(cast, page, key, tmp_path):
+    import docx
+    import openpyxl
+
+    from approvals import services as approvals
+    from tests.records.kit.conftest import make_record
+
+    module = declaration.get(key)
+    row = make_record(module, cast.users["street_a"])
+    approvals.report_rows(actor=cast.users["street_a"], model=module.model, pks=[row.pk])
+    label = str(row)
+    sign_in(page, "county_a")
+    open_module(page, module)
+    page.get_by_role("link", name=f"{module.label}查询").click()
+    page.get_by_label("包含下级数据").check()
+    page.get_by_role("button", name="查询", exact=True).click()
+    page.locator(f'input[name="pks"][value="{row.pk}"]').wait_for()
+
+    open_module(page, module)
+    page.get_by_role("link", name=f"{module.label}统计").click()
+    page.locator("table.crosstab").wait_for()
+    totals = page.locator("table.crosstab tfoot").inner_text().split()
+    assert totals[-len(module.stat_measures)] == "1"  # 合计 × 总数 of the count: the one reported row
+    page.locator("#kit-chart-areas svg").wait_for()  # ECharts drew the bars (static/js/kit_charts.js)
+
+    page.goto(module.url("detail", row.pk))
+    with page.expect_popup() as popup:
+        page.get_by_role("link", name="打印").click()
+    printed = popup.value
+    printed.get_by_text(module.sheet[0].title).first.wait_for()
+    assert label.split()[0] in printed.content()
+    for link, suffix in (("另存为Word", ".docx"), ("另存为Excel", ".xlsx")):
+        with page.expect_download() as download:
+            page.get_by_role("link", name=link).click()
+        saved = tmp_path / f"record{suffix}"
+        download.value.save_as(saved)
+        assert download.value.suggested_filename.startswith(module.label)
+        if suffix == ".docx":
+            text = "\n".join(cell.text for table in docx.Document(saved).tables for r in table.rows for cell in r.cells)
+        else:
+            text = "\n".join(
+                str(v) for r in openpyxl.load_workbook(saved).active.iter_rows(values_only=True) for v in r if v
+            )
+        assert module.sheet[0].title in text or module.label_of(module.sheet[0].fields[0]) in text
+        assert label.split()[0] in text

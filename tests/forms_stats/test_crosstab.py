@@ -7,7 +7,7 @@ from django.db.models import Count, Sum
 
 from approvals import services as approvals
 from approvals.selectors import visible_to
-from forms_stats.crosstab import UNFILLED, Dimension, Measure, count_related, count_rows, crosstab, scope
+from forms_stats.crosstab import UNFILLED, Dimension, Measure, count_related, count_rows, crosstab, scope, sum_of
 from org.models import Gender, Module, Unit
 from records import services
 from records.models import FamilyMember, WorkerFile
@@ -224,3 +224,19 @@ def test_gender_dimension_needs_no_label_query(cast, people, django_assert_num_q
     with django_assert_num_queries(2):
         table = crosstab(WorkerFile.objects.all(), viewer=county, unit=county, dimension=GENDER, measures=FILES)
     assert table.totals.values == [0, 0, 1, 1]  # (未填), 男, 女, 总数
+
+
+def test_sum_of_adds_a_number_field_per_cell_and_a_cell_without_rows_is_zero(cast, people):
+    for income in (1000, 1500):
+        report(people["street_a"], new_file(people["street_a"], monthly_income=income))
+    report(people["street_a2"], new_file(people["street_a2"], female=True, monthly_income=800))
+    new_file(people["county_a"], monthly_income=0)
+    new_file(people["street_a"], monthly_income=9999)  # a draft below: not the county's
+
+    table = table_for(cast, "county_a", measures=[count_rows("职工人数"), sum_of("月收入", "monthly_income")])
+    rows, male, female = by_label(table), column_index(table, "男"), column_index(table, "女")
+    assert rows["浆洗街街道工会"].cells[male] == [2, Decimal("2500.00")]
+    assert rows["浆洗街街道工会"].cells[female] == [0, 0]
+    assert rows["玉林街道工会"].cells[female] == [1, Decimal("800.00")]
+    assert rows["武侯区总工会(本级)"].total == [1, 0]
+    assert table.totals.total == [4, Decimal("3300.00")]

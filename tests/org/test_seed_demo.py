@@ -13,6 +13,7 @@ from org.management.commands.seed_demo import DEMO_PASSWORD, DUTY_LOGINS, LOGINS
 from org.models import Unit, User
 from records import merges
 from records.kit import declaration
+from records.kit.models import CaseState
 from records.models import BulkExport, WorkerFile
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,9 @@ def test_demo_data_loads_once_and_every_login_reaches_home(capsys):
     for module in declaration.all_modules():
         stages = set(module.model.objects.values_list("holder_depth", "report_state"))
         assert {(5, "draft"), (4, "reported"), (3, "reported"), (5, "returned")} <= stages, module.key
+        if module.cases is not None:  # cases at every step of their progress, the overdue reminded
+            assert set(module.model.objects.values_list("case_state", flat=True)) == set(CaseState.values)
+            assert module.model.objects.filter(overdue_notice__isnull=False).exists(), module.key
     call_command("seed_demo")
     assert (Unit.objects.count(), User.objects.count(), WorkerFile.objects.count()) == (units, users, files)
     assert "演示数据已存在" in capsys.readouterr().out

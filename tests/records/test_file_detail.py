@@ -20,6 +20,7 @@ from approvals.templatetags.reporting import jinja
 from org.models import Code
 from records import documents, id_numbers, services
 from records.models import FileCategory, WorkerFile
+from records.views_detail import RELATED_SECTIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -124,9 +125,10 @@ def test_page_shows_header_unit_chain_members_and_empty_related_sections(cast):
     for text in ("F001", "张三", "低保户", "在档", "未上报", "成员1", "成员2", "浆洗街1号", "本人大病"):
         assert text in body, text
     assert "中华全国总工会→四川省总工会→成都市总工会→武侯区总工会→浆洗街街道工会" in body
-    for label in ("帮扶救助信息", "法律援助", "人才信息"):
+    # The linked sections: each module whose records belong to a person (records.kit.person).
+    for label in ("帮扶救助信息", "法律援助", "人才信息", "信访接待", "政策咨询"):
         assert label in body
-    assert body.count("暂无相关信息") == 3
+    assert body.count("暂无相关信息") == len(RELATED_SECTIONS)
     assert "流转记录" in body and "职工历史信息" in body
 
 

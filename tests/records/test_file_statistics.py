@@ -87,7 +87,7 @@ def test_page_renders_the_table_with_print_and_excel(cast, files):
     assert "供养人口数" in content and "合计" in content and "总数" in content
     assert "data-print" in content and "另存为Excel" in content
     assert "format=xlsx" in content
-    assert "@media print" in content
+    assert "css/crosstab.css" in content  # its screen and print styles (A4 landscape)
     table = response.context["table"]
     assert content.count('<td class="grand">') == len(table.all_rows)  # each row's first 总数 cell
 

@@ -34,7 +34,9 @@ def test_bad_input_is_refused_next_to_its_field_in_chinese_and_saves_nothing(cas
     response = cast.client("street_a").post(petitions.url("create"), data)
     page = response.content.decode()
     assert response.status_code == 200
-    assert "接待日期不能晚于今天。" in page and "集体访的来访人数应至少为 2 人。" in page and "这个字段是必填项。" in page
+    assert (
+        "接待日期不能晚于今天。" in page and "集体访的来访人数应至少为 2 人。" in page and "这个字段是必填项。" in page
+    )
     assert not Petition.objects.exists()
 
 
