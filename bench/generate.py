@@ -162,20 +162,17 @@ FILES_AT_SCALE_1 = 4_700_000
 
 
 def generate(scale: float, files: int | None = None) -> dict:
-    from bench.records import RECORDS_AT_SCALE_1, load_records  # it builds on this module's pieces
-
     files = int(FILES_AT_SCALE_1 * scale) if files is None else files
     started = time.monotonic()
     with transaction.atomic():
         units = load_tree(fanout_for(scale))
         load_files(files)
-        records = load_records(int(RECORDS_AT_SCALE_1 * scale))
         load_history()
         movements = load_movements()
         create_users()
         users = create_load_users(load_users_for(scale))
     seconds = round(time.monotonic() - started, 1)
-    return {"units": units, "files": files, "persons": files * PERSONS_PER_FILE, **records,
+    return {"units": units, "files": files, "persons": files * PERSONS_PER_FILE,
             "movements": movements, "load users": users, "seconds": seconds}  # fmt: skip
 
 

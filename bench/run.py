@@ -75,9 +75,10 @@ def main(argv=None) -> int:
 
     from bench import operations
     from bench.generate import generate
+    from bench.records import generate_records
     from bench.timing import Table
 
-    operations.prepare(args.rebuild, lambda: generate(args.scale))
+    operations.prepare(args.rebuild, lambda: generate(args.scale) | generate_records(args.scale))
     table = Table()
     operations.run_all(table, args.runs)
     if args.load_seconds:

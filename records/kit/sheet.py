@@ -59,10 +59,11 @@ def field_value(row, path: str):
     return value
 
 
-def related_paths(module) -> list[str]:
-    """select_related for every relation the sheet reads (one query for a record's sheet)."""
+def related_paths(module, fields=None) -> list[str]:
+    """select_related for every relation `fields` (declared paths; default: the sheet's) read:
+    a code's value, the file's name — one query for the rows, not one more per row."""
     paths = set()
-    for path in module.sheet_fields:
+    for path in module.sheet_fields if fields is None else fields:
         steps = path.split(".")
         for end in range(1, len(steps) + 1):
             if module.field(".".join(steps[:end])).is_relation:

@@ -69,8 +69,9 @@ class RecordListView(ReportableListView):
 
     @property
     def select_related(self):
-        """The relations the shown columns read (a code's value): one join each, only for those."""
-        return tuple(c.field.split(".")[0] for c in self.display.columns if self.module.field(c.field).is_relation)
+        """The relations the shown columns and the row's label read: one join each, only for those."""
+        labels = [path.replace("__", ".") for path in self.label_fields]
+        return tuple(related_paths(self.module, [c.field for c in self.display.columns] + labels))
 
     def filter_queryset(self, queryset, data):
         return apply_filter(self.module, queryset, data)

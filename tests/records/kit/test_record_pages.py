@@ -2,14 +2,16 @@
 delete and the record's page, with the guards of DESIGN.md §3 in one place."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from approvals import services as approvals
 from approvals.models import ReportState
 from audit.models import AuditLog
 from org.errors import DomainError
-from records.kit import services
+from records.kit import declaration, services
 from records.petitions.models import Petition
-from tests.records.kit.conftest import make_petition, petition_data
+from tests.records.kit.conftest import make_petition, make_record, petition_data
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +79,24 @@ def test_the_list_shows_the_declared_columns_and_the_county_sees_a_reported_row(
     assert "赵敏" in page and "未上报的" not in page
     assert all(label in page for label in ("接待日期", "信访形式", "信访类别", "办理状态"))
     assert cast.client("province_b").get(petitions.url("detail", row.pk)).status_code == 404
+
+
+@pytest.mark.parametrize("key", [module.key for module in declaration.all_modules()])
+def test_a_list_page_sends_as_many_queries_for_twelve_rows_as_for_two(cast, key):
+    """No query per row: the columns' and the label's relations (a code's value, a legal-aid
+    case's household file) come in the rows' one query."""
+    module = declaration.get(key)
+    client = cast.client("county_a")
+
+    def queries_of_the_list() -> int:
+        client.get(module.url("list"))  # the first request warms the session and the caches
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(module.url("list")).status_code == 200
+        return len(captured)
+
+    rows = [make_record(module, cast.users["street_a"]) for _ in range(2)]
+    approvals.report_rows(actor=cast.users["street_a"], model=module.model, pks=[row.pk for row in rows])
+    few = queries_of_the_list()
+    rows = [make_record(module, cast.users["street_a"]) for _ in range(10)]
+    approvals.report_rows(actor=cast.users["street_a"], model=module.model, pks=[row.pk for row in rows])
+    assert queries_of_the_list() == few
