@@ -76,6 +76,10 @@ class RecordListView(ReportableListView):
     def filter_queryset(self, queryset, data):
         return apply_filter(self.module, queryset, data)
 
+    def display_row(self, row) -> dict:
+        """A row's first cell opens its record page (manual 2.2.1: 点击记录显示详细信息)."""
+        return super().display_row(row) | {"url": self.module.url("detail", row.pk)}
+
     def list_actions(self):
         """新增, then the module's other pages that exist for it (查询, 统计…), then quick moves."""
         module = self.module

@@ -78,6 +78,7 @@ def test_the_list_shows_the_declared_columns_and_the_county_sees_a_reported_row(
     page = cast.client("county_a").get(petitions.url("list")).content.decode()
     assert "赵敏" in page and "未上报的" not in page
     assert all(label in page for label in ("接待日期", "信访形式", "信访类别", "办理状态"))
+    assert f'href="{petitions.url("detail", row.pk)}"' in page  # the row opens its record
     assert cast.client("province_b").get(petitions.url("detail", row.pk)).status_code == 404
 
 
