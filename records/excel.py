@@ -77,4 +77,10 @@ def xlsx_response(filename: str, *, title: str, headers: Sequence[str], rows: It
     file = tempfile.TemporaryFile()  # closed by the response once sent
     write_workbook(file, title=title, headers=headers, rows=rows)
     file.seek(0)
-    return FileResponse(file, as_attachment=True, filename=filename, content_type=XLSX)
+    return private(FileResponse(file, as_attachment=True, filename=filename, content_type=XLSX))
+
+
+def private(response):
+    """A download of personal data is kept by no cache on the way (ID numbers, names)."""
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -25,6 +25,7 @@ class Consultation(Visitor, Reportable):
     remarks = models.TextField(_("备注"), blank=True)
 
     reporting_module = Module.CONSULTATIONS
+    label_fields = ("name", "consulted_on")  # __str__, read by a list whatever columns it shows
 
     class Meta(Reportable.Meta):
         verbose_name = _("政策咨询")

@@ -87,13 +87,6 @@ def can_close(actor: User, row) -> bool:
     return services.is_owner(actor, row) and row.close.can_proceed()
 
 
-def _locked(module: RecordModule, row):
-    locked = module.model.objects.select_for_update().filter(pk=row.pk).first()
-    if locked is None:
-        raise DomainError(f"该{module.label}记录已被删除。")
-    return locked
-
-
 def _check_step(actor: User, module: RecordModule, row, transition, step: str) -> None:
     require_module(actor, module.key)
     if not services.is_owner(actor, row):
@@ -112,7 +105,7 @@ def _end_notice(actor: User, row, request=None) -> None:
 @transaction.atomic
 def case_start(*, actor: User, module: RecordModule, row, request=None):
     """受理 → 办理中."""
-    row = _locked(module, row)
+    row = services.locked(module, row)
     _check_step(actor, module, row, row.start, "start")
     row.start()
     row.save(update_fields=["case_state"])
@@ -123,7 +116,7 @@ def case_start(*, actor: User, module: RecordModule, row, request=None):
 @transaction.atomic
 def case_close(*, actor: User, module: RecordModule, row, on: date | None, request=None):
     """受理 or 办理中 → 办结 on day `on`: not before the acceptance, not after today."""
-    row = _locked(module, row)
+    row = services.locked(module, row)
     _check_step(actor, module, row, row.close, "close")
     if on is None:
         raise DomainError("请填写办结日期。", CLOSED_ON)
@@ -189,6 +182,15 @@ def case_progress(request, module: RecordModule, row) -> dict | None:
 
 
 services.BEFORE_SAVE.append(set_due_date)
+
+
+def end_reminder_of_deleted(module: RecordModule, row, actor: User) -> None:
+    """records.kit.services.BEFORE_DELETE: a deleted case's overdue reminder is done too."""
+    if module.cases is not None and row.overdue_notice_id is not None:
+        _end_notice(actor, row)
+
+
+services.BEFORE_DELETE.append(end_reminder_of_deleted)
 views.DETAIL_EXTRAS.append(case_progress)
 
 
@@ -206,9 +208,7 @@ reminders.register_notice_page(CaseNotice.OVERDUE, overdue_list_url)
 def _unreminded(module: RecordModule, today):
     """Overdue cases without their reminder, locked; a case someone is saving is left to the next run."""
     rows = module.model.objects.filter(overdue_condition(today), overdue_notice__isnull=True)
-    relations = sorted({path.split("__")[0] for path in getattr(module.model, "label_fields", ())})
-    if relations:  # what str(row) reads, for the message (a legal-aid case's worker)
-        rows = rows.select_related(*relations)
+    rows = rows.select_related(*module.label_relations)  # what str(row) reads, for the message
     return rows.select_for_update(skip_locked=True, of=("self",)).order_by("pk")
 
 

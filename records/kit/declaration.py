@@ -90,6 +90,13 @@ class RecordModule:
         return str(self.field(path).verbose_name)
 
     @property
+    def label_relations(self) -> list[str]:
+        """select_related for what str(row) reads through relations (the model's label_fields,
+        e.g. "file__head_name": a legal-aid case is named after its worker)."""
+        label = getattr(self.model, "label_fields", ())
+        return sorted({path.rsplit("__", 1)[0] for path in label if "__" in path})
+
+    @property
     def sheet_fields(self) -> list[str]:
         return [name for section in self.sheet for name in section.fields]
 
@@ -113,10 +120,6 @@ def get(key: str) -> RecordModule:
 
 def all_modules() -> list[RecordModule]:
     return list(_modules.values())
-
-
-def of_model(model) -> RecordModule:
-    return next(module for module in _modules.values() if module.model is model)
 
 
 __all__ = ["ALWAYS", "WHILE_HELD", "CaseProgress", "PersonLink", "RecordModule", "Section", "count", "sum_of"]

@@ -22,14 +22,12 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from approvals.selectors import ViewerState
-from audit.services import audit_record
 from audit.spreadsheets import XLSX, text_cell
 from org.selectors import ancestors_of
 from records.documents import Cell, grid_rows
-from records.events import FileEvent
-from records.kit import services, word
+from records.kit import word
 from records.kit.pages import RECORD, Page, add_pages
-from records.kit.sheet import ID_NUMBER, SheetSection, display_text, field_value, sheet_of
+from records.kit.sheet import SheetSection, display_text, full_ids_shown, sheet_of
 from records.kit.views import get_record_for_user
 from records.views_detail import docx_response
 
@@ -54,11 +52,6 @@ class RecordDocument:
         ]
 
 
-def shows_id_numbers(module, row) -> bool:
-    """Whether the sheet has an ID number with a value (sheet_of masks the same paths)."""
-    return any(path.endswith(ID_NUMBER) and field_value(row, path) for path in module.sheet_fields)
-
-
 def _header(row) -> list[tuple[str, str]]:
     lines = [("填报单位", row.unit.name)]
     ancestors = list(ancestors_of(row.unit))
@@ -73,10 +66,7 @@ def _header(row) -> list[tuple[str, str]]:
 def record_document(request, module, pk, page: str):
     """The row the user sees and its document; full ID numbers for the owner, audited."""
     row = get_record_for_user(module, request.user, pk)
-    full_id = services.is_owner(request.user, row)
-    if full_id and shows_id_numbers(module, row):
-        audit_record(event=FileEvent.ID_NUMBERS_VIEWED, actor=request.user, request=request, obj=row,
-                     detail={"page": page, "module": module.key})  # fmt: skip
+    full_id = full_ids_shown(request, module, row, page)
     return row, RecordDocument(module.label, _header(row), sheet_of(module, row, full_id=full_id))
 
 

@@ -20,10 +20,6 @@ class Page:
     target: str = ""
     when: Callable | None = None  # only for the modules it admits (module → bool)
 
-    @property
-    def one_record(self) -> bool:
-        return self.target == RECORD
-
     def applies_to(self, module) -> bool:
         return self.when is None or self.when(module)
 

@@ -38,6 +38,7 @@ from records.models import FileStatus, Person, WorkerFile
 from records.selectors import file_of, find_cancelled_file
 from records.views_detail import RelatedSection, full_id_numbers_shown, register_related_section
 
+RELATED_ROWS = 50  # a file's newest rows of a module on its page; the module's list has them all
 # The query parameter of the entry form naming the file (records.views.file_create adds it too).
 FILE_PARAM = "file"
 LOOK_UP_FIRST = "请先输入职工的身份证号查询职工档案。"
@@ -159,7 +160,7 @@ add_pages(Page("person", "person/", person_lookup, when=requires_file))
 
 def entry_file(user: User, raw_pk: str) -> WorkerFile | None:
     """The file `?file=` names, if the user's unit sees it."""
-    if not raw_pk.isdigit():
+    if not (raw_pk.isascii() and raw_pk.isdigit()):  # "²" is a digit to str.isdigit, not to int()
         return None
     return visible_to(WorkerFile.objects.select_related("head"), user.unit).filter(pk=raw_pk).first()
 
@@ -256,7 +257,7 @@ def related_rows(module: RecordModule):
             *related_paths(module, columns)
         )
         cells = []
-        for row in visible_to(records, user.unit).order_by("-pk"):
+        for row in visible_to(records, user.unit).order_by("-pk")[:RELATED_ROWS]:
             texts = [_cell(row, path, services.is_owner(user, row)) for path in columns]
             cells.append({"url": module.url("detail", row.pk), "cells": texts})
         return labels, cells

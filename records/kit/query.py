@@ -31,7 +31,8 @@ from org.models import Unit, code_table_of
 from org.selectors import text_contains
 from records import id_numbers
 from records.kit.declaration import RecordModule
-from records.kit.forms import DATE_WIDGET
+from records.kit.forms import DATE_WIDGET, overdue_only
+from records.kit.models import overdue_condition
 from records.kit.sheet import ID_NUMBER as ID_NUMBER_FIELD
 
 TEXT, CHOICE, CODE, BOOL, DATES, DECIMALS, INTEGERS, ID_NUMBER = (
@@ -320,7 +321,9 @@ def query_results(module: RecordModule, conditions: dict, *, unit: Unit, sort: s
     form = query_form(module)(conditions)
     if not form.is_valid():
         return None
-    selected = Unit.objects.filter(pk=conditions.get("unit") or unit.pk, path__startswith=unit.path).first() or unit
+    selected = Unit.objects.filter(pk=conditions.get("unit") or unit.pk, path__startswith=unit.path).first()
+    if selected is None:  # the chosen unit left the subtree since: not the same query any more
+        return None
     rows = module.model.objects.all()
     if selected != unit:
         rows = from_subtree(rows, selected)
@@ -328,5 +331,7 @@ def query_results(module: RecordModule, conditions: dict, *, unit: Unit, sort: s
     state = conditions.get("state")
     if state in ViewerState.values:
         rows = rows.filter(viewer_state_q(unit, state))
+    if overdue_only(module, conditions):  # the 逾期 tab, as the list narrows to it
+        rows = rows.filter(overdue_condition())
     sorted_by = Sort(sort.removeprefix("-"), descending=sort.startswith("-")) if sort else None
     return rows.order_by(*Display([], sorted_by, 0).ordering())

@@ -15,7 +15,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import F, QuerySet
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -36,6 +37,8 @@ from records.kit.sheet import ID_NUMBER, field_value, related_paths
 
 PRINT_LIMIT = 2_000  # rows of one printout: beyond it a query is to be narrowed
 EXCEL_LIMIT = 20_000  # rows written while the user waits; beyond it the worker writes them
+ABANDONED_AFTER = timedelta(hours=1)  # 500,000 rows take minutes: a longer attempt's worker died
+WORKER_LIMIT = 500_000  # rows of one worker's file: beyond it a query is to be narrowed
 CHUNK = 2_000  # rows read at a time, and the worker's progress step
 PAGE_OPTIONS = ("page_shown", "page_all")
 SHOWN_OPTIONS = ("page_shown", "all_shown")
@@ -108,6 +111,7 @@ def audit_results(event, *, request, module: RecordModule, option: str, lines: R
 # --- the worker's export ------------------------------------------------------------------------
 
 
+@transaction.atomic
 def result_export_request(
     *, actor: User, module: RecordModule, conditions: dict, option: str, columns: list[Column], sort: str, request=None
 ) -> ResultExport:
@@ -148,12 +152,18 @@ def result_export_path(job: ResultExport) -> Path:
 def result_export_run(*, export_id: int) -> ResultExport | None:
     """Write a job's file. Its progress is committed as it goes (no transaction around the
     writing), so the progress page sees it; a finished job returns at once, and a redelivered
-    one writes its file again from the start."""
+    one writes its file again from the start. One attempt at a time: an attempt claims the job
+    (a conditional UPDATE), so a message delivered twice at once writes one file."""
+    now = timezone.now()
+    claimable = Q(state__in=[ResultExportState.QUEUED, ResultExportState.FAILED]) | Q(
+        state=ResultExportState.RUNNING, started_at__lt=now - ABANDONED_AFTER
+    )  # a running attempt that long is a killed worker's
+    claimed = ResultExport.objects.filter(claimable, pk=export_id).update(
+        state=ResultExportState.RUNNING, started_at=now, error="", rows_written=0
+    )
     job = ResultExport.objects.select_related("user", "unit").filter(pk=export_id).first()
-    if job is None or job.state == ResultExportState.DONE:
+    if not claimed:
         return job
-    job.state, job.started_at, job.error, job.rows_written = ResultExportState.RUNNING, timezone.now(), "", 0
-    job.save(update_fields=["state", "started_at", "error", "rows_written"])
     for left in results_dir().glob(f"{_partial_prefix(job)}*"):  # a killed attempt's, personal data in it
         left.unlink(missing_ok=True)
     partial = None
@@ -193,7 +203,7 @@ def _job_rows(job: ResultExport) -> tuple[RecordModule, QuerySet]:
         raise DomainError(f"申请人已不在本单位或已没有“{module.label}”权限,导出没有进行。")
     rows = query_results(module, job.conditions, unit=job.unit, sort=job.sort)
     if rows is None:
-        raise DomainError("查询条件已失效(例如所选代码已被删除),请重新查询后再导出。")
+        raise DomainError("查询条件已失效(例如所选代码已被删除,或所选单位已调整),请重新查询后再导出。")
     return module, rows
 
 

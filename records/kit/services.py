@@ -24,6 +24,10 @@ from records.kit.declaration import ALWAYS, RecordModule
 BEFORE_SAVE: list = []
 
 
+# What optional parts do before a row is deleted (records.kit.cases ends its open reminder).
+BEFORE_DELETE: list = []
+
+
 def _before_save(module: RecordModule, row, actor: User) -> None:
     for hook in BEFORE_SAVE:
         hook(module, row, actor)
@@ -76,8 +80,11 @@ def record_create(*, actor: User, module: RecordModule, data: dict, request=None
     return row
 
 
-def _locked(module: RecordModule, row):
-    locked = module.model.objects.select_for_update().filter(pk=row.pk).first()
+def locked(module: RecordModule, row):
+    """The row again, locked until the transaction ends, with what its label reads (a legal-aid
+    case's file); a row deleted meanwhile is a refusal, not an error page."""
+    rows = module.model.objects.select_for_update(of=("self",)).select_related(*module.label_relations)
+    locked = rows.filter(pk=row.pk).first()
     if locked is None:
         raise DomainError(f"该{module.label}记录已被删除。")
     return locked
@@ -86,7 +93,7 @@ def _locked(module: RecordModule, row):
 @transaction.atomic
 def record_update(*, actor: User, module: RecordModule, row, data: dict, request=None):
     """The owner changes the row's content; its holder and report state stay."""
-    row = _locked(module, row)
+    row = locked(module, row)
     if not can_edit(actor, module, row):
         raise DomainError(edit_refusal(actor, module, row))
     for name, value in data.items():
@@ -100,7 +107,7 @@ def record_update(*, actor: User, module: RecordModule, row, data: dict, request
 
 @transaction.atomic
 def record_delete(*, actor: User, module: RecordModule, row, request=None) -> None:
-    row = _locked(module, row)
+    row = locked(module, row)
     if not is_owner(actor, row):
         raise DomainError(f"只能删除本单位填报的{module.label}记录。")
     if not can_delete(actor, row):
@@ -108,5 +115,7 @@ def record_delete(*, actor: User, module: RecordModule, row, request=None) -> No
     held = protected_references(module.model.objects.filter(pk=row.pk))
     if held:
         raise DomainError(f"“{row}”已有{describe(held)},不能删除。")
+    for hook in BEFORE_DELETE:
+        hook(module, row, actor)
     audit_record(event=wiring.EVENTS[module.key].DELETED, actor=actor, request=request, obj=row)
     row.delete()

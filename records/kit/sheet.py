@@ -7,7 +7,10 @@ from decimal import Decimal
 
 from django.db import models
 
+from audit.services import audit_record
 from records import id_numbers
+from records.events import FileEvent
+from records.kit.services import is_owner
 
 ID_NUMBER = "id_number"
 
@@ -81,3 +84,18 @@ def sheet_of(module, row, *, full_id: bool) -> list[SheetSection]:
         return Item(module.label_of(path), value, isinstance(module.field(path), models.TextField))
 
     return [SheetSection(section.title, [item(path) for path in section.fields]) for section in module.sheet]
+
+
+def shows_id_numbers(module, row) -> bool:
+    """Whether the sheet has an ID number with a value (sheet_of masks the same paths)."""
+    return any(path.endswith(ID_NUMBER) and field_value(row, path) for path in module.sheet_fields)
+
+
+def full_ids_shown(request, module, row, page: str) -> bool:
+    """Whether this user reads the row's full ID numbers (the owning unit's users of the
+    module); each time they do, the audit log says who saw them where (DESIGN.md §7)."""
+    full = is_owner(request.user, row)
+    if full and shows_id_numbers(module, row):
+        audit_record(event=FileEvent.ID_NUMBERS_VIEWED, actor=request.user, request=request, obj=row,
+                     detail={"page": page, "module": module.key})  # fmt: skip
+    return full

@@ -17,7 +17,7 @@ from records.kit import services
 from records.kit.forms import OVERDUE, apply_filter, filter_form, overdue_only, record_form
 from records.kit.models import overdue_condition
 from records.kit.pages import pages_of
-from records.kit.sheet import related_paths, sheet_of
+from records.kit.sheet import ID_NUMBER, full_ids_shown, related_paths, sheet_of
 
 LIST_LINKS = [("query", "查询"), ("statistics", "统计")]
 DELETE = RowAction("delete", "删除选中的记录", "确定删除选中的记录吗?删除后不能恢复。")
@@ -70,8 +70,8 @@ class RecordListView(ReportableListView):
     @property
     def select_related(self):
         """The relations the shown columns and the row's label read: one join each, only for those."""
-        labels = [path.replace("__", ".") for path in self.label_fields]
-        return tuple(related_paths(self.module, [c.field for c in self.display.columns] + labels))
+        shown = related_paths(self.module, [c.field for c in self.display.columns])
+        return tuple(sorted({*shown, *self.module.label_relations}))
 
     def filter_queryset(self, queryset, data):
         return apply_filter(self.module, queryset, data)
@@ -89,7 +89,7 @@ class RecordListView(ReportableListView):
         return [*links, ("快速上报和退回", module.url("quick"))]
 
     def run_row_action(self, key, pks):
-        rows = visible_to(self.model.objects.filter(pk__in=pks), self.request.user.unit)
+        rows = visible_to(self.model.objects.filter(pk__in=pks[: self.display.page_size]), self.request.user.unit)
         done, refused = 0, []
         for row in rows:
             try:
@@ -104,7 +104,9 @@ class RecordListView(ReportableListView):
 
 
 def columns_of(module) -> list[Column]:
-    return [Column(path, module.label_of(path)) for path in module.sheet_fields]
+    """The columns a list offers: the sheet's fields but ID numbers, which a list never shows
+    (DESIGN.md §7: masked in lists; the record's page shows them to whom it may)."""
+    return [Column(path, module.label_of(path)) for path in module.sheet_fields if not path.endswith(ID_NUMBER)]
 
 
 @cache
@@ -219,7 +221,7 @@ def record_detail(request, module, pk):
         "module": module,
         "row": row,
         "title": f"{module.label}:{row}",
-        "sheet": sheet_of(module, row, full_id=services.is_owner(request.user, row)),
+        "sheet": sheet_of(module, row, full_id=full_ids_shown(request, module, row, f"{module.key}_detail")),
         "state": state,
         "state_label": state.label,
         "can_edit": services.can_edit(request.user, module, row),

@@ -26,6 +26,7 @@ from records.kit.sheet import display_text
 from records.kit.views import list_view
 
 PRINT = "print"  # ?export=<option>&print=1: the option as a print view instead of Excel
+CONFIRMED = "confirmed"  # the POST of the confirmation that starts a worker's export
 
 
 class QueryListMixin:
@@ -44,6 +45,8 @@ class QueryListMixin:
     def post(self, request, *args, **kwargs):
         if request.POST.get("q"):  # the query form: its conditions go to the URL, tokenized
             return redirect(f"{request.path}?{tokenized(request.POST, request.session, self.private).urlencode()}")
+        if request.GET.get("export") and request.POST.get(CONFIRMED):  # 后台生成 confirmed: the list's GET
+            return self.get(request, *args, **kwargs)
         return super().post(request, *args, **kwargs)
 
     def filter_queryset(self, queryset, data):
@@ -101,6 +104,14 @@ class QueryListMixin:
     def excel(self, option, rows, columns):
         module = self.module
         if option not in results.PAGE_OPTIONS and results.more_than(rows, results.EXCEL_LIMIT):
+            if results.more_than(rows, results.WORKER_LIMIT):
+                messages.error(self.request, f"查询结果超过 {results.WORKER_LIMIT} 条,请缩小查询条件后再导出。")
+                return redirect(f"{self.request.path}?{self.query_without('export')}")
+            if self.request.method != "POST":  # a job is a write: asked for by the confirmation's POST
+                context = {"module": module, "title": f"{module.label}查询", "limit": results.EXCEL_LIMIT,
+                           "option": dict(EXPORT_OPTIONS)[option],
+                           "back_url": f"{self.request.path}?{self.query_without('export')}"}  # fmt: skip
+                return render(self.request, "kit/query_export_confirm.html", context)
             return self.export_later(option, columns)
         lines = results.ResultLines(module, rows, columns, unit=self.request.user.unit)
         title, headers = results.file_title(module), results.headers_of(columns)
@@ -150,7 +161,7 @@ def result_export_page(request, module, pk):
             messages.error(request, error.message)
             return redirect(module.url("query_export", pk))
         name = results.download_name(module, job.finished_at)
-        return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=excel.XLSX)
+        return excel.private(FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=excel.XLSX))
     job = results.get_result_export_for_user(request.user, module, pk)
     context = {
         "module": module,

@@ -32,7 +32,7 @@ class LegalAid(Case, Reportable):
     remarks = models.TextField(_("备注"), blank=True)
 
     reporting_module = Module.LEGAL_AID
-    label_fields = ("file__head_name",)
+    label_fields = ("file__head_name", "applied_on")  # __str__, read by a list whatever columns it shows
 
     class Meta(CaseMeta):
         verbose_name = verbose_name_plural = _("法律援助")

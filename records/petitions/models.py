@@ -27,6 +27,7 @@ class Petition(Visitor, Case, Reportable):
     remarks = models.TextField(_("备注"), blank=True)
 
     reporting_module = Module.PETITIONS
+    label_fields = ("name", "received_on")  # __str__, read by a list whatever columns it shows
 
     class Meta(CaseMeta):
         verbose_name = verbose_name_plural = _("信访接待")

@@ -298,6 +298,15 @@ def test_closing_the_case_completes_its_reminder(cast, petitions):
     assert cases_remind_overdue() == 0
 
 
+def test_deleting_an_overdue_case_completes_its_reminder(cast, petitions):
+    row = overdue_petition(cast.users["street_a"])
+    cases_remind_overdue()
+    notice = fresh(row).overdue_notice
+    services.record_delete(actor=cast.users["street_a"], module=petitions, row=row)
+    notice.refresh_from_db()
+    assert not notice.pending and notice.process.status == PROCESS.DONE
+
+
 def test_a_case_no_longer_due_completes_its_reminder_and_a_later_spell_sends_a_new_one(cast, petitions):
     clerk = cast.users["street_a"]
     row = overdue_petition(clerk)

@@ -125,7 +125,7 @@ def test_an_id_number_condition_never_travels_in_a_url(cast, petitions, monkeypa
     assert found(typed) == ids(wang, other)  # typed into a URL: ignored
     assert found(cast.client("street_a2").get(url)) == set()  # another session's token means nothing
     monkeypatch.setattr(results, "EXCEL_LIMIT", 0)
-    job_page = client.get(url + "&export=all_shown")
+    job_page = client.post(url + "&export=all_shown", {"confirmed": "1"})
     assert job_page.status_code == 302 and number not in job_page.url
     assert ResultExport.objects.get().conditions["id_number"] == number  # kept for the worker, not in a URL
 
@@ -301,8 +301,10 @@ def test_beyond_the_limit_the_worker_writes_the_file_with_progress(
     monkeypatch.setattr(results, "EXCEL_LIMIT", 2)
     broker = dramatiq.get_broker()
     broker.flush_all()
+    confirm = client.get(url + "&export=all_all")  # a link asks first: a job is a write, sent by POST
+    assert "在后台生成Excel文件" in confirm.content.decode() and not ResultExport.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(url + "&export=all_all")
+        response = client.post(url + "&export=all_all", {"confirmed": "1"})
     job = ResultExport.objects.get()
     assert response.status_code == 302 and response.url == legal_aid.url("query_export", job.pk)
     assert (job.user, job.unit, job.module_key, job.state) == (clerk, clerk.unit, "legal_aid", "queued")
@@ -322,7 +324,13 @@ def test_beyond_the_limit_the_worker_writes_the_file_with_progress(
     download = client.get(response.url, {"download": "1"})
     assert download.status_code == 200 and download["Content-Type"] == results.excel.XLSX
     assert workbook_rows(download) == at_once
+    assert download["Cache-Control"] == "private, no-store"
     assert AuditLog.objects.filter(event=KitEvent.RESULTS_DOWNLOADED, object_id=str(job.pk)).exists()
+    export_query_results.fn(job.pk)  # delivered again: the job is done, nothing is written twice
+    assert len(list(results.results_dir().glob(f"query-result-{job.pk}-*"))) == 1
+    monkeypatch.setattr(results, "WORKER_LIMIT", 2)
+    refused = client.get(url + "&export=all_all", follow=True).content.decode()
+    assert "请缩小查询条件后再导出" in refused and ResultExport.objects.count() == 1
 
 
 def test_the_job_page_is_the_requesting_user_s_only(cast, legal_aid, petitions):

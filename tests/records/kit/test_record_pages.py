@@ -9,7 +9,7 @@ from approvals import services as approvals
 from approvals.models import ReportState
 from audit.models import AuditLog
 from org.errors import DomainError
-from records.kit import declaration, services
+from records.kit import declaration, services, views
 from records.petitions.models import Petition
 from tests.records.kit.conftest import make_petition, make_record, petition_data
 
@@ -58,6 +58,18 @@ def test_only_the_owner_edits_and_only_while_it_holds_the_row(cast, petitions):
     assert row.report_state == ReportState.RETURNED and services.can_edit(cast.users["street_a"], petitions, row)
     services.record_update(actor=cast.users["street_a"], module=petitions, row=row, data={"name": "王建军"})
     assert Petition.objects.get(pk=row.pk).name == "王建军"
+
+
+def test_a_list_never_offers_the_id_number_and_the_record_page_audits_the_owners_full_view(cast, petitions):
+    row = make_petition(cast.users["street_a"], id_number="510107197503150038")
+    approvals.report_rows(actor=cast.users["street_a"], model=Petition, pks=[row.pk])
+    assert "id_number" not in {column.field for column in views.list_view(petitions).columns}
+    county = cast.client("county_a").get(petitions.url("detail", row.pk)).content.decode()
+    assert "510107197503150038" not in county and "510107********0038" in county
+    assert not AuditLog.objects.filter(event="id_numbers_viewed").exists()
+    own = cast.client("street_a").get(petitions.url("detail", row.pk)).content.decode()
+    assert "510107197503150038" in own
+    assert AuditLog.objects.get(event="id_numbers_viewed").detail == {"page": "petitions_detail", "module": "petitions"}
 
 
 def test_delete_only_while_held_unreported(cast, petitions):
