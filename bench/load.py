@@ -206,7 +206,8 @@ def _cpu_seconds(pid: int) -> float:
 
 
 WRK_SCRIPT = """
-local users = %(users)s
+local users = {}
+%(users)s
 local sequence = 0
 init = function(args) math.randomseed(os.time()) end
 request = function()
@@ -229,15 +230,26 @@ end
 """
 
 
+LUA_CHUNK = 500  # users per Lua function: one function holds at most 65,536 constants
+
+
 def _lua(plan) -> str:
-    """The plan as a Lua table: {{cookie, {{method, path, body}, …}}, …} (all ASCII: paths and
-    bodies are URL-encoded)."""
+    """The plan filling the Lua table `users`: {{cookie, {{method, path, body}, …}}, …} (all
+    ASCII: paths and bodies are URL-encoded), a function per LUA_CHUNK users, as 3,000 users'
+    requests are more strings than one Lua function may hold."""
 
     def request(method, path, body):
         return "{" + ", ".join(json.dumps(v) for v in (method, path, body or "")) + "}"
 
-    return "{" + ",\n".join("{" + json.dumps(cookie) + ", {" + ", ".join(request(*r) for r in requests) + "}}"
-                             for cookie, requests in plan) + "}"  # fmt: skip
+    def user(cookie, requests):
+        return "{" + json.dumps(cookie) + ", {" + ", ".join(request(*r) for r in requests) + "}}"
+
+    chunks = [plan[i : i + LUA_CHUNK] for i in range(0, len(plan), LUA_CHUNK)]
+    return "\n".join(
+        f"local function add_{n}() for _, u in ipairs({{" + ",\n".join(user(*u) for u in chunk)
+        + f"}}) do users[#users + 1] = u end end\nadd_{n}()"
+        for n, chunk in enumerate(chunks)
+    )  # fmt: skip
 
 
 def _wrk(plan, seconds: int, measuring) -> dict:
