@@ -33,7 +33,7 @@ from records import services as file_services
 from records.kit import services, views, wiring
 from records.kit.declaration import PersonLink, RecordModule
 from records.kit.pages import Page, add_pages
-from records.kit.sheet import ID_NUMBER, display_text, field_value
+from records.kit.sheet import ID_NUMBER, display_text, field_value, related_paths
 from records.models import FileStatus, Person, WorkerFile
 from records.selectors import file_of, find_cancelled_file
 from records.views_detail import RelatedSection, full_id_numbers_shown, register_related_section
@@ -99,7 +99,7 @@ def continue_url(module: RecordModule, file: WorkerFile) -> str:
 def new_file_links(module: RecordModule) -> list[tuple[str, str]]:
     """The new-file forms, each coming back to this module's entry form with the new file."""
     back = {"next": module.url("create")}
-    create = reverse("records:file_create")
+    create = reverse("files:create")
     return [("新增职工档案", f"{create}?{urlencode(back)}"),
             ("新增临时救助档案", f"{create}?{urlencode({'temporary': 1, **back})}")]  # fmt: skip
 
@@ -235,17 +235,6 @@ views.DETAIL_EXTRAS.append(linked_file)
 # --- the household file's page: the module's rows of the file (manual 2.2.1.6) ------------------
 
 
-def _relations(module: RecordModule, paths) -> list[str]:
-    """select_related for the relations the columns read (a code's value, the file's name)."""
-    related = set()
-    for path in paths:
-        steps = path.split(".")
-        related.update("__".join(steps[:end]) for end in range(1, len(steps)))
-        if module.field(path).is_relation:
-            related.add("__".join(steps))
-    return sorted(related)
-
-
 def _cell(row, path: str, full_id: bool) -> str:
     value = field_value(row, path)
     if path.endswith(ID_NUMBER) and value and not full_id:
@@ -264,7 +253,7 @@ def related_rows(module: RecordModule):
         if not user.has_module(module.key):
             return labels, []
         records = module.model.objects.filter(**{module.person.field: file}).select_related(
-            *_relations(module, columns)
+            *related_paths(module, columns)
         )
         cells = []
         for row in visible_to(records, user.unit).order_by("-pk"):
