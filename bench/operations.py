@@ -15,11 +15,12 @@ from approvals.models import ReportAction
 from approvals.selectors import visible_to
 from bench.generate import bench_users, load_reminders, sign_in
 from bench.posts import edit_form_data
+from bench.records import record_modules
 from bench.timing import in_rollback, machine, timed
 from org.models import Code, Module, Unit, code_table_of
-from records.kit import declaration
+from records.households.module import files
+from records.kit.forms import apply_filter
 from records.models import FileStatus, WorkerFile
-from records.views import FileListView
 
 QUICK_REPORT_ROWS = 30_000
 MOVE_ROWS = 1_000
@@ -42,7 +43,7 @@ def prepare(rebuild: bool, generate) -> None:
                 "TRUNCATE approvals_movement, approvals_reportaction, viewflow_task, viewflow_process, "
                 "records_familymember, records_workerfile, records_person, records_personevent, "
                 "records_workerfileevent, records_familymemberevent, django_session, org_user, org_unit, "
-                + ", ".join(module.model._meta.db_table for module in declaration.all_modules())
+                + ", ".join(module.model._meta.db_table for module in record_modules())
                 + " RESTART IDENTITY CASCADE"
             )
         started = time.monotonic()
@@ -137,10 +138,9 @@ def _client(user) -> Client:
 
 
 def _list_rows(kind: str, unit, name: str | None):
-    view = FileListView(kind=kind)
-    rows = view.base_queryset()
+    rows = WorkerFile.objects.filter(next(k for k in files.list_kinds if k.key == kind).q)
     if name:
-        rows = view.filter_queryset(rows, {"name": name})
+        rows = apply_filter(files, rows, {"head_name": name})
     return visible_to(rows, unit).order_by("-pk")
 
 
@@ -169,7 +169,7 @@ def list_pages(table, runs: int) -> None:
             label += f", name contains {name}" if name else ""
             rows = _list_rows(kind, user.unit, name)
             scope = f"{user.unit.level_name}({rows.count():,} 份可见)"
-            query = f"?name={name}" if name else ""
+            query = f"?head_name={name}" if name else ""
             after, depth = _deep_after(client, path + query, rows)
             for where, cursor in (("first", None), (f"{depth:,} rows deep", after)):
                 if where != "first" and cursor is None:
@@ -439,7 +439,7 @@ def export_throughput(table, runs: int) -> None:
 def record_list_pages(table, runs: int) -> None:
     """Each kit module's list at every level: the first page, and the 已上报 tab (the rows the
     unit has reported, read from its ancestors' branches)."""
-    for module in declaration.all_modules():
+    for module in record_modules():
         keep = _module_table(module)
         for _depth, user in sorted(bench_users().items()):
             client = _client(user)
@@ -460,7 +460,7 @@ def record_statistics_pages(table, runs: int) -> None:
     """Each kit module's statistics at the national, a province and a county unit, by its first
     dimension and by its second over a date range, beside the GROUP BY it runs, replayed."""
     users = bench_users()
-    for module in declaration.all_modules():
+    for module in record_modules():
         date_field = next(p for p in module.sheet_fields if isinstance(module.field(p), DateField))
         second = module.stat_dimensions[1 % len(module.stat_dimensions)]
         cases = [(1, module.stat_dimensions[0], ""), (2, module.stat_dimensions[0], ""),
@@ -481,7 +481,7 @@ def record_query_pages(table, runs: int) -> None:
     """Each kit module's 查询 through its POST form (包含下级数据, a code condition and a date
     range) beside the results page's statements on the module's table."""
     users = bench_users()
-    for module in declaration.all_modules():
+    for module in record_modules():
         fields = {path: module.field(path) for path in module.query_fields}
         code = next(p for p, f in fields.items() if f.is_relation)
         date_path = next(p for p, f in fields.items() if isinstance(f, DateField))

@@ -16,8 +16,8 @@ from django.conf import settings
 from approvals.selectors import visible_to
 from bench import posts
 from bench.generate import GIVEN, SURNAMES, load_users, signed_in_sessions
+from bench.records import record_modules
 from bench.timing import p95
-from records.kit import declaration
 from records.models import FileCategory, FileStatus, WorkerFile
 
 MOVE_BATCH = 5  # files a report or return takes at once
@@ -61,9 +61,9 @@ def _sample_files(unit, rng, count: int) -> list[int]:
 
 
 def _reads(unit, rng, files: list[int]) -> list[tuple[str, str, None]]:
-    lists = ["/files/", f"/files/?{urlencode({'name': _name(rng)})}", "/files/migrant/", "/files/temporary/",
+    lists = ["/files/", f"/files/?{urlencode({'head_name': _name(rng)})}", "/files/migrant/", "/files/temporary/",
              f"/files/?state={rng.choice(STATES)}",
-             f"/files/?{urlencode({'category': rng.choice(FileCategory.values[:3]), 'name': _name(rng)})}"]  # fmt: skip
+             f"/files/?{urlencode({'category': rng.choice(FileCategory.values[:3]), 'head_name': _name(rng)})}"]  # fmt: skip
     deep = [f"/files/?after={pk}" for pk in files[:2]]
     details = [f"/files/{pk}/" for pk in files[2:]]
     queries = [
@@ -81,7 +81,7 @@ def _reads(unit, rng, files: list[int]) -> list[tuple[str, str, None]]:
 
 def _record_reads(unit, rng) -> list[tuple[str, str, None]]:
     """One module of the kit (records.kit): its list, one of its state tabs, a record the unit sees."""
-    module = rng.choice(declaration.all_modules())
+    module = rng.choice(record_modules())
     paths = [module.url("list"), f"{module.url('list')}?state={rng.choice(STATES)}"]
     pk = visible_to(module.model.objects.order_by("-pk"), unit).values_list("pk", flat=True).first()
     if pk is not None:
@@ -141,8 +141,8 @@ KINDS = [
     ("query", r"^GET /files/query/ "),
     ("statistics", r"^GET /files/statistics/ "),
     ("inbox", r"^GET /reminders/ "),
-    ("record page", rf"^GET /({'|'.join(m.url_prefix for m in declaration.all_modules())})/\d+/ "),
-    ("record list", rf"^GET /({'|'.join(m.url_prefix for m in declaration.all_modules())})/ "),
+    ("record page", rf"^GET /({'|'.join(m.url_prefix for m in record_modules())})/\d+/ "),
+    ("record list", rf"^GET /({'|'.join(m.url_prefix for m in record_modules())})/ "),
 ]
 
 

@@ -20,6 +20,12 @@ DAY = "DATE '2024-06-01' + (g %% 700)"  # every date of a row the same day: orde
 CASE_STATES = "(ARRAY['accepted','in_progress','closed'])[g %% 3 + 1]"
 
 
+def record_modules() -> list:
+    """The modules whose rows this loads: every one declared on the kit but the household files,
+    which bench.generate builds with their persons, members and history."""
+    return [module for module in declaration.all_modules() if module.model is not WorkerFile]
+
+
 def _value(field: models.Field, n: int) -> str:
     """The SQL of one column for row g (n: the column's position, to spread the code picks)."""
     if field.is_relation:
@@ -71,7 +77,7 @@ def load_records(rows: int) -> dict[str, int]:
             f"CREATE TEMP TABLE bench_streets AS SELECT id, path, row_number() OVER (ORDER BY path) AS rn "
             f"FROM {Unit._meta.db_table} WHERE depth = 5"
         )
-        for module in declaration.all_modules():
+        for module in record_modules():
             model = module.model
             fields = [f for f in model._meta.concrete_fields if f.name not in REPORTING]
             columns = ", ".join(f.column for f in fields)

@@ -1,6 +1,6 @@
 """The module navigation of manual chapter 1: an entry shows only when the user's permissions
 open it (base.html shows the entries). The record modules of the kit add theirs through
-`add_module_entry` (records.kit.wiring), after the household files'."""
+`add_module_entry` (records.kit.wiring), after 提醒信息."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,10 +32,7 @@ class NavEntry:
 NAVIGATION = [
     NavEntry("首页", "home"),
     NavEntry("提醒信息", "approvals:reminders_pending"),
-    NavEntry("困难职工档案", "records:files", holding(Module.FILES)),
-    NavEntry("农民工档案", "records:files_migrant", holding(Module.FILES)),
-    NavEntry("临时救助档案", "records:files_temporary", holding(Module.FILES)),
-    # the kit's record modules come here, in the order they are declared
+    # the kit's record modules come here (household files first), in the order they are declared
     NavEntry("批量导出", "records:exports", holding(Module.UNIT_ADMIN)),
     NavEntry("用户管理", "org:units", is_user_admin),
     NavEntry("高级档案管理", "records:manage", holding(Module.UNIT_ADMIN)),
@@ -47,15 +44,21 @@ NAVIGATION = [
 ]
 
 
-_MODULE_ENTRIES_AFTER = "临时救助档案"
+_MODULE_ENTRIES_AFTER = "提醒信息"
+_module_entries: list[NavEntry] = []
 
 
 def add_module_entry(entry: NavEntry) -> None:
-    """A record module's entry, after the household files and the modules added before it."""
+    """A record module's entry, after the entries of the modules added before it."""
     if any(existing.url_name == entry.url_name for existing in NAVIGATION):
         return
-    last = max(i for i, e in enumerate(NAVIGATION) if e.label == _MODULE_ENTRIES_AFTER or e.url_name.endswith(":list"))
-    NAVIGATION.insert(last + 1, entry)
+    after = (
+        NAVIGATION.index(_module_entries[-1])
+        if _module_entries
+        else next(i for i, e in enumerate(NAVIGATION) if e.label == _MODULE_ENTRIES_AFTER)
+    )
+    NAVIGATION.insert(after + 1, entry)
+    _module_entries.append(entry)
 
 
 def navigation(request):

@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 from records.notices import FileNotice
@@ -8,12 +10,9 @@ class RecordsConfig(AppConfig):
     verbose_name = "业务记录"
 
     def ready(self):
-        from approvals import inbox, registry
-        from approvals.registry import ReportingModule
-        from org.models import Module
-        from records.models import WorkerFile
+        from approvals import inbox
 
-        registry.register(ReportingModule(Module.FILES, "职工档案", (WorkerFile,)))
+        import_module("records.households.module")  # the files declared on the kit: registry, events, navigation
         inbox.register(_export_approvals_source())
         inbox.register(_transfer_decisions_source())
         _register_notice_pages()

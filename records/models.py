@@ -202,6 +202,7 @@ class WorkerFile(Reportable):
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
     reporting_module = Module.FILES
+    label_fields = ("head__name", "code")  # what __str__ reads: a list's rows read no more
     report_blockers = [
         (~Q(problems=[]), _("有问题档案,须先修改")),
         (Q(status=FileStatus.CANCELLED), _("已注销的档案不能上报")),
@@ -250,7 +251,7 @@ class WorkerFile(Reportable):
         return f"{self.head.name}({self.code})"
 
     def get_absolute_url(self):
-        return reverse("records:file_detail", args=[self.pk])
+        return reverse("files:detail", args=[self.pk])
 
     @property
     def per_capita_income(self) -> Decimal:

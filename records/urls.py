@@ -1,19 +1,13 @@
 from django.urls import path
 
-from approvals.quick import quick_actions
 from records import views, views_detail, views_export, views_import, views_manage, views_query, views_stats
 
+# The households' own pages; the lists, the entry form, a file's page and its documents are the
+# kit's pages of the files module (records.households.module: `files:…`, also under /files/).
 app_name = "records"
 
 urlpatterns = [
-    path("", views.FileListView.as_view(kind="hardship"), name="files"),
-    path("migrant/", views.FileListView.as_view(kind="migrant"), name="files_migrant"),
-    path("temporary/", views.FileListView.as_view(kind="temporary"), name="files_temporary"),
-    path("cancelled/", views.FileListView.as_view(kind="cancelled"), name="files_cancelled"),
-    path("problems/", views.FileListView.as_view(kind="problems"), name="files_problems"),
     path("query/", views_query.FileQueryView.as_view(), name="file_query"),
-    path("quick/", quick_actions, {"module_key": "files"}, name="files_quick"),
-    path("new/", views.file_create, name="file_create"),
     path("restore/", views.file_restore, name="file_restore"),
     path("statistics/", views_stats.file_statistics, name="file_statistics"),
     path("blank-form/", views_detail.blank_file_word, name="file_blank_form"),
@@ -41,11 +35,6 @@ urlpatterns = [
     path("exports/<int:pk>/decide/", views_export.export_decide, name="export_decide"),
     path("exports/<int:pk>/run-now/", views_export.export_run_now, name="export_run_now"),
     path("exports/<int:pk>/download/", views_export.export_download, name="export_download"),
-    path("<int:pk>/", views_detail.file_detail, name="file_detail"),
-    path("<int:pk>/print/", views_detail.file_print, name="file_print"),
-    path("<int:pk>/word/", views_detail.file_word, name="file_word"),
-    path("<int:pk>/edit/", views.file_edit, name="file_edit"),
-    path("<int:pk>/delete/", views.file_delete, name="file_delete"),
     path("<int:pk>/cancel/", views.file_cancel, name="file_cancel"),
     path("<int:pk>/convert/", views.file_convert, name="file_convert"),
     path("<int:pk>/regularize/", views.file_regularize, name="file_regularize"),

@@ -1,118 +1,21 @@
-"""Pages of the worker household files (manual 2.2–2.4): the three lists, the entry form,
-and the life-cycle actions. Lists, report/return and quick report come from approvals."""
+"""Pages of the worker household files (manual 2.2–2.4): the entry form and the life-cycle
+actions. The lists, report/return and quick report are the kit's (records.households.module)."""
 
-from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from approvals.lists import Column, ReportableListView, RowAction
-from approvals.selectors import visible_to
 from org.errors import DomainError
 from org.models import Module
 from org.permissions import module_required
-from org.selectors import text_contains
 from records import services, transfers
 from records.forms import HeadForm, MemberFormSet, WorkerFileForm
 from records.models import FileCategory, WorkerFile
-from records.selectors import FILE_KINDS, FILE_TEXT_PATHS, find_cancelled_file, get_file_for_user
+from records.selectors import find_cancelled_file, get_file_for_user
 
 files_required = module_required(Module.FILES)
-
-
-class FileFilterForm(forms.Form):
-    code = forms.CharField(label="职工编号", required=False)
-    name = forms.CharField(label="姓名", required=False)
-    employer = forms.CharField(label="工作单位", required=False)
-    category = forms.ChoiceField(label="困难类别", required=False, choices=[("", "全部"), *FileCategory.choices])
-
-
-class FileListView(ReportableListView):
-    """One kind of file: hardship (困难职工), migrant-worker (农民工) or temporary (临时救助),
-    or the cancelled files (注销职工档案库)."""
-
-    model = WorkerFile
-    kind = "hardship"
-    columns = [
-        Column("code", "职工编号"),
-        Column("head.name", "姓名"),
-        Column("head.gender", "性别"),
-        Column("head.birth_date", "出生日期"),
-        Column("category", "困难类别"),
-        Column("address", "家庭住址"),
-        Column("employer", "工作单位"),
-        Column("hardship_cause", "致困原因"),
-        Column("file_date", "建档日期"),
-    ]
-    select_related = ("head", "hardship_cause")
-    label_fields = ("head__name",)  # WorkerFile.__str__
-    filter_form_class = FileFilterForm
-    KINDS = FILE_KINDS
-
-    ROW_ACTIONS = {
-        "delete": RowAction("delete", "删除选中的档案", "确定删除选中的档案吗?删除后不能恢复。"),
-        "convert": RowAction("convert", "将选中的档案转为临时救助档案", "确定将选中的档案转为临时救助档案吗?"),
-        "restore": RowAction("restore", "恢复选中的档案", "确定将选中的注销档案恢复为本单位的困难职工档案吗?"),
-    }
-    KIND_ACTIONS = {"hardship": ["delete", "convert"], "migrant": ["delete", "convert"], "temporary": ["delete"],
-                    "problems": ["delete"], "cancelled": ["restore"]}  # fmt: skip
-
-    @property
-    def title(self):
-        return self.KINDS[self.kind][0]
-
-    @property
-    def row_actions(self):
-        return [self.ROW_ACTIONS[key] for key in self.KIND_ACTIONS.get(self.kind, [])]
-
-    def run_row_action(self, key, pks):
-        """删除 (2.2.1.2), 转为临时救助 (2.2.4) and 批量恢复 (2.2.5.2) of the checked files, each
-        through its service; what was refused is listed with the reason."""
-        action = {"delete": services.file_delete, "convert": services.file_convert_to_temporary,
-                  "restore": services.file_restore}[key]  # fmt: skip
-        files = visible_to(WorkerFile.objects.filter(pk__in=pks).select_related("head"), self.request.user.unit)
-        done, refused = 0, []
-        for file in files:
-            try:
-                action(actor=self.request.user, file=file, request=self.request)
-                done += 1
-            except DomainError as error:
-                refused.append(error.message)
-        label = self.ROW_ACTIONS[key].label.replace("选中的", "")
-        if done:
-            messages.success(self.request, f"{label}:已完成 {done} 份。")
-        for message in refused:
-            messages.warning(self.request, message)
-
-    def base_queryset(self):
-        return WorkerFile.objects.filter(self.KINDS[self.kind][1])
-
-    def filter_queryset(self, queryset, data):
-        for name, path in FILE_TEXT_PATHS.items():
-            if data.get(name):
-                queryset = queryset.filter(text_contains(path, data[name]))
-        if data.get("category"):
-            queryset = queryset.filter(category=data["category"])
-        return queryset
-
-    def list_actions(self):
-        """The module's other pages, reached from its lists (manual 2.2: 子模块)."""
-        links = [
-            ("快速上报和退回", reverse("records:files_quick")),
-            ("职工档案查询", reverse("records:file_query")),
-            ("职工档案统计", reverse("records:file_statistics")),
-            ("Excel批量导入", reverse("records:file_import")),
-            ("有问题档案", reverse("records:files_problems")),
-            ("注销职工档案库", reverse("records:files_cancelled")),
-            ("恢复注销档案", reverse("records:file_restore")),
-            ("下载档案表格", reverse("records:file_blank_form")),
-        ]
-        if self.kind in ("cancelled", "problems"):
-            return links
-        new = reverse("records:file_create") + ("?temporary=1" if self.kind == "temporary" else "")
-        return [("新增档案", new), *links]
 
 
 # --- entry form -----------------------------------------------------------------------------
@@ -186,7 +89,7 @@ def _next_url(request) -> str:
 def _after_save(next_url: str, pk: int):
     if next_url:
         return redirect(f"{next_url}{'&' if '?' in next_url else '?'}file={pk}")
-    return redirect("records:file_detail", pk=pk)
+    return redirect("files:detail", pk=pk)
 
 
 @files_required
@@ -216,7 +119,7 @@ def file_create(request):
                 request.session["saved_file_tokens"] = {**saved, token: file.pk}
                 messages.success(request, f"档案“{file}”已保存。")
                 if "add_another" in request.POST:
-                    return redirect(reverse("records:file_create") + ("?temporary=1" if temporary else ""))
+                    return redirect(reverse("files:create") + ("?temporary=1" if temporary else ""))
                 return _after_save(next_url, file.pk)
     title = "新增临时救助档案" if temporary else "新增困难职工档案"
     return _form_page(
@@ -230,7 +133,7 @@ def file_edit(request, pk):
     file = get_file_for_user(request.user, pk)
     if file.unit_id != request.user.unit_id:
         messages.error(request, "只能修改本单位的职工档案。")
-        return redirect("records:file_detail", pk=file.pk)
+        return redirect("files:detail", pk=file.pk)
     file_form, head_form, member_formset = _forms(request, file, file.is_temporary)
     if request.method == "POST" and _valid(file_form, head_form, member_formset):
         try:
@@ -241,7 +144,7 @@ def file_edit(request, pk):
             _show_error(error, file_form, head_form)
         else:
             messages.success(request, "档案已保存。")
-            return redirect("records:file_detail", pk=file.pk)
+            return redirect("files:detail", pk=file.pk)
     return _form_page(
         request, (file_form, head_form, member_formset), file=file, temporary=file.is_temporary,
         title=f"编辑档案:{file}",
@@ -266,8 +169,8 @@ def file_delete(request, pk):
     file = get_file_for_user(request.user, pk)
     label = str(file)
     if _act(request, file, services.file_delete, f"档案“{label}”已删除。"):
-        return redirect("records:files")
-    return redirect("records:file_detail", pk=pk)
+        return redirect("files:list")
+    return redirect("files:detail", pk=pk)
 
 
 @require_POST
@@ -275,14 +178,14 @@ def file_cancel(request, pk):
     file = get_file_for_user(request.user, pk)
     reason = request.POST.get("reason", "")[:200]
     _act(request, file, services.file_cancel, f"档案“{file}”已注销。", reason=reason)
-    return redirect("records:file_detail", pk=pk)
+    return redirect("files:detail", pk=pk)
 
 
 @require_POST
 def file_convert(request, pk):
     file = get_file_for_user(request.user, pk)
     _act(request, file, services.file_convert_to_temporary, f"档案“{file}”已转为临时救助档案。")
-    return redirect("records:file_detail", pk=pk)
+    return redirect("files:detail", pk=pk)
 
 
 @require_POST
@@ -294,8 +197,8 @@ def file_regularize(request, pk):
     if WorkerFile.objects.filter(pk=pk, unit_id=request.user.unit_id).exists():
         file = get_file_for_user(request.user, pk)
         if _act(request, file, services.file_regularize, f"档案“{file}”已转为困难职工档案。", category=category):
-            return redirect("records:file_detail", pk=pk)
-        return redirect(request.META.get("HTTP_REFERER") or reverse("records:files_temporary"))
+            return redirect("files:detail", pk=pk)
+        return redirect(request.META.get("HTTP_REFERER") or reverse("files:temporary"))
     file = get_object_or_404(WorkerFile.objects.select_related("head"), pk=pk, category=FileCategory.TEMPORARY)
     try:
         claim = transfers.file_claim(
@@ -304,12 +207,12 @@ def file_regularize(request, pk):
         )  # fmt: skip
     except DomainError as error:
         messages.error(request, error.message)
-        return redirect(request.META.get("HTTP_REFERER") or reverse("records:files_temporary"))
+        return redirect(request.META.get("HTTP_REFERER") or reverse("files:temporary"))
     messages.success(
         request,
         f"已向“{claim.from_unit.name}”提出转正申请。对方用户管理员同意后,该档案转为本单位的困难职工档案,届时您会收到提醒。",
     )
-    return redirect("records:files_temporary")
+    return redirect("files:temporary")
 
 
 @files_required
@@ -325,5 +228,5 @@ def file_restore(request):
     if request.POST.get("action") == "restore" and context["file"] is not None:
         file = context["file"]
         if _act(request, file, services.file_restore, f"档案“{file}”已恢复为本单位的困难职工档案。"):
-            return redirect("records:file_detail", pk=file.pk)
+            return redirect("files:detail", pk=file.pk)
     return render(request, "records/file_restore.html", context)

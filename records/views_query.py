@@ -16,10 +16,12 @@ from org.views.switcher import selected_unit
 from records import id_numbers
 from records.events import FileEvent
 from records.excel import xlsx_response
+from records.households.module import files
 from records.kit.query import resolved, tokenized
+from records.kit.views import list_view
 from records.models import Person, WorkerFile
 from records.query import FileQueryForm, filter_files
-from records.views import FileListView
+from records.selectors import FILE_KINDS
 
 # "All results" are written while the user waits only up to this many rows; beyond it the
 # bulk export (批量导出, run by a worker) is the way.
@@ -81,7 +83,7 @@ def related_paths(model, columns) -> list[str]:
 PRIVATE_CONDITIONS = ("head_id_number",)
 
 
-class FileQueryView(FileListView):
+class FileQueryView(list_view(files)):
     title = "职工档案查询"
     template_name = "records/file_query.html"
     filter_form_class = FileQueryForm
@@ -103,7 +105,7 @@ class FileQueryView(FileListView):
     def filter_queryset(self, queryset, data):
         if not data.get("q"):
             return self.unfiltered(queryset, None)
-        return filter_files(queryset, data, kinds=self.KINDS, unit=selected_unit(self.request))
+        return filter_files(queryset, data, kinds=FILE_KINDS, unit=selected_unit(self.request))
 
     def unfiltered(self, queryset, form):
         """Before 查询, and for invalid conditions: no results (an always-false id condition,

@@ -140,6 +140,8 @@ def code_tables(db):
     if not CodeTable.objects.exists():
         import_module("org.migrations.0002_seed_code_tables").seed(apps, None)
         for module in declaration.all_modules():  # each module seeds its own (records.kit.code_tables)
+            if module.model._meta.app_label == "records":
+                continue  # the household files' tables are org's own seed, above
             tables = import_module(f"{module.model._meta.app_config.name}.migrations.0002_seed_code_tables").TABLES
             seed_code_tables(tables)[0](apps, None)
 

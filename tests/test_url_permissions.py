@@ -21,10 +21,11 @@ Access rules:
   is handled only by users of the receiving unit holding its module; everyone else 404.
 - ACTION_PARTY: the rows of that action are listed for users of the receiving or the sending
   unit holding its module; everyone else 404.
-- FILES: pages of the household-file module without a target: holders of `files`; others 403.
+- FILES: the households' own pages without a target: holders of `files`; others 403.
 - FILE: a household file of street_a reported to county_a: users of those two units see it
   (403 without the `files` module), everyone else 404. The same pages on a draft of street_a
-  ("draftfile"): only street_a's users; every unit above gets 404, as for a missing file.
+  ("draftfile"): only street_a's users; every unit above gets 404, as for a missing file. The
+  files' kit pages (files:list, files:detail…) are RECORDS / RECORD rows like every module's.
 - FILE_ADMIN: a page of advanced file management on one file: like FILE, but for holders of
   the unit-admin permission.
 - IMPORT_JOB: an Excel import job of street_a: its own unit's `files` holders (403 without the
@@ -161,31 +162,15 @@ ROUTES = [
     Route("approvals:reminder_handle", ACTION_RECEIVER, "post", kwargs={"pk": "action"}),
     Route("approvals:action_rows", ACTION_PARTY, kwargs={"pk": "action"}),
     Route("approvals:preferences", EVERYONE),
-    # Household files (manual 2)
-    Route("records:files", FILES),
-    Route("records:files_migrant", FILES),
-    Route("records:files_temporary", FILES),
-    Route("records:files_cancelled", FILES),
-    Route("records:files_problems", FILES),
-    Route("records:files_quick", FILES),
+    # Household files (manual 2): their own pages; their lists, entry form, file page and
+    # documents are kit pages (files:…, walked by kit_routes)
     Route("records:file_query", FILES),
-    Route("records:file_create", FILES),
     Route("records:file_restore", FILES),
     Route("records:file_blank_form", FILES),
     Route("records:file_import", FILES),
     Route("records:file_import_template", FILES),
     Route("records:file_import_detail", IMPORT_JOB, kwargs={"pk": "import"}),
     Route("records:file_statistics", FILES),
-    Route("records:file_detail", FILE, kwargs={"pk": "file"}),
-    Route("records:file_detail", FILE, kwargs={"pk": "draftfile"}, seen_by=DRAFT_SEEN_BY),
-    Route("records:file_print", FILE, kwargs={"pk": "file"}),
-    Route("records:file_print", FILE, kwargs={"pk": "draftfile"}, seen_by=DRAFT_SEEN_BY),
-    Route("records:file_word", FILE, kwargs={"pk": "file"}),
-    Route("records:file_word", FILE, kwargs={"pk": "draftfile"}, seen_by=DRAFT_SEEN_BY),
-    Route("records:file_edit", FILE, kwargs={"pk": "file"}),
-    Route("records:file_edit", FILE, kwargs={"pk": "draftfile"}, seen_by=DRAFT_SEEN_BY),
-    Route("records:file_delete", FILE, "post", kwargs={"pk": "file"}),
-    Route("records:file_delete", FILE, "post", kwargs={"pk": "draftfile"}, seen_by=DRAFT_SEEN_BY),
     Route("records:file_cancel", FILE, "post", kwargs={"pk": "file"}),
     Route("records:file_cancel", FILE, "post", kwargs={"pk": "draftfile"}, seen_by=DRAFT_SEEN_BY),
     Route("records:file_convert", FILE, "post", kwargs={"pk": "file"}),

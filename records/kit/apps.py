@@ -2,19 +2,25 @@ from importlib import import_module
 
 from django.apps import AppConfig
 
+# The parts of the kit that add pages (records.kit.pages) and hooks to every declaration.
+PARTS = ("urls", "statistics", "person", "documents", "views_query", "cases")
+
+
+def load_parts() -> None:
+    """Import the parts (once): before a module is declared, whose app may be ready before this
+    one (the household files'), and when this app is ready, so the pages are known before any URL
+    is resolved (the permission walk lists them at import)."""
+    for part in PARTS:
+        import_module(f"records.kit.{part}")
+
 
 class KitConfig(AppConfig):
     name = "records.kit"
     label = "kit"
     verbose_name = "业务记录模块"
-    # The parts of the kit that add pages (records.kit.pages) and hooks to every declaration:
-    # imported here, so the pages are known before any URL is resolved (the permission walk
-    # lists them at import).
-    parts = ("urls", "statistics", "person", "documents", "views_query", "cases")
 
     def ready(self):
-        for part in self.parts:
-            import_module(f"records.kit.{part}")
+        load_parts()
 
 
 class ModuleConfig(AppConfig):

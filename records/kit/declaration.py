@@ -10,8 +10,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 
+from approvals.lists import RowAction
 from forms_stats.crosstab import Measure, count_rows, sum_of
 
 ALWAYS, WHILE_HELD = "always", "while_held"  # edit_policy: files stay editable after reporting
@@ -48,6 +50,35 @@ class CaseProgress:
     accepted_from: str = ""  # a date field that is the acceptance (接待日期); "": the form's 受理日期
 
 
+@dataclass(frozen=True)
+class ListAction(RowAction):
+    """An action on the rows checked in a list (删除选中, 恢复选中…): the list calls
+    `service(actor=…, request=…, <argument>=row)` for each checked row the user's unit sees, and
+    lists what the service refused with its reason. `service` None: the kit's record_delete."""
+
+    service: Callable | None = None
+    argument: str = "row"  # the keyword the service takes the row by (a file's services: "file")
+    done: str = "{action}:已完成 {n} 条。"
+
+
+DELETE = ListAction("delete", "删除选中的记录", "确定删除选中的记录吗?删除后不能恢复。")
+LIST = "list"  # the URL name of a module's first list, at its root URL
+
+
+@dataclass(frozen=True)
+class ListKind:
+    """One list of a module's rows: the first at the module's root URL (`<key>:list`), the
+    others at `<key>/` (`<module>:<key>`); `nav`: an entry of the navigation. `new`: the query of
+    its 新增 link (a temporary file's form: "temporary=1"); None: the list has no 新增."""
+
+    key: str
+    title: str
+    q: Q = field(default_factory=Q)
+    row_actions: Sequence[ListAction] = (DELETE,)
+    nav: bool = True
+    new: str | None = ""
+
+
 def count(label: str) -> Measure:
     return count_rows(label)
 
@@ -70,6 +101,15 @@ class RecordModule:
     # (rng, index, codes by table) → field values of one sample row, for `make run`.
     demo_row: Callable | None = None
     widgets: dict = field(default_factory=dict)  # form widgets by field name (a text box's rows)
+    lists: Sequence[ListKind] = ()  # () : one list of every row, titled with the label
+    # The module's own views in place of the kit's pages ({"create": view, …}): view(request,
+    # **url kwargs), as the module's own urls.py would route it (a household file's form with
+    # its members). Every other page stays the kit's.
+    pages: dict = field(default_factory=dict)
+    links: Sequence[tuple[str, str]] = ()  # (label, URL name) of the module's own pages, above its lists
+    # A module whose own services write its rows names its own audit events there; None: the
+    # kit's 新增/修改/删除<label> (wiring.record_events).
+    events: type[models.TextChoices] | None = None
 
     @property
     def url_prefix(self) -> str:
@@ -97,6 +137,13 @@ class RecordModule:
         return sorted({path.rsplit("__", 1)[0] for path in label if "__" in path})
 
     @property
+    def list_kinds(self) -> list[ListKind]:
+        return list(self.lists) or [ListKind(LIST, self.label)]
+
+    def list_url_name(self, kind: ListKind) -> str:
+        return LIST if kind == self.list_kinds[0] else kind.key
+
+    @property
     def sheet_fields(self) -> list[str]:
         return [name for section in self.sheet for name in section.fields]
 
@@ -122,4 +169,7 @@ def all_modules() -> list[RecordModule]:
     return list(_modules.values())
 
 
-__all__ = ["ALWAYS", "WHILE_HELD", "CaseProgress", "PersonLink", "RecordModule", "Section", "count", "sum_of"]
+__all__ = [
+    "ALWAYS", "WHILE_HELD", "CaseProgress", "ListAction", "ListKind", "PersonLink", "RecordModule", "Section", "count",
+    "sum_of",
+]  # fmt: skip

@@ -13,7 +13,7 @@ RECORD = "record"
 class Page:
     name: str  # the URL name within the module's namespace
     route: str
-    view: Callable | None  # view(request, module, **kwargs); None: the list and quick pages
+    view: Callable | None  # view(request, module, **kwargs); None: the lists and quick pages
     method: str = "get"  # what the permission walk sends
     # What the URL's pk names: "record" (a row of the module: 404 to a unit that does not see
     # it); another kind the page's part defines (the permission walk knows how to make one).
@@ -32,4 +32,8 @@ def add_pages(*pages: Page) -> None:
 
 
 def pages_of(module) -> list[Page]:
-    return [page for page in PAGES if page.applies_to(module)]
+    """The kit's pages that apply to the module, with its further lists after the first (a page
+    of `module.pages` is served by the module's own view: records.kit.urls)."""
+    pages = [page for page in PAGES if page.applies_to(module)]
+    lists = [Page(kind.key, f"{kind.key}/", None) for kind in module.list_kinds[1:]]
+    return pages[:1] + lists + pages[1:]  # the kit's first page is its list

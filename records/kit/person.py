@@ -100,7 +100,7 @@ def continue_url(module: RecordModule, file: WorkerFile) -> str:
 def new_file_links(module: RecordModule) -> list[tuple[str, str]]:
     """The new-file forms, each coming back to this module's entry form with the new file."""
     back = {"next": module.url("create")}
-    create = reverse("records:file_create")
+    create = reverse("files:create")
     return [("新增职工档案", f"{create}?{urlencode(back)}"),
             ("新增临时救助档案", f"{create}?{urlencode({'temporary': 1, **back})}")]  # fmt: skip
 

@@ -62,16 +62,19 @@ def field_value(row, path: str):
     return value
 
 
-def related_paths(module, fields=None) -> list[str]:
-    """select_related for every relation `fields` (declared paths; default: the sheet's) read:
-    a code's value, the file's name — one query for the rows, not one more per row."""
-    paths = set()
-    for path in module.sheet_fields if fields is None else fields:
-        steps = path.split(".")
-        for end in range(1, len(steps) + 1):
-            if module.field(".".join(steps[:end])).is_relation:
-                paths.add("__".join(steps[:end]))
-    return sorted(paths)
+def relations_on(module, path: str) -> list[str]:
+    """Every relation a declared path goes through or ends at: "head.ethnicity" → head,
+    head__ethnicity."""
+    steps = path.split(".")
+    return [
+        "__".join(steps[:end]) for end in range(1, len(steps) + 1) if module.field(".".join(steps[:end])).is_relation
+    ]
+
+
+def related_paths(module, paths=None) -> list[str]:
+    """select_related for every relation the paths read (by default the sheet's: one query for a
+    record's sheet)."""
+    return sorted({r for path in (module.sheet_fields if paths is None else paths) for r in relations_on(module, path)})
 
 
 def sheet_of(module, row, *, full_id: bool) -> list[SheetSection]:

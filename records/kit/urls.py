@@ -17,8 +17,11 @@ add_pages(
 
 
 def _view(page: Page, module):
-    if page.name == "list":
-        return views.list_view(module).as_view()
+    if page.name in module.pages:
+        return module.pages[page.name]
+    kind = next((kind for kind in module.list_kinds if module.list_url_name(kind) == page.name), None)
+    if kind is not None:
+        return views.list_view(module, kind.key).as_view()
     if page.name == "quick":
         return lambda request: quick_actions(request, module_key=module.key)
     return lambda request, **kwargs: page.view(request, module, **kwargs)

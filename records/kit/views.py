@@ -2,14 +2,15 @@
 new / edit / delete, and the record's own page. Views are thin: they read through the one
 visibility selector (approvals.selectors) and write through records.kit.services."""
 
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from approvals.lists import COUNT_CAP, Column, ReportableListView, RowAction, capped_counts
+from approvals.lists import COUNT_CAP, Column, ReportableListView, capped_counts
 from approvals.selectors import ViewerState, get_visible_or_404, visible_to
 from org.errors import DomainError
 from org.permissions import require_module
@@ -20,19 +21,26 @@ from records.kit.pages import pages_of
 from records.kit.sheet import ID_NUMBER, full_ids_shown, related_paths, sheet_of
 
 LIST_LINKS = [("query", "查询"), ("statistics", "统计")]
-DELETE = RowAction("delete", "删除选中的记录", "确定删除选中的记录吗?删除后不能恢复。")
 
 
 class RecordListView(ReportableListView):
-    """A module's list; `module` is its declaration (list_view makes one class per module)."""
+    """One declared list of a module (`kind`); `module` is its declaration (list_view makes one
+    class per list)."""
 
     module = None
-    row_actions = [DELETE]
+    kind = None
 
     @property
     def template_name(self):
         """A case module's list has the 逾期 tab (records.kit.cases)."""
         return "kit/case_list.html" if self.module.cases is not None else ReportableListView.template_name
+
+    @property
+    def row_actions(self):
+        return list(self.kind.row_actions)
+
+    def base_queryset(self):
+        return self.model.objects.filter(self.kind.q)
 
     @cached_property
     def shows_overdue(self) -> bool:
@@ -69,9 +77,13 @@ class RecordListView(ReportableListView):
 
     @property
     def select_related(self):
-        """The relations the shown columns and the row's label read: one join each, only for those."""
-        shown = related_paths(self.module, [c.field for c in self.display.columns])
-        return tuple(sorted({*shown, *self.module.label_relations}))
+        """The relations the shown columns and the row's label read (a code's value, a file's
+        head): one join each, only for those."""
+        return tuple(related_paths(self.module, [c.field for c in self.display.columns] + self.label_paths))
+
+    @property
+    def label_paths(self) -> list[str]:
+        return [name.replace("__", ".") for name in self.label_fields]
 
     def filter_queryset(self, queryset, data):
         return apply_filter(self.module, queryset, data)
@@ -81,24 +93,38 @@ class RecordListView(ReportableListView):
         return super().display_row(row) | {"url": self.module.url("detail", row.pk)}
 
     def list_actions(self):
-        """新增, then the module's other pages that exist for it (查询, 统计…), then quick moves."""
+        """新增 (if this list has one), the module's other pages that exist for it (查询, 统计…),
+        its lists without a navigation entry, its own pages, then quick moves."""
         module = self.module
         present = {page.name for page in pages_of(module)}
-        links = [(f"新增{module.label}", module.url("create"))]
+        links = []
+        if self.kind.new is not None:
+            links.append((f"新增{module.label}", module.url("create") + (f"?{self.kind.new}" if self.kind.new else "")))
         links += [(f"{module.label}{label}", module.url(name)) for name, label in LIST_LINKS if name in present]
+        links += [(kind.title, module.url(module.list_url_name(kind))) for kind in module.list_kinds if not kind.nav]
+        links += [(label, reverse(name)) for label, name in module.links]
         return [*links, ("快速上报和退回", module.url("quick"))]
 
     def run_row_action(self, key, pks):
-        rows = visible_to(self.model.objects.filter(pk__in=pks[: self.display.page_size]), self.request.user.unit)
+        """The checked rows the user's unit sees, each through the action's service; what it
+        refused is listed with the reason."""
+        action = next((action for action in self.row_actions if action.key == key), None)
+        if action is None:
+            return
+        service = action.service or partial(services.record_delete, module=self.module)
+        rows = self.model.objects.filter(pk__in=pks[: self.display.page_size]).select_related(
+            *related_paths(self.module, self.label_paths)
+        )
+        rows = visible_to(rows, self.request.user.unit)
         done, refused = 0, []
         for row in rows:
             try:
-                services.record_delete(actor=self.request.user, module=self.module, row=row, request=self.request)
+                service(actor=self.request.user, request=self.request, **{action.argument: row})
                 done += 1
             except DomainError as error:
                 refused.append(error.message)
         if done:
-            messages.success(self.request, f"已删除 {done} 条记录。")
+            messages.success(self.request, action.done.format(action=action.label.replace("选中的", ""), n=done))
         for message in refused:
             messages.warning(self.request, message)
 
@@ -110,20 +136,23 @@ def columns_of(module) -> list[Column]:
 
 
 @cache
-def list_view(module) -> type[RecordListView]:
+def list_view(module, kind_key: str | None = None) -> type[RecordListView]:
+    """The class of one of the module's lists (its first by default)."""
+    kind = next((kind for kind in module.list_kinds if kind.key == kind_key), module.list_kinds[0])
     columns = columns_of(module)
     by_field = {c.field: c for c in columns}
     attrs = {
         "module": module,
+        "kind": kind,
         "model": module.model,
-        "title": module.label,
+        "title": kind.title,
         "columns": columns,
         "default_columns": [by_field[path] for path in module.list_columns],
         "filter_form_class": filter_form(module),
         "list_key": module.key,
         "label_fields": tuple(getattr(module.model, "label_fields", ())),
     }
-    return type(f"{module.model.__name__}ListView", (RecordListView,), attrs)
+    return type(f"{module.model.__name__}{kind.key.title()}ListView", (RecordListView,), attrs)
 
 
 # --- one record -------------------------------------------------------------------------------

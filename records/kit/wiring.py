@@ -1,5 +1,6 @@
 """Where a declared module reaches the rest of the house: the reporting engine's registry, the
-audit events, the navigation and the reminders of overdue cases. One function, called by
+audit events (a module with its own services keeps its own: `events`), the navigation (an entry
+per list declared with nav) and the reminders of overdue cases. One function, called by
 declaration.register, so no module wires any of these by hand."""
 
 from django.db import models
@@ -8,6 +9,7 @@ from approvals import registry
 from approvals.registry import ReportingModule
 from audit import events
 from org.navigation import NavEntry, add_module_entry, holding
+from records.kit.apps import load_parts
 
 
 def record_events(module) -> type[models.TextChoices]:
@@ -30,9 +32,12 @@ ON_CONNECT: list = []
 
 
 def connect(module) -> None:
+    load_parts()  # the parts' hooks (ON_CONNECT, the pages) come before the first declaration
     registry.register(ReportingModule(module.key, module.label, (module.model,)))
-    if module.key not in EVENTS:
+    if module.events is None and module.key not in EVENTS:
         EVENTS[module.key] = events.register(record_events(module))
-    add_module_entry(NavEntry(module.label, f"{module.key}:list", holding(module.key)))
+    for kind in module.list_kinds:
+        if kind.nav:
+            add_module_entry(NavEntry(kind.title, f"{module.key}:{module.list_url_name(kind)}", holding(module.key)))
     for part in ON_CONNECT:
         part(module)

@@ -50,7 +50,7 @@ def test_a_lockout(cast):
 
 def test_a_full_id_number_view(cast):
     file = make_file(cast.users["street_a"])
-    assert cast.client("street_a").get(reverse("records:file_detail", args=[file.pk])).status_code == 200
+    assert cast.client("street_a").get(reverse("files:detail", args=[file.pk])).status_code == 200
     for auditor in ("national_audit", "province_a_audit"):  # a street of province_a: both see it
         [row] = found(cast, auditor, event=FileEvent.ID_NUMBERS_VIEWED, object_type="职工档案")
         assert row.object_id == str(file.pk) and row.user == cast.users["street_a"]

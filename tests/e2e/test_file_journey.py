@@ -29,7 +29,7 @@ def test_clerk_reports_a_new_file_reviewer_returns_it_clerk_fixes_and_reports_ag
 
     sign_in(page, "street_a")
     page.get_by_role("navigation", name="功能模块").get_by_role("link", name="困难职工档案").click()
-    page.get_by_role("link", name="新增档案").click()
+    page.get_by_role("link", name="新增职工档案").click()
     page.locator("#id_head-name").fill("王建华")
     page.locator("#id_head-id_number").fill(wrong)
     page.locator("#id_code").fill("JX-0001")

@@ -66,7 +66,7 @@ def test_the_system_administrator_keeps_units_users_and_code_tables_and_no_busin
     national = cast.units["national"]
     for url in (reverse("org:unit_detail", args=[national.pk]), reverse("org:user_search"), reverse("org:code_tables")):
         assert client.get(url).status_code == 200, url
-    for url in (reverse("records:files"), reverse("records:exports"), reverse("records:manage"), SECURITY):
+    for url in (reverse("files:list"), reverse("records:exports"), reverse("records:manage"), SECURITY):
         assert client.get(url).status_code == 403, url
 
 
@@ -75,7 +75,7 @@ def test_only_the_security_administrator_opens_security(cast, three):
     for username in (f"duty_{Duty.SYSTEM}", f"duty_{Duty.AUDIT}", "national_admin", "street_a"):
         assert cast.client(username).get(SECURITY).status_code == 403, username
     security = cast.client(f"duty_{Duty.SECURITY}")
-    for url in (reverse("records:files"), reverse("org:units"), reverse("org:code_tables")):
+    for url in (reverse("files:list"), reverse("org:units"), reverse("org:code_tables")):
         assert security.get(url).status_code == 403, url
 
 

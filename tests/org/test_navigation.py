@@ -11,11 +11,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_frame_shows_the_unit_the_user_and_the_modules_that_open(cast):
-    page = cast.client("county_a").get(reverse("records:files")).content.decode()
+    page = cast.client("county_a").get(reverse("files:list")).content.decode()
     unit = cast.units["county_a"]
     assert f'<span class="unit-badge" title="{unit.level_name}">{unit.name}</span>' in page
     assert f"<span>{cast.users['county_a']}</span>" in page
-    assert f'<a href="{reverse("records:files")}" aria-current="page" class="active">困难职工档案</a>' in page
+    assert f'<a href="{reverse("files:list")}" aria-current="page" class="active">困难职工档案</a>' in page
     assert page.count('aria-current="page"') == 1  # /files/migrant/ etc. are not the page
     assert reverse("org:units") not in page  # 用户管理: a unit admin's module only
     admin_page = cast.client("county_a_admin").get("/").content.decode()

@@ -63,7 +63,7 @@ def test_binding_at_the_first_sign_in(cast, client):
     admin = cast.users["province_a_admin"]
     response = sign_in(client, "province_a_admin")
     # The password alone opens no page: every one leads to the second step.
-    for url in (HOME, reverse("records:files"), reverse("org:units")):
+    for url in (HOME, reverse("files:list"), reverse("org:units")):
         response = client.get(url)
         assert response.status_code == 302 and response.url.startswith(STEP), url
     page = client.get(STEP).content.decode()

@@ -40,7 +40,7 @@ def test_another_branch_cannot_take_a_temporary_file_by_its_id(cast, temporary):
     file = WorkerFile.objects.get(pk=temporary.pk)
     assert (file.unit, file.holder, file.category) == (cast.units["street_a"], cast.units["street_a"],
                                                         FileCategory.TEMPORARY)  # fmt: skip
-    assert cast.client("street_a").get(reverse("records:file_detail", args=[file.pk])).status_code == 200
+    assert cast.client("street_a").get(reverse("files:detail", args=[file.pk])).status_code == 200
     claim = TransferRequest.objects.get()
     assert claim.is_claim and claim.from_unit == cast.units["street_a"] and claim.to_unit == cast.units["province_b"]
 
@@ -76,7 +76,7 @@ def test_the_owning_unit_admin_agrees_and_the_file_becomes_the_claimers(cast, te
     assert TransferRequest.objects.get().state == TransferState.ACCEPTED
     notice = ReportAction.objects.get(kind=FileNotice.TRANSFER, receiver=cast.units["province_b"])
     assert notice.module == Module.FILES and notice.count == 1
-    assert cast.client("street_a").get(reverse("records:file_detail", args=[file.pk])).status_code == 404
+    assert cast.client("street_a").get(reverse("files:detail", args=[file.pk])).status_code == 404
 
 
 def test_a_refused_claim_leaves_the_file_and_tells_the_claimer(cast, temporary):

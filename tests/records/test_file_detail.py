@@ -79,7 +79,7 @@ def make_file(cast, *, file_code="F001", head_name="张三", members=1, seed=10,
 
 
 def detail(cast, username, file):
-    return cast.client(username).get(reverse("records:file_detail", args=[file.pk]))
+    return cast.client(username).get(reverse("files:detail", args=[file.pk]))
 
 
 def report_to_county(cast, file):
@@ -103,7 +103,7 @@ def test_owner_sees_the_file_and_the_county_only_after_it_is_reported(cast):
     assert detail(cast, "street_a", file).context["state"] == "reported"
     for outsider in ("street_a2", "province_b"):
         assert detail(cast, outsider, file).status_code == 404, outsider
-    for name in ("records:file_print", "records:file_word"):
+    for name in ("files:print", "files:word"):
         url = reverse(name, args=[file.pk])
         assert cast.client("county_a").get(url).status_code == 200
         assert cast.client("street_a2").get(url).status_code == 404
@@ -116,7 +116,7 @@ def test_user_in_scope_without_the_files_module_is_refused(cast):
 
 
 def test_missing_file_is_404(cast):
-    assert cast.client("street_a").get(reverse("records:file_detail", args=[987654])).status_code == 404
+    assert cast.client("street_a").get(reverse("files:detail", args=[987654])).status_code == 404
 
 
 def test_page_shows_header_unit_chain_members_and_empty_related_sections(cast):
@@ -162,8 +162,9 @@ def test_full_id_numbers_only_for_the_owning_units_clerks(cast):
 
 
 def action_urls(file) -> dict[str, str]:
-    names = ["file_edit", "file_delete", "file_cancel", "file_convert", "file_regularize"]
-    return {name: reverse(f"records:{name}", args=[file.pk]) for name in names}
+    names = {"file_edit": "files:edit", "file_delete": "files:delete", "file_cancel": "records:file_cancel",
+             "file_convert": "records:file_convert", "file_regularize": "records:file_regularize"}  # fmt: skip
+    return {name: reverse(url_name, args=[file.pk]) for name, url_name in names.items()}
 
 
 def test_actions_are_offered_to_the_owner_only(cast):
@@ -183,7 +184,7 @@ def test_actions_are_offered_to_the_owner_only(cast):
     county = detail(cast, "county_a", file).content.decode()
     for url in urls.values():
         assert f'"{url}"' not in county
-    for name in ("records:file_print", "records:file_word"):
+    for name in ("files:print", "files:word"):
         assert reverse(name, args=[file.pk]) in county
 
 
@@ -254,7 +255,7 @@ def test_history_masks_id_numbers_for_other_units(cast):
 
 def test_print_page_is_the_paper_form(cast):
     file, *_ = make_file(cast, members=2)
-    response = cast.client("street_a").get(reverse("records:file_print", args=[file.pk]))
+    response = cast.client("street_a").get(reverse("files:print", args=[file.pk]))
     assert response.status_code == 200
     body = response.content.decode()
     for text in (
@@ -298,7 +299,7 @@ def document_text(content: bytes) -> str:
 
 def test_word_document_is_a_docx_with_a_chinese_file_name(cast):
     file, _data, head, people = make_file(cast)
-    response = cast.client("street_a").get(reverse("records:file_word", args=[file.pk]))
+    response = cast.client("street_a").get(reverse("files:word", args=[file.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == documents_content_type()
     disposition = response["Content-Disposition"]
@@ -323,7 +324,7 @@ def test_word_document_is_a_docx_with_a_chinese_file_name(cast):
     )
 
     report_to_county(cast, file)
-    county = document_text(cast.client("county_a").get(reverse("records:file_word", args=[file.pk])).content)
+    county = document_text(cast.client("county_a").get(reverse("files:word", args=[file.pk])).content)
     assert head["id_number"] not in county and id_numbers.mask(head["id_number"]) in county
 
 
@@ -339,7 +340,7 @@ def test_blank_form_is_a_docx(cast):
 
 def test_temporary_file_word_name(cast):
     file, *_ = make_file(cast, category=FileCategory.TEMPORARY)
-    response = cast.client("street_a").get(reverse("records:file_word", args=[file.pk]))
+    response = cast.client("street_a").get(reverse("files:word", args=[file.pk]))
     assert quote("临时救助档案-张三-F001.docx") in response["Content-Disposition"]
     assert "临时救助档案" in document_text(response.content)
 
@@ -365,12 +366,12 @@ def test_detail_queries_do_not_grow_with_members_or_history(cast, django_assert_
     assert sum(len(line.changes) for entry in history for line in entry.lines) >= 10
 
     client = cast.client("street_a")
-    client.get(reverse("records:file_detail", args=[small.pk]))  # warm the session and caches
+    client.get(reverse("files:detail", args=[small.pk]))  # warm the session and caches
     with CaptureQueriesContext(connection) as small_queries:
-        client.get(reverse("records:file_detail", args=[small.pk]))
+        client.get(reverse("files:detail", args=[small.pk]))
     with django_assert_max_num_queries(DETAIL_MAX_QUERIES):
-        response = client.get(reverse("records:file_detail", args=[big.pk]))
+        response = client.get(reverse("files:detail", args=[big.pk]))
     assert response.status_code == 200
     with CaptureQueriesContext(connection) as big_queries:
-        client.get(reverse("records:file_detail", args=[big.pk]))
+        client.get(reverse("files:detail", args=[big.pk]))
     assert len(big_queries) == len(small_queries)

@@ -218,14 +218,14 @@ def test_preferences_of_the_file_lists_apply_to_the_query(cast, clerk):
     for day in (3, 1, 2):
         new_file(clerk, file_date=date(2026, 1, day))
     client = cast.client("street_a")
-    url = reverse("approvals:preferences") + "?list=records.workerfile"
-    response = client.post(url, {"list": "records.workerfile", "action": "save", "show": ["file_date", "code"],
+    url = reverse("approvals:preferences") + "?list=files"
+    response = client.post(url, {"list": "files", "action": "save", "show": ["file_date", "code"],
                                  "sort": "file_date", "direction": "asc", "page_size": 10})  # fmt: skip
     assert response.status_code == 302
     listed = query(client)
     assert [c.label for c in listed.context["columns"]] == ["职工编号", "建档日期"]
     assert [str(r["cells"][1]) for r in listed.context["rows"]] == ["2026-01-01", "2026-01-02", "2026-01-03"]
-    assert [c.label for c in cast.client("street_a").get(reverse("records:files")).context["columns"]][:2] == [
+    assert [c.label for c in cast.client("street_a").get(reverse("files:list")).context["columns"]][:2] == [
         "职工编号", "建档日期"]  # fmt: skip
 
 
@@ -245,8 +245,8 @@ def test_excel_four_options_rows_and_columns(cast, clerk):
     for _ in range(12):
         new_file(clerk)
     client = cast.client("street_a")
-    client.post(reverse("approvals:preferences") + "?list=records.workerfile",
-                {"list": "records.workerfile", "action": "save", "show": ["code", "head.name", "category"],
+    client.post(reverse("approvals:preferences") + "?list=files",
+                {"list": "files", "action": "save", "show": ["code", "head.name", "category"],
                  "direction": "asc", "page_size": 10})  # fmt: skip
     expected = {
         "page_shown": (10, 3),

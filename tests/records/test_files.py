@@ -202,7 +202,7 @@ def post_data(head=None, members=(), **file_overrides):
 def test_entry_form_refuses_a_wrong_check_character_next_to_the_field(cast):
     number = id_number("19750315")
     wrong = number[:-1] + ("0" if number[-1] != "0" else "1")
-    response = cast.client("street_a").post(reverse("records:file_create"), post_data(head=head_data() | {
+    response = cast.client("street_a").post(reverse("files:create"), post_data(head=head_data() | {
         "id_number": wrong}))  # fmt: skip
     assert response.status_code == 200
     assert "校验码应为" in response.content.decode()
@@ -212,9 +212,9 @@ def test_entry_form_refuses_a_wrong_check_character_next_to_the_field(cast):
 def test_entry_form_saves_once_even_when_submitted_twice(cast):
     client = cast.client("street_a")
     data = post_data(members=[member_data()])
-    first = client.post(reverse("records:file_create"), data)
+    first = client.post(reverse("files:create"), data)
     assert first.status_code == 302, first.content.decode()[:2000]
-    second = client.post(reverse("records:file_create"), data)
+    second = client.post(reverse("files:create"), data)
     assert second.status_code == 302 and WorkerFile.objects.count() == 1
     assert second.url == first.url
 
@@ -222,7 +222,7 @@ def test_entry_form_saves_once_even_when_submitted_twice(cast):
 def test_entry_form_checks_household_size(cast):
     data = post_data(members=[member_data()])
     data["household_size"] = 5
-    response = cast.client("street_a").post(reverse("records:file_create"), data)
+    response = cast.client("street_a").post(reverse("files:create"), data)
     assert "家庭人口数必须为家庭成员人数 +1" in response.content.decode()
     assert not WorkerFile.objects.exists()
 
@@ -230,7 +230,7 @@ def test_entry_form_checks_household_size(cast):
 def test_entry_form_fills_birth_date_and_gender_from_the_id_number(cast):
     number = id_number("19820704", female=True)
     head = head_data(id_number=number) | {"gender": "", "birth_date": ""}
-    assert cast.client("street_a").post(reverse("records:file_create"), post_data(head=head)).status_code == 302
+    assert cast.client("street_a").post(reverse("files:create"), post_data(head=head)).status_code == 302
     person = Person.objects.get(id_number=number)
     assert str(person.birth_date) == "1982-07-04" and person.gender == "F"
 
@@ -238,7 +238,7 @@ def test_entry_form_fills_birth_date_and_gender_from_the_id_number(cast):
 def test_entry_form_shows_the_owning_unit_of_an_active_file(cast, clerk):
     existing = make_file(clerk)
     head = head_data(id_number=existing.head.id_number)
-    response = cast.client("street_a2").post(reverse("records:file_create"), post_data(head=head))
+    response = cast.client("street_a2").post(reverse("files:create"), post_data(head=head))
     body = response.content.decode()
     assert response.status_code == 200 and "浆洗街街道工会" in body and "查看联系方式" in body
 
@@ -254,11 +254,11 @@ def test_lists_by_kind_and_report_from_the_list(cast, clerk):
     def shown(url):
         return {row["pk"] for row in client.get(url).context["rows"]}
 
-    assert shown(reverse("records:files")) == {hardship.pk}
-    assert shown(reverse("records:files_migrant")) == {migrant.pk}
-    assert shown(reverse("records:files_temporary")) == {temporary.pk}
-    client.post(reverse("records:files"), {"move": "report", "pks": [hardship.pk], "message": "请审核"})
-    assert cast.client("county_a").get(reverse("records:files")).context["counts"]["received"] == (1, False)
+    assert shown(reverse("files:list")) == {hardship.pk}
+    assert shown(reverse("files:migrant")) == {migrant.pk}
+    assert shown(reverse("files:temporary")) == {temporary.pk}
+    client.post(reverse("files:list"), {"move": "report", "pks": [hardship.pk], "message": "请审核"})
+    assert cast.client("county_a").get(reverse("files:list")).context["counts"]["received"] == (1, False)
 
 
 def test_restore_page_finds_a_cancelled_file_by_id_number(cast, clerk):
@@ -278,7 +278,7 @@ def test_restore_page_finds_a_cancelled_file_by_id_number(cast, clerk):
 def test_edit_page_keeps_unchanged_members(cast, clerk):
     file = make_file(clerk, members=2)
     client = cast.client("street_a")
-    form = client.get(reverse("records:file_edit", args=[file.pk])).context
+    form = client.get(reverse("files:edit", args=[file.pk])).context
     data = {}
     for prefix_form in (form["file_form"], form["head_form"], *form["member_formset"].forms):
         for name, field in prefix_form.fields.items():
@@ -288,7 +288,7 @@ def test_edit_page_keeps_unchanged_members(cast, clerk):
     management = form["member_formset"].management_form
     data |= {management.add_prefix(k): v for k, v in management.initial.items()}
     data["address"] = "改过的地址"
-    response = client.post(reverse("records:file_edit", args=[file.pk]), data)
+    response = client.post(reverse("files:edit", args=[file.pk]), data)
     assert response.status_code == 302, response.context["file_form"].errors
     file = WorkerFile.objects.get(pk=file.pk)
     assert file.address == "改过的地址" and file.members.count() == 2 and file.problems == []
@@ -313,7 +313,7 @@ def test_checked_files_deleted_converted_and_restored_in_bulk(cast, clerk):
     reported = make_file(clerk)
     approvals.report_rows(actor=clerk, model=WorkerFile, pks=[reported.pk])
     client = cast.client("street_a")
-    url = reverse("records:files")
+    url = reverse("files:list")
     response = client.post(url, {"row_action": "delete", "pks": [drafts[0].pk, reported.pk]}, follow=True)
     texts = [str(m) for m in response.context["messages"]]
     assert any("已完成 1 份" in t for t in texts) and any("已上报,不能删除" in t for t in texts)
@@ -324,7 +324,7 @@ def test_checked_files_deleted_converted_and_restored_in_bulk(cast, clerk):
 
     services.file_cancel(actor=clerk, file=reported, reason="脱困")
     county = cast.client("county_a")
-    county.post(reverse("records:files_cancelled"), {"row_action": "restore", "pks": [reported.pk]})
+    county.post(reverse("files:cancelled"), {"row_action": "restore", "pks": [reported.pk]})
     restored = WorkerFile.objects.get(pk=reported.pk)
     assert restored.status == FileStatus.ACTIVE and restored.unit == cast.units["county_a"]
     assert county.post(url, {"row_action": "nope", "pks": [1]}, follow=True).status_code == 200
@@ -338,8 +338,8 @@ def test_a_cancelled_file_is_not_edited_even_from_the_url(cast):
     WorkerFile.objects.filter(pk=file.pk).update(status=FileStatus.CANCELLED)
     file.refresh_from_db()
     assert not services.can_edit(clerk, file)
-    page = cast.client("street_a").get(reverse("records:file_detail", args=[file.pk])).content.decode()
-    assert reverse("records:file_edit", args=[file.pk]) not in page
+    page = cast.client("street_a").get(reverse("files:detail", args=[file.pk])).content.decode()
+    assert reverse("files:edit", args=[file.pk]) not in page
     with pytest.raises(DomainError, match="已注销的档案不能编辑"):
         services.file_update(actor=clerk, file=file, data={"code": "X-1"}, head={}, members=[])
     file.refresh_from_db()
@@ -353,12 +353,12 @@ def test_the_file_list_reads_only_its_columns_in_the_same_queries_for_one_or_fiv
     from django.test.utils import CaptureQueriesContext
 
     client, counts = cast.client("street_a"), []
-    client.get(reverse("records:files"))  # the session's first page saves its expiry
+    client.get(reverse("files:list"))  # the session's first page saves its expiry
     files = [make_file(clerk)]
     for more in (0, 4):
         files += [make_file(clerk) for _ in range(more)]
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(reverse("records:files"))
+            response = client.get(reverse("files:list"))
         rows = response.context["rows"]
         assert len(rows) == len(files)
         assert {row["label"] for row in rows} == {str(file) for file in files}  # 户主姓名(职工编号)
@@ -383,9 +383,9 @@ def test_a_text_condition_ignores_case_and_reads_caseless_text_as_it_is(cast, cl
     assert "UPPER" in str(files.filter(text_contains("employer", "acme")).query)
     client = cast.client("street_a")
     name = file.head.name[:1]
-    rows = client.get(reverse("records:files"), {"name": name}).context["rows"]
+    rows = client.get(reverse("files:list"), {"head_name": name}).context["rows"]
     assert [row["pk"] for row in rows] == [file.pk]
-    assert client.get(reverse("records:files"), {"employer": "ACME"}).context["rows"][0]["pk"] == file.pk
+    assert client.get(reverse("files:list"), {"employer": "ACME"}).context["rows"][0]["pk"] == file.pk
 
 
 def test_the_entry_form_reads_each_forms_code_tables_once_and_refuses_a_value_of_another_table(cast):
@@ -400,14 +400,14 @@ def test_the_entry_form_reads_each_forms_code_tables_once_and_refuses_a_value_of
     client = cast.client("street_a")
     data = post_data(members=[member_data(), member_data()])
     with CaptureQueriesContext(connection) as queries:
-        response = client.post(reverse("records:file_create"), data)
+        response = client.post(reverse("files:create"), data)
     assert response.status_code == 302
     reads = [q["sql"] for q in queries if q["sql"].startswith('SELECT "org_code"."id"')]
     assert len(reads) <= 5, reads  # the file, the head, two members (one query each), the saved codes
 
     other_table = Code.objects.filter(table__key="relation").first()
     forged = post_data(head=head_data() | {"ethnicity": other_table}, code="F-2") | {"submit_token": "t-2"}
-    response = client.post(reverse("records:file_create"), forged)
+    response = client.post(reverse("files:create"), forged)
     assert response.status_code == 200
     assert response.context["head_form"].errors["ethnicity"]
     assert not WorkerFile.objects.filter(code="F-2").exists()

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def post(cast, data):
     before = WorkerFile.objects.count()
-    response = cast.client("street_a").post(reverse("records:file_create"), data)
+    response = cast.client("street_a").post(reverse("files:create"), data)
     assert response.status_code == 200
     assert WorkerFile.objects.count() == before
     return response.context
@@ -67,7 +67,7 @@ def test_entry_form_accepts_zero_amounts_and_todays_dates(cast):
     today = timezone.localdate().isoformat()
     data = post_data(monthly_income="0", household_annual_income="0", floor_area="0", file_date=today,
                      work_start_date=today)  # fmt: skip
-    response = cast.client("street_a").post(reverse("records:file_create"), data)
+    response = cast.client("street_a").post(reverse("files:create"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     file = WorkerFile.objects.get()
     assert file.floor_area == Decimal("0") and file.file_date == date.fromisoformat(today)

@@ -102,7 +102,7 @@ def test_no_file_leads_to_the_new_file_form_which_comes_back_with_the_new_file(c
     client = cast.client("street_a")
     number = id_number("19700101")
     response = look_up(client, legal_aid, number)
-    new_file = f"{reverse('records:file_create')}?{urlencode({'next': legal_aid.url('create')})}"
+    new_file = f"{reverse('files:create')}?{urlencode({'next': legal_aid.url('create')})}"
     assert f'href="{new_file}"' in response.content.decode()
     assert_number_nowhere_in_links(response, number)
 
@@ -121,10 +121,10 @@ def test_no_file_leads_to_the_new_file_form_which_comes_back_with_the_new_file(c
 
 
 def test_the_new_file_form_goes_on_only_to_a_url_of_this_site(cast):
-    url = f"{reverse('records:file_create')}?{urlencode({'next': 'https://evil.example/x'})}"
+    url = f"{reverse('files:create')}?{urlencode({'next': 'https://evil.example/x'})}"
     response = cast.client("street_a").post(url, post_data())
     file = WorkerFile.objects.get()
-    assert response.status_code == 302 and response.url == reverse("records:file_detail", args=[file.pk])
+    assert response.status_code == 302 and response.url == reverse("files:detail", args=[file.pk])
 
 
 def test_a_cancelled_file_is_restored_into_the_unit_and_the_entry_goes_on(cast, legal_aid):
@@ -150,7 +150,7 @@ def test_an_active_file_of_a_unit_not_seen_names_the_unit_and_its_contact_withou
     response = look_up(cast.client("street_a2"), legal_aid, file.head.id_number)
     page = response.content.decode()
     assert "浆洗街街道工会" in page and cast.units["street_a"].office_phone in page and "请与该单位联系" in page
-    assert "?file=" not in page and reverse("records:file_detail", args=[file.pk]) not in page
+    assert "?file=" not in page and reverse("files:detail", args=[file.pk]) not in page
     assert_number_nowhere_in_links(response, file.head.id_number)
 
 
@@ -207,7 +207,7 @@ def test_a_petitioners_number_links_the_visible_file_of_that_head(cast, petition
     row = Petition.objects.get(name="甲")
     assert response.status_code == 302 and (row.id_number, row.file) == (number18, file)
     page = client.get(petitions.url("detail", row.pk)).content.decode()
-    assert f'href="{reverse("records:file_detail", args=[file.pk])}"' in page
+    assert f'href="{reverse("files:detail", args=[file.pk])}"' in page
 
 
 def test_a_number_without_a_visible_active_file_links_nothing(cast, petitions):
@@ -233,7 +233,7 @@ def test_a_unit_that_does_not_see_the_linked_file_gets_no_link(cast, petitions):
     row = make_petition(cast.users["street_a"], id_number=file.head.id_number)
     approvals.report_rows(actor=cast.users["street_a"], model=Petition, pks=[row.pk])
     page = cast.client("county_a").get(petitions.url("detail", row.pk)).content.decode()
-    assert "不在本单位的查看范围内" in page and reverse("records:file_detail", args=[file.pk]) not in page
+    assert "不在本单位的查看范围内" in page and reverse("files:detail", args=[file.pk]) not in page
 
 
 # --- the household file's page ------------------------------------------------------------------------
@@ -246,7 +246,7 @@ def test_the_file_page_lists_the_legal_aid_the_viewer_sees(cast, legal_aid):
     draft = make_record(legal_aid, clerk, file=file, applied_on=date(2026, 2, 7), accepted_on=date(2026, 2, 7))
     approvals.report_rows(actor=clerk, model=WorkerFile, pks=[file.pk])
     approvals.report_rows(actor=clerk, model=LegalAid, pks=[reported.pk])
-    url = reverse("records:file_detail", args=[file.pk])
+    url = reverse("files:detail", args=[file.pk])
 
     county = cast.client("county_a").get(url).content.decode()
     section = county.split('id="related-legal_aid"')[1].split("</section>")[0]
@@ -260,7 +260,7 @@ def test_the_file_page_lists_the_legal_aid_the_viewer_sees(cast, legal_aid):
 def test_the_file_page_lists_the_linked_petitions(cast):
     file = file_headed_by(cast.users["street_a"])
     row = make_petition(cast.users["street_a"], name="丙", id_number=file.head.id_number)
-    page = cast.client("street_a").get(reverse("records:file_detail", args=[file.pk])).content.decode()
+    page = cast.client("street_a").get(reverse("files:detail", args=[file.pk])).content.decode()
     section = page.split('id="related-petitions"')[1].split("</section>")[0]
     assert get("petitions").url("detail", row.pk) in section and "丙" in section
 
