@@ -139,7 +139,11 @@ def _copied_members(choices: list[CopyChoice]) -> list[dict] | None:
     for choice in choices:
         if not choice.checked:
             continue
-        relation = relations.get(int(choice.relation_id)) if choice.relation_id.isdigit() else None
+        relation = (
+            relations.get(int(choice.relation_id))
+            if choice.relation_id.isascii() and choice.relation_id.isdigit()
+            else None
+        )
         if relation is None:
             choice.error, valid = "请选择与户主关系", False
             continue
@@ -255,7 +259,7 @@ def transfer_files(request):
     """2.9.3: pick files of a unit of the subtree and a target unit; confirm; move (or request)."""
     source = _source_unit(request)
     form = TransferForm(request.POST or None)
-    picked = [pk for pk in request.POST.getlist("pks") if pk.isdigit()]
+    picked = [pk for pk in request.POST.getlist("pks") if pk.isascii() and pk.isdigit()]
     if request.method == "POST" and form.is_valid():
         to_unit = _target(form.cleaned_data["to_unit"])
         if to_unit is None:

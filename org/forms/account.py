@@ -159,7 +159,7 @@ class SecondFactorForm(forms.Form):
 
     def clean_token(self):
         token = self.cleaned_data["token"].strip().replace(" ", "")
-        totp = len(token) == 6 and token.isdigit()
+        totp = len(token) == 6 and token.isascii() and token.isdigit()
         recovery = len(token) == 8 and token.isalnum() and not self.binding
         if not (totp or recovery):
             raise ValidationError(

@@ -116,7 +116,7 @@ def verify(*, actor: User, token: str, request=None):
 def _recovery_match(user: User, token: str) -> StaticDevice | None:
     """A recovery code has StaticToken.random_token's shape, 8 base-32 characters: a 6-digit
     token is no recovery code, and trying it would count against the codes' throttle."""
-    if len(token) == 6 and token.isdigit():
+    if len(token) == 6 and token.isascii() and token.isdigit():
         return None
     device = StaticDevice.objects.filter(user=user).first()
     return device if device is not None and device.verify_token(token.lower()) else None

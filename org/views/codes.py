@@ -31,7 +31,7 @@ def _render_page(request, table, code=None, *, add_form=None, rename_form=None):
 
 
 def _get_or_404(model, value: str, **filters):
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # "²" is a digit to isdigit, not to int()
         raise Http404
     return get_object_or_404(model, pk=value, **filters)
 
