@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.models import Reportable, holder_indexes, scope_index
 from org.models import Module, code_field
-from records.kit.models import Visitor, happened_on
+from records.kit.models import Visitor, happened_on, remarks_field
 
 
 class Satisfaction(models.TextChoices):
@@ -22,7 +22,7 @@ class Consultation(Visitor, Reportable):
     answer = models.TextField(_("答复内容"))
     answerer = models.CharField(_("答复人"), max_length=50, blank=True)
     satisfaction = models.CharField(_("是否满意"), max_length=12, choices=Satisfaction.choices, blank=True)
-    remarks = models.TextField(_("备注"), blank=True)
+    remarks = remarks_field()
 
     reporting_module = Module.CONSULTATIONS
     label_fields = ("name", "consulted_on")  # __str__, read by a list whatever columns it shows

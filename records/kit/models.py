@@ -2,6 +2,7 @@
 union (a petitioner, a consulting worker) and the progress of a case (受理 → 办理中 → 办结)."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -31,6 +32,22 @@ class NotAfterToday:
 def happened_on(label: str) -> models.DateField:
     """The day the record's event happened: today by default, never in the future."""
     return models.DateField(label, default=timezone.localdate, validators=[NotAfterToday(label)])
+
+
+def head_count(label: str) -> models.PositiveSmallIntegerField:
+    """How many people a record concerns (来访人数, 涉及人数): at least one."""
+    return models.PositiveSmallIntegerField(label, default=1, validators=[MinValueValidator(1)])
+
+
+def at_least_one(name: str) -> models.CheckConstraint:
+    """The database's own statement of head_count's rule."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{name}__gte": 1}), name=f"%(app_label)s_%(class)s_{name}_at_least_one"
+    )
+
+
+def remarks_field() -> models.TextField:
+    return models.TextField(_("备注"), blank=True)
 
 
 class Visitor(models.Model):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.models import Reportable
 from org.models import Module, code_field
-from records.kit.models import Case, CaseMeta, happened_on
+from records.kit.models import Case, CaseMeta, at_least_one, happened_on, head_count, remarks_field
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0, "金额不能小于 0。")]}
 
@@ -24,12 +24,12 @@ class LegalAid(Case, Reportable):
     aid_form = code_field("legal_aid_form", _("援助形式"), required=True)
     opponent = models.CharField(_("对方当事人(用人单位)"), max_length=100, blank=True)
     summary = models.TextField(_("案情简介"))
-    people = models.PositiveSmallIntegerField(_("涉及人数"), default=1, validators=[MinValueValidator(1)])
+    people = head_count(_("涉及人数"))
     amount = models.DecimalField(_("涉案金额(元)"), null=True, blank=True, **MONEY)
     handler = models.CharField(_("承办人/承办律师(机构)"), max_length=100, blank=True)
     outcome = code_field("legal_aid_outcome", _("办理结果"))
     recovered = models.DecimalField(_("挽回经济损失(元)"), default=0, **MONEY)
-    remarks = models.TextField(_("备注"), blank=True)
+    remarks = remarks_field()
 
     reporting_module = Module.LEGAL_AID
     label_fields = ("file__head_name", "applied_on")  # __str__, read by a list whatever columns it shows
@@ -38,7 +38,7 @@ class LegalAid(Case, Reportable):
         verbose_name = verbose_name_plural = _("法律援助")
         constraints = [
             *CaseMeta.constraints,
-            models.CheckConstraint(condition=Q(people__gte=1), name="legal_aid_people_at_least_one"),
+            at_least_one("people"),
             models.CheckConstraint(condition=Q(recovered__gte=0) & (Q(amount__isnull=True) | Q(amount__gte=0)),
                                    name="legal_aid_money_not_negative"),
             models.CheckConstraint(condition=Q(accepted_on__gte=F("applied_on")), name="legal_aid_accepted_after_applied"),

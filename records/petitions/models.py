@@ -1,12 +1,11 @@
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import Reportable
 from org.models import Module, code_field
-from records.kit.models import Case, CaseMeta, Visitor, happened_on
+from records.kit.models import Case, CaseMeta, Visitor, at_least_one, happened_on, head_count, remarks_field
 
 
 class Petition(Visitor, Case, Reportable):
@@ -17,14 +16,14 @@ class Petition(Visitor, Case, Reportable):
     address = models.CharField(_("家庭住址"), max_length=200, blank=True)
     channel = code_field("petition_channel", _("信访形式"), required=True)
     collective = models.BooleanField(_("是否集体访"), default=False)
-    visitors = models.PositiveSmallIntegerField(_("来访人数"), default=1, validators=[MinValueValidator(1)])
+    visitors = head_count(_("来访人数"))
     category = code_field("petition_category", _("信访类别"), required=True)
     content = models.TextField(_("信访内容"))
     handling = code_field("petition_handling", _("处理方式"))
     referred_to = models.CharField(_("转(交)办单位"), max_length=100, blank=True)
     result = models.TextField(_("处理结果"), blank=True)
     receptionist = models.CharField(_("接待人"), max_length=50, blank=True)
-    remarks = models.TextField(_("备注"), blank=True)
+    remarks = remarks_field()
 
     reporting_module = Module.PETITIONS
     label_fields = ("name", "received_on")  # __str__, read by a list whatever columns it shows
@@ -33,7 +32,7 @@ class Petition(Visitor, Case, Reportable):
         verbose_name = verbose_name_plural = _("信访接待")
         constraints = [
             *CaseMeta.constraints,
-            models.CheckConstraint(condition=Q(visitors__gte=1), name="petition_visitors_at_least_one"),
+            at_least_one("visitors"),
             models.CheckConstraint(condition=Q(collective=False) | Q(visitors__gte=2), name="petition_collective_visitors"),
             models.CheckConstraint(condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("received_on")),
                                    name="petition_closed_after_received"),
