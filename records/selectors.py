@@ -45,13 +45,17 @@ def get_file_for_user(user: User, pk, related: tuple[str, ...] = ("head", "unit"
     try:
         file = get_visible_or_404(WorkerFile.objects.select_related(*related), user.unit, pk)
     except Http404:
-        if str(pk).isdigit() and FileSnapshot.objects.filter(source_file_id=pk).exclude(file_id=pk).exists():
-            raise FileMergedAway(
-                "该档案已被合并到另一份档案,合并前的内容保存在合并后档案的“职工历史信息”中。"
-            ) from None
+        refuse_merged_away(pk)
         raise
     require_module(user, Module.FILES)
     return file
+
+
+def refuse_merged_away(pk) -> None:
+    """The 404 of a file that is not there says so when it was merged into another (its old
+    links: the file pages, the kit's too)."""
+    if str(pk).isdigit() and FileSnapshot.objects.filter(source_file_id=pk).exclude(file_id=pk).exists():
+        raise FileMergedAway("该档案已被合并到另一份档案,合并前的内容保存在合并后档案的“职工历史信息”中。")
 
 
 def file_of(person: Person) -> WorkerFile | None:

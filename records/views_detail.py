@@ -1,27 +1,24 @@
-"""The file's own page, its print view and its Word document (manual 2.2.1.4–2.2.1.6).
+"""What the file's page (the kit's record page of the files module, manual 2.2.1.4–2.2.1.6)
+shows that is the files' own, as its parts (records.households.module `extras`): the status and
+the life-cycle actions, problems, the records of other modules that refer to the file, and
+职工历史信息 with the merged files' snapshots; and the blank form (下载档案表格, 2.2.9).
 
-A file is shown to every unit that sees it (approvals.selectors.visible_to; 404 otherwise)
-whose user holds the files module (403 otherwise). Full ID numbers and the actions are for the
-owning unit's clerks only; everyone else reads masked numbers (DESIGN.md §7).
+Full ID numbers and the actions are for the owning unit's clerks only; everyone else reads
+masked numbers (DESIGN.md §7).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from urllib.parse import quote
 
-from django.http import HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from approvals.selectors import ViewerState
-from audit.services import audit_record
 from org.models import Code, Module, Unit, User
 from org.permissions import require_module
-from org.selectors import ancestors_of
-from records import documents, id_numbers, services
-from records.events import FileEvent
+from records import id_numbers, services
+from records.kit import declaration, documents, word
+from records.kit.sheet import display_text
 from records.models import (
     COPIED_FIELDS,
     HARDSHIP_CATEGORIES,
@@ -33,40 +30,7 @@ from records.models import (
     WorkerFile,
     WorkerFileEvent,
 )
-from records.selectors import get_file_for_user, snapshots_of
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _file(request, pk) -> WorkerFile:
-    return get_file_for_user(request.user, pk, related=("unit", "holder", "head"))
-
-
-def can_see_full_id_numbers(user: User, file: WorkerFile) -> bool:
-    return services.is_owner(user, file)
-
-
-def full_id_numbers_shown(request, file: WorkerFile, page: str) -> bool:
-    """Whether this user sees the file's complete ID numbers; each time they do, the audit log
-    says who saw them where (DESIGN.md §7)."""
-    full = can_see_full_id_numbers(request.user, file)
-    if full:
-        audit_record(event=FileEvent.ID_NUMBERS_VIEWED, actor=request.user, request=request, obj=file,
-                     detail={"page": page})  # fmt: skip
-    return full
-
-
-def _members(file: WorkerFile) -> list[FamilyMember]:
-    return documents.load_sheet_data(file)
-
-
-def _unit_chain(file: WorkerFile) -> list[Unit]:
-    return [*ancestors_of(file.unit), file.unit]
-
-
-def _sheet(file: WorkerFile, full_id: bool) -> documents.FileSheet:
-    return documents.file_sheet(file, _members(file), unit_chain=_unit_chain(file), full_id=full_id)
-
+from records.selectors import snapshots_of
 
 # --- related records (manual 2.2.1.6: 帮扶信息, 法律援助, 人才信息) --------------------------------
 
@@ -180,7 +144,7 @@ class _Lookups:
         if isinstance(value, list):
             return ";".join(str(item) for item in value)
         if isinstance(value, bool | date | Decimal):
-            return documents.display(value)
+            return display_text(value)
         return str(value)
 
 
@@ -296,14 +260,12 @@ def _operators(contexts) -> dict:
     return operators
 
 
-# --- pages ----------------------------------------------------------------------------------
+# --- the file page's parts -----------------------------------------------------------------
 
 
 def _actions(user: User, file: WorkerFile) -> dict:
-    """Which actions the page offers; the views and services check again."""
+    """Which life-cycle actions the page offers; the views and services check again."""
     return {
-        "edit": services.can_edit(user, file),
-        "delete": services.can_delete(user, file),
         "cancel": services.can_cancel(user, file),
         "convert": services.can_convert_to_temporary(user, file),
         "regularize": services.can_regularize(user, file),
@@ -311,52 +273,32 @@ def _actions(user: User, file: WorkerFile) -> dict:
     }
 
 
-@require_GET
-def file_detail(request, pk):
-    file = _file(request, pk)
-    full_id = full_id_numbers_shown(request, file, "detail")
-    context = {
+def file_life_cycle(request, module, file: WorkerFile) -> dict:
+    """Above the sheet: the file's status, its problems, its life-cycle actions and the page's tabs."""
+    return {
+        "template": "records/_file_life_cycle.html",
         "file": file,
-        "sheet": _sheet(file, full_id),
-        "state": file.viewer_state,
-        "state_label": ViewerState(file.viewer_state).label,
-        "full_id": full_id,
         "actions": _actions(request.user, file),
         "hardship_categories": [(c.value, c.label) for c in HARDSHIP_CATEGORIES],
-        "related_sections": related_sections(file, request.user),
-        "history": file_history(file, full_id=full_id),
-        "snapshots": snapshots_of(file),
-        "title": f"{documents.file_title(file)}:{file.head.name}",
+        "related_sections": RELATED_SECTIONS,
     }
-    return render(request, "records/file_detail.html", context)
 
 
-@require_GET
-def file_print(request, pk):
-    file = _file(request, pk)
-    sheet = _sheet(file, full_id_numbers_shown(request, file, "print"))
-    return render(request, "records/file_print.html", {"file": file, "sheet": sheet})
+def file_related(request, module, file: WorkerFile) -> dict:
+    """Below the sheet: the records of other modules that refer to the file (2.2.1.6)."""
+    return {"template": "records/_file_related.html", "below": True, "sections": related_sections(file, request.user)}
 
 
-def docx_response(content: bytes, filename: str, fallback: str) -> HttpResponse:
-    """An attachment with a Chinese file name: RFC 6266 with RFC 5987's filename*, and an
-    ASCII name for clients that know no better."""
-    response = HttpResponse(content, content_type=DOCX)
-    response["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@require_GET
-def file_word(request, pk):
-    file = _file(request, pk)
-    content = documents.sheet_document(_sheet(file, full_id_numbers_shown(request, file, "word")))
-    filename = f"{documents.file_title(file)}-{file.head.name}-{file.code}.docx"
-    return docx_response(content, filename, f"worker-file-{file.pk}.docx")
+def file_history_part(request, module, file: WorkerFile) -> dict:
+    """Below the sheet: 职工历史信息, full ID numbers for the owner's users as on the sheet."""
+    full_id = services.is_owner(request.user, file)
+    return {"template": "records/_file_history.html", "below": True, "history": file_history(file, full_id=full_id),
+            "snapshots": snapshots_of(file), "full_id": full_id}  # fmt: skip
 
 
 @require_GET
 def blank_file_word(request):
-    """下载档案表格 (manual 2.2.9): the empty form."""
+    """下载档案表格 (manual 2.2.9): the files' sheet with nothing filled in."""
     require_module(request.user, Module.FILES)
-    return docx_response(documents.blank_file_document(), "困难职工档案表格.docx", "worker-file-form.docx")
+    blank = documents.word_document(documents.blank_document(declaration.of_model(WorkerFile)))
+    return word.docx_response(blank, "困难职工档案表格.docx", "worker-file-form.docx")

@@ -1,10 +1,12 @@
-"""职工档案 declared on the kit (DESIGN.md §4): its lists, sheet and pages. What is the files'
-own — the form with its members, the ID-number rules, the life cycle, import, merges, transfers,
-bulk export — stays in records, and its services keep their own audit events (FileEvent)."""
+"""职工档案 declared on the kit (DESIGN.md §4): its lists, its sheet (the paper form of manual
+2.2.1.4–2.2.1.5: the head's grid, the family members, then 自救能力 / 零就业 / 致困原因 / 备注)
+and its pages. What is the files' own — the form with its members, the ID-number rules, the
+life cycle, import, merges, transfers, bulk export, and the parts of the file page they bring —
+stays in records, and its services keep their own audit events (FileEvent)."""
 
-from records import documents, services, views, views_detail
+from records import selectors, services, views, views_detail
 from records.events import FileEvent
-from records.kit.declaration import ALWAYS, ListAction, ListKind, RecordModule, Section, register
+from records.kit.declaration import ALWAYS, Computed, ListAction, ListKind, RecordModule, Section, Table, register
 from records.models import WorkerFile
 from records.selectors import FILE_KINDS
 
@@ -27,9 +29,30 @@ def file_list(key: str, row_actions, *, nav: bool = False, new: str | None = Non
     return ListKind(key, title, q, row_actions=row_actions, nav=nav, new=new)
 
 
-# The paper form's fields (records.documents): the head's grid, then 自救能力 / 零就业 / 致困原因 /
-# 备注. 家庭年人均收入 is worked out from two of them, no field of its own.
-HEAD = [name for name in documents.HEAD_FIELDS if name != "per_capita_income"]
+def file_title(file: WorkerFile | None) -> str:
+    return "临时救助档案" if file is not None and file.is_temporary else "困难职工档案"
+
+
+HEAD = [
+    "head.name", "head.gender", "head.ethnicity", "head.political_status", "head.birth_date", "head.id_number",
+    "head.health", "head.disability_category", "head.identity", "model_worker_type",
+    "housing_type", "floor_area", "postal_code", "phone", "work_start_date", "industry",
+    "marital_status", "household_registration", "address", "employer", "employer_nature",
+    "enterprise_status", "single_parent", "monthly_income", "household_annual_income", "household_size",
+    Computed("per_capita_income", "家庭年人均收入(元)"), "registration_area", "medical_insurance", "file_date",
+]  # fmt: skip
+MEMBERS = Table(
+    "家庭成员", "members",
+    columns=[
+        "person.name", "relation", "person.gender", "person.political_status", "person.birth_date",
+        "person.id_number", "person.health", "person.disability_category", "person.monthly_income",
+        "person.identity", "person.employer_or_school",
+    ],
+    empty="无家庭成员(单人户)。",
+    blank_rows=6,  # like the paper form
+    widths_mm=[14, 14, 9, 14, 19, 33, 13, 14, 15, 12, 23],  # the 18-digit ID number fits on one line
+)  # fmt: skip
+CLOSING = ["self_help_ability", "zero_employment", "hardship_cause", "remarks"]
 
 files = register(
     RecordModule(
@@ -50,12 +73,15 @@ files = register(
         ],  # fmt: skip
         sheet=[
             Section("档案", ["code", "category"]),
-            Section("户主及家庭情况", HEAD),
-            Section("其他情况", documents.CLOSING_FIELDS),
+            Section("户主及家庭情况", HEAD, pairs=3, wide=["address", "registration_area"]),
+            MEMBERS,
+            Section("其他情况", CLOSING),
         ],
         filter_fields=["code", "head_name", "employer", "category"],
         edit_policy=ALWAYS,
+        edit_rule=services.can_edit,  # not a cancelled file
         events=FileEvent,
+        title=file_title,
         lists=[
             file_list("hardship", [DELETE, CONVERT], nav=True, new=""),
             file_list("migrant", [DELETE, CONVERT], nav=True, new=""),
@@ -63,14 +89,9 @@ files = register(
             file_list("problems", [DELETE]),
             file_list("cancelled", [RESTORE]),
         ],
-        pages={
-            "create": views.file_create,
-            "edit": views.file_edit,
-            "delete": views.file_delete,
-            "detail": views_detail.file_detail,
-            "print": views_detail.file_print,
-            "word": views_detail.file_word,
-        },
+        pages={"create": views.file_create, "edit": views.file_edit, "delete": views.file_delete},
+        extras=[views_detail.file_life_cycle, views_detail.file_related, views_detail.file_history_part],
+        gone=selectors.refuse_merged_away,
         links=[
             ("职工档案查询", "records:file_query"),
             ("职工档案统计", "records:file_statistics"),

@@ -20,13 +20,43 @@ ALWAYS, WHILE_HELD = "always", "while_held"  # edit_policy: files stay editable 
 
 
 @dataclass(frozen=True)
+class Computed:
+    """A value the model works out (a property: a file's 家庭年人均收入), shown on the sheet under
+    its label; nothing enters, lists or queries it."""
+
+    name: str
+    label: str
+
+
+@dataclass(frozen=True)
 class Section:
     """One block of a record's sheet: the detail page, the print view, Word and Excel of one
     record all lay out these sections. `fields` are names of the model's fields, or paths
-    through a relation ("file.head.name")."""
+    through a relation ("file.head.name"), or Computed values; a grid of `pairs` label/value
+    pairs a row, where a long text and the `wide` fields take a row of their own."""
 
     title: str
-    fields: Sequence[str]
+    fields: Sequence[str | Computed]
+    pairs: int = 2
+    wide: Sequence[str] = ()
+
+    @property
+    def paths(self) -> list[str]:
+        return [name for name in self.fields if isinstance(name, str)]
+
+
+@dataclass(frozen=True)
+class Table:
+    """The rows of a related manager of the record as a table (a household's members):
+    `relation` names the manager, `columns` paths on its rows. The blank form has `blank_rows`
+    empty rows to fill in by hand; Word draws the columns `widths_mm` wide (else equal)."""
+
+    title: str
+    relation: str
+    columns: Sequence[str]
+    empty: str = "无"  # said when the record has no row
+    blank_rows: int = 3
+    widths_mm: Sequence[float] = ()
 
 
 @dataclass(frozen=True)
@@ -90,7 +120,7 @@ class RecordModule:
     model: type[models.Model]
     form_fields: Sequence[str]
     list_columns: Sequence[str]  # shown by default; display preferences offer every sheet field
-    sheet: Sequence[Section]
+    sheet: Sequence[Section | Table]
     filter_fields: Sequence[str] = ()  # the simple filter above the list
     query_fields: Sequence[str] = ()  # the advanced query (a django-filter FilterSet)
     stat_dimensions: Sequence[str] = ()  # code tables, choices and booleans
@@ -110,6 +140,14 @@ class RecordModule:
     # A module whose own services write its rows names its own audit events there; None: the
     # kit's 新增/修改/删除<label> (wiring.record_events).
     events: type[models.TextChoices] | None = None
+    # The module's own rule of 编辑 (actor, row) → bool, asked in place of the edit policy's (a
+    # cancelled file is not edited); None: edit_policy decides.
+    edit_rule: Callable | None = None
+    title: Callable | None = None  # row (None: the blank form) → its sheet's title; None: the label
+    # The module's own parts of its record page, after the kit's (views.DETAIL_EXTRAS): each
+    # (request, module, row) → {"template": …, "below": whether after the sheet, …} or None.
+    extras: Sequence[Callable] = ()
+    gone: Callable | None = None  # pk → raises the 404 that says why a row is not there (merged away)
 
     @property
     def url_prefix(self) -> str:
@@ -118,16 +156,23 @@ class RecordModule:
     def url(self, name: str, *args) -> str:
         return reverse(f"{self.key}:{name}", args=args)
 
-    def field(self, path: str) -> models.Field:
-        """The model field a declared name or path ends at."""
-        model = self.model
+    def field(self, path: str, model=None) -> models.Field:
+        """The model field a declared name or path ends at (from `model`: a table's rows)."""
+        model = model or self.model
         *steps, name = path.split(".")
         for step in steps:
             model = model._meta.get_field(step).related_model
         return model._meta.get_field(name)
 
-    def label_of(self, path: str) -> str:
-        return str(self.field(path).verbose_name)
+    def label_of(self, path: str, model=None) -> str:
+        return str(self.field(path, model).verbose_name)
+
+    def rows_model(self, table: Table):
+        """The model of a table's rows."""
+        return self.model._meta.get_field(table.relation).related_model
+
+    def record_title(self, row=None) -> str:
+        return self.title(row) if self.title else self.label
 
     @property
     def label_relations(self) -> list[str]:
@@ -144,8 +189,13 @@ class RecordModule:
         return LIST if kind == self.list_kinds[0] else kind.key
 
     @property
+    def sections(self) -> list[Section]:
+        return [section for section in self.sheet if isinstance(section, Section)]
+
+    @property
     def sheet_fields(self) -> list[str]:
-        return [name for section in self.sheet for name in section.fields]
+        """The model's fields the sheet shows (its tables' and computed values aside)."""
+        return [name for section in self.sections for name in section.paths]
 
 
 _modules: dict[str, RecordModule] = {}
@@ -169,7 +219,11 @@ def all_modules() -> list[RecordModule]:
     return list(_modules.values())
 
 
+def of_model(model) -> RecordModule:
+    return next(module for module in _modules.values() if module.model is model)
+
+
 __all__ = [
-    "ALWAYS", "WHILE_HELD", "CaseProgress", "ListAction", "ListKind", "PersonLink", "RecordModule", "Section", "count",
-    "sum_of",
+    "ALWAYS", "WHILE_HELD", "CaseProgress", "Computed", "ListAction", "ListKind", "PersonLink", "RecordModule",
+    "Section", "Table", "count", "sum_of",
 ]  # fmt: skip

@@ -21,60 +21,54 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-from approvals.selectors import ViewerState
 from audit.spreadsheets import XLSX, text_cell
-from org.selectors import ancestors_of
-from records.documents import Cell, grid_rows
 from records.kit import word
 from records.kit.pages import RECORD, Page, add_pages
-from records.kit.sheet import SheetSection, display_text, full_ids_shown, sheet_of
-from records.kit.views import get_record_for_user
-from records.views_detail import docx_response
-
-PAIRS = 2  # label/value pairs per row of a section's grid (a long text takes a row of its own)
-CHAIN = "→"
+from records.kit.sheet import BLANK_LINE, SheetSection, SheetTable, blank_sheet, display_text, header_lines
+from records.kit.views import get_record_for_user, record_sheet
 
 
 @dataclass(frozen=True)
 class RecordDocument:
-    """What the three outputs show: the title, the header lines (label, text) and the sections."""
+    """What the three outputs show: the title, the header lines (label, text) and the sheet."""
 
     title: str
     header: list[tuple[str, str]]
-    sections: list[SheetSection]
-
-    @property
-    def grids(self) -> list[tuple[str, list[list[tuple[str, str, int]]]]]:
-        """Each section as (title, rows of (label, text, value colspan)) for the page and Word."""
-        return [
-            (section.title, grid_rows([Cell(i.label, i.text, i.wide) for i in section.items], pairs=PAIRS))
-            for section in self.sections
-        ]
-
-
-def _header(row) -> list[tuple[str, str]]:
-    lines = [("填报单位", row.unit.name)]
-    ancestors = list(ancestors_of(row.unit))
-    if ancestors:
-        lines.append(("上级单位", CHAIN.join(unit.name for unit in ancestors)))
-    lines.append(("上报状态", str(ViewerState(row.viewer_state).label)))
-    if row.holder_id != row.unit_id:
-        lines.append(("当前所在单位", row.holder.name))
-    return lines
+    sections: list[SheetSection | SheetTable]
 
 
 def record_document(request, module, pk, page: str):
     """The row the user sees and its document; full ID numbers for the owner, audited."""
     row = get_record_for_user(module, request.user, pk)
-    full_id = full_ids_shown(request, module, row, page)
-    return row, RecordDocument(module.label, _header(row), sheet_of(module, row, full_id=full_id))
+    sheet = record_sheet(request, module, row, page)
+    return row, RecordDocument(module.record_title(row), header_lines(row), sheet)
+
+
+def blank_document(module) -> RecordDocument:
+    """The module's form with nothing filled in, to fill in by hand (下载档案表格, manual 2.2.9)."""
+    header = [(label, BLANK_LINE) for label in ("填报单位", "所属单位")]
+    return RecordDocument(module.record_title(), header, blank_sheet(module))
 
 
 def _filename(module, row, extension: str) -> str:
-    return f"{module.label}_{row}.{extension}"
+    return f"{module.record_title(row)}_{row}.{extension}"
 
 
 # --- Word (python-docx) ---------------------------------------------------------------------
+
+TABLE_FONT_SIZE = 9  # a table's many columns (a household's members: eleven)
+
+
+def _table(docx, table: SheetTable) -> None:
+    widths = list(table.widths_mm) or [word.CONTENT_WIDTH_MM / len(table.columns)] * len(table.columns)
+    grid = word.fixed_table(docx, 1 + len(table.rows), widths)
+    for cell, label in zip(grid.rows[0].cells, table.columns, strict=True):
+        word.fill(cell, label, bold=True, size=TABLE_FONT_SIZE)
+    for grid_row, values in zip(grid.rows[1:], table.text_rows, strict=True):
+        for cell, value in zip(grid_row.cells, values, strict=True):
+            word.fill(cell, value, size=TABLE_FONT_SIZE)
+    if not table.rows:
+        word.add_run(docx.add_paragraph(), table.empty)
 
 
 def word_document(document: RecordDocument) -> bytes:
@@ -84,11 +78,14 @@ def word_document(document: RecordDocument) -> bytes:
     word.add_run(title, document.title, bold=True, size=18)
     for label, text in document.header:
         word.add_run(docx.add_paragraph(), f"{label}:{text}")
-    for section_title, rows in document.grids:
+    for section in document.sections:
         heading = docx.add_paragraph()
         heading.paragraph_format.space_before = Pt(8)
-        word.add_run(heading, section_title, bold=True, size=12)
-        word.grid_table(docx, rows, PAIRS, label_mm=30)
+        word.add_run(heading, section.title, bold=True, size=12)
+        if section.is_table:
+            _table(docx, section)
+        else:
+            word.grid_table(docx, section.rows, section.pairs)
     buffer = io.BytesIO()
     docx.save(buffer)
     return buffer.getvalue()
@@ -139,7 +136,7 @@ def _sheet_title(title: str) -> str:
 
 def excel_workbook(document: RecordDocument) -> bytes:
     """One sheet: the title row, the header lines, then per section its title row and one
-    label/value row per field."""
+    label/value row per field, per table its header row and one row per row."""
     book = Workbook()
     sheet = book.active
     sheet.title = _sheet_title(document.title)
@@ -156,11 +153,14 @@ def excel_workbook(document: RecordDocument) -> bytes:
         heading = _put(sheet, number, 1, section.title)
         heading.font, heading.fill = Font(bold=True), _SECTION_FILL
         sheet.merge_cells(start_row=number, start_column=1, end_row=number, end_column=2)
-        for item in section.items:
+        lines = [section.columns, *section.rows] if section.is_table else [[i.label, i.value] for i in section.items]
+        for index, line in enumerate(lines):
             number += 1
-            label, value = _put(sheet, number, 1, item.label), _put(sheet, number, 2, item.value)
-            label.font, label.border = Font(bold=True), _BORDER
-            value.border, value.alignment = _BORDER, _WRAP
+            for column, value in enumerate(line, start=1):
+                cell = _put(sheet, number, column, value)
+                cell.border, cell.alignment = _BORDER, _WRAP
+                if column == 1 and not section.is_table or index == 0 and section.is_table:
+                    cell.font = Font(bold=True)
     sheet.column_dimensions["A"].width = 24
     sheet.column_dimensions["B"].width = 64
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
@@ -184,7 +184,7 @@ def record_print(request, module, pk):
 def record_word(request, module, pk):
     row, document = record_document(request, module, pk, "word")
     fallback = f"{module.url_prefix}-{row.pk}.docx"  # for clients that know no RFC 5987 name
-    return docx_response(word_document(document), _filename(module, row, "docx"), fallback)
+    return word.docx_response(word_document(document), _filename(module, row, "docx"), fallback)
 
 
 @require_GET

@@ -27,16 +27,15 @@ from approvals.selectors import sees, visible_to
 from org.errors import DomainError
 from org.models import Module, Unit, User
 from org.permissions import require_module
-from org.selectors import ancestors_of
-from records import documents, id_numbers
+from records import id_numbers
 from records import services as file_services
-from records.kit import services, views, wiring
+from records.kit import declaration, services, views, wiring
 from records.kit.declaration import PersonLink, RecordModule
 from records.kit.pages import Page, add_pages
-from records.kit.sheet import ID_NUMBER, display_text, field_value, related_paths
+from records.kit.sheet import ID_NUMBER, display_text, field_value, related_paths, unit_chain
 from records.models import FileStatus, Person, WorkerFile
 from records.selectors import file_of, find_cancelled_file
-from records.views_detail import RelatedSection, full_id_numbers_shown, register_related_section
+from records.views_detail import RelatedSection, register_related_section
 
 RELATED_ROWS = 50  # a file's newest rows of a module on its page; the module's list has them all
 # The query parameter of the entry form naming the file (records.views.file_create adds it too).
@@ -105,10 +104,10 @@ def new_file_links(module: RecordModule) -> list[tuple[str, str]]:
             ("新增临时救助档案", f"{create}?{urlencode({'temporary': 1, **back})}")]  # fmt: skip
 
 
-def _sheet(request, file: WorkerFile) -> documents.FileSheet:
-    full_id = full_id_numbers_shown(request, file, "person_lookup")
-    unit_chain = [*ancestors_of(file.unit), file.unit]
-    return documents.file_sheet(file, documents.load_sheet_data(file), unit_chain=unit_chain, full_id=full_id)
+def _sheet(request, file: WorkerFile) -> list:
+    """The found file laid out as its page shows it (the files' declaration), full ID numbers
+    for its owner's users."""
+    return views.record_sheet(request, declaration.of_model(WorkerFile), file, "person_lookup")
 
 
 def _outcome(request, module: RecordModule, found: Lookup) -> dict:
@@ -116,7 +115,8 @@ def _outcome(request, module: RecordModule, found: Lookup) -> dict:
     user = request.user
     context = {"found": found, "may_open_files": user.has_module(Module.FILES)}
     if found.case == FOUND:
-        context |= {"sheet": _sheet(request, found.file), "continue_url": continue_url(module, found.file)}
+        context |= {"sheet": _sheet(request, found.file), "unit_chain": unit_chain(found.file.unit),
+                    "continue_url": continue_url(module, found.file)}  # fmt: skip
     elif found.case == NEW:
         context["new_file_links"] = new_file_links(module)
     elif found.case == CANCELLED:

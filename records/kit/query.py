@@ -122,7 +122,7 @@ def kind_of(path: str, field) -> str:
 @cache
 def conditions_of(module: RecordModule) -> tuple[Condition, ...]:
     """One condition per query field, in the declaration's order."""
-    sections = {path: section.title for section in reversed(module.sheet) for path in section.fields}
+    sections = {path: section.title for section in reversed(module.sections) for path in section.paths}
     conditions = []
     for path in module.query_fields:
         field = module.field(path)

@@ -44,6 +44,8 @@ def is_held_unreported(row) -> bool:
 
 
 def can_edit(actor: User, module: RecordModule, row) -> bool:
+    if module.edit_rule is not None:
+        return module.edit_rule(actor, row)
     return is_owner(actor, row) and (module.edit_policy == ALWAYS or is_held_unreported(row))
 
 

@@ -5,20 +5,22 @@ visibility selector (approvals.selectors) and write through records.kit.services
 from functools import cache, cached_property, partial
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from approvals.lists import COUNT_CAP, Column, ReportableListView, capped_counts
-from approvals.selectors import ViewerState, get_visible_or_404, visible_to
+from approvals.selectors import get_visible_or_404, visible_to
+from audit.services import audit_record
 from org.errors import DomainError
 from org.permissions import require_module
+from records.events import FileEvent
 from records.kit import services
 from records.kit.forms import OVERDUE, apply_filter, filter_form, overdue_only, record_form
 from records.kit.models import overdue_condition
 from records.kit.pages import pages_of
-from records.kit.sheet import ID_NUMBER, full_ids_shown, related_paths, sheet_of
+from records.kit.sheet import ID_NUMBER, header_lines, related_paths, sheet_of
 
 LIST_LINKS = [("query", "查询"), ("statistics", "统计")]
 
@@ -159,13 +161,29 @@ def list_view(module, kind_key: str | None = None) -> type[RecordListView]:
 
 
 def get_record_for_user(module, user, pk):
-    """A row the user's unit sees (404 otherwise, as if missing), with the relations its sheet
-    reads; 403 without the module (DESIGN.md §5.3)."""
-    row = get_visible_or_404(
-        module.model.objects.select_related("unit", "holder", *related_paths(module)), user.unit, pk
-    )
+    """A row the user's unit sees (404 otherwise, as if missing; a module's `gone` may say why),
+    with the relations its sheet reads but the code tables' (sheet_of reads those at once); 403
+    without the module (DESIGN.md §5.3)."""
+    rows = module.model.objects.select_related("unit", "holder", *related_paths(module, codes=False))
+    try:
+        row = get_visible_or_404(rows, user.unit, pk)
+    except Http404:
+        if module.gone is not None:
+            module.gone(pk)
+        raise
     require_module(user, module.key)
     return row
+
+
+def record_sheet(request, module, row, page: str) -> list:
+    """The row's sheet as the user may read it: full ID numbers for the owning unit's users, and
+    each time one sees one the audit log says so (DESIGN.md §7)."""
+    full_id = services.is_owner(request.user, row)
+    sheet = sheet_of(module, row, full_id=full_id)
+    if full_id and any(block.private for block in sheet):
+        audit_record(event=FileEvent.ID_NUMBERS_VIEWED, actor=request.user, request=request, obj=row,
+                     detail={"page": page, "module": module.key})  # fmt: skip
+    return sheet
 
 
 def _form_page(request, module, form, *, row=None, given=None):
@@ -244,18 +262,24 @@ def record_delete(request, module, pk):
 
 
 def record_detail(request, module, pk):
+    """The record's page: where it stands, its sheet (as its print view lays it out), the buttons
+    its services allow, the parts of its optional capabilities and its module's own, and its
+    movements up and down the tree."""
     row = get_record_for_user(module, request.user, pk)
-    state = ViewerState(row.viewer_state)
+    extras = [part for extra in (*DETAIL_EXTRAS, *module.extras) if (part := extra(request, module, row))]
+    sheet = record_sheet(request, module, row, "detail")
     context = {
         "module": module,
         "row": row,
-        "title": f"{module.label}:{row}",
-        "sheet": sheet_of(module, row, full_id=full_ids_shown(request, module, row, f"{module.key}_detail")),
-        "state": state,
-        "state_label": state.label,
+        "title": f"{module.record_title(row)}:{row}",
+        "header": header_lines(row),
+        "sheet": sheet,
+        "masked_ids": not services.is_owner(request.user, row) and any(block.private for block in sheet),
+        "state": row.viewer_state,
         "can_edit": services.can_edit(request.user, module, row),
         "can_delete": services.can_delete(request.user, row),
-        "extras": [part for extra in DETAIL_EXTRAS if (part := extra(request, module, row))],
+        "extras": [part for part in extras if not part.get("below")],
+        "extras_below": [part for part in extras if part.get("below")],
         "document_links": document_links(module, row),
     }
     return render(request, "kit/detail.html", context)
@@ -271,5 +295,6 @@ def document_links(module, row) -> list[tuple[str, str, bool]]:
 
 
 # Parts of the record page that come with an optional capability of the declaration (case
-# progress, a linked household file): (request, module, row) → {"template": …, …} or None.
+# progress, a linked household file): (request, module, row) → {"template": …, …} or None;
+# "below": True puts a part after the sheet.
 DETAIL_EXTRAS: list = []

@@ -1,12 +1,16 @@
 """Word documents (python-docx) as every record is printed: A4, 15 mm margins, 宋体 for Latin
-and CJK text alike, bordered tables of fixed widths, label/value grids. The household file's
-paper form (records.documents) and every kit module's record (records.kit.documents) use these."""
+and CJK text alike, bordered tables of fixed widths, label/value grids. The record of every kit
+module (records.kit.documents) and its blank form use these."""
 
+from urllib.parse import quote
+
+from django.http import HttpResponse
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FONT = "宋体"
 CONTENT_WIDTH_MM = 180  # A4 less 15 mm margins
 LABEL_WIDTH_MM = 28
@@ -70,3 +74,12 @@ def grid_table(document, rows: list[list[tuple[str, str, int]]], pairs: int, lab
                 target = target.merge(table_row.cells[column + span])
             fill(target, value)
             column += 1 + span
+
+
+def docx_response(content: bytes, filename: str, fallback: str) -> HttpResponse:
+    """An attachment with a Chinese file name: RFC 6266 with RFC 5987's filename*, and an
+    ASCII name for clients that know no better. Never cached: it may hold full ID numbers."""
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "private, no-store"
+    return response

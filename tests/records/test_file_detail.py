@@ -1,4 +1,5 @@
-"""The file's own page, its print page and its Word document (manual 2.2.1.4–2.2.1.6, 2.2.9).
+"""The file's page, its print page and its Word document (manual 2.2.1.4–2.2.1.6, 2.2.9): the
+kit's record pages of the files module, with the files' own parts.
 
 Scope: the owning unit sees the file, a superior unit once the file reached it, nobody else
 (404). Full ID numbers and the actions belong to the owning unit's clerks."""
@@ -12,13 +13,16 @@ import docx
 import pghistory
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from approvals.services import report_rows
-from approvals.templatetags.reporting import jinja
 from org.models import Code
-from records import documents, id_numbers, services
+from records import id_numbers, services
+from records.households.module import files
+from records.kit.documents import RecordDocument, blank_document, word_document
+from records.kit.sheet import Item, SheetSection, SheetTable
 from records.models import FileCategory, WorkerFile
 from records.views_detail import RELATED_SECTIONS
 
@@ -80,6 +84,12 @@ def make_file(cast, *, file_code="F001", head_name="张三", members=1, seed=10,
 
 def detail(cast, username, file):
     return cast.client(username).get(reverse("files:detail", args=[file.pk]))
+
+
+def part(response, key: str):
+    """What a part of the file page (records.views_detail) gave its template: its `key`."""
+    extras = [*response.context["extras"], *response.context["extras_below"]]
+    return next(extra[key] for extra in extras if key in extra)
 
 
 def report_to_county(cast, file):
@@ -228,7 +238,7 @@ def test_history_shows_each_change_with_old_and_new_value_and_who(cast):
     assert "家庭成员 成员1" in body
     assert "建立档案" in body
 
-    newest = response.context["history"][0]
+    newest = part(response, "history")[0]
     assert newest.operator == "street_a(浆洗街街道工会)"
     assert [line.subject for line in newest.lines] == ["档案", "家庭成员 成员1"]
 
@@ -274,19 +284,17 @@ def test_print_page_is_the_paper_form(cast):
     assert "side-nav" not in body
 
 
-def test_sheet_layout_escapes_values_spans_short_rows_and_says_when_alone():
-    sheet = documents.FileSheet(
-        title="困难职工档案", unit_chain="", code="", category="",
-        head=[documents.Cell("姓名", "<b>张三</b>"), documents.Cell("住址", 'A&B "路"', wide=True)],
-        member_columns=["姓名", "关系"], members=[], closing=[documents.Cell("备注", "")],
-    )  # fmt: skip
-    html = jinja("records/_file_fields.jinja", sheet=sheet)
+def test_sheet_layout_escapes_values_spans_short_rows_and_says_when_alone(cast):
+    grid = SheetSection("户主", [Item("姓名", "<b>张三</b>", False), Item("住址", 'A&B "路"', True)], pairs=3)
+    table = SheetTable("家庭成员", ["姓名", "关系"], [], "无家庭成员(单人户)。")
+    html = render_to_string("kit/print.html", {"document": RecordDocument("困难职工档案", [], [grid, table])})
     assert '<th scope="row">姓名</th><td colspan="5">&lt;b&gt;张三&lt;/b&gt;</td>' in html
-    assert '<td colspan="5">A&amp;B &#34;路&#34;</td>' in html
+    assert '<td colspan="5">A&amp;B &quot;路&quot;</td>' in html
     assert '<tr><td colspan="2" class="empty">无家庭成员(单人户)。</td></tr>' in html
-    assert html.count("<table") == 3 and html.count("</table>") == 3
-    sheet.members = [["李<四>", "子女"]]
-    assert "<tr><td>李&lt;四&gt;</td><td>子女</td></tr>" in jinja("records/_file_fields.jinja", sheet=sheet)
+    assert html.count("<table") == 3 and html.count("</table>") == 3  # the header lines, the grid, the table
+    table = SheetTable("家庭成员", ["姓名", "关系"], [["李<四>", "子女"]], "无家庭成员(单人户)。")
+    html = render_to_string("kit/print.html", {"document": RecordDocument("困难职工档案", [], [grid, table])})
+    assert "<tr><td>李&lt;四&gt;</td><td>子女</td></tr>" in html
 
 
 def document_text(content: bytes) -> str:
@@ -304,7 +312,7 @@ def test_word_document_is_a_docx_with_a_chinese_file_name(cast):
     assert response["Content-Type"] == documents_content_type()
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
-    assert "filename*=UTF-8''" + quote("困难职工档案-张三-F001.docx") in disposition
+    assert "filename*=UTF-8''" + quote("困难职工档案_张三(F001).docx") in disposition
 
     text = document_text(response.content)
     for expected in (
@@ -333,15 +341,17 @@ def documents_content_type() -> str:
 
 
 def test_blank_form_is_a_docx(cast):
-    text = document_text(documents.blank_file_document())
-    for expected in ("困难职工档案", "身份证号", "与户主关系", "自救能力", "备注"):
+    text = document_text(word_document(blank_document(files)))
+    for expected in ("困难职工档案", "身份证号", "与户主关系", "自救能力", "备注", "□低保户"):
         assert expected in text, expected
+    response = cast.client("street_a").get(reverse("records:file_blank_form"))
+    assert response.status_code == 200 and "与户主关系" in document_text(response.content)
 
 
 def test_temporary_file_word_name(cast):
     file, *_ = make_file(cast, category=FileCategory.TEMPORARY)
     response = cast.client("street_a").get(reverse("files:word", args=[file.pk]))
-    assert quote("临时救助档案-张三-F001.docx") in response["Content-Disposition"]
+    assert quote("临时救助档案_张三(F001).docx") in response["Content-Disposition"]
     assert "临时救助档案" in document_text(response.content)
 
 
@@ -362,7 +372,7 @@ def test_detail_queries_do_not_grow_with_members_or_history(cast, django_assert_
             head=head,
             members=people,
         )
-    history = detail(cast, "street_a", big).context["history"]
+    history = part(detail(cast, "street_a", big), "history")
     assert sum(len(line.changes) for entry in history for line in entry.lines) >= 10
 
     client = cast.client("street_a")

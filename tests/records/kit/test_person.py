@@ -79,7 +79,7 @@ def test_a_county_finds_a_reported_file_of_its_street(cast, legal_aid):
     approvals.report_rows(actor=cast.users["street_a"], model=WorkerFile, pks=[file.pk])
     page = look_up(cast.client("county_a"), legal_aid, file.head.id_number).content.decode()
     # Only the owning unit reads the full numbers of the sheet (DESIGN §7).
-    assert create_with(legal_aid, file) in page and f"<td>{id_numbers.mask(file.head.id_number)}</td>" in page
+    assert create_with(legal_aid, file) in page and f"<dd>{id_numbers.mask(file.head.id_number)}</dd>" in page
 
 
 def test_a_legacy_15_digit_number_finds_the_file_of_its_18_digit_form(cast, legal_aid):

@@ -69,7 +69,7 @@ def test_a_list_never_offers_the_id_number_and_the_record_page_audits_the_owners
     assert not AuditLog.objects.filter(event="id_numbers_viewed").exists()
     own = cast.client("street_a").get(petitions.url("detail", row.pk)).content.decode()
     assert "510107197503150038" in own
-    assert AuditLog.objects.get(event="id_numbers_viewed").detail == {"page": "petitions_detail", "module": "petitions"}
+    assert AuditLog.objects.get(event="id_numbers_viewed").detail == {"page": "detail", "module": "petitions"}
 
 
 def test_delete_only_while_held_unreported(cast, petitions):
