@@ -1,7 +1,8 @@
 """批量导出/下载档案 (manual 2.5): requests, their approval, the export itself and downloads.
 
 A unit admin requests an export of chosen file kinds, within the own unit and chosen subordinate
-units, optionally narrowed by the advanced query's conditions (records.query). The parent unit's
+units, optionally narrowed by the advanced query's conditions (the files' kit query,
+records.kit.query). The parent unit's
 admin approves or rejects it from 待办审批 (approvals.inbox) or the request list; the national
 unit has no parent, so its own requests are self-approved. Approved requests are exported by a
 worker at night (records.tasks), or at once for small ones: PostgreSQL streams the rows with
@@ -42,8 +43,9 @@ from org.errors import DomainError
 from org.events import OrgEvent
 from org.models import Code, Module, Unit, User
 from org.permissions import require_module
-from records import query
 from records.events import FileEvent
+from records.kit import declaration
+from records.kit.query import QueryForm, query_filterset, query_form
 from records.models import MAX_EXPORT_ATTEMPTS, BulkExport, ExportKind, ExportState, FamilyMember, Person, WorkerFile
 from records.notices import FileNotice
 from records.selectors import FILE_KINDS
@@ -168,8 +170,13 @@ def approved_export_ids() -> list[int]:
 # --- conditions (the advanced query's) -----------------------------------------------------------
 
 
-def condition_form(conditions: dict) -> query.FileQueryForm:
-    return query.FileQueryForm(data={**conditions, "q": "1"})
+def files_query_form() -> type[QueryForm]:
+    """The files' query form (职工档案查询): its conditions are an export's."""
+    return query_form(declaration.of_model(WorkerFile))
+
+
+def condition_form(conditions: dict) -> QueryForm:
+    return files_query_form()(data={**conditions, "q": "1"})
 
 
 def clean_conditions(conditions: dict) -> dict:
@@ -187,12 +194,12 @@ def clean_conditions(conditions: dict) -> dict:
     }
 
 
-def describe_conditions(conditions: dict, form: query.FileQueryForm | None = None) -> list[str]:
+def describe_conditions(conditions: dict, form: QueryForm | None = None) -> list[str]:
     """Each condition as 「label:value」 for the request list. `form`: an unbound query form to
     reuse for many requests (building one reads the code tables)."""
     if not conditions:
         return []
-    form = form or query.FileQueryForm()
+    form = form or files_query_form()()
     described = []
     for name, raw in conditions.items():
         field = form.fields.get(name)
@@ -224,8 +231,7 @@ def export_queryset(export: BulkExport, scope_units: list[Unit] | None = None) -
     form = condition_form(export.conditions)
     if not form.is_valid():
         raise DomainError("申请中的查询条件已失效(代码表可能已修改),请修改申请。", "conditions")
-    data = {**form.cleaned_data, "include_subordinates": True, "kind": ""}
-    return query.filter_files(files, data, kinds={}, unit=unit)
+    return query_filterset(declaration.of_model(WorkerFile)).apply(files, {**form.cleaned_data, "kind": ""})
 
 
 def _label(path: str, choices) -> Case:
@@ -258,8 +264,10 @@ def export_columns(unit: Unit) -> list[tuple[str, object]]:
     unit's own approved export."""
     with translation.override("zh-hans"):
         columns = [("填报单位", F("unit__name"))]
-        columns += [(str(Person._meta.get_field(n).verbose_name), _value_of(Person, n, "head__"))
-                    for n in query.HEAD_FIELDS]  # fmt: skip
+        # The head's fields in the order of the query's head conditions.
+        query_fields = declaration.of_model(WorkerFile).query_fields
+        head = [path.removeprefix("head.") for path in query_fields if path.startswith("head.")]
+        columns += [(str(Person._meta.get_field(n).verbose_name), _value_of(Person, n, "head__")) for n in head]
         file_fields = [f.name for f in WorkerFile._meta.concrete_fields if f.editable and not f.primary_key
                        and f.name not in {"unit", "head"}]  # fmt: skip
         columns += [(str(WorkerFile._meta.get_field(n).verbose_name), _value_of(WorkerFile, n)) for n in file_fields]

@@ -6,8 +6,8 @@ from django import forms
 from org.errors import DomainError
 from org.models import Unit
 from org.selectors import children_of
+from records.exports import files_query_form
 from records.models import ExportKind
-from records.query import FileQueryForm
 
 
 class UnitsField(forms.ModelMultipleChoiceField):
@@ -35,13 +35,15 @@ class ExportRequestForm(forms.Form):
         self.fields["scope_units"].initial = chosen or [own.pk]
         if export is not None:
             self.fields["kinds"].initial = export.kinds
-        # The advanced query's conditions (records.query), prefixed so their names cannot clash.
+        # The files' query conditions (records.exports.files_query_form), prefixed so their names
+        # cannot clash.
+        conditions = files_query_form()
         if self.is_bound:
-            self.conditions = FileQueryForm(self.data, prefix="c")
+            self.conditions = conditions(self.data, prefix="c")
         elif export is not None and export.conditions:
-            self.conditions = FileQueryForm({f"c-{k}": v for k, v in export.conditions.items()}, prefix="c")
+            self.conditions = conditions({f"c-{k}": v for k, v in export.conditions.items()}, prefix="c")
         else:
-            self.conditions = FileQueryForm(prefix="c")
+            self.conditions = conditions(prefix="c")
 
     def is_valid(self):
         valid = super().is_valid()

@@ -510,7 +510,7 @@ class BulkExport(models.Model):
     )
     # Each unit stands for its subtree, as far as its rows have reached the requesting unit.
     scope_units = models.ManyToManyField("org.Unit", verbose_name=_("导出单位"), related_name="+")
-    # The advanced query's form data (records.query.FileQueryForm), non-empty values only.
+    # The files' query form data (records.exports.files_query_form), non-empty values only.
     conditions = models.JSONField(_("查询条件"), default=dict, blank=True)
     state = FSMField(_("状态"), max_length=10, choices=ExportState.choices, default=ExportState.REQUESTED)
     requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)

@@ -1,13 +1,12 @@
 from django.urls import path
 
-from records import views, views_detail, views_export, views_import, views_manage, views_query, views_stats
+from records import views, views_detail, views_export, views_import, views_manage, views_stats
 
 # The households' own pages; the lists, the entry form, a file's page and its documents are the
 # kit's pages of the files module (records.households.module: `files:…`, also under /files/).
 app_name = "records"
 
 urlpatterns = [
-    path("query/", views_query.FileQueryView.as_view(), name="file_query"),
     path("restore/", views.file_restore, name="file_restore"),
     path("statistics/", views_stats.file_statistics, name="file_statistics"),
     path("blank-form/", views_detail.blank_file_word, name="file_blank_form"),

@@ -17,8 +17,8 @@ from org.services import second_factor
 from org.views.switcher import unit_switcher_context
 from records import exports, tasks
 from records.forms_export import ExportDecisionForm, ExportFilterForm, ExportRequestForm
+from records.kit.query import QueryForm
 from records.models import ExportState
-from records.query import FileQueryForm
 
 admin_required = module_required(Module.UNIT_ADMIN)
 LIST_LIMIT = 200
@@ -29,7 +29,7 @@ def _list_url(unit_id=None) -> str:
     return reverse("records:exports") + (f"?unit={unit_id}" if unit_id else "")
 
 
-def _with_actions(rows, user, labels: FileQueryForm | None = None) -> list:
+def _with_actions(rows, user, labels: QueryForm | None = None) -> list:
     """What the user may do with each row: for showing buttons; the services check again.
     `labels`: the query form that names the conditions (one per page: it reads code tables)."""
     for row in rows:
@@ -56,7 +56,7 @@ def export_list(request):
         rows = exports.filter_exports(rows, **form.cleaned_data)
     rows = list(rows[: LIST_LIMIT + 1])
     pending = list(exports.pending_approvals(request.user.unit))
-    labels = FileQueryForm() if any(row.conditions for row in rows + pending) else None
+    labels = exports.files_query_form()() if any(row.conditions for row in rows + pending) else None
     context = {
         **switcher,
         "form": form,

@@ -164,7 +164,6 @@ ROUTES = [
     Route("approvals:preferences", EVERYONE),
     # Household files (manual 2): their own pages; their lists, entry form, file page and
     # documents are kit pages (files:…, walked by kit_routes)
-    Route("records:file_query", FILES),
     Route("records:file_restore", FILES),
     Route("records:file_blank_form", FILES),
     Route("records:file_import", FILES),

@@ -4,10 +4,13 @@ and its pages. What is the files' own — the form with its members, the ID-numb
 life cycle, import, merges, transfers, bulk export, and the parts of the file page they bring —
 stays in records, and its services keep their own audit events (FileEvent)."""
 
+from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef
+
 from records import selectors, services, views, views_detail
 from records.events import FileEvent
 from records.kit.declaration import ALWAYS, Computed, ListAction, ListKind, RecordModule, Section, Table, register
-from records.models import WorkerFile
+from records.kit.query import CHOICE, CODE, DECIMALS, Condition
+from records.models import FamilyMember, FileKind, WorkerFile
 from records.selectors import FILE_KINDS
 
 
@@ -54,6 +57,35 @@ MEMBERS = Table(
 )  # fmt: skip
 CLOSING = ["self_help_ability", "zero_employment", "hardship_cause", "remarks"]
 
+# 职工档案查询 (manual 2.2.7): every field of a file a clerk enters is a condition (a field added
+# to WorkerFile becomes one by itself), the head's fields, and the files' own three below.
+HEAD_CONDITIONS = ["head." + name for name in (
+    "name", "id_number", "gender", "birth_date", "ethnicity", "political_status", "health", "disability_category",
+    "identity",
+)]  # fmt: skip
+FILE_CONDITIONS = [
+    f.name for f in WorkerFile._meta.concrete_fields
+    if f.editable and not f.primary_key and f.name not in {"unit", "head", "status", "code", "category"}
+]  # fmt: skip
+PER_CAPITA = ExpressionWrapper(
+    F("household_annual_income") / F("household_size"), output_field=DecimalField(max_digits=14, decimal_places=2)
+)
+
+
+def with_member_health(files, health):
+    """Files with a family member of that health (the head's is head_health): Exists, so a file
+    with two such members is one result."""
+    return files.filter(Exists(FamilyMember.objects.filter(file=OuterRef("pk"), person__health=health)))
+
+
+QUERY_EXTRAS = [
+    Condition("kind", "kind", CHOICE, "档案类别", "档案", choices=tuple(FileKind.choices)),
+    Condition("per_capita_income", "per_capita_income", DECIMALS, "家庭年人均收入(元)", "户主及家庭情况",
+              expression=PER_CAPITA),
+    Condition("member_health", "members__person__health", CODE, "成员健康状况", MEMBERS.title, table="health",
+              method=with_member_health),
+]  # fmt: skip
+
 files = register(
     RecordModule(
         key="files",
@@ -78,6 +110,9 @@ files = register(
             Section("其他情况", CLOSING),
         ],
         filter_fields=["code", "head_name", "employer", "category"],
+        query_fields=["code", "category", *HEAD_CONDITIONS, *FILE_CONDITIONS],
+        query_extras=QUERY_EXTRAS,
+        copies={"head.name": "head_name"},  # WorkerFile.head_name, kept by the database
         edit_policy=ALWAYS,
         edit_rule=services.can_edit,  # not a cancelled file
         events=FileEvent,
@@ -93,7 +128,6 @@ files = register(
         extras=[views_detail.file_life_cycle, views_detail.file_related, views_detail.file_history_part],
         gone=selectors.refuse_merged_away,
         links=[
-            ("职工档案查询", "records:file_query"),
             ("职工档案统计", "records:file_statistics"),
             ("Excel批量导入", "records:file_import"),
             ("恢复注销档案", "records:file_restore"),

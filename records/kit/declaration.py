@@ -123,6 +123,12 @@ class RecordModule:
     sheet: Sequence[Section | Table]
     filter_fields: Sequence[str] = ()  # the simple filter above the list
     query_fields: Sequence[str] = ()  # the advanced query (a django-filter FilterSet)
+    # The module's own query conditions (records.kit.query.Condition), after query_fields': what
+    # no field states (a file's 档案类别, a range on a worked-out value, a member's health).
+    query_extras: Sequence = ()
+    # Paths the model keeps a copy of in a field of its own ({"head.name": "head_name"}): a text
+    # condition on the path searches the copy, whose index entries need no join.
+    copies: dict = field(default_factory=dict)
     stat_dimensions: Sequence[str] = ()  # code tables, choices and booleans
     stat_measures: Sequence[Measure] = ()
     edit_policy: str = WHILE_HELD

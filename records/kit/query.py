@@ -14,7 +14,7 @@ of the session, `resolved` swaps it back.
 
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -22,7 +22,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Expression, Q, QuerySet
 
 from approvals.preferences import Display, Sort
 from approvals.selectors import ViewerState, from_subtree, viewer_state_q, visible_to
@@ -86,6 +86,10 @@ def resolved(query, session, private: Sequence[str]):
 
 @dataclass(frozen=True)
 class Condition:
+    """One condition of the query form. A declaration's query_fields make theirs; a module's own
+    (RecordModule.query_extras) are these too, with a `method` where no lookup states them (a
+    household member's health: Exists) or an `expression` for a value the rows work out."""
+
     name: str  # the form field's name; a range has name_from and name_to
     path: str  # the ORM lookup path
     kind: str
@@ -93,6 +97,8 @@ class Condition:
     section: str  # the title of the sheet section the field is shown in
     table: str = ""  # CODE: the code table's key
     choices: tuple = ()  # CHOICE
+    method: Callable | None = None  # (queryset, value) → the matching rows
+    expression: Expression | None = None  # the rows are aliased with it under `path`
 
     @property
     def field_names(self) -> list[str]:
@@ -121,18 +127,26 @@ def kind_of(path: str, field) -> str:
 
 @cache
 def conditions_of(module: RecordModule) -> tuple[Condition, ...]:
-    """One condition per query field, in the declaration's order."""
+    """One condition per query field, in the declaration's order, then the module's own. A path
+    through a relation is named with "_" for "." (head.gender: head_gender); a text the model
+    keeps a copy of (module.copies) is searched in the copy."""
     sections = {path: section.title for section in reversed(module.sections) for path in section.paths}
     conditions = []
     for path in module.query_fields:
         field = module.field(path)
-        name = path.replace(".", "__")
         kind = kind_of(path, field)
-        lookup = f"{name}__date" if isinstance(field, models.DateTimeField) else name  # 从/到 are days
+        lookup = module.copies.get(path) if kind == TEXT and path in module.copies else path.replace(".", "__")
+        if isinstance(field, models.DateTimeField):
+            lookup += "__date"  # 从/到 are days
         table = code_table_of(field) if kind == CODE else ""
         choices = tuple(field.flatchoices) if kind == CHOICE else ()
         section = sections.get(path, OTHER_SECTION)
+        name = path.replace(".", "_")
         conditions.append(Condition(name, lookup, kind, module.label_of(path), section, table, choices))
+    conditions += module.query_extras
+    names = [c.name for c in conditions]
+    if len(set(names)) != len(names):
+        raise ImproperlyConfigured(f"{module.key}: 查询条件重名 {sorted({n for n in names if names.count(n) > 1})}")
     return tuple(conditions)
 
 
@@ -181,17 +195,18 @@ class IntegerFilter(django_filters.NumberFilter):
 
 def filters_of(condition: Condition) -> dict[str, django_filters.Filter]:
     name, path, label = condition.name, condition.path, condition.label
+    own = {"method": lambda queryset, _name, value: condition.method(queryset, value)} if condition.method else {}
     if condition.kind == TEXT:
-        return {name: TextFilter(path, label=label, max_length=200)}
+        return {name: TextFilter(path, label=label, max_length=200, **own)}
     if condition.kind == ID_NUMBER:
-        return {name: IdNumberFilter(path, label=label, max_length=30)}
+        return {name: IdNumberFilter(path, label=label, max_length=30, **own)}
     if condition.kind == CODE:
-        return {name: CodeFilter(path, label=label, table=condition.table, empty_label=ALL)}
+        return {name: CodeFilter(path, label=label, table=condition.table, empty_label=ALL, **own)}
     if condition.kind == CHOICE:
-        return {name: django_filters.ChoiceFilter(path, label=label, choices=condition.choices, empty_label=ALL)}
+        return {name: django_filters.ChoiceFilter(path, label=label, choices=condition.choices, empty_label=ALL, **own)}
     if condition.kind == BOOL:
         widget = forms.RadioSelect(choices=ANY_YES_NO)
-        return {name: django_filters.BooleanFilter(path, label=label, widget=widget, initial="")}
+        return {name: django_filters.BooleanFilter(path, label=label, widget=widget, initial="", **own)}
     make, extra = {
         DATES: (django_filters.DateFilter, {"widget": forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d")}),
         DECIMALS: (django_filters.NumberFilter, {}),
@@ -280,6 +295,9 @@ class ModuleQuery(django_filters.FilterSet):
     @classmethod
     def apply(cls, queryset: QuerySet, data: dict) -> QuerySet:
         """The conditions only: the form's other fields (q, 包含下级数据) are not filters."""
+        worked_out = {c.path: c.expression for c in cls.conditions if c.expression is not None}
+        if worked_out:
+            queryset = queryset.alias(**worked_out)
         for name, filter_ in cls.base_filters.items():
             queryset = filter_.filter(queryset, data.get(name))
         return queryset

@@ -29,7 +29,7 @@ from org.permissions import require_module
 from records import excel, id_numbers
 from records.events import FileEvent
 from records.kit import declaration
-from records.kit.declaration import RecordModule
+from records.kit.declaration import Computed, RecordModule
 from records.kit.events import KitEvent
 from records.kit.models import ResultExport, ResultExportState
 from records.kit.query import query_results
@@ -47,7 +47,12 @@ RESULTS_DIR = "query-results"  # under settings.BULK_EXPORT_DIR, apart from the 
 
 
 def all_columns(module: RecordModule) -> list[Column]:
-    return [Column(path, module.label_of(path)) for path in module.sheet_fields]
+    """Every value of the sheet's sections, worked-out ones (Computed) too."""
+    return [
+        Column(entry.name, entry.label) if isinstance(entry, Computed) else Column(entry, module.label_of(entry))
+        for section in module.sections
+        for entry in section.fields
+    ]
 
 
 def columns_for(module: RecordModule, option: str, shown: list[Column]) -> list[Column]:
@@ -171,7 +176,8 @@ def result_export_run(*, export_id: int) -> ResultExport | None:
         module, rows = _job_rows(job)
         job.rows_total = rows.count()
         job.save(update_fields=["rows_total"])
-        columns = [Column(path, module.label_of(path)) for path in job.columns]
+        by_path = {column.field: column for column in all_columns(module)}
+        columns = [by_path[path] for path in job.columns]
         lines = ResultLines(module, rows, columns, unit=job.unit)
         with tempfile.NamedTemporaryFile(dir=results_dir(), prefix=_partial_prefix(job), delete=False) as out:
             partial = out.name

@@ -39,6 +39,11 @@ class QueryListMixin:
     def private(self) -> tuple[str, ...]:
         return private_conditions(self.module)
 
+    def base_queryset(self):
+        """Every row of the module, whichever of its lists the query is made on (a file's
+        档案类别 is one of its conditions)."""
+        return self.model.objects.all()
+
     def filter_data(self):
         return resolved(self.request.GET, self.request.session, self.private) if self.request.GET else None
 

@@ -1,4 +1,5 @@
-"""职工档案查询 (manual 2.2.7) and its Excel export: each kind of condition narrows the results,
+"""职工档案查询 (manual 2.2.7), the kit's query of the files module, and its Excel export: each
+kind of condition narrows the results (the files' own too: 档案类别, 家庭年人均收入, 成员健康状况),
 bad input is a message next to its field, results stay within visibility, the four export
 options give the expected rows and columns, ID numbers are masked for other units."""
 
@@ -12,15 +13,19 @@ from django.urls import reverse
 
 from approvals import services as approvals
 from audit.models import AuditLog
-from records import excel, services, views_query
+from records import excel, services
 from records.events import FileEvent
+from records.households.module import files
+from records.kit import results
+from records.kit.models import ResultExport
+from records.kit.query import query_filterset
 from records.models import FileCategory, WorkerFile
 from tests.conftest import BUSINESS_MODULES, make_user
 from tests.records.conftest import code, file_data, head_data, id_number, member_data
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("records:file_query")
+URL = reverse("files:query")
 
 
 def new_file(user, *, head=None, members=(), **data):
@@ -119,6 +124,12 @@ def test_head_conditions(cast, clerk):
     assert found(query(client, head_identity=code("identity", "农民工").pk)) == ids(wang)
     assert found(query(client, head_ethnicity=code("ethnicity", "回族").pk)) == ids(wang)
     assert found(query(client, head_health=code("health", "健康").pk)) == ids(wang, zhang)
+
+
+def test_the_heads_name_is_searched_in_the_files_copy_without_a_join():
+    """files.copies: WorkerFile.head_name, which the lists' indexes carry, not records_person."""
+    sql = str(query_filterset(files).apply(WorkerFile.objects.all(), {"head_name": "王"}).query)
+    assert '"records_workerfile"."head_name"' in sql and "records_person" not in sql
 
 
 def test_member_health(cast, clerk):
@@ -248,12 +259,9 @@ def test_excel_four_options_rows_and_columns(cast, clerk):
     client.post(reverse("approvals:preferences") + "?list=files",
                 {"list": "files", "action": "save", "show": ["code", "head.name", "category"],
                  "direction": "asc", "page_size": 10})  # fmt: skip
-    expected = {
-        "page_shown": (10, 3),
-        "page_all": (10, len(views_query.ALL_COLUMNS)),
-        "all_shown": (12, 3),
-        "all_all": (12, len(views_query.ALL_COLUMNS)),
-    }
+    shown, every = 3 + 2, len(results.headers_of(results.all_columns(files)))  # with 状态 and 填报单位
+    assert every == 38  # the sheet: the file's fields, the head's, 家庭年人均收入
+    expected = {"page_shown": (10, shown), "page_all": (10, every), "all_shown": (12, shown), "all_all": (12, every)}
     for option, (n_rows, n_columns) in expected.items():
         rows = sheet_rows(workbook(excel_link(client, export=option)))
         assert len(rows) == n_rows + 1, option
@@ -293,22 +301,26 @@ def test_excel_masks_id_numbers_for_other_units(cast, clerk):
     assert not AuditLog.objects.filter(event=FileEvent.ID_NUMBERS_VIEWED, user=cast.users["county_a"]).exists()
 
 
-def test_excel_of_all_results_above_the_limit_points_to_bulk_export(cast, clerk, monkeypatch):
-    monkeypatch.setattr(views_query, "EXPORT_LIMIT", 2)
+def test_excel_of_all_results_above_the_limit_is_written_by_the_worker(cast, clerk, monkeypatch):
+    monkeypatch.setattr(results, "EXCEL_LIMIT", 2)
     for _ in range(3):
         new_file(clerk)
     client = cast.client("street_a")
-    response = excel_link(client, export="all_shown")
-    assert response.status_code == 302 and "export" not in response["Location"]
+    confirm = excel_link(client, export="all_shown")  # a job is a write: the link asks, a POST starts it
+    assert "在后台生成Excel文件" in confirm.content.decode() and not ResultExport.objects.exists()
+    response = client.post(f"{URL}?q=1&export=all_shown", {"confirmed": "1"})
+    job = ResultExport.objects.get()
+    assert response.status_code == 302 and response["Location"] == files.url("query_export", job.pk)
+    assert job.module_key == "files"
     messages = [str(m) for m in client.get(response["Location"]).context["messages"]]
-    assert any("批量导出" in m for m in messages)
+    assert any("后台生成Excel文件" in m for m in messages)
     assert len(sheet_rows(workbook(excel_link(client, export="page_shown")))) == 4
 
 
 def test_excel_without_a_query_is_empty_but_valid(cast, clerk):
     new_file(clerk)
     rows = sheet_rows(workbook(cast.client("street_a").get(URL, {"export": "all_all"})))
-    assert len(rows) == 1 and rows[0][0] == "填报单位"
+    assert len(rows) == 1 and rows[0][0] == "状态" and rows[0][-1] == "填报单位"
 
 
 def test_workbook_splits_sheets_at_the_row_limit(monkeypatch):
