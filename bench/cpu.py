@@ -45,7 +45,7 @@ def pages(user) -> dict[str, str]:
     return {
         "list": "/files/",
         "detail": f"/files/{files[:1][0]}/",
-        "statistics": "/files/statistics/?dimension=gender&q=1",
+        "statistics": "/files/statistics/?dimension=head.gender",
         "query": "/files/query/?q=1&head_name=%E7%8E%8B%E8%8A%B3&include_subordinates=on",
         "inbox": "/reminders/",
         "home": "/",

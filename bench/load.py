@@ -59,7 +59,7 @@ def _urls(user) -> list[str]:
     details = [f"/files/{pk}/" for pk in files] or ["/files/"]
     chosen = random.Random(7).sample(details, min(3, len(details)))  # the same files every run
     detail_urls = [chosen[i % len(chosen)] for i in range(3)]
-    return ["/files/"] * 5 + detail_urls + ["/files/statistics/?dimension=gender&q=1"] * 2
+    return ["/files/"] * 5 + detail_urls + ["/files/statistics/?dimension=head.gender"] * 2
 
 
 def _start_server(access_log: str) -> subprocess.Popen:

@@ -220,9 +220,10 @@ def inbox_pages(table, runs: int) -> None:
 def statistics_pages(table, runs: int) -> None:
     """职工档案统计 as the page runs it beside the page's own GROUP BY replayed."""
     users = bench_users()
-    born = "&born_from=1960-01-01&born_to=1980-12-31&gender=F"
-    cases = [(1, "by gender", "dimension=gender"), (2, "by gender", "dimension=gender"),
-             (2, "by health, 女 born 1960–80", "dimension=health" + born), (4, "by gender", "dimension=gender")]  # fmt: skip
+    born = "&head_birth_date_from=1960-01-01&head_birth_date_to=1980-12-31&head_gender=F"
+    cases = [(1, "by gender", "dimension=head.gender"), (2, "by gender", "dimension=head.gender"),
+             (2, "by health, 女 born 1960–80", "dimension=head.health" + born),
+             (4, "by gender", "dimension=head.gender")]  # fmt: skip
     for depth, label, query in cases:
         user = users[depth]
         client = _client(user)
@@ -461,10 +462,11 @@ def record_statistics_pages(table, runs: int) -> None:
     dimension and by its second over a date range, beside the GROUP BY it runs, replayed."""
     users = bench_users()
     for module in record_modules():
-        date_field = next(p for p in module.sheet_fields if isinstance(module.field(p), DateField))
+        date_field = next(p for p in module.query_fields if isinstance(module.field(p), DateField))
         second = module.stat_dimensions[1 % len(module.stat_dimensions)]
+        dates = f"&{date_field}_from=2024-06-01&{date_field}_to=2025-01-31"  # the query's condition
         cases = [(1, module.stat_dimensions[0], ""), (2, module.stat_dimensions[0], ""),
-                 (2, second, "&date_from=2024-06-01&date_to=2025-01-31"), (4, module.stat_dimensions[0], "")]  # fmt: skip
+                 (2, second, dates), (4, module.stat_dimensions[0], "")]  # fmt: skip
         for depth, dimension, dates in cases:
             user = users[depth]
             client = _client(user)

@@ -21,9 +21,10 @@ from bench.timing import p95
 from records.models import FileCategory, FileStatus, WorkerFile
 
 MOVE_BATCH = 5  # files a report or return takes at once
-STATISTICS_CONDITIONS = [{}, {"gender": "F"}, {"category": "subsistence"}, {"born_from": "1960-01-01", "born_to": "1975-12-31"},
+STATISTICS_CONDITIONS = [{}, {"head_gender": "F"}, {"category": "subsistence"},
+                         {"head_birth_date_from": "1960-01-01", "head_birth_date_to": "1975-12-31"},
                          {"single_parent": "1"}]  # fmt: skip
-DIMENSIONS = ["gender", "political_status", "health", "marital_status", "household_registration"]
+DIMENSIONS = ["head.gender", "head.political_status", "head.health", "marital_status", "household_registration"]
 STATES = ["draft", "received", "returned", "reported"]
 
 

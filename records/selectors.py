@@ -26,10 +26,6 @@ class FileMergedAway(Http404):
 
 # The file lists (manual 2.2–2.8) by kind: title and which files. The lists, the advanced query
 # and bulk exports all read them here, so an export holds exactly what the lists show.
-# The text conditions of the file list and the statistics (名称 → the field searched): a name is
-# searched in the file's copy of its head's name, which the list's indexes carry.
-FILE_TEXT_PATHS = {"code": "code", "name": "head_name", "employer": "employer"}
-
 FILE_KINDS = {
     "hardship": ("困难职工档案", Q(kind=FileKind.HARDSHIP)),
     "migrant": ("农民工档案", Q(kind=FileKind.MIGRANT)),

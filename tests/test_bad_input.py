@@ -48,7 +48,7 @@ def parameter_names() -> list[str]:
 def kit_form_names() -> set[str]:
     """The fields of the forms the kit makes from each declaration (entry, filter, query and
     statistics forms), which no template or form class names."""
-    names = {"dimension", "date_from", "date_to"}
+    names = {"dimension"}  # the statistics' other fields are the query's conditions
     for module in declaration.all_modules():
         names |= set(record_form(module).base_fields)
         names |= set(filter_form(module).base_fields) if filter_form(module) else set()

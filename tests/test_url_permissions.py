@@ -169,7 +169,6 @@ ROUTES = [
     Route("records:file_import", FILES),
     Route("records:file_import_template", FILES),
     Route("records:file_import_detail", IMPORT_JOB, kwargs={"pk": "import"}),
-    Route("records:file_statistics", FILES),
     Route("records:file_cancel", FILE, "post", kwargs={"pk": "file"}),
     Route("records:file_cancel", FILE, "post", kwargs={"pk": "draftfile"}, seen_by=DRAFT_SEEN_BY),
     Route("records:file_convert", FILE, "post", kwargs={"pk": "file"}),

@@ -8,9 +8,20 @@ from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRe
 
 from records import selectors, services, views, views_detail
 from records.events import FileEvent
-from records.kit.declaration import ALWAYS, Computed, ListAction, ListKind, RecordModule, Section, Table, register
+from records.kit.declaration import (
+    ALWAYS,
+    Computed,
+    ListAction,
+    ListKind,
+    RecordModule,
+    Section,
+    Table,
+    count,
+    count_related,
+    register,
+)  # fmt: skip
 from records.kit.query import CHOICE, CODE, DECIMALS, Condition
-from records.models import FamilyMember, FileKind, WorkerFile
+from records.models import HARDSHIP_CATEGORIES, FamilyMember, FileKind, FileStatus, WorkerFile
 from records.selectors import FILE_KINDS
 
 
@@ -56,6 +67,12 @@ MEMBERS = Table(
     widths_mm=[14, 14, 9, 14, 19, 33, 13, 14, 15, 12, 23],  # the 18-digit ID number fits on one line
 )  # fmt: skip
 CLOSING = ["self_help_ability", "zero_employment", "hardship_cause", "remarks"]
+LIST_COLUMNS = [
+    "code", "head.name", "head.gender", "head.birth_date", "category", "address", "employer", "hardship_cause",
+    "file_date",
+]  # fmt: skip
+# 职工档案统计 (manual 2.2.8): the head's person dimensions, then the file's.
+STAT_DIMENSIONS = ["head.gender", "head.political_status", "head.health", "marital_status", "household_registration"]
 
 # 职工档案查询 (manual 2.2.7): every field of a file a clerk enters is a condition (a field added
 # to WorkerFile becomes one by itself), the head's fields, and the files' own three below.
@@ -67,6 +84,7 @@ FILE_CONDITIONS = [
     f.name for f in WorkerFile._meta.concrete_fields
     if f.editable and not f.primary_key and f.name not in {"unit", "head", "status", "code", "category"}
 ]  # fmt: skip
+ENTERED = "created_at"  # 录入时间: not entered by hand, a condition of the statistics (manual 2.2.8)
 PER_CAPITA = ExpressionWrapper(
     F("household_annual_income") / F("household_size"), output_field=DecimalField(max_digits=14, decimal_places=2)
 )
@@ -86,23 +104,21 @@ QUERY_EXTRAS = [
               method=with_member_health),
 ]  # fmt: skip
 
+
+def counted_files(files, conditions: dict):
+    """职工档案统计 (manual 2.2.8) counts the active files; without a 困难类别 condition, those of
+    the hardship categories (migrant workers' too), as the 困难职工档案 list shows them."""
+    files = files.filter(status=FileStatus.ACTIVE)
+    return files if conditions.get("category") else files.filter(category__in=HARDSHIP_CATEGORIES)
+
+
 files = register(
     RecordModule(
         key="files",
         label="职工档案",
         model=WorkerFile,
         form_fields=(),  # the files' own form (records.forms): a file with its head and members
-        list_columns=[
-            "code",
-            "head.name",
-            "head.gender",
-            "head.birth_date",
-            "category",
-            "address",
-            "employer",
-            "hardship_cause",
-            "file_date",
-        ],  # fmt: skip
+        list_columns=LIST_COLUMNS,
         sheet=[
             Section("档案", ["code", "category"]),
             Section("户主及家庭情况", HEAD, pairs=3, wide=["address", "registration_area"]),
@@ -110,9 +126,13 @@ files = register(
             Section("其他情况", CLOSING),
         ],
         filter_fields=["code", "head_name", "employer", "category"],
-        query_fields=["code", "category", *HEAD_CONDITIONS, *FILE_CONDITIONS],
+        query_fields=["code", "category", *HEAD_CONDITIONS, *FILE_CONDITIONS, ENTERED],
         query_extras=QUERY_EXTRAS,
         copies={"head.name": "head_name"},  # WorkerFile.head_name, kept by the database
+        stat_dimensions=STAT_DIMENSIONS,
+        stat_measures=[count("职工人数"), count_related("供养人口数", FamilyMember, "file")],  # members: not the head
+        stat_rows=counted_files,
+        stat_on_open=False,  # a national table of millions of files waits for 统计
         edit_policy=ALWAYS,
         edit_rule=services.can_edit,  # not a cancelled file
         events=FileEvent,
@@ -128,7 +148,6 @@ files = register(
         extras=[views_detail.file_life_cycle, views_detail.file_related, views_detail.file_history_part],
         gone=selectors.refuse_merged_away,
         links=[
-            ("职工档案统计", "records:file_statistics"),
             ("Excel批量导入", "records:file_import"),
             ("恢复注销档案", "records:file_restore"),
             ("下载档案表格", "records:file_blank_form"),

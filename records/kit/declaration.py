@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from approvals.lists import RowAction
-from forms_stats.crosstab import Measure, count_rows, sum_of
+from forms_stats.crosstab import Measure, count_related, count_rows, sum_of
 
 ALWAYS, WHILE_HELD = "always", "while_held"  # edit_policy: files stay editable after reporting
 
@@ -129,8 +129,12 @@ class RecordModule:
     # Paths the model keeps a copy of in a field of its own ({"head.name": "head_name"}): a text
     # condition on the path searches the copy, whose index entries need no join.
     copies: dict = field(default_factory=dict)
-    stat_dimensions: Sequence[str] = ()  # code tables, choices and booleans
-    stat_measures: Sequence[Measure] = ()
+    stat_dimensions: Sequence[str] = ()  # code tables, choices and booleans, through relations too
+    stat_measures: Sequence[Measure] = ()  # count, sum_of, count_related (a file's family members)
+    # (rows the query conditions select, their cleaned data) → the rows the statistics count (a
+    # file's: active, of the hardship categories unless 困难类别 chooses one); None: those.
+    stat_rows: Callable | None = None
+    stat_on_open: bool = True  # the first 统计项目's table as the page opens; False: after 统计
     edit_policy: str = WHILE_HELD
     person: PersonLink | None = None
     cases: CaseProgress | None = None
@@ -231,5 +235,5 @@ def of_model(model) -> RecordModule:
 
 __all__ = [
     "ALWAYS", "WHILE_HELD", "CaseProgress", "Computed", "ListAction", "ListKind", "PersonLink", "RecordModule",
-    "Section", "Table", "count", "sum_of",
+    "Section", "Table", "count", "count_related", "sum_of",
 ]  # fmt: skip

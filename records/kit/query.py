@@ -221,17 +221,11 @@ def filters_of(condition: Condition) -> dict[str, django_filters.Filter]:
 # --- the form and the FilterSet ---------------------------------------------------------------
 
 
-class QueryForm(CodesInOneQuery, forms.Form):
-    """The FilterSet's form: its conditions (`conditions`, set by query_form), 包含下级数据 and
-    the mark of a submitted query (the page shows no results before 查询 is pressed)."""
+class ConditionsForm(CodesInOneQuery, forms.Form):
+    """The form of a module's conditions (`conditions`, set by query_form): the query page's
+    filter, and the statistics' conditions (records.kit.statistics), one FilterSet for both."""
 
     conditions: tuple[Condition, ...] = ()
-    q = forms.CharField(widget=forms.HiddenInput, required=False, initial="1")
-    include_subordinates = forms.BooleanField(label="包含下级数据", required=False)
-
-    @property
-    def submitted(self) -> bool:
-        return self.is_bound and bool(self.data.get("q"))
 
     def clean(self):
         data = super().clean()
@@ -254,20 +248,33 @@ class QueryForm(CodesInOneQuery, forms.Form):
         return list(grouped.items())
 
     def described(self) -> list[str]:
-        """The filled conditions of a valid form as text (the print's heading); ID numbers masked."""
+        """The filled conditions of a valid form as text (a printout's or a table's heading):
+        "label:value", a range "label从 a 到 b"; ID numbers masked."""
         data, lines = self.cleaned_data, []
         for c in self.conditions:
             if c.kind in RANGES:
                 low, high = (data.get(n) for n in c.field_names)
                 parts = [f"从 {low}" if low is not None else "", f"到 {high}" if high is not None else ""]
-                text = " ".join(p for p in parts if p)
-            else:
-                text = _condition_text(c, data.get(c.name))
-            if text:
+                if low is not None or high is not None:
+                    lines.append(f"{c.label}{' '.join(p for p in parts if p)}")
+            elif text := _condition_text(c, data.get(c.name)):
                 lines.append(f"{c.label}:{text}")
-        if data.get("include_subordinates"):
-            lines.append("包含下级数据")
         return lines
+
+
+class QueryForm(ConditionsForm):
+    """The query page's form: the conditions, 包含下级数据 and the mark of a submitted query
+    (the page shows no results before 查询 is pressed)."""
+
+    q = forms.CharField(widget=forms.HiddenInput, required=False, initial="1")
+    include_subordinates = forms.BooleanField(label="包含下级数据", required=False)
+
+    @property
+    def submitted(self) -> bool:
+        return self.is_bound and bool(self.data.get("q"))
+
+    def described(self) -> list[str]:
+        return [*super().described(), *(["包含下级数据"] if self.cleaned_data.get("include_subordinates") else [])]
 
 
 def _condition_text(condition: Condition, value) -> str:

@@ -1,10 +1,13 @@
-"""统计 of every declared module that has `stat_dimensions` (modules-spec §0, 4.3, 5.3, 6.3):
-the form (统计项目 = one declared dimension, 查看单位, a date range on the module's first date
-field), the cross-tab of forms_stats.crosstab over what the viewer sees, its print view
-(`?print=1`), its Excel file (`?format=xlsx`) and the data of its chart (static/js/kit_charts.js).
+"""统计 of every declared module that has `stat_dimensions` (modules-spec §0, 2.2.8, 4.3, 5.3,
+6.3): the form (统计项目 = one declared dimension, 查看单位, and the module's query conditions:
+one FilterSet, so the statistics count what the query selects), the cross-tab of
+forms_stats.crosstab over what the viewer sees, its print view (`?print=1`), its Excel file
+(`?format=xlsx`) and the data of its chart (static/js/kit_charts.js).
 
-Each dimension is made from its model field, so a declaration names fields only: a code-table
-foreign key gives the table's values in order, a choices field its choices, a boolean 是/否.
+Each dimension is made from its model field, through relations too (a file's head.gender), so a
+declaration names fields only: a code-table foreign key gives the table's values in order, a
+choices field its choices, a boolean 是/否. The form is sent by GET: the query's ID-number
+conditions, which never travel in a URL, are not among its conditions.
 """
 
 from decimal import Decimal
@@ -24,8 +27,8 @@ from org.permissions import require_module
 from org.views.switcher import unit_switcher_context
 from records.kit import wiring
 from records.kit.declaration import RecordModule
-from records.kit.forms import DATE_WIDGET
 from records.kit.pages import Page, add_pages
+from records.kit.query import ConditionsForm, private_conditions, query_filterset
 
 YES_NO = [(True, "是"), (False, "否")]
 # Query parameters that choose an output of the page rather than its table.
@@ -55,59 +58,35 @@ def dimensions_of(module: RecordModule) -> dict[str, Dimension]:
     return {path: dimension_of(module, path) for path in module.stat_dimensions}
 
 
-def date_path(module: RecordModule) -> str | None:
-    """The first date of the module's sheet (接待日期, 申请日期…): the statistics' date range."""
-    return next((path for path in module.sheet_fields if _is_date(module.field(path))), None)
+class StatisticsForm(ConditionsForm):
+    """The module's query conditions and 统计项目 (a radio of the declared dimensions);
+    statistics_form makes one class per declaration."""
 
-
-def _is_date(field) -> bool:
-    return isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField)
-
-
-class StatisticsForm(forms.Form):
-    """统计项目 (a radio of the declared dimensions) and 从/到 on the module's first date."""
-
-    def __init__(self, module: RecordModule, data):
-        super().__init__(data)
-        self.module = module
-        self.fields["dimension"] = forms.ChoiceField(
-            label="统计项目", widget=forms.RadioSelect,
-            choices=[(path, dimension.label) for path, dimension in dimensions_of(module).items()],
-        )  # fmt: skip
-        self.date_path = date_path(module)
-        if self.date_path:
-            self.date_label = module.label_of(self.date_path)
-            self.fields["date_from"] = _date_field(f"{self.date_label}从")
-            self.fields["date_to"] = _date_field("到")
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", f"{self.date_label}的“到”不能早于“从”。")
-        return data
+    module: RecordModule | None = None
 
     def dimension(self) -> Dimension:
         return dimensions_of(self.module)[self.cleaned_data["dimension"]]
 
     def filter(self, queryset: models.QuerySet) -> models.QuerySet:
-        data = self.cleaned_data
-        for name, lookup in (("date_from", "gte"), ("date_to", "lte")):
-            if data.get(name):
-                queryset = queryset.filter(**{f"{orm_path(self.date_path)}__{lookup}": data[name]})
-        return queryset
-
-    def descriptions(self) -> list[str]:
-        """The date range in words, for the table's title line (page, print and Excel)."""
-        start, end = self.cleaned_data.get("date_from"), self.cleaned_data.get("date_to")
-        if not (start or end):
-            return []
-        bounds = [f"从 {start:%Y-%m-%d}" if start else "", f"到 {end:%Y-%m-%d}" if end else ""]
-        return [f"{self.date_label}{' '.join(bound for bound in bounds if bound)}"]
+        """The rows the conditions select, as the query selects them; then the module's own
+        choice of what the statistics count (stat_rows)."""
+        rows = query_filterset(self.module).apply(queryset, self.cleaned_data)
+        return self.module.stat_rows(rows, self.cleaned_data) if self.module.stat_rows else rows
 
 
-def _date_field(label: str) -> forms.DateField:
-    return forms.DateField(label=label, required=False, widget=forms.DateInput(attrs=DATE_WIDGET))
+@cache
+def statistics_form(module: RecordModule) -> type[StatisticsForm]:
+    filterset = query_filterset(module)
+    private = set(private_conditions(module))
+    conditions = tuple(c for c in filterset.conditions if c.name not in private)
+    names = {name for c in conditions for name in c.field_names}
+    fields = {name: filter_.field for name, filter_ in filterset.base_filters.items() if name in names}
+    fields["dimension"] = forms.ChoiceField(
+        label="统计项目", widget=forms.RadioSelect, initial=module.stat_dimensions[0],
+        choices=[(path, dimension.label) for path, dimension in dimensions_of(module).items()],
+    )  # fmt: skip
+    attrs = {**fields, "module": module, "conditions": conditions}
+    return type(f"{module.model.__name__}StatisticsForm", (StatisticsForm,), attrs)
 
 
 def statistics_table(module: RecordModule, form: StatisticsForm, *, viewer: Unit, unit: Unit) -> CrossTab:
@@ -119,7 +98,7 @@ def statistics_table(module: RecordModule, form: StatisticsForm, *, viewer: Unit
         dimension=form.dimension(),
         measures=module.stat_measures,
         title=f"{module.label}统计",
-        conditions=form.descriptions(),
+        conditions=form.described(),
     )
 
 
@@ -153,13 +132,14 @@ def _url_with(request, **params) -> str:
 
 @require_GET
 def statistics_page(request, module: RecordModule):
-    """The table of the default 统计项目 at once, then of what the form asks, for the unit of
-    the switcher (`?unit=`, 404 outside the user's subtree)."""
+    """The table of the default 统计项目 at once (unless the module waits for 统计:
+    stat_on_open), then of what the form asks, for the unit of the switcher (`?unit=`, 404
+    outside the user's subtree)."""
     require_module(request.user, module.key)
     switcher = unit_switcher_context(request)
     data = request.GET.copy()
     data.setdefault("dimension", module.stat_dimensions[0])
-    form = StatisticsForm(module, data)
+    form = statistics_form(module)(data if module.stat_on_open or request.GET else None)
     table = None
     if form.is_valid():
         table = statistics_table(module, form, viewer=request.user.unit, unit=switcher["selected_unit"])

@@ -1,4 +1,5 @@
-"""职工档案统计 (manual 2.2.8): the page, its conditions, its measures and its Excel file."""
+"""职工档案统计 (manual 2.2.8), the kit's statistics of the files module: the page, its
+conditions (the query's), its measures and its Excel file."""
 
 import threading
 from io import BytesIO
@@ -13,12 +14,14 @@ from openpyxl import load_workbook
 from approvals import services as approvals
 from org.models import Module
 from records import services
+from records.households.module import files as files_module
+from records.kit.statistics import statistics_form
 from records.models import FileCategory, WorkerFile
 from tests.conftest import make_user
 from tests.records.conftest import code, file_data, head_data, id_number, member_data
 
 pytestmark = pytest.mark.django_db
-URL = reverse("records:file_statistics")
+URL = reverse("files:statistics")
 
 
 def new_file(actor, *, members=0, female=False, head=None, **fields) -> WorkerFile:
@@ -34,7 +37,7 @@ def reported(actor, file):
 
 
 def stats(cast, username="county_a", **params):
-    response = cast.client(username).get(URL, {"dimension": "gender", **params})
+    response = cast.client(username).get(URL, {"dimension": "head.gender", **params})
     assert response.status_code == 200
     return response.context["table"]
 
@@ -62,8 +65,8 @@ def test_form_only_until_submitted(cast):
     assert response.status_code == 200
     assert response.context["table"] is None
     content = response.content.decode()
-    for label in ("困难类别", "性别", "民族", "政治面貌", "健康状况", "婚姻状况", "户口类型", "致困原因", "是否单亲",
-                  "是否零就业", "录入日期从", "家庭人口高于", "本人月收入高于", "统计项目", "家庭户口"):  # fmt: skip
+    for label in ("困难类别", "性别", "民族", "政治面貌", "健康状况", "婚姻状况", "户口类型", "致困主要原因",
+                  "是否单亲", "是否零就业", "录入时间从", "家庭人口从", "本人月平均收入(元)从", "统计项目"):  # fmt: skip
         assert label in content
 
 
@@ -104,7 +107,7 @@ def test_person_dimensions_are_the_heads(cast):
     member = member_data(political_status=code("political_status", "中共党员"))
     head = head_data(political_status=code("political_status", "群众"))
     services.file_create(actor=clerk, data=file_data(household_size=2), head=head, members=[member])
-    table = stats(cast, dimension="political_status")
+    table = stats(cast, dimension="head.political_status")
     labels = [c.label for c in table.columns]
     assert labels[0] == "(未填)" and labels[1:] == [
         "中共党员",
@@ -119,20 +122,20 @@ def test_person_dimensions_are_the_heads(cast):
 
 
 def test_conditions_narrow_the_counts(cast, files):
-    assert stats(cast, gender="F").totals.total == [2, 1]
+    assert stats(cast, head_gender="F").totals.total == [2, 1]
     assert stats(cast, single_parent="1").totals.total == [1, 2]
     assert stats(cast, single_parent="0").totals.total == [3, 4]
-    assert stats(cast, household_size_above="3").totals.total == [1, 3]
-    assert stats(cast, household_size_below="2").totals.total == [1, 0]
-    assert stats(cast, income_above="2000").totals.total == [1, 3]
-    assert stats(cast, income_below="2000").totals.total == [3, 3]
+    assert stats(cast, household_size_from="4").totals.total == [1, 3]
+    assert stats(cast, household_size_to="1").totals.total == [1, 0]
+    assert stats(cast, monthly_income_from="2000.01").totals.total == [1, 3]
+    assert stats(cast, monthly_income_to="1999.99").totals.total == [3, 3]
     rural = code("household_registration", "农村").pk
     assert stats(cast, household_registration=rural).totals.total == [1, 0]
     party = code("political_status", "中共党员").pk
-    assert stats(cast, political_status=party).totals.total == [0, 0]
-    assert stats(cast, entered_from="2000-01-01", entered_to="2099-12-31").totals.total == [4, 6]
-    assert stats(cast, entered_to="2000-01-01").totals.total == [0, 0]
-    table = stats(cast, gender="F", single_parent="0")
+    assert stats(cast, head_political_status=party).totals.total == [0, 0]
+    assert stats(cast, created_at_from="2000-01-01", created_at_to="2099-12-31").totals.total == [4, 6]
+    assert stats(cast, created_at_to="2000-01-01").totals.total == [0, 0]
+    table = stats(cast, head_gender="F", single_parent="0")
     assert "性别:女" in table.conditions and "是否单亲:否" in table.conditions
 
 
@@ -160,15 +163,15 @@ def test_province_row_is_the_city_subtree(cast, files):
     national = make_user("national_clerk", cast.units["national"], [Module.FILES])
     client = cast.client("province_b")
     client.force_login(national, backend="org.auth.ModulePermissionBackend")
-    assert client.get(URL, {"dimension": "gender"}).context["table"].totals.total == [0, 0]
+    assert client.get(URL, {"dimension": "head.gender"}).context["table"].totals.total == [0, 0]
     province = make_user("province_a_clerk", cast.units["province_a"], [Module.FILES])
     client.force_login(province, backend="org.auth.ModulePermissionBackend")
-    table = client.get(URL, {"dimension": "gender"}).context["table"]
+    table = client.get(URL, {"dimension": "head.gender"}).context["table"]
     assert [(r.label, r.total) for r in table.rows] == [("四川省总工会(本级)", [0, 0]), ("成都市总工会", [2, 5])]
 
 
 def test_excel_has_the_same_numbers(cast, files):
-    params = {"dimension": "gender", "gender": "M"}
+    params = {"dimension": "head.gender", "head_gender": "M"}
     table = stats(cast, **params)
     response = cast.client("county_a").get(URL, {**params, "format": "xlsx"})
     assert response.status_code == 200
@@ -205,12 +208,12 @@ def test_unit_outside_the_subtree_is_404(cast):
 
 
 def test_invalid_condition_shows_the_form_without_a_table(cast):
-    response = cast.client("county_a").get(URL, {"household_size_above": "abc", "name": "<张>"})
+    response = cast.client("county_a").get(URL, {"household_size_from": "abc", "head_name": "<张>"})
     assert response.status_code == 200 and response.context["table"] is None
     assert response.context["form"].errors
     page = response.content.decode()
     # The error next to its field; the typed values kept and escaped.
-    assert '<div class="stat-field has-error"> <label for="id_household_size_above">家庭人口高于</label>' in " ".join(
+    assert '<div class="stat-field has-error"> <label for="id_household_size_from">家庭人口从</label>' in " ".join(
         page.split()
     )
     assert '<span class="field-error stat-field-error">输入整数。</span>' in page
@@ -221,13 +224,13 @@ def test_invalid_condition_shows_the_form_without_a_table(cast):
 
 def test_query_count_does_not_grow_with_files(cast, files):
     client = cast.client("county_a")
-    client.get(URL, {"dimension": "health"})  # warm the session and the user
+    client.get(URL, {"dimension": "head.health"})  # warm the session and the user
     with CaptureQueriesContext(connection) as before:
-        client.get(URL, {"dimension": "health"})
+        client.get(URL, {"dimension": "head.health"})
     for _ in range(5):
         reported(cast.users["street_a2"], new_file(cast.users["street_a2"], members=2))
     with CaptureQueriesContext(connection) as after:
-        client.get(URL, {"dimension": "health"})
+        client.get(URL, {"dimension": "head.health"})
     assert len(after) == len(before)
     grouped = [q["sql"] for q in after if "GROUP BY" in q["sql"] and "records_workerfile" in q["sql"]]
     assert len(grouped) == 1
@@ -287,32 +290,34 @@ def test_the_code_selects_come_from_one_query_and_keep_the_chosen_value(cast, fi
     client.get(URL)  # warm the session and the user
     health = code("health", "健康")
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(URL, {"dimension": "gender", "health": health.pk})
+        response = client.get(URL, {"dimension": "head.gender", "head_health": health.pk})
     code_queries = [q["sql"] for q in queries.captured_queries if 'FROM "org_code"' in q["sql"]]
     # The choices of every code select, which check the submitted value too (it was 2: a lookup).
     assert len(code_queries) == 1
     assert f'<option value="{health.pk}" selected>健康</option>' in response.content.decode()
-    assert response.context["form"].cleaned_data["health"] == health
+    assert response.context["form"].cleaned_data["head_health"] == health
 
 
 def test_a_code_of_another_table_is_not_a_condition(cast):
-    response = cast.client("county_a").get(URL, {"dimension": "gender", "health": code("ethnicity", "汉族").pk})
-    assert response.context["table"] is None and "health" in response.context["form"].errors
+    response = cast.client("county_a").get(
+        URL, {"dimension": "head.gender", "head_health": code("ethnicity", "汉族").pk}
+    )
+    assert response.context["table"] is None and "head_health" in response.context["form"].errors
 
 
 def test_the_code_fields_follow_the_code_tables_and_keep_no_form_state(cast):
     """A code added to a table is offered at once, and one form's bad value is not another's."""
     from org.models import Code
-    from records.statistics import FileStatisticsForm
 
+    form = statistics_form(files_module)
     health = code("health", "健康")
     added = Code.objects.create(table=health.table, value="新增健康状况", display_order=99)
-    assert (added.pk, "新增健康状况") in FileStatisticsForm({"dimension": "gender"}).fields["health"].choices
+    assert (added.pk, "新增健康状况") in form({"dimension": "head.gender"}).fields["head_health"].choices
     page = cast.client("county_a").get(URL).content.decode()
     assert f'<option value="{added.pk}">新增健康状况</option>' in page
 
-    bad = FileStatisticsForm({"dimension": "gender", "health": code("ethnicity", "汉族").pk})
-    good = FileStatisticsForm({"dimension": "gender", "health": health.pk})
-    assert not bad.is_valid() and "health" in bad.errors
-    assert good.is_valid() and good.cleaned_data["health"] == health
-    assert not FileStatisticsForm({"dimension": "gender", "health": "1\x00"}).is_valid()
+    bad = form({"dimension": "head.gender", "head_health": code("ethnicity", "汉族").pk})
+    good = form({"dimension": "head.gender", "head_health": health.pk})
+    assert not bad.is_valid() and "head_health" in bad.errors
+    assert good.is_valid() and good.cleaned_data["head_health"] == health
+    assert not form({"dimension": "head.gender", "head_health": "1\x00"}).is_valid()

@@ -140,7 +140,7 @@ def test_statistics_excel_has_no_formula(cast, clerk):
     unit.name = "+1+1街道工会"
     unit.save(update_fields=["name"])
     response = cast.client("county_a").get(
-        reverse("records:file_statistics"), {"dimension": "household_registration", "format": "xlsx"}
+        reverse("files:statistics"), {"dimension": "household_registration", "format": "xlsx"}
     )
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active

@@ -20,7 +20,7 @@ from org.models import Module, Unit
 from org.selectors import codes_of
 from records.kit.declaration import get
 from records.kit.pages import pages_of
-from records.kit.statistics import chart_data, date_path, dimension_of, dimensions_of
+from records.kit.statistics import chart_data, dimension_of, dimensions_of
 from tests.conftest import make_user
 from tests.records.kit.conftest import make_petition, make_record
 
@@ -230,34 +230,34 @@ def test_unit_outside_the_subtree_is_404_and_no_module_is_403(cast):
     assert cast.client("county_a_admin").get(url("legal_aid"), {"format": "xlsx"}).status_code == 403
 
 
-def test_date_range_on_the_first_date_of_the_sheet(cast, petition_rows, legal_aid_rows):
-    assert date_path(get("petitions")) == "received_on"
-    assert date_path(get("legal_aid")) == "applied_on"
-    assert date_path(get("consultations")) == "consulted_on"
-    table = stats(cast, "petitions", date_from="2025-06-01", date_to="2025-09-01")
+def test_the_conditions_are_the_querys(cast, petition_rows, legal_aid_rows):
+    """One FilterSet: the statistics count what the query selects (a date range, a code…)."""
+    table = stats(cast, "petitions", received_on_from="2025-06-01", received_on_to="2025-09-01")
     assert table.totals.total == [2, 9]  # a2 (6) and a2_1 (3), both ends included
     assert table.conditions == ["接待日期从 2025-06-01 到 2025-09-01"]
-    assert stats(cast, "petitions", date_from="2025-06-02").totals.total == [2, 4]
-    assert stats(cast, "petitions", date_to="2025-03-01").conditions == ["接待日期到 2025-03-01"]
-    assert stats(cast, "legal_aid", date_to="2025-07-31").totals.total == [2, 7, Decimal("31200.50")]
-    content = stats_page(cast, "petitions", date_from="2025-06-01").content.decode()
+    assert stats(cast, "petitions", received_on_from="2025-06-02").totals.total == [2, 4]
+    assert stats(cast, "petitions", received_on_to="2025-03-01").conditions == ["接待日期到 2025-03-01"]
+    assert stats(cast, "legal_aid", applied_on_to="2025-07-31").totals.total == [2, 7, Decimal("31200.50")]
+    content = stats_page(cast, "petitions", received_on_from="2025-06-01").content.decode()
     assert 'type="date"' in content and "接待日期从" in content
+    form = stats_page(cast, "petitions").context["form"]
+    assert "id_number" not in form.fields  # the query's ID number travels by POST only, never here
 
 
 def test_a_range_that_ends_before_it_starts_is_refused_next_to_its_field(cast, petition_rows):
-    response = stats_page(cast, "petitions", date_from="2025-09-01", date_to="2025-06-01")
+    response = stats_page(cast, "petitions", received_on_from="2025-09-01", received_on_to="2025-06-01")
     assert response.context["table"] is None
     form = response.context["form"]
-    assert form.errors == {"date_to": ["接待日期的“到”不能早于“从”。"]}
+    assert form.errors == {"received_on_to": ["“到”不能早于“从”。"]}
     content = response.content.decode()
-    assert '<span class="field-error stat-field-error">接待日期的“到”不能早于“从”。</span>' in content
+    assert '<span class="field-error stat-field-error">“到”不能早于“从”。</span>' in content
     assert "kit-chart-data" not in content
     # An unreadable date, or a dimension not declared, is refused in Chinese too.
-    form = stats_page(cast, "petitions", date_from="2025-13-01", dimension="content").context["form"]
-    assert form.errors["date_from"] == ["输入一个有效的日期。"]
+    form = stats_page(cast, "petitions", received_on_from="2025-13-01", dimension="content").context["form"]
+    assert form.errors["received_on_from"] == ["输入一个有效的日期。"]
     assert form.errors["dimension"] == ["选择一个有效的选项。 content 不在可用的选项中。"]
     # The Excel download of a refused form is the page with its error.
-    refused = {"date_from": "2025-09-01", "date_to": "2025-06-01", "format": "xlsx"}
+    refused = {"received_on_from": "2025-09-01", "received_on_to": "2025-06-01", "format": "xlsx"}
     response = cast.client("county_a").get(url("petitions"), refused)
     assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
 
@@ -278,7 +278,7 @@ def test_the_form_offers_the_declared_dimensions_by_their_labels(cast):
 
 
 def test_excel_opens_with_the_chinese_headers_and_the_table(cast, legal_aid_rows):
-    params = {"dimension": "case_type", "date_from": "2025-01-01"}
+    params = {"dimension": "case_type", "applied_on_from": "2025-01-01"}
     table = stats(cast, "legal_aid", **params)
     response = cast.client("county_a").get(url("legal_aid"), {**params, "format": "xlsx"})
     assert response.status_code == 200
@@ -354,16 +354,17 @@ def test_queries_do_not_grow_with_units_and_rows(cast, petition_rows, django_ass
         assert response.status_code == 200
         return response.context["table"]
 
-    # Session, user, second factor, reminder count; the switcher's children; the grouped
-    # query, the code table's values and the names of the areas.
-    with django_assert_max_num_queries(8):
+    # Session, user, second factor, reminder count; the switcher's children; the code selects
+    # of the conditions (one query); the grouped query, the code table's values and the names
+    # of the areas.
+    with django_assert_max_num_queries(9):
         page()
     county = Unit.objects.get(pk=cast.units["county_a"].pk)
     for i in range(4):
         street = Unit.objects.add_child(county, {"name": f"新街道{i}", "code": f"1106019{i}"})
         clerk = make_user(f"new_street_{i}", street, [Module.PETITIONS])
         report(clerk, "petitions", *(make_petition(clerk, visitors=1) for _ in range(i + 1)))
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         table = page()
     assert len(table.rows) == 3 + 4 and table.totals.total == [4 + 10, 11 + 10]
 
