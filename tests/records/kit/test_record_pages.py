@@ -3,6 +3,7 @@ delete and the record's page, with the guards of DESIGN.md §3 in one place."""
 
 import pytest
 from django.db import connection
+from django.forms import DateField
 from django.test.utils import CaptureQueriesContext
 
 from approvals import services as approvals
@@ -10,7 +11,9 @@ from approvals.models import ReportState
 from audit.models import AuditLog
 from org.errors import DomainError
 from records.kit import declaration, services, views
+from records.kit.forms import record_form
 from records.petitions.models import Petition
+from tests.records.conftest import make_file
 from tests.records.kit.conftest import make_petition, make_record, petition_data
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +116,23 @@ def test_a_list_page_sends_as_many_queries_for_twelve_rows_as_for_two(cast, key)
     rows = [make_record(module, cast.users["street_a"]) for _ in range(10)]
     approvals.report_rows(actor=cast.users["street_a"], model=module.model, pks=[row.pk for row in rows])
     assert queries_of_the_list() == few
+
+
+@pytest.mark.parametrize("key", [m.key for m in declaration.all_modules() if "create" not in m.pages])
+def test_bad_input_on_each_module_form_is_refused_in_chinese_next_to_its_fields(cast, key):
+    """Every required field left empty and the event's date in the future: each is told next to
+    its field, in Chinese, and nothing is saved (the household files' own form has its tests)."""
+    module = declaration.get(key)
+    form = record_form(module)()
+    url = module.url("create")
+    if module.person is not None and module.person.required:
+        url += f"?file={make_file(cast.users['street_a']).pk}"
+    first_date = next(name for name, field in form.fields.items() if isinstance(field, DateField))
+    response = cast.client("street_a").post(url, {first_date: "2999-01-01"})
+    assert response.status_code == 200 and not module.model.objects.exists()
+    bound = response.context["form"]
+    required = [name for name, field in form.fields.items() if field.required and name != first_date]
+    assert required and all(bound.errors[name][0] == "这个字段是必填项。" for name in required)
+    assert bound.errors[first_date] == [f"{module.label_of(first_date)}不能晚于今天。"]
+    page = response.content.decode()
+    assert page.count('class="field-error"') >= len(required) + 1
