@@ -32,7 +32,7 @@ from records import services as file_services
 from records.kit import declaration, services, views, wiring
 from records.kit.declaration import PersonLink, RecordModule
 from records.kit.pages import Page, add_pages
-from records.kit.sheet import ID_NUMBER, display_text, field_value, related_paths, unit_chain
+from records.kit.sheet import as_shown, display_text, field_value, related_paths, unit_chain
 from records.models import FileStatus, Person, WorkerFile
 from records.selectors import file_of, find_cancelled_file
 from records.views_detail import RelatedSection, register_related_section
@@ -237,10 +237,7 @@ views.DETAIL_EXTRAS.append(linked_file)
 
 
 def _cell(row, path: str, full_id: bool) -> str:
-    value = field_value(row, path)
-    if path.endswith(ID_NUMBER) and value and not full_id:
-        value = id_numbers.mask(value)
-    return display_text(value)
+    return display_text(as_shown(path, field_value(row, path), full_id=full_id))
 
 
 def related_rows(module: RecordModule):

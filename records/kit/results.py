@@ -26,14 +26,14 @@ from audit.services import audit_record
 from org.errors import DomainError
 from org.models import Unit, User
 from org.permissions import require_module
-from records import excel, id_numbers
+from records import excel
 from records.events import FileEvent
 from records.kit import declaration
 from records.kit.declaration import Computed, RecordModule
 from records.kit.events import KitEvent
 from records.kit.models import ResultExport, ResultExportState
 from records.kit.query import query_results
-from records.kit.sheet import ID_NUMBER, field_value, related_paths
+from records.kit.sheet import ID_NUMBER, as_shown, field_value, related_paths
 
 PRINT_LIMIT = 2_000  # rows of one printout: beyond it a query is to be narrowed
 EXCEL_LIMIT = 20_000  # rows written while the user waits; beyond it the worker writes them
@@ -85,10 +85,7 @@ class ResultLines:
 
     @staticmethod
     def _value(row, path: str, full: bool):
-        value = field_value(row, path)
-        if path.endswith(ID_NUMBER) and value and not full:
-            return id_numbers.mask(value)
-        return value
+        return as_shown(path, field_value(row, path), full_id=full)
 
 
 def file_title(module: RecordModule) -> str:

@@ -184,9 +184,7 @@ def sheet_of(module: RecordModule, row, *, full_id: bool) -> list[SheetSection |
     household file shows fifteen code tables, a twenty-join query to plan)."""
 
     def shown(path: str, value):
-        if is_private(path, value) and not full_id:
-            return id_numbers.mask(value)
-        return value
+        return as_shown(path, value, full_id=full_id)
 
     tables = {block.relation: _table_rows(module, row, block) for block in module.sheet if isinstance(block, Table)}
     reached = [one for block in module.sheet if isinstance(block, Table) for r in tables[block.relation]
@@ -227,6 +225,11 @@ def _table(module: RecordModule, table: Table, rows: list[list], private: bool =
 def is_private(path: str, value) -> bool:
     """An ID number with a value: masked for other units, audited when shown whole."""
     return path.endswith(ID_NUMBER) and bool(value)
+
+
+def as_shown(path: str, value, *, full_id: bool):
+    """The value a viewer reads: an ID number masked unless `full_id` (DESIGN.md §7)."""
+    return id_numbers.mask(value) if is_private(path, value) and not full_id else value
 
 
 def blank_sheet(module: RecordModule) -> list[SheetSection | SheetTable]:

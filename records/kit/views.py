@@ -81,11 +81,8 @@ class RecordListView(ReportableListView):
     def select_related(self):
         """The relations the shown columns and the row's label read (a code's value, a file's
         head): one join each, only for those."""
-        return tuple(related_paths(self.module, [c.field for c in self.display.columns] + self.label_paths))
-
-    @property
-    def label_paths(self) -> list[str]:
-        return [name.replace("__", ".") for name in self.label_fields]
+        shown = related_paths(self.module, [c.field for c in self.display.columns])
+        return tuple(sorted({*shown, *self.module.label_relations}))
 
     def filter_queryset(self, queryset, data):
         return apply_filter(self.module, queryset, data)
@@ -115,7 +112,7 @@ class RecordListView(ReportableListView):
             return
         service = action.service or partial(services.record_delete, module=self.module)
         rows = self.model.objects.filter(pk__in=pks[: self.display.page_size]).select_related(
-            *related_paths(self.module, self.label_paths)
+            *self.module.label_relations
         )
         rows = visible_to(rows, self.request.user.unit)
         done, refused = 0, []
