@@ -35,10 +35,6 @@ def get(key: str) -> ReportingModule:
     return _modules[key]
 
 
-def find(key: str) -> ReportingModule | None:
-    return _modules.get(key)
-
-
 def all_modules() -> list[ReportingModule]:
     return list(_modules.values())
 

@@ -44,7 +44,7 @@ def _typed(sheet, value):
     return value
 
 
-def _sheet_title(title: str, number: int) -> str:
+def sheet_title(title: str, number: int = 1) -> str:
     for character in "[]:*?/\\":
         title = title.replace(character, "")
     suffix = f"({number})" if number > 1 else ""
@@ -58,14 +58,14 @@ def write_workbook(target, *, title: str, headers: Sequence[str], rows: Iterable
     for row in rows:
         if in_sheet >= MAX_SHEET_ROWS:
             sheets += 1
-            sheet = workbook.create_sheet(_sheet_title(title, sheets))
+            sheet = workbook.create_sheet(sheet_title(title, sheets))
             sheet.append([_typed(sheet, cell(header)) for header in headers])
             in_sheet = 1
         sheet.append([_typed(sheet, cell(value)) for value in row])
         in_sheet += 1
         count += 1
     if sheet is None:
-        sheet = workbook.create_sheet(_sheet_title(title, 1))
+        sheet = workbook.create_sheet(sheet_title(title, 1))
         sheet.append([_typed(sheet, cell(header)) for header in headers])
     workbook.save(target)
     return count

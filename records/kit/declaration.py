@@ -109,8 +109,7 @@ class ListKind:
     new: str | None = ""
 
 
-def count(label: str) -> Measure:
-    return count_rows(label)
+count = count_rows  # the declaration's name for the engine's row count: count("批次")
 
 
 @dataclass(eq=False)

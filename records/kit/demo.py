@@ -62,8 +62,11 @@ def _enter(module, street: Unit, codes, rng) -> None:
 def _progress(module, rng) -> None:
     """Cases in every state of progress: some being handled, some closed, the rest accepted
     (those accepted over 60 days ago are 逾期)."""
+    clerks = {}
     for row in module.model.objects.select_related("unit").order_by("pk"):
-        clerk = User.objects.filter(unit=row.unit, modules__contains=[module.key]).first()
+        if row.unit_id not in clerks:
+            clerks[row.unit_id] = User.objects.filter(unit=row.unit, modules__contains=[module.key]).first()
+        clerk = clerks[row.unit_id]
         roll = rng.random()
         if roll < 0.3:
             cases.case_start(actor=clerk, module=module, row=row)

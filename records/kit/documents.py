@@ -6,7 +6,6 @@ ID numbers only for the owning unit's users, and each time they see them the aud
 (DESIGN.md §7)."""
 
 import io
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,6 +21,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from audit.spreadsheets import XLSX, text_cell
+from records import excel
 from records.kit import word
 from records.kit.pages import RECORD, Page, add_pages
 from records.kit.sheet import BLANK_LINE, SheetSection, SheetTable, blank_sheet, display_text, header_lines
@@ -98,7 +98,6 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _SECTION_FILL = PatternFill("solid", fgColor="F1F3F4")
 _WRAP = Alignment(vertical="top", wrap_text=True)
 NUMBER_FORMATS = {datetime: "yyyy-mm-dd hh:mm", date: "yyyy-mm-dd", Decimal: "#,##0.00"}
-SHEET_TITLE_LENGTH = 31
 
 
 def _typed(value):
@@ -130,16 +129,12 @@ def _put(sheet, row: int, column: int, value):
     return cell
 
 
-def _sheet_title(title: str) -> str:
-    return re.sub(r"[\[\]:*?/\\]", "", title)[:SHEET_TITLE_LENGTH] or "Sheet"
-
-
 def excel_workbook(document: RecordDocument) -> bytes:
     """One sheet: the title row, the header lines, then per section its title row and one
     label/value row per field, per table its header row and one row per row."""
     book = Workbook()
     sheet = book.active
-    sheet.title = _sheet_title(document.title)
+    sheet.title = excel.sheet_title(document.title)
     title = _put(sheet, 1, 1, document.title)
     title.font, title.alignment = Font(bold=True, size=14), Alignment(horizontal="center")
     sheet.merge_cells("A1:B1")
