@@ -105,7 +105,7 @@ assistance = register(
         query_extras=QUERY_EXTRAS,
         stat_dimensions=["helped", "category", "form", "exited", "exit_method"],
         stat_measures=[count("人次"), sum_of("金额(元)", "amount")],
-        person=PersonLink(),
+        person=PersonLink(offer_on_files="增加帮扶救助信息", batch="批量帮扶"),
         lists=[
             ListKind("list", "帮扶情况填报"),
             # 3.2.3: the own unit's records it may still edit (held unreported: a subordinate's row

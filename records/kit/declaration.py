@@ -87,6 +87,12 @@ class PersonLink:
     field: str = "file"
     required: bool = True
     id_field: str = ""  # the record's own ID-number field, for an optional link
+    # The link to the entry form for a file, offered on the files' lists, query results, form
+    # and page ("增加帮扶救助信息", manual 3.2.1.1); "": not offered.
+    offer_on_files: str = ""
+    # The title of the page that enters one record for each of many checked files (批量帮扶,
+    # manual 3.2.4: records.kit.batch); "": no such page.
+    batch: str = ""
 
 
 @dataclass(frozen=True)

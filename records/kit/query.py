@@ -314,8 +314,9 @@ class ModuleQuery(django_filters.FilterSet):
 
 
 @cache
-def query_filterset(module: RecordModule) -> type[ModuleQuery]:
-    conditions = conditions_of(module)
+def query_filterset(module: RecordModule, names: tuple[str, ...] = ()) -> type[ModuleQuery]:
+    """The module's FilterSet of all its conditions, or of those `names` (a batch page's)."""
+    conditions = tuple(c for c in conditions_of(module) if not names or c.name in names)
     attrs = {"module": module, "conditions": conditions}
     for condition in conditions:
         attrs |= filters_of(condition)
@@ -324,15 +325,16 @@ def query_filterset(module: RecordModule) -> type[ModuleQuery]:
 
 
 @cache
-def query_form(module: RecordModule) -> type[QueryForm]:
-    filterset = query_filterset(module)
+def query_form(module: RecordModule, names: tuple[str, ...] = ()) -> type[QueryForm]:
+    filterset = query_filterset(module, names)
     fields = {name: filter_.field for name, filter_ in filterset.base_filters.items()}
     return type(f"{module.model.__name__}QueryForm", (QueryForm,), {**fields, "conditions": filterset.conditions})
 
 
-def matching(module: RecordModule, queryset: QuerySet, data: dict, selected: Unit) -> QuerySet:
-    """The rows of a valid query form's data; without 包含下级数据 only those `selected` owns."""
-    queryset = query_filterset(module).apply(queryset, data)
+def matching(module: RecordModule, queryset: QuerySet, data: dict, selected: Unit, filterset=None) -> QuerySet:
+    """The rows of a valid query form's data; without 包含下级数据 only those `selected` owns.
+    `filterset`: a FilterSet of some of the module's conditions (batch_filterset), else all."""
+    queryset = (filterset or query_filterset(module)).apply(queryset, data)
     if not data.get("include_subordinates"):
         queryset = queryset.filter(unit=selected)
     return queryset

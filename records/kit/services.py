@@ -106,6 +106,16 @@ def _settled_lines(module: RecordModule, row, entered: dict[int, dict] | None) -
     return settled
 
 
+def prepared(module: RecordModule, row, actor: User, data: dict, lines: dict | None) -> dict[int, object]:
+    """What a row passes before it is saved, however it is saved (one by one here, many at once
+    by records.kit.batch): its lines settled with the declaration's rule, the model's rules on
+    the entered fields, the optional parts' hooks. Returns the settled lines."""
+    settled = _settled_lines(module, row, lines)
+    _clean(row, data)
+    _before_save(module, row, actor)
+    return settled
+
+
 def _save_lines(module: RecordModule, row, settled: dict[int, object]) -> None:
     lines = module.lines
     if lines is None:
@@ -124,9 +134,7 @@ def record_create(*, actor: User, module: RecordModule, data: dict, lines: dict 
     require_module(actor, module.key)
     row = module.model(**data)
     row.place_at_owner(actor.unit)
-    settled = _settled_lines(module, row, lines)
-    _clean(row, data)
-    _before_save(module, row, actor)
+    settled = prepared(module, row, actor, data, lines)
     row.save()
     _save_lines(module, row, settled)
     audit_record(event=wiring.EVENTS[module.key].CREATED, actor=actor, request=request, obj=row)
@@ -152,9 +160,7 @@ def record_update(*, actor: User, module: RecordModule, row, data: dict, lines: 
         raise DomainError(edit_refusal(actor, module, row))
     for name, value in data.items():
         setattr(row, name, value)
-    settled = _settled_lines(module, row, lines)
-    _clean(row, data)
-    _before_save(module, row, actor)
+    settled = prepared(module, row, actor, data, lines)
     row.save()
     _save_lines(module, row, settled)
     audit_record(event=wiring.EVENTS[module.key].CHANGED, actor=actor, request=request, obj=row)

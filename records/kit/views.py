@@ -105,6 +105,8 @@ class RecordListView(ReportableListView):
         if self.kind.new is not None:
             links.append((f"新增{module.label}", module.url("create") + (f"?{self.kind.new}" if self.kind.new else "")))
         links += [(f"{module.label}{label}", module.url(name)) for name, label in LIST_LINKS if name in present]
+        if "batch" in present:  # records.kit.batch
+            links.append((module.person.batch, module.url("batch")))
         links += [(kind.title, module.url(module.list_url_name(kind))) for kind in module.list_kinds if not kind.nav]
         links += [(label, reverse(name)) for label, name in module.links]
         return [*links, ("快速上报和退回", module.url("quick"))]
@@ -209,11 +211,11 @@ def _form_page(request, module, form, lines, *, row=None, given=None):
 FORM_NOTES: list = []
 
 
-def _valid(form, lines) -> bool:
+def valid_with_lines(form, lines) -> bool:
     return form.is_valid() & (lines is None or lines.is_valid())  # both, so both show their errors
 
 
-def _saved(request, module, form, lines, save):
+def saved_with_lines(request, module, form, lines, save):
     """Run the service with the form's values and its lines; its refusal shows next to its
     field, above the lines (`lines`), or above the form."""
     try:
@@ -243,8 +245,8 @@ def record_create(request, module):
         given |= outcome or {}
     form = record_form(module)(request.POST or None)
     lines = bound_lines(module, request.POST or None)
-    if request.method == "POST" and _valid(form, lines):
-        row = _saved(request, module, form, lines, lambda data, entered: services.record_create(
+    if request.method == "POST" and valid_with_lines(form, lines):
+        row = saved_with_lines(request, module, form, lines, lambda data, entered: services.record_create(
             actor=request.user, module=module, data={**data, **given}, lines=entered, request=request))  # fmt: skip
         if row is not None:
             messages.success(request, f"{module.label}记录“{row}”已保存。")
@@ -262,9 +264,9 @@ def record_edit(request, module, pk):
         return redirect(module.url("detail", row.pk))
     form = record_form(module)(request.POST or None, instance=row)
     lines = bound_lines(module, request.POST or None, row)
-    if request.method == "POST" and _valid(form, lines):
+    if request.method == "POST" and valid_with_lines(form, lines):
         data = {name: form.cleaned_data[name] for name in module.form_fields}
-        saved = _saved(request, module, form, lines, lambda _data, entered: services.record_update(
+        saved = saved_with_lines(request, module, form, lines, lambda _data, entered: services.record_update(
             actor=request.user, module=module, row=row, data=data, lines=entered, request=request))  # fmt: skip
         if saved is not None:
             messages.success(request, "已保存。")
