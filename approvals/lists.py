@@ -199,6 +199,7 @@ class ReportableListView(View):
     list_key: str | None = None  # the display preferences' key; default: the model's label
     row_actions: list[RowAction] = []
     export_options: list[tuple[str, str]] = []  # EXPORT_OPTIONS for lists implementing export()
+    links_column = False  # the rows carry "links" (label, url), shown in a column 操作
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -259,6 +260,7 @@ class ReportableListView(View):
             "list_actions": self.list_actions(),
             "row_actions": self.row_actions,
             "columns": self.display.columns,
+            "links_column": self.links_column,
             "list_key": self.get_list_key(),
             "export_options": self.export_options,
             "query_without_export": self.query_without("export"),

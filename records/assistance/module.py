@@ -8,8 +8,10 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 
 from approvals.models import ReportState
+from approvals.selectors import visible_to
 from records.assistance import rules
 from records.assistance.models import MEASURE_LINES, Assistance, AssistanceMeasure, Helped
+from records.kit import views
 from records.kit.declaration import (
     Computed,
     Lines,
@@ -47,6 +49,19 @@ QUERY_EXTRAS = [
     Condition("measure", "measures__measure", CODE, "帮扶措施", MEASURES.title, table="assistance_measure",
               method=with_measure),
 ]  # fmt: skip
+
+
+def times_helped(request, module, row, given) -> str:
+    """records.kit.views.FORM_NOTES: a new record's form says how often the household was helped
+    before, as far as the viewer's unit sees (modules-spec §3.2.1.1)."""
+    if module.model is not Assistance or row is not None or "file" not in given:
+        return ""
+    helped = Assistance.objects.filter(file=given["file"], helped=Helped.HELPED)
+    n = visible_to(helped, request.user.unit).count()
+    return f"该户已帮扶 {n} 次。" if n else "第一次帮扶。"
+
+
+views.FORM_NOTES.append(times_helped)
 
 
 def demo_row(rng, n: int, codes) -> dict:

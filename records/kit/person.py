@@ -233,6 +233,41 @@ def linked_file(request, module: RecordModule, row) -> dict | None:
 views.DETAIL_EXTRAS.append(linked_file)
 
 
+# --- the entry offered wherever a file is shown (PersonLink.offer_on_files, manual 3.2.1.1) ------
+
+
+def offering_modules(user: User) -> list[RecordModule]:
+    """The modules whose entry the files' lists, query results, form and page offer to `user`."""
+    return [
+        module for module in declaration.all_modules()
+        if module.person is not None and module.person.offer_on_files and user.has_module(module.key)
+    ]  # fmt: skip
+
+
+def entry_offers(user: User, file: WorkerFile) -> list[tuple[str, str]]:
+    """(label, URL of the module's entry form for the file) of each offering module; none for a
+    file that is not active (the entry gate would refuse it)."""
+    if file.status != FileStatus.ACTIVE:
+        return []
+    return [(module.person.offer_on_files, continue_url(module, file)) for module in offering_modules(user)]
+
+
+def file_page_offers(request, module: RecordModule, row) -> dict | None:
+    """records.kit.views.DETAIL_EXTRAS: the offers on a household file's page."""
+    offers = entry_offers(request.user, row) if module.model is WorkerFile else []
+    return {"template": "kit/_entry_offers.html", "offers": offers} if offers else None
+
+
+def offered_after_save(user: User, file: WorkerFile, key: str) -> str:
+    """The entry form a file form's 保存并增加… button (`key`: its module) goes on to, or ''."""
+    module = next((module for module in offering_modules(user) if module.key == key), None)
+    return continue_url(module, file) if module is not None and file.status == FileStatus.ACTIVE else ""
+
+
+views.DETAIL_EXTRAS.append(file_page_offers)
+views.ROW_LINKS.append(views.RowLinks(lambda module: module.model is WorkerFile, entry_offers, fields=("status",)))
+
+
 # --- the household file's page: the module's rows of the file (manual 2.2.1.6) ------------------
 
 

@@ -2,6 +2,8 @@
 new / edit / delete, and the record's own page. Views are thin: they read through the one
 visibility selector (approvals.selectors) and write through records.kit.services."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache, cached_property, partial
 
 from django.contrib import messages
@@ -23,6 +25,19 @@ from records.kit.pages import pages_of
 from records.kit.sheet import ID_NUMBER, header_lines, related_paths, sheet_of
 
 LIST_LINKS = [("query", "查询"), ("statistics", "统计")]
+
+
+@dataclass(frozen=True)
+class RowLinks:
+    """Links on each row of a module's lists and query results besides its record's page
+    (records.kit.person: 增加帮扶救助信息 on a household file's row)."""
+
+    when: Callable  # module → whether its lists carry them
+    links: Callable  # (user, row) → [(label, url)]
+    fields: tuple[str, ...] = ()  # what `links` reads of a row, read with the page's rows
+
+
+ROW_LINKS: list[RowLinks] = []
 
 
 class RecordListView(ReportableListView):
@@ -93,8 +108,10 @@ class RecordListView(ReportableListView):
         return apply_filter(self.module, queryset, data)
 
     def display_row(self, row) -> dict:
-        """A row's first cell opens its record page (manual 2.2.1: 点击记录显示详细信息)."""
-        return super().display_row(row) | {"url": self.module.url("detail", row.pk)}
+        """A row's first cell opens its record page (manual 2.2.1: 点击记录显示详细信息); its
+        other links (ROW_LINKS) stand at its end."""
+        links = [link for part in self.row_links for link in part.links(self.request.user, row)]
+        return super().display_row(row) | {"url": self.module.url("detail", row.pk), "links": links}
 
     def list_actions(self):
         """新增 (if this list has one), the module's other pages that exist for it (查询, 统计…),
@@ -149,6 +166,7 @@ def list_view(module, kind_key: str | None = None) -> type[RecordListView]:
     kind = next((kind for kind in module.list_kinds if kind.key == kind_key), module.list_kinds[0])
     columns = columns_of(module)
     by_field = {c.field: c for c in columns}
+    row_links = tuple(part for part in ROW_LINKS if part.when(module))
     attrs = {
         "module": module,
         "kind": kind,
@@ -158,7 +176,9 @@ def list_view(module, kind_key: str | None = None) -> type[RecordListView]:
         "default_columns": [by_field[path] for path in module.list_columns],
         "filter_form_class": filter_form(module),
         "list_key": module.key,
-        "label_fields": tuple(getattr(module.model, "label_fields", ())),
+        "label_fields": (*getattr(module.model, "label_fields", ()), *(f for part in row_links for f in part.fields)),
+        "row_links": row_links,
+        "links_column": bool(row_links),
     }
     return type(f"{module.model.__name__}{kind.key.title()}ListView", (RecordListView,), attrs)
 
