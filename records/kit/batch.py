@@ -114,10 +114,6 @@ def record_batch_create(
 # --- the page -------------------------------------------------------------------------------
 
 
-def has_batch(module: RecordModule) -> bool:
-    return wiring.batch_of(module)
-
-
 @cache
 def filter_form():
     return query_form(declaration.of_model(WorkerFile), CONDITIONS)
@@ -188,4 +184,4 @@ def batch_page(request, module: RecordModule):
     return render(request, "kit/batch_entry.html", context)
 
 
-add_pages(Page("batch", "batch/", batch_page, when=has_batch))
+add_pages(Page("batch", "batch/", batch_page, when=wiring.batch_of))
