@@ -147,6 +147,7 @@ class LoggedMove:
     to_holder: str
     actor: str
     message: str
+    reason: str | None  # 退回原因 of a return
 
 
 def movement_log_of(row) -> list[LoggedMove]:
@@ -157,7 +158,8 @@ def movement_log_of(row) -> list[LoggedMove]:
     if not Movement.objects.filter(content_type=ContentType.objects.get_for_model(row), object_id=row.pk).exists():
         return []
     fields = ("action__at", "action__kind", "from_holder__name", "to_holder__name", "action__actor_id",
-              "action__actor__full_name", "action__actor__username", "action__message")  # fmt: skip
+              "action__actor__full_name", "action__actor__username", "action__message",
+              "action__return_reason__value")  # fmt: skip
     return [
         LoggedMove(
             at=timezone.localtime(at).strftime("%Y-%m-%d %H:%M"),
@@ -166,8 +168,9 @@ def movement_log_of(row) -> list[LoggedMove]:
             to_holder=to_name,
             actor=(full_name or username) if actor_id is not None else "—",
             message=message,
+            reason=reason,
         )
-        for at, kind, from_name, to_name, actor_id, full_name, username, message in movements_of(row)
+        for at, kind, from_name, to_name, actor_id, full_name, username, message, reason in movements_of(row)
         .values_list(*fields)
         .iterator()
     ]

@@ -10,7 +10,6 @@ choices field its choices, a boolean 是/否. The form is sent by GET: the query
 conditions, which never travel in a URL, are not among its conditions.
 """
 
-from decimal import Decimal
 from functools import cache
 
 from django import forms
@@ -20,7 +19,7 @@ from django.db.models.functions import NullIf
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from forms_stats.crosstab import CrossTab, Dimension, crosstab
+from forms_stats.crosstab import CrossTab, Dimension, chart_data, crosstab
 from forms_stats.excel import xlsx_response
 from org.models import Unit, code_table_of
 from org.permissions import require_module
@@ -100,25 +99,6 @@ def statistics_table(module: RecordModule, form: StatisticsForm, *, viewer: Unit
         title=f"{module.label}统计",
         conditions=form.described(),
     )
-
-
-def chart_data(table: CrossTab) -> dict:
-    """What the chart draws, for the first measure: its 总数 per area (合计 left out) and each
-    dimension value's share of 合计 (values with nothing left out of the pie)."""
-    return {
-        "measure": table.measures[0],
-        "dimension": table.dimension,
-        "areas": [{"name": row.label, "value": _number(row.total[0])} for row in table.rows],
-        "shares": [
-            {"name": column.label, "value": _number(cell[0])}
-            for column, cell in zip(table.columns, table.totals.cells, strict=True)
-            if cell[0]
-        ],
-    }
-
-
-def _number(value):
-    return float(value) if isinstance(value, Decimal) else value
 
 
 def _url_with(request, **params) -> str:

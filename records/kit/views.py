@@ -22,7 +22,7 @@ from records.kit.models import overdue_condition
 from records.kit.pages import pages_of
 from records.kit.sheet import ID_NUMBER, header_lines, related_paths, sheet_of
 
-LIST_LINKS = [("query", "查询"), ("statistics", "统计")]
+LIST_LINKS = [("query", "查询"), ("statistics", "统计"), ("returns", "退回原因统计")]
 
 
 class RecordListView(ReportableListView):
