@@ -137,6 +137,12 @@ def movements_of(row) -> QuerySet:
     )
 
 
+def last_reported_at(row):
+    """When the row last went up (上报 or 快速上报), from its movement log; None if never."""
+    reports = movements_of(row).filter(from_holder__depth__gt=F("to_holder__depth"))
+    return reports.order_by("-action__at").values_list("action__at", flat=True).first()
+
+
 @dataclass(frozen=True)
 class LoggedMove:
     """One line of a record's 流转记录, as the page shows it."""

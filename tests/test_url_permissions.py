@@ -165,6 +165,7 @@ ROUTES = [
     # Household files (manual 2): their own pages; their lists, entry form, file page and
     # documents are kit pages (files:…, walked by kit_routes)
     Route("records:file_restore", FILES),
+    Route("records:file_modify", FILES),
     Route("records:file_blank_form", FILES),
     Route("records:file_import", FILES),
     Route("records:file_import_template", FILES),
