@@ -8,8 +8,8 @@ from django import forms
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from forms_stats.crosstab import CrossTab, Dimension, chart_data, count_rows, crosstab, seen_at_once, sum_of
-from forms_stats.excel import xlsx_response
+from forms_stats.crosstab import CrossTab, Dimension, count_rows, crosstab, seen_at_once, sum_of
+from forms_stats.views import excel_answer, table_context
 from org.models import HelpCentreProfile, Unit
 from org.views.switcher import unit_switcher_context
 
@@ -56,15 +56,7 @@ def help_centre_statistics(request):
         table = help_centre_table(
             form.cleaned_data["dimension"], viewer=request.user.unit, unit=switcher["selected_unit"]
         )
-        if request.GET.get("format") == "xlsx":
-            return xlsx_response(table, f"帮扶中心信息统计-{table.unit.name}.xlsx", "help-centre-statistics.xlsx")
-    query = request.GET.copy()
-    query["format"] = "xlsx"
-    context = {
-        **switcher,
-        "form": form,
-        "table": table,
-        "chart": chart_data(table) if table else None,
-        "excel_url": f"?{query.urlencode()}",
-    }
+    if excel := excel_answer(request, table, "help-centre-statistics.xlsx"):
+        return excel
+    context = {**switcher, **table_context(request, table), "form": form}
     return render(request, "forms_stats/help_centre_statistics.html", context)

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from approvals.models import RETURN_REASONS, ReportAction, ReportKind
-from forms_stats.crosstab import CrossTab, Dimension, chart_data, count_rows, crosstab, seen_at_once, sum_of
-from forms_stats.excel import xlsx_response
+from forms_stats.crosstab import CrossTab, Dimension, count_rows, crosstab, seen_at_once, sum_of
+from forms_stats.views import excel_answer, table_context
 from org.models import Unit
 from org.permissions import require_module
 from org.views.switcher import unit_switcher_context
@@ -76,19 +76,10 @@ def returns_page(request, module: RecordModule):
     table = None
     if form.is_valid():
         table = returns_table(module, form, viewer=request.user.unit, unit=switcher["selected_unit"])
-        if request.GET.get("format") == "xlsx":
-            return xlsx_response(table, f"{table.title}-{table.unit.name}.xlsx", f"{module.url_prefix}-returns.xlsx")
-    query = request.GET.copy()
-    query["format"] = "xlsx"
-    context = {
-        **switcher,
-        "module": module,
-        "title": f"{module.label}退回原因统计",
-        "form": form,
-        "table": table,
-        "chart": chart_data(table) if table else None,
-        "excel_url": f"?{query.urlencode()}",
-    }
+    if excel := excel_answer(request, table, f"{module.url_prefix}-returns.xlsx"):
+        return excel
+    context = {**switcher, **table_context(request, table), "module": module, "form": form,
+               "title": f"{module.label}退回原因统计"}  # fmt: skip
     return render(request, "kit/returns.html", context)
 
 

@@ -19,8 +19,8 @@ from django.db.models.functions import NullIf
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from forms_stats.crosstab import CrossTab, Dimension, chart_data, crosstab
-from forms_stats.excel import xlsx_response
+from forms_stats.crosstab import CrossTab, Dimension, crosstab
+from forms_stats.views import excel_answer, table_context, url_with
 from org.models import Unit, code_table_of
 from org.permissions import require_module
 from org.views.switcher import unit_switcher_context
@@ -30,8 +30,6 @@ from records.kit.pages import Page, add_pages
 from records.kit.query import ConditionsForm, private_conditions, query_filterset
 
 YES_NO = [(True, "是"), (False, "否")]
-# Query parameters that choose an output of the page rather than its table.
-OUTPUTS = ("format", "print")
 
 
 def orm_path(path: str) -> str:
@@ -101,15 +99,6 @@ def statistics_table(module: RecordModule, form: StatisticsForm, *, viewer: Unit
     )
 
 
-def _url_with(request, **params) -> str:
-    """This page's query with another output chosen."""
-    query = request.GET.copy()
-    for name in OUTPUTS:
-        query.pop(name, None)
-    query.update(params)
-    return "?" + query.urlencode()
-
-
 @require_GET
 def statistics_page(request, module: RecordModule):
     """The table of the default 统计项目 at once (unless the module waits for 统计:
@@ -123,18 +112,16 @@ def statistics_page(request, module: RecordModule):
     table = None
     if form.is_valid():
         table = statistics_table(module, form, viewer=request.user.unit, unit=switcher["selected_unit"])
-        if request.GET.get("format") == "xlsx":
-            return xlsx_response(table, f"{table.title}-{table.unit.name}.xlsx", f"{module.url_prefix}-statistics.xlsx")
+    if excel := excel_answer(request, table, f"{module.url_prefix}-statistics.xlsx"):
+        return excel
     context = {
         **switcher,
+        **table_context(request, table),
         "module": module,
         "title": f"{module.label}统计",
         "form": form,
-        "table": table,
-        "chart": chart_data(table) if table else None,
-        "excel_url": _url_with(request, format="xlsx"),
-        "print_url": _url_with(request, print="1"),
-        "page_url": _url_with(request),
+        "print_url": url_with(request, print="1"),
+        "page_url": url_with(request),
     }
     printing = table is not None and request.GET.get("print") == "1"
     return render(request, "kit/statistics_print.html" if printing else "kit/statistics.html", context)
