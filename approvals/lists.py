@@ -196,6 +196,7 @@ class ReportableListView(View):
     columns: list[Column] = []  # every column the display preferences offer
     default_columns: list[Column] | None = None  # shown without a preference; None: all of them
     select_related: tuple[str, ...] = ()  # what the columns read through relations
+    prefetch_related: tuple[str, ...] = ()  # what they read of related rows (an assistance's lines)
     # What a row reads beyond its columns, for its label (str(row)): e.g. ("head__name",).
     label_fields: tuple[str, ...] = ()
     filter_form_class: type[forms.Form] | None = None  # its clean data goes to filter_queryset
@@ -288,6 +289,8 @@ class ReportableListView(View):
         rows = with_viewer_state(self.model.objects.filter(pk__in=pks), unit).annotate(unit_name=F("unit__name"))
         if self.select_related:  # select_related() without fields would follow every foreign key
             rows = rows.select_related(*self.select_related)
+        if self.prefetch_related:
+            rows = rows.prefetch_related(*self.prefetch_related)
         fields = self.row_fields()
         if fields is not None:
             rows = rows.only(*fields)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "records.petitions",
     "records.consultations",
     "records.legal_aid",
+    "records.assistance",
 ]
 if UNDER_PYTEST:
     # A small reportable module that exists only in tests, to prove the reporting engine.

@@ -26,6 +26,9 @@ class Computed:
 
     name: str
     label: str
+    # What the value reads through relations, for prefetch_related when a list shows it (an
+    # assistance's 帮扶措施 reads its lines): a list may show a Computed as a column.
+    prefetch: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,21 @@ class Table:
     empty: str = "无"  # said when the record has no row
     blank_rows: int = 3
     widths_mm: Sequence[float] = ()
+
+
+@dataclass(frozen=True)
+class Lines(Table):
+    """A Table whose rows are entered with the record, on its form (an assistance's up to three
+    measure lines): `rows` numbered lines of `fields`, kept in the rows model's `position`.
+    `settle(row, lines)` is the rule across the record and its lines (the model's: at least one
+    line when 已帮扶), raising ValidationError by field ("lines": above the lines), and setting
+    what the lines make (the total). `locked(line)` says why a stored line is read-only ('' if
+    it is not): such a line keeps its values whatever the form sends."""
+
+    fields: Sequence[str] = ()
+    rows: int = 3
+    settle: Callable | None = None
+    locked: Callable | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +138,7 @@ class RecordModule:
     form_fields: Sequence[str]
     list_columns: Sequence[str]  # shown by default; display preferences offer every sheet field
     sheet: Sequence[Section | Table]
+    list_extras: Sequence[Computed] = ()  # worked-out values a list may show, not on the sheet
     filter_fields: Sequence[str] = ()  # the simple filter above the list
     query_fields: Sequence[str] = ()  # the advanced query (a django-filter FilterSet)
     # The module's own query conditions (records.kit.query.Condition), after query_fields': what
@@ -157,6 +176,9 @@ class RecordModule:
     # (request, module, row) → {"template": …, "below": whether after the sheet, …} or None.
     extras: Sequence[Callable] = ()
     gone: Callable | None = None  # pk → raises the 404 that says why a row is not there (merged away)
+    # Why a row held unreported by its owner still cannot be deleted ('' if it can): an
+    # assistance whose line is in a fund summary table. Asked by the 删除 button and the service.
+    delete_refusal: Callable | None = None
 
     @property
     def url_prefix(self) -> str:
@@ -174,7 +196,15 @@ class RecordModule:
         return model._meta.get_field(name)
 
     def label_of(self, path: str, model=None) -> str:
-        return str(self.field(path, model).verbose_name)
+        worked_out = self.computed_named(path) if model is None else None
+        return worked_out.label if worked_out else str(self.field(path, model).verbose_name)
+
+    def computed_named(self, name: str) -> Computed | None:
+        return next((value for value in self.computed if value.name == name), None)
+
+    def prefetch_for(self, paths) -> tuple[str, ...]:
+        """prefetch_related for the worked-out values among `paths` (a list's shown columns)."""
+        return tuple(sorted({p for path in paths if (value := self.computed_named(path)) for p in value.prefetch}))
 
     def rows_model(self, table: Table):
         """The model of a table's rows."""
@@ -200,6 +230,17 @@ class RecordModule:
     @property
     def sections(self) -> list[Section]:
         return [section for section in self.sheet if isinstance(section, Section)]
+
+    @property
+    def lines(self) -> Lines | None:
+        """The rows entered with the record, if the sheet declares them."""
+        return next((block for block in self.sheet if isinstance(block, Lines)), None)
+
+    @property
+    def computed(self) -> list[Computed]:
+        """The worked-out values a list may show: the sheet's and the list's own."""
+        shown = [name for section in self.sections for name in section.fields if isinstance(name, Computed)]
+        return [*shown, *self.list_extras]
 
     @property
     def sheet_fields(self) -> list[str]:
@@ -233,6 +274,6 @@ def of_model(model) -> RecordModule:
 
 
 __all__ = [
-    "ALWAYS", "WHILE_HELD", "CaseProgress", "Computed", "ListAction", "ListKind", "PersonLink", "RecordModule",
+    "ALWAYS", "WHILE_HELD", "CaseProgress", "Computed", "Lines", "ListAction", "ListKind", "PersonLink", "RecordModule",
     "Section", "Table", "count", "count_related", "sum_of",
 ]  # fmt: skip

@@ -52,9 +52,10 @@ def _enter(module, street: Unit, codes, rng) -> None:
     rows = []
     for n in range(ROWS_PER_STREET if not files else len(files)):
         data = module.demo_row(rng, n, codes)
+        lines = data.pop("lines", None)  # position → values, for a module declaring Lines
         if files:
             data[module.person.field] = files[n]
-        rows.append(services.record_create(actor=clerk, module=module, data=data))
+        rows.append(services.record_create(actor=clerk, module=module, data=data, lines=lines))
     chosen = [row.pk for row in rows if rng.random() < 0.7]
     approvals.report_rows(actor=clerk, model=module.model, pks=chosen, message=f"本月{module.label}记录,请审核。")
 

@@ -8,6 +8,7 @@ from functools import cache
 
 from django import forms
 from django.db import models
+from django.forms.utils import ErrorDict
 
 from org.forms.codes import CodesInOneQuery
 from org.models import Code
@@ -113,3 +114,71 @@ def apply_filter(module, queryset, data: dict):
         is_text = isinstance(model_field, (models.CharField, models.TextField)) and not model_field.choices
         queryset = queryset.filter(text_contains(name, value) if is_text else models.Q(**{name: value}))
     return queryset
+
+
+# --- the lines entered with a record (declaration.Lines) ---------------------------------------
+
+
+class LineForm(CodesInOneQuery, forms.ModelForm):
+    """One numbered line of a record's form. A line left wholly blank is no line (it is not
+    validated, and saving removes a stored one); a line begun must be complete."""
+
+    def is_blank(self) -> bool:
+        return not any(self.data.get(self.add_prefix(name), "").strip() for name in self.fields)
+
+    def full_clean(self):
+        if self.is_bound and not self.disabled_line and self.is_blank():
+            self._errors, self.cleaned_data = ErrorDict(), {}
+            return
+        super().full_clean()
+
+    @property
+    def disabled_line(self) -> bool:
+        return all(field.disabled for field in self.fields.values())
+
+
+class LinesFormSet(forms.BaseFormSet):
+    """The declared number of lines; a stored line stands at its position, a locked one (已汇总)
+    read-only with the reason beside it."""
+
+    def __init__(self, *args, lines, locked, **kwargs):
+        self.stored = {line.position: line for line in lines}
+        self.locked_reasons = {pos: locked(line) for pos, line in self.stored.items()} if locked else {}
+        super().__init__(*args, **kwargs)
+
+    def _construct_form(self, i, **kwargs):
+        line = self.stored.get(i + 1)
+        form = super()._construct_form(i, instance=line, use_required_attribute=False, empty_permitted=True, **kwargs)
+        form.locked_reason = self.locked_reasons.get(i + 1, "")
+        for field in form.fields.values():
+            field.disabled = bool(form.locked_reason)
+        return form
+
+    def entered(self) -> dict[int, dict]:
+        """position → the values of each line entered and not locked (the service keeps locked ones)."""
+        return {
+            i + 1: form.cleaned_data
+            for i, form in enumerate(self.forms)
+            if form.cleaned_data and not form.locked_reason
+        }
+
+
+@cache
+def lines_formset(module) -> type[LinesFormSet] | None:
+    lines = module.lines
+    if lines is None:
+        return None
+    meta = type("Meta", (), {"model": module.rows_model(lines), "fields": list(lines.fields)})
+    form = type(f"{meta.model.__name__}Form", (LineForm,), {"Meta": meta})
+    return forms.formset_factory(
+        form, formset=LinesFormSet, extra=lines.rows, max_num=lines.rows, absolute_max=lines.rows
+    )
+
+
+def bound_lines(module, data=None, row=None):
+    """The form's lines: blank for a new record, the stored ones for an edit."""
+    formset = lines_formset(module)
+    if formset is None:
+        return None
+    stored = list(getattr(row, module.lines.relation).all()) if row is not None else []
+    return formset(data, prefix="lines", lines=stored, locked=module.lines.locked)

@@ -50,6 +50,13 @@ def remarks_field() -> models.TextField:
     return models.TextField(_("备注"), blank=True)
 
 
+def money(label: str, **options) -> models.DecimalField:
+    """An amount in 元 with two decimals, never negative (涉案金额, 帮扶金额)."""
+    return models.DecimalField(
+        label, max_digits=14, decimal_places=2, validators=[MinValueValidator(0, "金额不能小于 0。")], **options
+    )
+
+
 class Visitor(models.Model):
     """The person a record is about, typed in by the clerk (no household file needed); when
     the typed ID number is a household file's head, the file is linked (records.kit.person)."""

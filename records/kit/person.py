@@ -250,8 +250,10 @@ def related_rows(module: RecordModule):
     def rows(file: WorkerFile, user: User) -> tuple[list[str], list[list]]:
         if not user.has_module(module.key):
             return labels, []
-        records = module.model.objects.filter(**{module.person.field: file}).select_related(
-            *related_paths(module, columns)
+        records = (
+            module.model.objects.filter(**{module.person.field: file})
+            .select_related(*related_paths(module, columns))
+            .prefetch_related(*module.prefetch_for(columns))
         )
         cells = []
         for row in visible_to(records, user.unit).order_by("-pk")[:RELATED_ROWS]:

@@ -49,9 +49,14 @@ def can_edit(actor: User, module: RecordModule, row) -> bool:
     return is_owner(actor, row) and (module.edit_policy == ALWAYS or is_held_unreported(row))
 
 
-def can_delete(actor: User, row) -> bool:
-    """The owner, while it holds the row unreported (record_delete checks references besides)."""
-    return is_owner(actor, row) and is_held_unreported(row)
+def can_delete(actor: User, module: RecordModule, row) -> bool:
+    """The owner, while it holds the row unreported and the module's own rule lets it go
+    (record_delete checks references besides)."""
+    return is_owner(actor, row) and is_held_unreported(row) and not delete_refusal(module, row)
+
+
+def delete_refusal(module: RecordModule, row) -> str:
+    return module.delete_refusal(row) if module.delete_refusal else ""
 
 
 def edit_refusal(actor: User, module: RecordModule, row) -> str:
@@ -60,24 +65,70 @@ def edit_refusal(actor: User, module: RecordModule, row) -> str:
     return f"该{module.label}记录已上报,上级退回后才能修改。"
 
 
+def _refusal(error: ValidationError) -> DomainError:
+    """A model rule's first message, as a refusal on its field."""
+    name, messages = next(iter(error.message_dict.items()))
+    return DomainError(messages[0], None if name == "__all__" else name)
+
+
 def _clean(row, fields) -> None:
     """The model's own rules (validators, clean(), constraints) as a DomainError on a field."""
     try:
         row.full_clean(exclude=[f.name for f in row._meta.fields if f.name not in fields])
     except ValidationError as error:
-        name, messages = next(iter(error.message_dict.items()))
-        raise DomainError(messages[0], None if name == "__all__" else name) from None
+        raise _refusal(error) from None
+
+
+# --- the lines entered with a record (declaration.Lines) --------------------------------------
+
+
+def _settled_lines(module: RecordModule, row, entered: dict[int, dict] | None) -> dict[int, object]:
+    """position → the line the row will have: the locked stored ones as they are, the entered
+    others (a stored line not entered is gone); the declaration's rule across them is asked."""
+    lines = module.lines
+    if lines is None:
+        return {}
+    rows_model = module.rows_model(lines)
+    stored = {line.position: line for line in getattr(row, lines.relation).all()} if row.pk else {}
+    kept = {pos: line for pos, line in stored.items() if lines.locked and lines.locked(line)}
+    settled = dict(kept)
+    for position, values in (entered or {}).items():
+        if position not in kept:
+            line = stored.get(position) or rows_model(position=position)
+            for name, value in values.items():
+                setattr(line, name, value)
+            settled[position] = line
+    if lines.settle is not None:
+        try:
+            lines.settle(row, [settled[pos] for pos in sorted(settled)])
+        except ValidationError as error:
+            raise _refusal(error) from None
+    return settled
+
+
+def _save_lines(module: RecordModule, row, settled: dict[int, object]) -> None:
+    lines = module.lines
+    if lines is None:
+        return
+    manager = getattr(row, lines.relation)
+    manager.exclude(position__in=list(settled)).delete()
+    for line in settled.values():
+        setattr(line, manager.field.name, row)
+        line.save()
 
 
 @transaction.atomic
-def record_create(*, actor: User, module: RecordModule, data: dict, request=None):
-    """A new row owned and held by the actor's unit, not reported."""
+def record_create(*, actor: User, module: RecordModule, data: dict, lines: dict | None = None, request=None):
+    """A new row owned and held by the actor's unit, not reported; with its lines (position →
+    values) when the module declares them."""
     require_module(actor, module.key)
     row = module.model(**data)
     row.place_at_owner(actor.unit)
+    settled = _settled_lines(module, row, lines)
     _clean(row, data)
     _before_save(module, row, actor)
     row.save()
+    _save_lines(module, row, settled)
     audit_record(event=wiring.EVENTS[module.key].CREATED, actor=actor, request=request, obj=row)
     return row
 
@@ -93,16 +144,19 @@ def locked(module: RecordModule, row):
 
 
 @transaction.atomic
-def record_update(*, actor: User, module: RecordModule, row, data: dict, request=None):
-    """The owner changes the row's content; its holder and report state stay."""
+def record_update(*, actor: User, module: RecordModule, row, data: dict, lines: dict | None = None, request=None):
+    """The owner changes the row's content (and its lines, locked ones aside); its holder and
+    report state stay."""
     row = locked(module, row)
     if not can_edit(actor, module, row):
         raise DomainError(edit_refusal(actor, module, row))
     for name, value in data.items():
         setattr(row, name, value)
+    settled = _settled_lines(module, row, lines)
     _clean(row, data)
     _before_save(module, row, actor)
     row.save()
+    _save_lines(module, row, settled)
     audit_record(event=wiring.EVENTS[module.key].CHANGED, actor=actor, request=request, obj=row)
     return row
 
@@ -112,8 +166,10 @@ def record_delete(*, actor: User, module: RecordModule, row, request=None) -> No
     row = locked(module, row)
     if not is_owner(actor, row):
         raise DomainError(f"只能删除本单位填报的{module.label}记录。")
-    if not can_delete(actor, row):
+    if not is_held_unreported(row):
         raise DomainError(f"“{row}”已上报,不能删除。")
+    if refusal := delete_refusal(module, row):
+        raise DomainError(refusal)
     held = protected_references(module.model.objects.filter(pk=row.pk))
     if held:
         raise DomainError(f"“{row}”已有{describe(held)},不能删除。")

@@ -138,6 +138,8 @@ def related_paths(module: RecordModule, paths=None, *, model=None, codes: bool =
     code tables' when `codes` is False (attach_codes reads them in one query instead)."""
     related = set()
     for path in module.sheet_fields if paths is None else paths:
+        if module.computed_named(path) is not None and model is None:
+            continue  # a worked-out value: its prefetch (RecordModule.prefetch_for) reads its relations
         for relation in relations_on(module, path, model):
             if codes or module.field(relation.replace("__", "."), model).related_model is not Code:
                 related.add(relation)

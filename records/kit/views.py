@@ -19,7 +19,7 @@ from org.permissions import require_module
 from records.events import FileEvent
 from records.kit import services
 from records.kit.declaration import ALWAYS
-from records.kit.forms import apply_filter, filter_form, flag_shown, flag_tabs, record_form
+from records.kit.forms import apply_filter, bound_lines, filter_form, flag_shown, flag_tabs, record_form
 from records.kit.pages import pages_of
 from records.kit.sheet import ID_NUMBER, header_lines, related_paths, sheet_of
 
@@ -112,6 +112,11 @@ class RecordListView(ReportableListView):
         shown = related_paths(self.module, [c.field for c in self.display.columns])
         return tuple(sorted({*shown, *self.module.label_relations}))
 
+    @property
+    def prefetch_related(self):
+        """The related rows a shown worked-out column reads (an assistance's 帮扶措施: its lines)."""
+        return self.module.prefetch_for([c.field for c in self.display.columns])
+
     def filter_queryset(self, queryset, data):
         return apply_filter(self.module, queryset, data)
 
@@ -154,8 +159,10 @@ class RecordListView(ReportableListView):
 
 def columns_of(module) -> list[Column]:
     """The columns a list offers: the sheet's fields but ID numbers, which a list never shows
-    (DESIGN.md §7: masked in lists; the record's page shows them to whom it may)."""
-    return [Column(path, module.label_of(path)) for path in module.sheet_fields if not path.endswith(ID_NUMBER)]
+    (DESIGN.md §7: masked in lists; the record's page shows them to whom it may), and its
+    worked-out values."""
+    fields = [Column(path, module.label_of(path)) for path in module.sheet_fields if not path.endswith(ID_NUMBER)]
+    return [*fields, *(Column(value.name, value.label) for value in module.computed)]
 
 
 @cache
@@ -207,21 +214,39 @@ def record_sheet(request, module, row, page: str) -> list:
     return sheet
 
 
-def _form_page(request, module, form, *, row=None, given=None):
+def _form_page(request, module, form, lines, *, row=None, given=None):
     title = f"编辑{module.label}" if row else f"新增{module.label}"
     cancel = module.url("detail", row.pk) if row else module.url("list")
     # What the row takes besides the form (the household file found by the ID number), shown.
-    given = [(module.label_of(name), value) for name, value in (given or {}).items()]
-    context = {"module": module, "form": form, "row": row, "title": title, "cancel_url": cancel, "given": given}
+    given = given or {}
+    notes = [note for hook in FORM_NOTES if (note := hook(request, module, row, given))]
+    context = {
+        "module": module, "form": form, "lines": lines, "lines_title": module.lines.title if lines else "",
+        "row": row, "title": title, "cancel_url": cancel, "notes": notes,
+        "given": [(module.label_of(name), value) for name, value in given.items()],
+    }  # fmt: skip
     return render(request, "kit/form.html", context)
 
 
-def _saved(request, module, form, save):
-    """Run the service; its refusal shows next to its field (or above the form)."""
+# What a module's form says above its fields (an assistance: 已帮扶 N 次): (request, module,
+# row or None, given) → a sentence or "".
+FORM_NOTES: list = []
+
+
+def _valid(form, lines) -> bool:
+    return form.is_valid() & (lines is None or lines.is_valid())  # both, so both show their errors
+
+
+def _saved(request, module, form, lines, save):
+    """Run the service with the form's values and its lines; its refusal shows next to its
+    field, above the lines (`lines`), or above the form."""
     try:
-        return save(form.cleaned_data)
+        return save(form.cleaned_data, lines.entered() if lines is not None else None)
     except DomainError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        if error.field == "lines" and lines is not None:
+            lines._non_form_errors = lines.error_class([error.message])
+        else:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
         return None
 
 
@@ -241,15 +266,16 @@ def record_create(request, module):
             return outcome
         given |= outcome or {}
     form = record_form(module)(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        row = _saved(request, module, form, lambda data: services.record_create(
-            actor=request.user, module=module, data={**data, **given}, request=request))  # fmt: skip
+    lines = bound_lines(module, request.POST or None)
+    if request.method == "POST" and _valid(form, lines):
+        row = _saved(request, module, form, lines, lambda data, entered: services.record_create(
+            actor=request.user, module=module, data={**data, **given}, lines=entered, request=request))  # fmt: skip
         if row is not None:
             messages.success(request, f"{module.label}记录“{row}”已保存。")
             if "add_another" in request.POST:
                 return redirect(module.url("create"))
             return redirect(module.url("detail", row.pk))
-    return _form_page(request, module, form, given=given)
+    return _form_page(request, module, form, lines, given=given)
 
 
 @require_http_methods(["GET", "POST"])
@@ -259,14 +285,15 @@ def record_edit(request, module, pk):
         messages.error(request, services.edit_refusal(request.user, module, row))
         return redirect(module.url("detail", row.pk))
     form = record_form(module)(request.POST or None, instance=row)
-    if request.method == "POST" and form.is_valid():
+    lines = bound_lines(module, request.POST or None, row)
+    if request.method == "POST" and _valid(form, lines):
         data = {name: form.cleaned_data[name] for name in module.form_fields}
-        saved = _saved(request, module, form, lambda _data: services.record_update(
-            actor=request.user, module=module, row=row, data=data, request=request))  # fmt: skip
+        saved = _saved(request, module, form, lines, lambda _data, entered: services.record_update(
+            actor=request.user, module=module, row=row, data=data, lines=entered, request=request))  # fmt: skip
         if saved is not None:
             messages.success(request, "已保存。")
             return redirect(module.url("detail", row.pk))
-    return _form_page(request, module, form, row=row)
+    return _form_page(request, module, form, lines, row=row)
 
 
 @require_POST
@@ -298,7 +325,8 @@ def record_detail(request, module, pk):
         "masked_ids": not services.is_owner(request.user, row) and any(block.private for block in sheet),
         "state": row.viewer_state,
         "can_edit": services.can_edit(request.user, module, row),
-        "can_delete": services.can_delete(request.user, row),
+        "can_delete": services.can_delete(request.user, module, row),
+        "delete_refusal": services.delete_refusal(module, row),
         "extras": [part for part in extras if not part.get("below")],
         "extras_below": [part for part in extras if part.get("below")],
         "document_links": document_links(module, row),

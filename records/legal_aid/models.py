@@ -1,14 +1,11 @@
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import Reportable
 from org.models import Module, code_field
-from records.kit.models import Case, CaseMeta, at_least_one, happened_on, head_count, remarks_field
-
-MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0, "金额不能小于 0。")]}
+from records.kit.models import Case, CaseMeta, at_least_one, happened_on, head_count, money, remarks_field
 
 
 class LegalAid(Case, Reportable):
@@ -25,10 +22,10 @@ class LegalAid(Case, Reportable):
     opponent = models.CharField(_("对方当事人(用人单位)"), max_length=100, blank=True)
     summary = models.TextField(_("案情简介"))
     people = head_count(_("涉及人数"))
-    amount = models.DecimalField(_("涉案金额(元)"), null=True, blank=True, **MONEY)
+    amount = money(_("涉案金额(元)"), null=True, blank=True)
     handler = models.CharField(_("承办人/承办律师(机构)"), max_length=100, blank=True)
     outcome = code_field("legal_aid_outcome", _("办理结果"))
-    recovered = models.DecimalField(_("挽回经济损失(元)"), default=0, **MONEY)
+    recovered = money(_("挽回经济损失(元)"), default=0)
     remarks = remarks_field()
 
     reporting_module = Module.LEGAL_AID

@@ -39,6 +39,7 @@ def make_record(module, actor, **overrides):
     if module.model is WorkerFile:
         return make_file(actor, **overrides)
     data = module.demo_row(random.Random(7), 1, codes_by_table())
+    lines = data.pop("lines", None)
     if module.person is not None and module.person.required:
         data[module.person.field] = make_file(actor)
-    return services.record_create(actor=actor, module=module, data=data | overrides)
+    return services.record_create(actor=actor, module=module, data=data | overrides, lines=lines)
