@@ -112,7 +112,7 @@ def _handled_by() -> Subquery:
 
 def with_reminder_columns(queryset: QuerySet[ReportAction]) -> QuerySet[ReportAction]:
     """What a reminder row shows: sender, process state and time, handled by whom."""
-    return queryset.select_related("sender", "process").annotate(handled_by=_handled_by())
+    return queryset.select_related("sender", "process", "return_reason").annotate(handled_by=_handled_by())
 
 
 def filter_reminders(

@@ -47,6 +47,8 @@ def _with_row_links(page: reminders.Page) -> reminders.Page:
         row.rows_url = (link(row) if callable(link) else link) or reverse("approvals:action_rows", args=[row.pk])
         row.handle_url = reverse("approvals:reminder_handle", args=[row.pk])
         row.message_lines = row.message.splitlines()  # shown with <br> between, as linebreaksbr
+        if row.return_reason is not None:
+            row.message_lines.insert(0, f"退回原因:{row.return_reason}")
         at = timezone.localtime(row.at)
         row.at_text, row.at_iso = at.strftime("%Y-%m-%d %H:%M"), at.isoformat()
         finished = row.process.finished

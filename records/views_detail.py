@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.views.decorators.http import require_GET
 
+from approvals.selectors import last_reported_at
 from org.models import Code, Module, Unit, User
 from org.permissions import require_module
 from records import id_numbers, services
@@ -287,6 +288,16 @@ def file_life_cycle(request, module, file: WorkerFile) -> dict:
 def file_related(request, module, file: WorkerFile) -> dict:
     """Below the sheet: the records of other modules that refer to the file (2.2.1.6)."""
     return {"template": "records/_file_related.html", "below": True, "sections": related_sections(file, request.user)}
+
+
+def file_changes_part(request, module, file: WorkerFile) -> dict | None:
+    """Above the sheet, to the units above the owner: 已修改, what the owner changed since the
+    file was last reported (its history after the movement log's last report)."""
+    if not file.changed_since_report or file.unit_id == request.user.unit_id:
+        return None
+    reported_at = last_reported_at(file)
+    changes = [entry for entry in file_history(file, full_id=False) if reported_at is None or entry.at > reported_at]
+    return {"template": "records/_file_changes.html", "reported_at": reported_at, "history": changes}
 
 
 def file_history_part(request, module, file: WorkerFile) -> dict:

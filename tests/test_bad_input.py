@@ -39,7 +39,7 @@ def parameter_names() -> list[str]:
             continue
         text = path.read_text(encoding="utf-8")
         if "forms." in text:
-            names |= set(re.findall(r"^\s+(\w+) = (?:forms|filters)\.\w+\(", text, re.M))
+            names |= set(re.findall(r"^\s+(\w+) = (?:forms|filters|django_filters)\.\w+\(", text, re.M))
     names |= kit_form_names()
     names -= {"csrfmiddlewaretoken"}
     return sorted(names)

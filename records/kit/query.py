@@ -31,8 +31,7 @@ from org.models import Unit, code_table_of
 from org.selectors import text_contains
 from records import id_numbers
 from records.kit.declaration import RecordModule
-from records.kit.forms import DATE_WIDGET, overdue_only
-from records.kit.models import overdue_condition
+from records.kit.forms import DATE_WIDGET, flag_shown
 from records.kit.sheet import ID_NUMBER as ID_NUMBER_FIELD
 
 TEXT, CHOICE, CODE, BOOL, DATES, DECIMALS, INTEGERS, ID_NUMBER = (
@@ -358,7 +357,7 @@ def query_results(module: RecordModule, conditions: dict, *, unit: Unit, sort: s
     state = conditions.get("state")
     if state in ViewerState.values:
         rows = rows.filter(viewer_state_q(unit, state))
-    if overdue_only(module, conditions):  # the 逾期 tab, as the list narrows to it
-        rows = rows.filter(overdue_condition())
+    if flag := flag_shown(module, conditions):  # the 逾期 or 已修改 tab, as the list narrows to it
+        rows = rows.filter(flag.condition(unit))
     sorted_by = Sort(sort.removeprefix("-"), descending=sort.startswith("-")) if sort else None
     return rows.order_by(*Display([], sorted_by, 0).ordering())

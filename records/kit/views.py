@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property, partial
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,12 +20,12 @@ from org.errors import DomainError
 from org.permissions import require_module
 from records.events import FileEvent
 from records.kit import services
-from records.kit.forms import OVERDUE, apply_filter, bound_lines, filter_form, overdue_only, record_form
-from records.kit.models import overdue_condition
+from records.kit.declaration import ALWAYS
+from records.kit.forms import apply_filter, bound_lines, filter_form, flag_shown, flag_tabs, record_form
 from records.kit.pages import pages_of
 from records.kit.sheet import ID_NUMBER, header_lines, related_paths, sheet_of
 
-LIST_LINKS = [("query", "查询"), ("statistics", "统计")]
+LIST_LINKS = [("query", "查询"), ("statistics", "统计"), ("returns", "退回原因统计")]
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,8 @@ class RecordListView(ReportableListView):
 
     @property
     def template_name(self):
-        """A case module's list has the 逾期 tab (records.kit.cases)."""
-        return "kit/case_list.html" if self.module.cases is not None else ReportableListView.template_name
+        """A list with flag tabs (逾期, 已修改) has them after the state tabs."""
+        return "kit/list.html" if flag_tabs(self.module) else ReportableListView.template_name
 
     @property
     def row_actions(self):
@@ -60,37 +61,66 @@ class RecordListView(ReportableListView):
         return self.model.objects.filter(self.kind.q)
 
     @cached_property
-    def shows_overdue(self) -> bool:
-        """The 逾期 tab: like a state tab, it narrows the rows shown, not the tabs' counts."""
-        return overdue_only(self.module, self.request.GET)
+    def shown_flag(self) -> Q | None:
+        """The condition of the flag tab shown: like a state tab, it narrows the rows shown, not
+        the tabs' counts."""
+        tab = flag_shown(self.module, self.request.GET)
+        return tab.condition(self.request.user.unit) if tab else None
 
     def branches(self, held, above, state):
         branches = super().branches(held, above, state)
-        return [branch.filter(overdue_condition()) for branch in branches] if self.shows_overdue else branches
+        return [branch.filter(self.shown_flag) for branch in branches] if self.shown_flag else branches
 
     def all_rows(self, rows, state):
         rows = super().all_rows(rows, state)
-        return rows.filter(overdue_condition()) if self.shows_overdue else rows
+        return rows.filter(self.shown_flag) if self.shown_flag else rows
 
     def state_counts(self, held, above):
-        """The state tabs' counts, and a case module's 逾期 tab beside them (the template's one
-        way in for it: its link and its count of the same branches, capped like theirs)."""
+        """The state tabs' counts, and each flag tab beside them (the template's one way in for
+        it: its link and its count of the same branches, capped like theirs)."""
         counts = super().state_counts(held, above)
-        if self.module.cases is not None:
-            results = capped_counts([branch.filter(overdue_condition()) for branch in (held, *above)])
-            total = sum(n for n, _capped in results)
-            capped = total > COUNT_CAP or any(c for _n, c in results)
-            query = self.query_without("after", "state")
-            counts["overdue_tab"] = {
-                "href": f"?{query}&{OVERDUE}=1" if query else f"?{OVERDUE}=1",
-                "active": self.shows_overdue,
-                "count": f"{min(total, COUNT_CAP)}{'+' if capped else ''}",
-            }
+        counts["flag_tabs"] = [self.flag_tab(tab, held, above) for tab in flag_tabs(self.module)]
+        counts["flag_active"] = any(tab["active"] for tab in counts["flag_tabs"])
+        for tab in counts["flag_tabs"]:
+            counts[f"{tab['key']}_tab"] = tab
         return counts
 
+    def flag_tab(self, tab, held, above) -> dict:
+        condition = tab.condition(self.request.user.unit)
+        results = capped_counts([branch.filter(condition) for branch in (held, *above)])
+        total = sum(n for n, _capped in results)
+        capped = total > COUNT_CAP or any(c for _n, c in results)
+        query = self.query_without("after", "state")
+        return {
+            "key": tab.key,
+            "label": tab.label,
+            "style": tab.style,
+            "href": f"?{query}&{tab.key}=1" if query else f"?{tab.key}=1",
+            "active": self.request.GET.get(tab.key) == "1",
+            "count": f"{min(total, COUNT_CAP)}{'+' if capped else ''}",
+        }
+
     def query_without(self, *names):
-        """Leaving the tabs' query leaves 逾期 too: it is one of the tabs."""
-        return super().query_without(*names, *((OVERDUE,) if "state" in names else ()))
+        """Leaving the tabs' query leaves the flag tabs too: they are tabs."""
+        flags = [tab.key for tab in flag_tabs(self.module)] if "state" in names else []
+        return super().query_without(*names, *flags)
+
+    def display_row(self, row) -> dict:
+        """A row's first cell opens its record page (manual 2.2.1: 点击记录显示详细信息), its other
+        links (ROW_LINKS) stand at its end; a row changed since it was reported says 已修改 to the
+        units above."""
+        links = [link for part in self.row_links for link in part.links(self.request.user, row)]
+        shown = super().display_row(row) | {"url": self.module.url("detail", row.pk), "links": links}
+        if self.module.edit_policy == ALWAYS and row.changed_since_report and row.unit_id != self.request.user.unit_id:
+            shown["note"] = "已修改"
+        return shown
+
+    def row_fields(self):
+        """What 已修改 reads of a row, besides the columns."""
+        fields = super().row_fields()
+        if fields is None or self.module.edit_policy != ALWAYS:
+            return fields
+        return [*fields, "unit", "changed_since_report"]
 
     @property
     def select_related(self):
@@ -106,12 +136,6 @@ class RecordListView(ReportableListView):
 
     def filter_queryset(self, queryset, data):
         return apply_filter(self.module, queryset, data)
-
-    def display_row(self, row) -> dict:
-        """A row's first cell opens its record page (manual 2.2.1: 点击记录显示详细信息); its
-        other links (ROW_LINKS) stand at its end."""
-        links = [link for part in self.row_links for link in part.links(self.request.user, row)]
-        return super().display_row(row) | {"url": self.module.url("detail", row.pk), "links": links}
 
     def list_actions(self):
         """新增 (if this list has one), the module's other pages that exist for it (查询, 统计…),
