@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 
 from approvals.models import ReportState
-from records.assistance import rules
+from records.assistance import rules, views
 from records.assistance.models import MEASURE_LINES, Assistance, AssistanceMeasure, Helped
 from records.kit.declaration import (
     Computed,
@@ -41,6 +41,11 @@ MEASURES_TEXT = Computed("measures_text", "帮扶措施", prefetch=("measures__m
 def with_measure(rows, measure):
     """帮扶措施 (3.2.5): the records with a line of that measure, each once."""
     return rows.filter(Exists(AssistanceMeasure.objects.filter(assistance=OuterRef("pk"), measure=measure)))
+
+
+def own_unit(user) -> Q:
+    """The rows the user's own unit entered (a superior's view of them is not its to change)."""
+    return Q(unit=user.unit_id)
 
 
 QUERY_EXTRAS = [
@@ -89,7 +94,7 @@ assistance = register(
             Section("脱困情况", EXIT),
             Section("其他", ["remarks"]),
         ],
-        filter_fields=["category", "helped", "exited"],
+        filter_fields=["file.head_name", "category", "helped", "exited"],
         query_fields=[
             "file.head_name",
             "file.head.id_number",
@@ -105,7 +110,7 @@ assistance = register(
         query_extras=QUERY_EXTRAS,
         stat_dimensions=["helped", "category", "form", "exited", "exit_method"],
         stat_measures=[count("人次"), sum_of("金额(元)", "amount")],
-        person=PersonLink(),
+        person=PersonLink(timeline_date="assisted_on"),
         lists=[
             ListKind("list", "帮扶情况填报"),
             # 3.2.3: the own unit's records it may still edit (held unreported: a subordinate's row
@@ -113,9 +118,12 @@ assistance = register(
             ListKind(
                 "editable", "修改帮扶救助信息", Q(holder=F("unit")) & ~Q(report_state=ReportState.REPORTED), nav=False
             ),
+            # 3.2.2: the own unit's records, whatever their state; a row opens its exit form.
+            ListKind("exits", "填写脱困信息", own_unit, row_actions=(), nav=False, new=None, opens="exit"),
         ],
         widgets={"helped": forms.RadioSelect, "exited": forms.RadioSelect},
         demo_row=demo_row,
         delete_refusal=rules.delete_refusal,
+        extras=[views.exit_part],
     )
 )

@@ -145,7 +145,12 @@ files = register(
             file_list("cancelled", [RESTORE]),
         ],
         pages={"create": views.file_create, "edit": views.file_edit, "delete": views.file_delete},
-        extras=[views_detail.file_life_cycle, views_detail.file_related, views_detail.file_history_part],
+        extras=[
+            views_detail.file_life_cycle,
+            views_detail.file_related,
+            views_detail.file_timeline_part,
+            views_detail.file_history_part,
+        ],  # fmt: skip
         gone=selectors.refuse_merged_away,
         links=[
             ("Excel批量导入", "records:file_import"),

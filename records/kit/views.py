@@ -42,7 +42,7 @@ class RecordListView(ReportableListView):
         return list(self.kind.row_actions)
 
     def base_queryset(self):
-        return self.model.objects.filter(self.kind.q)
+        return self.model.objects.filter(self.kind.rows_q(self.request.user))
 
     @cached_property
     def shows_overdue(self) -> bool:
@@ -93,8 +93,8 @@ class RecordListView(ReportableListView):
         return apply_filter(self.module, queryset, data)
 
     def display_row(self, row) -> dict:
-        """A row's first cell opens its record page (manual 2.2.1: 点击记录显示详细信息)."""
-        return super().display_row(row) | {"url": self.module.url("detail", row.pk)}
+        """A row's first cell opens its record page (manual 2.2.1: 点击记录显示详细信息), or the page its list names."""
+        return super().display_row(row) | {"url": self.module.url(self.kind.opens, row.pk)}
 
     def list_actions(self):
         """新增 (if this list has one), the module's other pages that exist for it (查询, 统计…),
