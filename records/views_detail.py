@@ -293,7 +293,7 @@ def file_timeline(file: WorkerFile, user: User) -> list[TimelineEntry]:
 
 
 def file_life_entries(file: WorkerFile, user: User) -> list[TimelineEntry]:
-    entries = [TimelineEntry(timezone.localdate(file.created_at), f"建立档案({file.unit.name})")]
+    entries = [TimelineEntry(timezone.localdate(file.created_at), "建立档案")]
     if file.cancelled_on:
         entries.append(TimelineEntry(file.cancelled_on, f"注销档案({file.cancel_reason or '未填写原因'})"))
     return entries
