@@ -21,7 +21,6 @@ from django.utils import timezone
 from approvals import reminders
 from approvals.models import ReportAction
 from audit.services import audit_record
-from flows.flows import NoticeFlow
 from org.errors import DomainError
 from org.models import Module, User
 from org.permissions import require_module
@@ -30,6 +29,7 @@ from records.assistance.events import AssistanceEvent
 from records.assistance.models import Assistance, FollowUp, FollowUpOutcome
 from records.assistance.notices import FollowUpNotice
 from records.kit import declaration, services
+from records.kit.notices import notices_send
 from records.models import FileStatus, WorkerFile
 
 REMIND_BATCH = 500  # follow-ups per transaction of the morning's reminders
@@ -50,16 +50,28 @@ def _end_notice(actor: User, follow_up: FollowUp, request=None) -> None:
     follow_up.notice = None
 
 
+def _drop_open(open_ones: list[FollowUp], actor: User) -> None:
+    for follow_up in open_ones:
+        if follow_up.notice_id is not None:
+            _end_notice(actor, follow_up)
+    FollowUp.objects.filter(pk__in=[f.pk for f in open_ones]).delete()
+
+
+def drop_with_deleted(module, row, actor: User) -> None:
+    """records.kit.services.BEFORE_DELETE: a deleted assistance's open reminders are done too."""
+    if module.model is Assistance:
+        _drop_open(list(FollowUp.objects.select_for_update().filter(assistance=row, outcome="")), actor)
+
+
+services.BEFORE_DELETE.append(drop_with_deleted)
+
+
 def follow_ups_schedule(row: Assistance, actor: User) -> None:
     """After the exit of `row` changed (under its lock): its open follow-ups made, moved or gone."""
     today = timezone.localdate()
     follow_ups = {f.months: f for f in FollowUp.objects.select_for_update().filter(assistance=row)}
-    open_ones = [f for f in follow_ups.values() if not f.done]
     if not row.exited:
-        for follow_up in open_ones:
-            if follow_up.notice_id is not None:
-                _end_notice(actor, follow_up)
-        FollowUp.objects.filter(pk__in=[f.pk for f in open_ones]).delete()
+        _drop_open([f for f in follow_ups.values() if not f.done], actor)
         return
     new = []
     for months in settings.ASSISTANCE_FOLLOW_UP_MONTHS:
@@ -99,17 +111,7 @@ def _notice(follow_up: FollowUp) -> ReportAction:
 
 @transaction.atomic
 def _remind_batch(today: date) -> int:
-    """One INSERT of the reminders and one UPDATE linking their follow-ups; the processes (the
-    inbox's tasks) one by one, as viewflow starts them."""
-    follow_ups = list(_unreminded(today)[:REMIND_BATCH])
-    actions = ReportAction.objects.bulk_create([_notice(follow_up) for follow_up in follow_ups])
-    for action in actions:
-        action.process = NoticeFlow.start.run(action=action)
-    ReportAction.objects.bulk_update(actions, ["process"])
-    for follow_up, action in zip(follow_ups, actions, strict=True):
-        follow_up.notice = action
-    FollowUp.objects.bulk_update(follow_ups, ["notice"])
-    return len(follow_ups)
+    return notices_send(list(_unreminded(today)[:REMIND_BATCH]), _notice, "notice")
 
 
 def follow_ups_remind(today: date | None = None) -> int:

@@ -175,3 +175,14 @@ def test_the_reminders_go_out_every_morning(cast):
     exited(cast.users["street_a"], TODAY - timedelta(days=200), assisted_on=TODAY - timedelta(days=300))
     remind_due_follow_ups.fn()
     assert FollowUp.objects.get(months=6).notice is not None
+
+
+def test_deleting_an_exited_assistance_completes_its_open_reminders(cast, assistance):
+    from records.kit import services
+
+    clerk = cast.users["street_a"]
+    row = exited(clerk, TODAY - timedelta(days=200), assisted_on=TODAY - timedelta(days=300))
+    follow_ups_remind()
+    services.record_delete(actor=clerk, module=assistance, row=row)
+    assert not FollowUp.objects.exists()
+    assert not reminders.pending_reminders_for_user(clerk).filter(kind=FollowUpNotice.DUE).exists()
