@@ -150,6 +150,7 @@ files = register(
             views_detail.file_life_cycle,
             views_detail.file_changes_part,
             views_detail.file_related,
+            views_detail.file_timeline_part,
             views_detail.file_history_part,
         ],  # fmt: skip
         gone=selectors.refuse_merged_away,

@@ -115,6 +115,14 @@ def record_batch_create(
 
 
 @cache
+def batch_form(module: RecordModule):
+    """The entry form without the person's fields and the later facts (PersonLink.batch_skips)."""
+    skips = set(module.person.batch_skips)
+    meta = type("Meta", (record_form(module).Meta,), {"fields": [f for f in module.form_fields if f not in skips]})
+    return type(f"{module.model.__name__}BatchForm", (record_form(module),), {"Meta": meta})
+
+
+@cache
 def filter_form():
     return query_form(declaration.of_model(WorkerFile), CONDITIONS)
 
@@ -170,7 +178,7 @@ def batch_page(request, module: RecordModule):
         messages.error(request, NONE_CHOSEN)
     if chosen is None:
         return render(request, "kit/batch.html", context | _results(files))
-    entry = record_form(module)(request.POST if step == "save" else None)
+    entry = batch_form(module)(request.POST if step == "save" else None)
     lines = bound_lines(module, request.POST if step == "save" else None)
     if step == "save" and valid_with_lines(entry, lines):
         made = saved_with_lines(request, module, entry, lines, lambda data, entered: record_batch_create(

@@ -112,7 +112,8 @@ def apply_filter(module, queryset, data: dict):
             continue
         model_field = module.field(name)
         is_text = isinstance(model_field, (models.CharField, models.TextField)) and not model_field.choices
-        queryset = queryset.filter(text_contains(name, value) if is_text else models.Q(**{name: value}))
+        lookup = name.replace(".", "__")  # a path through a relation: the file's head_name
+        queryset = queryset.filter(text_contains(lookup, value) if is_text else models.Q(**{lookup: value}))
     return queryset
 
 

@@ -35,7 +35,13 @@ from records.kit.pages import Page, add_pages
 from records.kit.sheet import as_shown, display_text, field_value, related_paths, unit_chain
 from records.models import FileStatus, Person, WorkerFile
 from records.selectors import file_of, find_cancelled_file
-from records.views_detail import RelatedSection, register_related_section
+from records.views_detail import (
+    TIMELINE_ROWS,
+    RelatedSection,
+    TimelineEntry,
+    register_related_section,
+    register_timeline_source,
+)
 
 RELATED_ROWS = 50  # a file's newest rows of a module on its page; the module's list has them all
 # The query parameter of the entry form naming the file (records.views.file_create adds it too).
@@ -299,11 +305,31 @@ def related_rows(module: RecordModule):
     return rows
 
 
+def timeline_entries(module: RecordModule):
+    """A timeline source (records.views_detail): the module's rows of the file the viewer's unit
+    sees, on their declared date, each opening its record's page; none without the module."""
+    on = module.person.timeline_date
+
+    def entries(file: WorkerFile, user: User) -> list[TimelineEntry]:
+        if not user.has_module(module.key):
+            return []
+        rows = module.model.objects.filter(**{module.person.field: file}).select_related(*module.label_relations)
+        newest = visible_to(rows, user.unit).order_by(f"-{on}", "-pk")[:TIMELINE_ROWS]
+        return [
+            TimelineEntry(getattr(row, on), f"{module.label}:{row}", module.url("detail", row.pk)) for row in newest
+        ]
+
+    return entries
+
+
 def add_related_section(module: RecordModule) -> None:
     """wiring.ON_CONNECT: a tab on the file page for every module with a person link (legal
-    aid's replaces its placeholder, same key)."""
+    aid's replaces its placeholder, same key), and its rows on the household's timeline when
+    the link names their date."""
     if module.person is not None:
         register_related_section(RelatedSection(module.key, module.label, rows=related_rows(module)))
+    if module.person is not None and module.person.timeline_date:
+        register_timeline_source(timeline_entries(module))
 
 
 wiring.ON_CONNECT.append(add_related_section)

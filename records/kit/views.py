@@ -58,7 +58,7 @@ class RecordListView(ReportableListView):
         return list(self.kind.row_actions)
 
     def base_queryset(self):
-        return self.model.objects.filter(self.kind.q)
+        return self.model.objects.filter(self.kind.rows_q(self.request.user))
 
     @cached_property
     def shown_flag(self) -> Q | None:
@@ -106,11 +106,11 @@ class RecordListView(ReportableListView):
         return super().query_without(*names, *flags)
 
     def display_row(self, row) -> dict:
-        """A row's first cell opens its record page (manual 2.2.1: 点击记录显示详细信息), its other
-        links (ROW_LINKS) stand at its end; a row changed since it was reported says 已修改 to the
+        """A row's first cell opens its record page (manual 2.2.1: 点击记录显示详细信息) or the page
+        its list names (ListKind.opens), its other links (ROW_LINKS) stand at its end; a row changed since it was reported says 已修改 to the
         units above."""
         links = [link for part in self.row_links for link in part.links(self.request.user, row)]
-        shown = super().display_row(row) | {"url": self.module.url("detail", row.pk), "links": links}
+        shown = super().display_row(row) | {"url": self.module.url(self.kind.opens, row.pk), "links": links}
         if self.module.edit_policy == ALWAYS and row.changed_since_report and row.unit_id != self.request.user.unit_id:
             shown["note"] = "已修改"
         return shown
