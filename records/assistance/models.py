@@ -86,7 +86,8 @@ class Assistance(Reportable):
     def exit_errors(self) -> dict:
         """已脱困 ⇔ its date and method; the date not before the assistance (the future: the field's own)."""
         if not self.exited:
-            return {}
+            given = {"exit_on": self.exit_on, "exit_method": self.exit_method_id}
+            return {name: "未脱困时不能填写脱困日期和脱困方式。" for name, value in given.items() if value is not None}
         errors = {}
         if self.exit_on is None:
             errors["exit_on"] = "已脱困时请填写脱困日期。"

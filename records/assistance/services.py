@@ -66,3 +66,19 @@ def assistance_exit(*, actor: User, row: Assistance, exited: bool, exit_on: date
     row.save(update_fields=list(EXIT))
     exit_saved(module, row, before, actor, request)
     return row
+
+
+# --- the hook of the fund summary tables (ch. 14) -----------------------------------------------
+
+
+def lines_summarize(lines, where: str) -> int:
+    """A fund summary table takes measure lines (已汇总 in `where`): read-only here from then on
+    and their assistance undeletable (rules.line_locked, rules.delete_refusal). Only lines in no
+    table yet are taken — one statement, so two tables taking a line at once cannot both have
+    it; returns how many were taken, which the caller compares with what it asked for."""
+    return lines.filter(summarized_in="").update(summarized_in=where)
+
+
+def lines_release(lines) -> int:
+    """The table lets its lines go (a line removed from it, the table deleted)."""
+    return lines.exclude(summarized_in="").update(summarized_in="")

@@ -149,7 +149,11 @@ class LinesFormSet(forms.BaseFormSet):
 
     def _construct_form(self, i, **kwargs):
         line = self.stored.get(i + 1)
-        form = super()._construct_form(i, instance=line, use_required_attribute=False, empty_permitted=True, **kwargs)
+        # A stored line is validated even unchanged (an unchanged empty-permitted form cleans to
+        # nothing, which would remove it); one cleared wholly is no line (LineForm.full_clean).
+        form = super()._construct_form(
+            i, instance=line, use_required_attribute=False, empty_permitted=line is None, **kwargs
+        )
         form.locked_reason = self.locked_reasons.get(i + 1, "")
         for field in form.fields.values():
             field.disabled = bool(form.locked_reason)

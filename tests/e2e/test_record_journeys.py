@@ -25,12 +25,15 @@ MODULES = [module.key for module in declaration.all_modules() if "create" not in
 
 def fill_form(page, module, *, text: str) -> None:
     """Every field of the entry form, as a clerk fills it: a value of each list, today's date,
-    2 of a number, `text` in the text boxes (the optional ID number left empty)."""
+    2 of a number, `text` in the text boxes (the optional ID number left empty, the radio
+    buttons as they stand), and the first of its lines (declaration.Lines) when it has them."""
     for name, field in record_form(module)().fields.items():
         box = page.locator(f"#id_{name}")
         kind = field.widget.input_type if hasattr(field.widget, "input_type") else field.widget.__class__.__name__
-        if name == "id_number" or kind == "checkbox":
+        if name == "id_number" or kind in ("checkbox", "radio"):
             continue
+        if name in ("not_helped_reason", "exit_on", "exit_method"):
+            continue  # said only when 未帮扶 / 已脱困 (the assistance's rules); 已帮扶, 未脱困 stand
         if kind == "select":
             box.select_option(index=1)
         elif kind == "date":
@@ -39,6 +42,13 @@ def fill_form(page, module, *, text: str) -> None:
             box.fill("2")
         else:
             box.fill(text)
+    if module.lines is not None:
+        for name in module.lines.fields:
+            box = page.locator(f"#id_lines-0-{name}")
+            if box.evaluate("e => e.tagName") == "SELECT":
+                box.select_option(index=1)
+            else:
+                box.fill("200")
 
 
 def move(page, pk: int, button: str, message: str) -> None:
@@ -49,7 +59,9 @@ def move(page, pk: int, button: str, message: str) -> None:
 
 
 def open_module(page, module) -> None:
-    page.get_by_role("navigation", name="功能模块").get_by_role("link", name=module.label).click()
+    """The module's first list from the navigation (named by its title: 帮扶情况填报)."""
+    title = module.list_kinds[0].title
+    page.get_by_role("navigation", name="功能模块").get_by_role("link", name=title, exact=True).click()
 
 
 def start_entry(page, module, cast) -> None:

@@ -125,3 +125,30 @@ def test_a_summarized_line_is_read_only_and_its_assistance_stays(cast, assistanc
         services.record_delete(actor=clerk, module=assistance, row=row)
     page = cast.client("street_a").get(assistance.url("edit", row.pk)).content.decode()
     assert "已汇总(中央财政医疗救助类实名制汇总表)" in page
+
+
+def test_the_funds_hook_takes_a_line_once_and_lets_it_go(cast, assistance):
+    from records.assistance.services import lines_release, lines_summarize
+
+    row = make_assistance(cast.users["street_a"], lines={1: line("300"), 2: line("100", "生活救助")})
+    first = AssistanceMeasure.objects.filter(assistance=row, position=1)
+    assert lines_summarize(first, "中央财政医疗救助类实名制汇总表") == 1
+    assert lines_summarize(first, "地方帮扶资金实名制汇总表") == 0  # already in a table: not taken twice
+    assert first.get().summarized_in == "中央财政医疗救助类实名制汇总表"
+    row = Assistance.objects.get(pk=row.pk)
+    assert "医疗救助(中央财政) 已汇总" in row.measures_text and not services.can_delete(
+        cast.users["street_a"], assistance, row
+    )
+    assert lines_release(first) == 1
+    assert services.can_delete(cast.users["street_a"], assistance, Assistance.objects.get(pk=row.pk))
+
+
+def test_an_edit_that_leaves_the_lines_as_they_are_keeps_them(cast, assistance):
+    clerk = cast.users["street_a"]
+    row = make_assistance(clerk, lines={1: line("300"), 2: line("100", "生活救助")})
+    data = post_of(assistance_data(row.file, details="补充说明"), {1: line("300"), 2: line("100", "生活救助")})
+    data["lines-INITIAL_FORMS"] = "2"
+    response = cast.client("street_a").post(assistance.url("edit", row.pk), data)
+    row.refresh_from_db()
+    assert response.status_code == 302 and row.details == "补充说明" and row.amount == Decimal("400")
+    assert row.measures.count() == 2
