@@ -159,6 +159,12 @@ def _bulk_export_dir(settings, tmp_path):
     settings.BULK_EXPORT_DIR = tmp_path / "exports"
 
 
+@pytest.fixture(autouse=True)
+def _attachment_dir(settings, tmp_path):
+    """Attachments of a test go to its own directory, never to var/attachments."""
+    settings.ATTACHMENT_DIR = tmp_path / "attachments"
+
+
 @contextmanager
 def worker_thread():
     """A dramatiq worker thread on the emptied (stub) broker, with its own database connection
