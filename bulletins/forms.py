@@ -93,6 +93,7 @@ def parse_cursor(raw: str | None) -> tuple[datetime.date, int] | None:
     """The keyset of the next page: `<published_on>.<id>` of the last row shown."""
     try:
         day, pk = (raw or "").split(".")
-        return datetime.date.fromisoformat(day), int(pk)
+        cursor = datetime.date.fromisoformat(day), int(pk)
     except ValueError:
         return None
+    return cursor if 0 < cursor[1] < 2**63 else None

@@ -12,12 +12,13 @@ TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "ol", "ul", "li", "table", "thead", "tbody", "tr", "th", "td",
     "caption", "hr", "a", "pre", "code",
 }  # fmt: skip
+TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 ATTRIBUTES = {"a": {"href", "title"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
 
 
 def sanitised(body: str) -> str:
     """Allowed markup only; a text without any tag becomes paragraphs, one per line."""
-    if "<" not in body:
+    if not TAG.search(body):
         paragraphs = (line.strip() for line in body.splitlines())
         body = "".join(f"<p>{html.escape(line)}</p>" for line in paragraphs if line)
     return nh3.clean(body, tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https", "mailto"},

@@ -175,7 +175,7 @@ def attachment_add(request, kind: Kind, pk):
         return redirect(url(kind, "detail", row.pk))
     context = {"kind": kind, "row": row, "sheet": sheet(kind, row), "can_edit": True,
                "attachments": row.attachments.all(), "upload_form": form}  # fmt: skip
-    return render(request, "bulletins/detail.html", context, status=400)
+    return render(request, "bulletins/detail.html", context)
 
 
 def _attachment(kind: Kind, pk):
