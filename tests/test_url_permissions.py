@@ -70,8 +70,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from approvals import services as approvals
 from approvals.models import ReportAction, ReportKind
-from flows.flows import ReportUpFlow
 from bulletins import rules as bulletin_rules
+from flows.flows import ReportUpFlow
 from org.models import Code, CodeTable, Duty, Module
 from org.permissions import is_user_admin, may_maintain_code_tables
 from records import exports, transfers
