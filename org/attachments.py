@@ -123,6 +123,14 @@ def attachment_delete(*, actor, attachment: Attachment, request=None) -> None:
     transaction.on_commit(lambda: storage.delete(stored))
 
 
+def forget_files(attachments: models.QuerySet) -> None:
+    """The stored files of rows a cascade is about to delete (their owner goes): removed once
+    the transaction has committed."""
+    names = list(attachments.values_list("content", flat=True))
+    storage = attachments.model._meta.get_field("content").storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+
 def serve(request, attachment: Attachment, may_see: Callable[[object], object]) -> FileResponse:
     """The download of one attachment. `may_see(user)` is the owner's own lookup for the user:
     it raises Http404 outside scope and PermissionDenied without permission. Every download is

@@ -26,6 +26,9 @@ Access rules:
   (403 without the `files` module), everyone else 404. The same pages on a draft of street_a
   ("draftfile"): only street_a's users; every unit above gets 404, as for a missing file. The
   files' kit pages (files:list, files:detail…) are RECORDS / RECORD rows like every module's.
+- FILE_OWNER: uploading or deleting an attachment of that reported file of street_a: only
+  street_a's `files` holders; county_a's users, who see the file, 403; everyone else 404. Its
+  download is FILE.
 - FILE_ADMIN: a page of advanced file management on one file: like FILE, but for holders of
   the unit-admin permission.
 - IMPORT_JOB: an Excel import job of street_a: its own unit's `files` holders (403 without the
@@ -80,7 +83,7 @@ from records.kit.pages import pages_of
 from records.models import BulkExport, FileCategory, FileImport, WorkerFile
 from tests.bulletins.conftest import make_attachment, make_bulletin
 from tests.conftest import USERS, make_user
-from tests.records.conftest import make_file
+from tests.records.conftest import make_file, make_file_attachment
 from tests.records.kit.conftest import make_record
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +103,7 @@ EXPORT_ALLOWED = {
     EXPORT_RUNNER: {"street_a_admin", "county_a_admin"},
 }
 FILE_ADMIN = "file_admin"
+FILE_OWNER = "file_owner"
 AUDIT_ADMIN = "audit_admin"
 RECORDS, RECORD = "records", "record"
 BULLETINS_READ, DOCUMENT_PUBLISH, DOCUMENT_EDIT = "bulletins_read", "document_publish", "document_edit"
@@ -186,6 +190,9 @@ ROUTES = [
     Route("records:file_convert", FILE, "post", kwargs={"pk": "file"}),
     Route("records:file_convert", FILE, "post", kwargs={"pk": "draftfile"}, seen_by=DRAFT_SEEN_BY),
     Route("records:file_regularize", TEMP_FILE_OWNER, "post", kwargs={"pk": "tempfile"}),
+    Route("records:file_attachment_add", FILE_OWNER, "post", kwargs={"pk": "file"}),
+    Route("records:file_attachment", FILE, kwargs={"pk": "fileattachment"}),
+    Route("records:file_attachment_delete", FILE_OWNER, "post", kwargs={"pk": "fileattachment"}),
     # Advanced file management (manual 2.9): unit admins over their subtree
     Route("records:manage", UNIT_ADMIN, target_unit=None),
     Route("records:merge_duplicates", UNIT_ADMIN, target_unit=None),
@@ -312,6 +319,10 @@ def expected_status(route: Route, cast, username: str) -> set[int]:
         if not any(user.unit == cast.units[key] for key in route.seen_by):
             return {404}
         return OK if user.has_module(route.module) else {403}
+    if route.rule == FILE_OWNER:
+        if not any(user.unit == cast.units[key] for key in route.seen_by):
+            return {404}
+        return OK if user.unit == cast.units["street_a"] and user.has_module(Module.FILES) else {403}
     if route.rule in (FILE, FILE_ADMIN):
         if not any(user.unit == cast.units[key] for key in route.seen_by):
             return {404}
@@ -361,6 +372,10 @@ def resolve_kwargs(route: Route, cast) -> dict:
             file = make_file(cast.users["street_a"])
             approvals.report_rows(actor=cast.users["street_a"], model=WorkerFile, pks=[file.pk])
             return file.pk
+        if kind == "fileattachment":
+            file = make_file(cast.users["street_a"])
+            approvals.report_rows(actor=cast.users["street_a"], model=WorkerFile, pks=[file.pk])
+            return make_file_attachment(file, cast.users["street_a"]).pk
         if kind == "draftfile":
             return make_file(cast.users["street_a"]).pk
         if kind in ("record", "draftrecord"):

@@ -6,7 +6,7 @@ stays in records, and its services keep their own audit events (FileEvent)."""
 
 from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef
 
-from records import selectors, services, views, views_detail
+from records import selectors, services, views, views_attachments, views_detail
 from records.events import FileEvent
 from records.kit.declaration import (
     ALWAYS,
@@ -145,7 +145,12 @@ files = register(
             file_list("cancelled", [RESTORE]),
         ],
         pages={"create": views.file_create, "edit": views.file_edit, "delete": views.file_delete},
-        extras=[views_detail.file_life_cycle, views_detail.file_related, views_detail.file_history_part],
+        extras=[
+            views_detail.file_life_cycle,
+            views_attachments.file_attachments,
+            views_detail.file_related,
+            views_detail.file_history_part,
+        ],
         gone=selectors.refuse_merged_away,
         links=[
             ("Excel批量导入", "records:file_import"),
