@@ -314,6 +314,7 @@ def main(argv=None) -> None:
     from bulletins.models import PolicyDocument
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # the pages render with DEBUG off
 
     built = ""
     if not PolicyDocument.objects.exists():

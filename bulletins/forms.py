@@ -66,13 +66,20 @@ class SearchForm(forms.Form):
     def clean(self):
         return in_order(self, super().clean(), "date_from", "date_to", "结束日期不能早于开始日期。")
 
+    def substrings(self) -> dict[str, str]:
+        """The conditions that are a substring of a column ({column: text}): bulletins.views
+        looks for them (LIKE, which the pg_trgm indexes serve, so Chinese words are found
+        without a tokeniser)."""
+        if not (self.is_bound and self.is_valid()):
+            return {}
+        columns = {"title": "title", "number": "number", "keywords": "keywords", "words": "body_text"}
+        given = {column: self.cleaned_data.get(name, "").strip() for name, column in columns.items()}
+        return {column: text for column, text in given.items() if text}
+
     def filter(self, rows: QuerySet) -> QuerySet:
-        """The rows meeting every condition given (a text condition is a substring: LIKE, which
-        the pg_trgm indexes serve, so Chinese words are found without a tokeniser)."""
+        """The rows meeting every condition but the substrings (`substrings`)."""
         data = self.cleaned_data
-        lookups = {"category": "category", "title": "title__contains", "number": "number__contains",
-                   "keywords": "keywords__contains", "words": "body_text__contains",
-                   "date_from": "published_on__gte", "date_to": "published_on__lte"}  # fmt: skip
+        lookups = {"category": "category", "date_from": "published_on__gte", "date_to": "published_on__lte"}
         for name, lookup in lookups.items():
             value = data.get(name)
             if isinstance(value, str):

@@ -65,6 +65,7 @@ class PolicyDocument(Bulletin):
             _trigram("bulletins_doc_title_trgm", "title"),
             _trigram("bulletins_doc_body_trgm", "body_text"),
             _trigram("bulletins_doc_keywords_trgm", "keywords"),
+            _trigram("bulletins_doc_number_trgm", "number"),
         ]
 
 

@@ -8,7 +8,7 @@
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from bulletins.models import Brief, Notice, NoticeRead, PolicyDocument
@@ -48,9 +48,15 @@ def with_read_mark(notices: QuerySet[Notice], user: User) -> QuerySet[Notice]:
 
 
 def home_notices(user: User, today: date) -> list[Notice]:
-    """是否显示 = 是 and not past 有效期至, newest first, each marked read or not."""
-    shown = notices_for(user).filter(shown=True).exclude(valid_until__lt=today)
-    return list(with_read_mark(shown, user).only("title", "published_on", "unit__name")[:HOME_NOTICES])
+    """是否显示 = 是 and not past 有效期至, newest first, each marked read or not. One query per
+    publishing unit (the national unit's, the province's), each the first rows of the index on
+    (unit, date): in one query the planner fetched and sorted every notice of both units."""
+    newest = []
+    for path in notice_units(user.unit):
+        unit = Subquery(Unit.objects.filter(path=path).values("pk"))
+        shown = Notice.objects.filter(unit_id=unit, shown=True).exclude(valid_until__lt=today).select_related("unit")
+        newest += with_read_mark(shown, user).only("title", "published_on", "unit__name")[:HOME_NOTICES]
+    return sorted(newest, key=lambda notice: (notice.published_on, notice.pk), reverse=True)[:HOME_NOTICES]
 
 
 def home_briefs(user: User) -> list[Brief]:

@@ -5,7 +5,8 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import StrIndex
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +23,7 @@ from org.selectors import ancestors_of
 from records.kit import word
 
 PAGE_SIZE = 50
+SUBSTRING_WINDOW = 2000
 HOME_REMINDERS = 5
 
 
@@ -52,7 +54,7 @@ def bulletin_list(request, kind: Kind):
     if cursor:
         day, pk = cursor
         rows = rows.filter(Q(published_on__lt=day) | Q(published_on=day, pk__lt=pk))
-    page = list(rows.order_by("-published_on", "-id").defer("body", "body_text")[: PAGE_SIZE + 1])
+    page = _newest_first(rows, form.substrings())
     more = len(page) > PAGE_SIZE
     page = page[:PAGE_SIZE]
     query = request.GET.copy()
@@ -62,6 +64,26 @@ def bulletin_list(request, kind: Kind):
     context = {"kind": kind, "form": form, "rows": rows, "columns": [kind.field_label(c) for c in kind.list_columns],
                "next_query": query.urlencode() if more else "", "may_publish": kind.may_publish(request.user)}  # fmt: skip
     return render(request, "bulletins/list.html", context)
+
+
+def _newest_first(rows, substrings: dict[str, str]) -> list:
+    """One page (and one row more) newest first. Substrings (标题, 文号, 关键字, 正文 contain…)
+    are looked for first among the newest SUBSTRING_WINDOW rows, by strpos, which no index
+    serves, so the planner walks the date index: a common word fills the page there. The
+    planner cannot tell a common word from a rare one (it estimates both as rare), and through
+    the trigram index a common word meant rechecking every match. Only when the window holds
+    too few rows does the search go through the trigram indexes (LIKE), and then the matches
+    are few (bench/results/bulletins.md)."""
+    ordered = rows.order_by("-published_on", "-id").defer("body", "body_text")
+    if not substrings:
+        return list(ordered[: PAGE_SIZE + 1])
+    in_window = ordered.filter(pk__in=ordered.values("pk")[:SUBSTRING_WINDOW])
+    for n, (column, text) in enumerate(substrings.items()):
+        in_window = in_window.alias(**{f"at{n}": StrIndex(column, Value(text))}).filter(**{f"at{n}__gt": 0})
+    page = list(in_window[: PAGE_SIZE + 1])
+    if len(page) > PAGE_SIZE:
+        return page
+    return list(ordered.filter(**{f"{column}__contains": text for column, text in substrings.items()})[: PAGE_SIZE + 1])
 
 
 def _save(request, kind: Kind, form, save) -> object | None:

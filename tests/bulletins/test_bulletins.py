@@ -317,3 +317,20 @@ def test_print_and_word_carry_the_fields_the_body_and_the_attachments(cast):
     assert text[0] == "劳动法" and "第一条 为了保护劳动者的合法权益。" in text and "附件:通知原文.pdf" in text
     cells = {cell.text for table in Document(io.BytesIO(response.content)).tables for cell in table._cells}
     assert {"文号", "主席令第28号", "是否有效", "有效"} <= cells
+
+
+def test_a_body_word_is_found_among_the_newest_rows_first_and_else_through_the_index(cast, monkeypatch):
+    from bulletins import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    monkeypatch.setattr(views, "SUBSTRING_WINDOW", 2)
+    author = cast.users["national_admin"]
+    for day, body in enumerate(["<p>旧的帮扶</p>", "<p>中间的帮扶</p>", "<p>新的帮扶</p>", "<p>新的慰问</p>"], start=1):
+        make_bulletin("document", author, title=f"文件{day}", body=body, published_on=date(2026, 1, day))
+    client = cast.client("street_a")
+    assert search(client, words="帮扶") == ["文件3"]  # in the window of the two newest
+    following = client.get(reverse("bulletins:document_list"), {"words": "帮扶"}).context["next_query"]
+    assert [
+        row.title for row, _ in client.get(reverse("bulletins:document_list") + "?" + following).context["rows"]
+    ] == ["文件2"]
+    assert search(client, words="旧的") == ["文件1"]  # outside the window: through the index
