@@ -32,3 +32,6 @@ class OrgEvent(models.TextChoices):
     DUTY_ASSIGNED = "duty_assigned", _("设置三员账户")
     ACCOUNT_UNLOCKED = "account_unlocked", _("解除账户锁定")
     SECURITY_SETTING_CHANGED = "security_setting_changed", _("修改安全设置")
+    ATTACHMENT_ADDED = "attachment_added", _("上传附件")
+    ATTACHMENT_DELETED = "attachment_deleted", _("删除附件")
+    ATTACHMENT_DOWNLOADED = "attachment_downloaded", _("下载附件")

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "records.consultations",
     "records.legal_aid",
     "records.assistance",
+    "bulletins",
 ]
 if UNDER_PYTEST:
     # A small reportable module that exists only in tests, to prove the reporting engine.
@@ -205,6 +206,11 @@ BULK_EXPORT_RETRY_AFTER_MINUTES = env_int("BULK_EXPORT_RETRY_AFTER_MINUTES", 3, 
 # How long a verified TOTP token opens bulk downloads in the same session.
 BULK_EXPORT_OTP_MINUTES = env_int("BULK_EXPORT_OTP_MINUTES", 10, minimum=1)
 OTP_TOTP_ISSUER = "帮扶系统"
+
+# --- attachments (附件 of policy documents, briefs, notices and household files: org.attachments)
+# Stored here, outside the static files, and served only by views that check who may see them.
+ATTACHMENT_DIR = Path(env_str("BANGFU_ATTACHMENT_DIR") or BASE_DIR / "var" / "attachments")
+ATTACHMENT_MAX_MB = env_int("BANGFU_ATTACHMENT_MAX_MB", 20, minimum=1)
 
 
 # --- case progress (records.kit.cases) --------------------------------------------------------

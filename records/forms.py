@@ -6,9 +6,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from org.attachments import AttachmentForm
 from org.forms.account import clean_phone, clean_postal_code
 from org.forms.codes import CodeChoiceField, CodesInOneQuery
-from org.models import Gender
+from org.models import Code, Gender
 from records import id_numbers
 from records.models import DISABLED_HEALTH, HARDSHIP_CATEGORIES, FileCategory, Person, WorkerFile
 
@@ -178,3 +179,10 @@ class WorkerFileForm(CodesInOneQuery, forms.ModelForm):
 
     def file_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class FileAttachmentForm(AttachmentForm):
+    """上传附件 of a household file: its type (code table 附件类型) and the file."""
+
+    kind = forms.ModelChoiceField(label="附件类型", queryset=Code.objects.filter(table__key="attachment_type"))
+    field_order = ["kind", "content"]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.fsm import FSMField
 
 from approvals.models import Reportable, holder_indexes, scope_index
+from org.attachments import Attachment
 from org.models import Gender, Module, code_field
 
 
@@ -385,6 +386,19 @@ class FileImportItem(models.Model):
 
     def __str__(self):
         return self.code
+
+
+class FileAttachment(Attachment):
+    """附件 of a household file (manual 2.2.1.1): its type from the code table 附件类型. Merges
+    move them to the kept file like every row that refers to a file (records.merges)."""
+
+    owner_field = "worker_file"
+    worker_file = models.ForeignKey(WorkerFile, on_delete=models.CASCADE, related_name="attachments")
+    kind = code_field("attachment_type", _("附件类型"), required=True)
+
+    class Meta(Attachment.Meta):
+        verbose_name = _("档案附件")
+        verbose_name_plural = _("档案附件")
 
 
 # --- advanced file management (manual 2.9: records.merges, records.transfers) ------------------

@@ -8,13 +8,14 @@ keeping their place in the tree (manual 2.2.1.3).
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from approvals.models import ReportState
 from audit.services import audit_record
+from org import attachments
 from org.errors import DomainError
-from org.models import Module, Unit, User
+from org.models import Code, Module, Unit, User
 from org.permissions import require_module
 from org.services.protection import describe, protected_references
 from records import id_numbers
@@ -23,6 +24,7 @@ from records.models import (
     DISABLED_HEALTH,
     HARDSHIP_CATEGORIES,
     FamilyMember,
+    FileAttachment,
     FileCategory,
     FileSnapshot,
     FileStatus,
@@ -139,6 +141,24 @@ def can_edit(actor: User, file: WorkerFile) -> bool:
     """编辑 is offered and accepted for a file of the actor's own unit that is not cancelled:
     the page's button asks this, file_update refuses the rest."""
     return is_owner(actor, file) and file.status == FileStatus.ACTIVE
+
+
+ATTACHMENT_REFUSAL = "只有档案所属单位的工作人员才能上传或删除附件。"
+
+
+@transaction.atomic
+def file_attach(*, actor: User, file: WorkerFile, kind: Code, upload, request=None) -> FileAttachment:
+    """上传附件 (2.2.1.1): whoever may edit the file."""
+    if not can_edit(actor, file):
+        raise PermissionDenied(ATTACHMENT_REFUSAL)
+    return attachments.attachment_add(actor=actor, model=FileAttachment, upload=upload, request=request,
+                                      worker_file=file, kind=kind)  # fmt: skip
+
+
+def file_detach(*, actor: User, attachment: FileAttachment, request=None) -> None:
+    if not can_edit(actor, attachment.worker_file):
+        raise PermissionDenied(ATTACHMENT_REFUSAL)
+    attachments.attachment_delete(actor=actor, attachment=attachment, request=request)
 
 
 def _check_ids_free(numbers: list[str], own: set[int]) -> None:
@@ -268,6 +288,7 @@ def file_delete(*, actor: User, file: WorkerFile, request=None) -> None:
         raise DomainError(f"“{file}”已有{describe(held)},不能删除。")
     people = [file.head, *(m.person for m in file.members.select_related("person"))]
     audit_record(event=FileEvent.FILE_DELETED, actor=actor, request=request, obj=file)
+    attachments.forget_files(file.attachments.all())
     file.delete()
     for person in people:
         person.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from records import views, views_detail, views_export, views_import, views_manage, views_modify
+from records import views, views_attachments, views_detail, views_export, views_import, views_manage, views_modify
 
 # The households' own pages; the lists, the entry form, a file's page and its documents are the
 # kit's pages of the files module (records.households.module: `files:…`, also under /files/).
@@ -37,4 +37,8 @@ urlpatterns = [
     path("<int:pk>/cancel/", views.file_cancel, name="file_cancel"),
     path("<int:pk>/convert/", views.file_convert, name="file_convert"),
     path("<int:pk>/regularize/", views.file_regularize, name="file_regularize"),
+    # 附件 (2.2.1.1)
+    path("<int:pk>/attachments/", views_attachments.attachment_add, name="file_attachment_add"),
+    path("attachments/<int:pk>/", views_attachments.attachment_download, name="file_attachment"),
+    path("attachments/<int:pk>/delete/", views_attachments.attachment_delete, name="file_attachment_delete"),
 ]

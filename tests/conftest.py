@@ -139,6 +139,7 @@ def code_tables(db):
     table when it ends, the migration's seed included: put it back for the tests after it."""
     if not CodeTable.objects.exists():
         import_module("org.migrations.0002_seed_code_tables").seed(apps, None)
+        seed_code_tables(import_module("records.migrations.0014_file_attachments").TABLES)[0](apps, None)
         for module in declaration.all_modules():  # each module seeds its own (records.kit.code_tables)
             if module.model._meta.app_label == "records":
                 continue  # the household files' tables are org's own seed, above
@@ -158,6 +159,12 @@ def cast(db, code_tables) -> Cast:
 def _bulk_export_dir(settings, tmp_path):
     """Bulk-export files of a test go to its own directory, never to var/exports."""
     settings.BULK_EXPORT_DIR = tmp_path / "exports"
+
+
+@pytest.fixture(autouse=True)
+def _attachment_dir(settings, tmp_path):
+    """Attachments of a test go to its own directory, never to var/attachments."""
+    settings.ATTACHMENT_DIR = tmp_path / "attachments"
 
 
 @contextmanager

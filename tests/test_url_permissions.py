@@ -26,6 +26,9 @@ Access rules:
   (403 without the `files` module), everyone else 404. The same pages on a draft of street_a
   ("draftfile"): only street_a's users; every unit above gets 404, as for a missing file. The
   files' kit pages (files:list, files:detail…) are RECORDS / RECORD rows like every module's.
+- FILE_OWNER: uploading or deleting an attachment of that reported file of street_a: only
+  street_a's `files` holders; county_a's users, who see the file, 403; everyone else 404. Its
+  download is FILE.
 - FILE_ADMIN: a page of advanced file management on one file: like FILE, but for holders of
   the unit-admin permission.
 - IMPORT_JOB: an Excel import job of street_a: its own unit's `files` holders (403 without the
@@ -48,6 +51,14 @@ Access rules:
   units, 403 there without the module, 404 everywhere else) or on a draft of street_a (only
   street_a sees it). A worker's export of query results of street_a (RESULT_EXPORT): only its
   requesting user (200/302), everyone else 404.
+- BULLETINS_READ: policy documents (manual 15) are read by every holder of 政策文件; others 403.
+  DOCUMENT_PUBLISH: new documents by holders who may publish in some category (bulletins.rules);
+  DOCUMENT_EDIT: changing the national unit's document, only by its users who hold 政策文件
+  (national_admin); 403 for everyone else (they all see it, or lack the module).
+- ANNOUNCE: new briefs and notices by the unit admins of the national unit or a province who hold
+  政策文件; on the national unit's brief or notice, only its own (national_admin); 403 otherwise.
+  Briefs and the national unit's notices are read by EVERYONE. PROVINCE_NOTICE: a notice of
+  province_a is seen in province_a's subtree only; everyone else 404.
 - AUDIT_ADMIN: the audit viewer: only the audit administrator (三员); everyone else 403, the
   unit admins and the other two duty accounts included.
 
@@ -62,6 +73,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from approvals import services as approvals
 from approvals.models import ReportAction, ReportKind
+from bulletins import rules as bulletin_rules
 from flows.flows import ReportUpFlow
 from org.models import Code, CodeTable, Duty, Module
 from org.permissions import is_user_admin, may_maintain_code_tables
@@ -69,8 +81,9 @@ from records import exports, transfers
 from records.kit import declaration
 from records.kit.pages import pages_of
 from records.models import BulkExport, FileCategory, FileImport, WorkerFile
+from tests.bulletins.conftest import make_attachment, make_bulletin
 from tests.conftest import USERS, make_user
-from tests.records.conftest import make_file
+from tests.records.conftest import make_file, make_file_attachment
 from tests.records.kit.conftest import make_record
 
 pytestmark = pytest.mark.django_db
@@ -90,8 +103,11 @@ EXPORT_ALLOWED = {
     EXPORT_RUNNER: {"street_a_admin", "county_a_admin"},
 }
 FILE_ADMIN = "file_admin"
+FILE_OWNER = "file_owner"
 AUDIT_ADMIN = "audit_admin"
 RECORDS, RECORD = "records", "record"
+BULLETINS_READ, DOCUMENT_PUBLISH, DOCUMENT_EDIT = "bulletins_read", "document_publish", "document_edit"
+ANNOUNCE, PROVINCE_NOTICE = "announce", "province_notice"
 SECURITY_ADMIN = "security_admin"
 USER_ADMIN = "user_admin"
 DRAFT_SEEN_BY = ("street_a",)
@@ -177,6 +193,9 @@ ROUTES = [
     Route("records:file_convert", FILE, "post", kwargs={"pk": "file"}),
     Route("records:file_convert", FILE, "post", kwargs={"pk": "draftfile"}, seen_by=DRAFT_SEEN_BY),
     Route("records:file_regularize", TEMP_FILE_OWNER, "post", kwargs={"pk": "tempfile"}),
+    Route("records:file_attachment_add", FILE_OWNER, "post", kwargs={"pk": "file"}),
+    Route("records:file_attachment", FILE, kwargs={"pk": "fileattachment"}),
+    Route("records:file_attachment_delete", FILE_OWNER, "post", kwargs={"pk": "fileattachment"}),
     # Advanced file management (manual 2.9): unit admins over their subtree
     Route("records:manage", UNIT_ADMIN, target_unit=None),
     Route("records:merge_duplicates", UNIT_ADMIN, target_unit=None),
@@ -197,6 +216,36 @@ ROUTES = [
     Route("records:export_download", EXPORT_REQUESTER, kwargs={"pk": "export:exported"}),
     Route("records:export_decide", EXPORT_APPROVER, kwargs={"pk": "export:requested"}),
     Route("records:export_run_now", EXPORT_RUNNER, "post", kwargs={"pk": "export:approved"}),
+    # Policy documents, briefs and notices (manual 15–17); the row is the national unit's
+    # unless named otherwise.
+    Route("bulletins:document_list", BULLETINS_READ),
+    Route("bulletins:document_create", DOCUMENT_PUBLISH),
+    Route("bulletins:document_detail", BULLETINS_READ, kwargs={"pk": "bulletin:document"}),
+    Route("bulletins:document_print", BULLETINS_READ, kwargs={"pk": "bulletin:document"}),
+    Route("bulletins:document_word", BULLETINS_READ, kwargs={"pk": "bulletin:document"}),
+    Route("bulletins:document_attachment", BULLETINS_READ, kwargs={"pk": "attachment:document"}),
+    Route("bulletins:document_edit", DOCUMENT_EDIT, kwargs={"pk": "bulletin:document"}),
+    Route("bulletins:document_delete", DOCUMENT_EDIT, "post", kwargs={"pk": "bulletin:document"}),
+    Route("bulletins:document_attachment_add", DOCUMENT_EDIT, "post", kwargs={"pk": "bulletin:document"}),
+    Route("bulletins:document_attachment_delete", DOCUMENT_EDIT, "post", kwargs={"pk": "attachment:document"}),
+    *(
+        route
+        for kind in ("brief", "notice")
+        for route in (
+            Route(f"bulletins:{kind}_list", EVERYONE),
+            Route(f"bulletins:{kind}_create", ANNOUNCE),
+            Route(f"bulletins:{kind}_detail", EVERYONE, kwargs={"pk": f"bulletin:{kind}"}),
+            Route(f"bulletins:{kind}_print", EVERYONE, kwargs={"pk": f"bulletin:{kind}"}),
+            Route(f"bulletins:{kind}_word", EVERYONE, kwargs={"pk": f"bulletin:{kind}"}),
+            Route(f"bulletins:{kind}_attachment", EVERYONE, kwargs={"pk": f"attachment:{kind}"}),
+            Route(f"bulletins:{kind}_edit", ANNOUNCE, kwargs={"pk": f"bulletin:{kind}"}),
+            Route(f"bulletins:{kind}_delete", ANNOUNCE, "post", kwargs={"pk": f"bulletin:{kind}"}),
+            Route(f"bulletins:{kind}_attachment_add", ANNOUNCE, "post", kwargs={"pk": f"bulletin:{kind}"}),
+            Route(f"bulletins:{kind}_attachment_delete", ANNOUNCE, "post", kwargs={"pk": f"attachment:{kind}"}),
+        )
+    ),
+    Route("bulletins:notice_detail", PROVINCE_NOTICE, kwargs={"pk": "provincenotice"}),
+    Route("bulletins:notice_attachment", PROVINCE_NOTICE, kwargs={"pk": "provincenoticeattachment"}),
     # The audit viewer (三员)
     Route("org:audit_log", AUDIT_ADMIN),
     Route("org:audit_export", AUDIT_ADMIN),
@@ -253,6 +302,18 @@ def expected_status(route: Route, cast, username: str) -> set[int]:
         return OK if in_party and user.has_module(ACTION_MODULE) else {404}
     if route.rule == FILES:
         return OK if user.has_module(Module.FILES) else {403}
+    if route.rule == BULLETINS_READ:
+        return OK if user.has_module(Module.BULLETINS) else {403}
+    if route.rule == DOCUMENT_PUBLISH:
+        return OK if bulletin_rules.may_publish_document(user) else {403}
+    if route.rule == DOCUMENT_EDIT:
+        return OK if user.has_module(Module.BULLETINS) and user.unit.depth == 1 else {403}
+    if route.rule == ANNOUNCE:
+        national_row = "pk" in route.kwargs
+        allowed = bulletin_rules.may_publish_announcement(user) and (user.unit.depth == 1 or not national_row)
+        return OK if allowed else {403}
+    if route.rule == PROVINCE_NOTICE:
+        return OK if user.unit.is_within(cast.units["province_a"]) else {404}
     if route.rule == RECORDS:
         return OK if user.has_module(route.module) else {403}
     if route.rule == "result_export":  # only the requesting user's
@@ -261,6 +322,10 @@ def expected_status(route: Route, cast, username: str) -> set[int]:
         if not any(user.unit == cast.units[key] for key in route.seen_by):
             return {404}
         return OK if user.has_module(route.module) else {403}
+    if route.rule == FILE_OWNER:
+        if not any(user.unit == cast.units[key] for key in route.seen_by):
+            return {404}
+        return OK if user.unit == cast.units["street_a"] and user.has_module(Module.FILES) else {403}
     if route.rule in (FILE, FILE_ADMIN):
         if not any(user.unit == cast.units[key] for key in route.seen_by):
             return {404}
@@ -310,6 +375,10 @@ def resolve_kwargs(route: Route, cast) -> dict:
             file = make_file(cast.users["street_a"])
             approvals.report_rows(actor=cast.users["street_a"], model=WorkerFile, pks=[file.pk])
             return file.pk
+        if kind == "fileattachment":
+            file = make_file(cast.users["street_a"])
+            approvals.report_rows(actor=cast.users["street_a"], model=WorkerFile, pks=[file.pk])
+            return make_file_attachment(file, cast.users["street_a"]).pk
         if kind == "draftfile":
             return make_file(cast.users["street_a"]).pk
         if kind in ("record", "draftrecord"):
@@ -322,6 +391,15 @@ def resolve_kwargs(route: Route, cast) -> dict:
             from tests.records.kit.query_fixtures import make_result_export
 
             return make_result_export(cast.users["street_a"], declaration.get(route.module)).pk
+        if kind == "bulletin":
+            return make_bulletin(key, cast.users["national_admin"]).pk
+        if kind == "attachment":
+            author = cast.users["national_admin"]
+            return make_attachment(key, make_bulletin(key, author), author).pk
+        if kind in ("provincenotice", "provincenoticeattachment"):
+            author = cast.users["province_a_admin"]
+            notice = make_bulletin("notice", author)
+            return notice.pk if kind == "provincenotice" else make_attachment("notice", notice, author).pk
         if kind == "import":
             return FileImport.objects.create(unit=cast.units["street_a"], created_by=cast.users["street_a"]).pk
         if kind == "transferrequest":

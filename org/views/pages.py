@@ -1,14 +1,8 @@
-"""Home page and the error pages (Chinese, no stack traces, never a bare 500)."""
+"""The error pages (Chinese, no stack traces, never a bare 500). The home page is bulletins'
+(it shows notices and briefs, which org must not import)."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
-
-from org.selectors import ancestors_of
-
-
-def home(request):
-    user = request.user
-    return render(request, "home.html", {"unit_ancestors": ancestors_of(user.unit)})
 
 
 def _error(request, status: int, title: str, text: str):

@@ -6,7 +6,7 @@ stays in records, and its services keep their own audit events (FileEvent)."""
 
 from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef
 
-from records import selectors, services, views, views_detail
+from records import selectors, services, views, views_attachments, views_detail
 from records.events import FileEvent
 from records.kit.declaration import (
     ALWAYS,
@@ -149,6 +149,7 @@ files = register(
         extras=[
             views_detail.file_life_cycle,
             views_detail.file_changes_part,
+            views_attachments.file_attachments,
             views_detail.file_related,
             views_detail.file_timeline_part,
             views_detail.file_history_part,

@@ -380,11 +380,16 @@ def _reminder_queries(client, url):
 
 def test_header_costs_one_count_query(cast):
     report(cast)
-    queries = _reminder_queries(cast.client("county_a"), reverse("home"))
+    queries = _reminder_queries(cast.client("county_a"), reverse("org:directory"))
     on_actions = [sql for sql in queries if "approvals_reportaction" in sql]
     assert len(on_actions) == 1 and "COUNT(" in on_actions[0]
     # By the waiting flag's partial index: no lookup of each reminder's process.
     assert "viewflow_process" not in on_actions[0]
+    # The home page lists the newest pending reminders besides (bulletins.views.home).
+    home = [
+        sql for sql in _reminder_queries(cast.client("county_a"), reverse("home")) if "approvals_reportaction" in sql
+    ]
+    assert len(home) == 2 and sum("LIMIT 5" in sql for sql in home) == 1
 
 
 @pytest.mark.parametrize("url", [PENDING, ALL])

@@ -66,3 +66,12 @@ def make_file(actor, *, members=1, **overrides):
 @pytest.fixture
 def clerk(cast):
     return cast.users["street_a"]
+
+
+def make_file_attachment(file, actor, *, name: str = "身份证复印件.jpg"):
+    from records.models import FileAttachment
+    from tests.bulletins.conftest import upload
+
+    kind = Code.objects.get(table__key="attachment_type", value="身份证复印件")
+    return FileAttachment.objects.create(worker_file=file, kind=kind, content=upload(name), name=name, size=13,
+                                         uploaded_by=actor)  # fmt: skip

@@ -3,9 +3,9 @@
 from approvals import services as approvals
 from records import merges, services
 from records.forms import WorkerFileForm
-from records.models import FileImport, FileImportItem, Person, WorkerFile
+from records.models import FileAttachment, FileImport, FileImportItem, Person, WorkerFile
 from records.services import PERSON_FIELDS
-from tests.records.conftest import code, file_data, head_data, id_number, member_data
+from tests.records.conftest import code, file_data, head_data, id_number, make_file_attachment, member_data
 from tests.reporting.models import SampleAssistance, SampleAttachment, SampleJobSeeker, SampleLegalAid
 
 
@@ -55,12 +55,17 @@ def link_everything(file: WorkerFile, *, job_seeker=True) -> None:
     if job_seeker:
         SampleJobSeeker.objects.create(file=file, skill="电工")
     SampleAttachment.objects.create(file=file, name="低保证明.pdf")
+    make_file_attachment(file, file.created_by)
     job = FileImport.objects.create(unit=file.unit, file_name="导入.xlsx")
     FileImportItem.objects.create(job=job, code=file.code, file=file)
 
 
-LINKED_MODELS = [SampleAssistance, SampleLegalAid, SampleJobSeeker, SampleAttachment, FileImportItem]
+LINKED_MODELS = [SampleAssistance, SampleLegalAid, SampleJobSeeker, SampleAttachment, FileAttachment, FileImportItem]
 
 
 def linked_counts(file_ids) -> dict[str, int]:
-    return {model.__name__: model.objects.filter(file_id__in=list(file_ids)).count() for model in LINKED_MODELS}
+    def rows(model):
+        key = "worker_file_id" if model is FileAttachment else "file_id"
+        return model.objects.filter(**{f"{key}__in": list(file_ids)})
+
+    return {model.__name__: rows(model).count() for model in LINKED_MODELS}

@@ -14,9 +14,9 @@ from flows.models import FileManagementProcess
 from org.errors import DomainError
 from records import merges, services, transfers
 from records.events import FileEvent
-from records.models import FamilyMember, FileSnapshot, Person, WorkerFile
+from records.models import FamilyMember, FileAttachment, FileSnapshot, Person, WorkerFile
 from tests.records.merge_helpers import link_everything, linked_counts, merge_input, worker
-from tests.reporting.models import SampleAttachment, SampleJobSeeker
+from tests.reporting.models import SampleJobSeeker
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +51,7 @@ def test_merging_three_files_keeps_every_linked_row_on_the_kept_file(cast, three
         "SampleLegalAid": 3,
         "SampleJobSeeker": 1,
         "SampleAttachment": 3,
+        "FileAttachment": 3,
         "FileImportItem": 3,
     }
     assert not WorkerFile.objects.filter(pk__in=[other.pk, third.pk]).exists()
@@ -125,9 +126,9 @@ def test_rows_a_relation_left_behind_are_caught_by_the_count_check(cast, three, 
     the counts differ and the whole merge rolls back."""
     kept, other, third = three
 
-    def forgetting_attachments(merged_ids, kept):
+    def forgetting_attachments(merged_ids, kept):  # 附件 (records.models.FileAttachment)
         for relation in merges.linked_relations():
-            if relation.related_model is not SampleAttachment:  # deleting the files cascades these
+            if relation.related_model is not FileAttachment:  # deleting the files cascades these
                 merges._rows(relation, merged_ids).update(**{relation.field.attname: kept.pk})
 
     monkeypatch.setattr(merges, "_move_linked", forgetting_attachments)

@@ -1,0 +1,63 @@
+"""Reads of policy documents, briefs and notices: who sees which (manual 15–17).
+
+- Policy documents: every holder of 政策文件 sees every document; others get 403.
+- Briefs: every user sees the briefs of the national unit and of every province.
+- Notices: every user sees the national unit's; a province's are seen in its subtree only.
+"""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+
+from bulletins.models import Brief, Notice, NoticeRead, PolicyDocument
+from org.models import Module, Unit, User
+
+HOME_NOTICES = 10
+HOME_BRIEFS = 8
+
+
+def documents_for(user: User) -> QuerySet[PolicyDocument]:
+    if not user.has_module(Module.BULLETINS):
+        raise PermissionDenied(f"需要“{Module.BULLETINS.label}”权限。")
+    return PolicyDocument.objects.select_related("unit")
+
+
+def briefs_for(user: User) -> QuerySet[Brief]:
+    return Brief.objects.filter(unit__depth__lte=2).select_related("unit")
+
+
+def notice_units(unit: Unit) -> list[str]:
+    """The paths of the units whose notices `unit`'s users see: the national unit's and the
+    province's above it (its first one and two path steps)."""
+    return sorted({unit.path[: Unit.steplen], unit.path[: 2 * Unit.steplen]})
+
+
+def notices_for(user: User) -> QuerySet[Notice]:
+    return Notice.objects.filter(unit__path__in=notice_units(user.unit)).select_related("unit")
+
+
+def get_for_user(queryset: QuerySet, pk):
+    """One row of a reader's queryset (404 outside what the user sees, as if missing)."""
+    return get_object_or_404(queryset, pk=pk)
+
+
+def with_read_mark(notices: QuerySet[Notice], user: User) -> QuerySet[Notice]:
+    return notices.annotate(read=Exists(NoticeRead.objects.filter(notice=OuterRef("pk"), user=user)))
+
+
+def home_notices(user: User, today: date) -> list[Notice]:
+    """是否显示 = 是 and not past 有效期至, newest first, each marked read or not. One query per
+    publishing unit (the national unit's, the province's), each the first rows of the index on
+    (unit, date): in one query the planner fetched and sorted every notice of both units."""
+    newest = []
+    for path in notice_units(user.unit):
+        unit = Subquery(Unit.objects.filter(path=path).values("pk"))
+        shown = Notice.objects.filter(unit_id=unit, shown=True).exclude(valid_until__lt=today).select_related("unit")
+        newest += with_read_mark(shown, user).only("title", "published_on", "unit__name")[:HOME_NOTICES]
+    return sorted(newest, key=lambda notice: (notice.published_on, notice.pk), reverse=True)[:HOME_NOTICES]
+
+
+def home_briefs(user: User) -> list[Brief]:
+    return list(briefs_for(user).only("title", "issue", "published_on", "unit__name")[:HOME_BRIEFS])
