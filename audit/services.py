@@ -32,8 +32,28 @@ def audit_record(
 ) -> AuditLog:
     """Append one audit row. `actor` may be None (a failed sign-in names only `username`, and
     the unit of the account it tried, if any: that unit's audit administrator sees it)."""
+    row = audit_row(
+        event=event, actor=actor, request=request, obj=obj, success=success, username=username, detail=detail, unit=unit
+    )
+    row.save(force_insert=True)
+    return row
+
+
+def audit_row(
+    *,
+    event: str,
+    actor=None,
+    request=None,
+    obj: Model | None = None,
+    success: bool = True,
+    username: str = "",
+    detail: dict | None = None,
+    unit=None,
+) -> AuditLog:
+    """The audit row audit_record appends, unsaved: also the prototype of set-based writes that
+    audit many rows in one INSERT … SELECT (records.import_writes)."""
     unit = unit or (getattr(actor, "unit", None) if actor is not None else None)
-    return AuditLog.objects.create(
+    return AuditLog(
         event=event,
         user=actor if actor is not None and actor.pk else None,
         username=(actor.username if actor is not None else username)[:150],
