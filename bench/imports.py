@@ -1,0 +1,160 @@
+"""The Excel import of household files at national scale: `DJANGO_SETTINGS_MODULE=bench.settings
+BENCH_DATABASE_NAME=bangfu_bench_1 python -m bench.imports [--rows 100000]`.
+
+Writes a realistic legacy workbook (the import template's columns; households of one to five
+persons with valid GB 11643 numbers; code-table values; dates in every accepted form — date
+cells, Excel serial numbers, 1995年7月1日, 1995.7.1, 1995/7/1, 19950701; one household in a
+hundred with a wrong check character), then times the real path in a fresh process: the
+upload page's check (records.imports.check_upload), the job's creation and the worker's actor
+(records.tasks.import_files) as the dramatiq worker runs it, as the street clerk bench5.
+Reports rows a second end to end and the process's peak RSS. The import runs in a transaction
+rolled back at the end, so the bench database stays as it was built."""
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import transaction  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+
+from bench.generate import GIVEN, SURNAMES, bench_users  # noqa: E402
+from org.models import Code  # noqa: E402
+from records import id_numbers, imports  # noqa: E402
+from records.models import FileCategory, FileImport  # noqa: E402
+from records.tasks import import_files  # noqa: E402
+
+AREA = "659001"  # 石河子: an address code the national data does not use, so the numbers are new
+BAD_EVERY = 100  # one household in a hundred has a head's ID number with a wrong check character
+
+
+def _date_cell(day: date, n: int):
+    """The same date as legacy workbooks hold it, in turn."""
+    forms = (
+        day,
+        (day - imports.EXCEL_EPOCH).days,
+        f"{day.year}年{day.month}月{day.day}日",
+        f"{day.year}.{day.month}.{day.day}",
+        f"{day.year}/{day.month}/{day.day}",
+        f"{day:%Y%m%d}",
+    )
+    return forms[n % len(forms)]
+
+
+def _number(n: int, born: date, female: bool) -> str:
+    first17 = f"{AREA}{born:%Y%m%d}{n * 2 + (0 if female else 1):03d}"
+    return first17 + id_numbers.check_character(first17)
+
+
+def _rows(count: int, rng: random.Random):
+    """(cells by column name) of `count` rows, household by household."""
+    codes = {}
+    for table, value in Code.objects.values_list("table__key", "value"):
+        codes.setdefault(table, []).append(value)
+    relations = [v for v in codes["relation"] if v != imports.HEAD_RELATION]
+    category = [str(c.label) for c in FileCategory]
+    made, household = 0, 0
+    while made < count:
+        household += 1
+        size = min(rng.choice((1, 2, 3, 3, 3, 4, 4, 5)), count - made)
+        for position in range(size):
+            n = made + position
+            born = date(1940, 1, 1) + timedelta(days=n % 25_000)
+            female = position % 2 == 1
+            number = _number(n // 25_000, born, female)  # (birth date, sequence) differ for every n
+            if position == 0 and household % BAD_EVERY == 0:
+                number = number[:-1] + ("0" if number[-1] != "0" else "1")
+            row = {
+                "code": f"L{household:07d}", "name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                "id_number": number, "birth_date": _date_cell(born, n), "political_status": rng.choice(codes["political_status"]),
+                "health": rng.choice([v for v in codes["health"] if v != "残疾"]), "identity": rng.choice(codes["identity"]),
+            }  # fmt: skip
+            if position == 0:
+                row |= {
+                    "relation": imports.HEAD_RELATION, "ethnicity": rng.choice(codes["ethnicity"]),
+                    "category": category[household % 3], "file_date": _date_cell(date(2025, 1, 1) + timedelta(days=household % 600), n),
+                    "address": f"石河子市{household % 97}路{household % 313}号", "employer": "石河子纺织厂",
+                    "household_size": size, "household_annual_income": rng.randrange(6_000, 60_000),
+                    "monthly_income": rng.randrange(0, 3_000), "hardship_cause": rng.choice(codes["hardship_cause"]),
+                    "single_parent": imports.NO, "zero_employment": rng.choice((imports.YES, imports.NO)),
+                    "phone": f"0993-{rng.randrange(2_000_000, 9_999_999)}", "postal_code": "832000",
+                }  # fmt: skip
+            else:
+                row |= {"relation": rng.choice(relations), "monthly_income": rng.randrange(0, 2_000)}
+            yield row
+        made += size
+
+
+def write_workbook(path: str, count: int) -> None:
+    """The template's layout (note row, header row) with `count` data rows, written row by row."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(imports.SHEET)
+    columns = imports.columns()
+    sheet.append([imports.NOTE])
+    sheet.append([(imports.REQUIRED_MARK if c.required else "") + c.header for c in columns])
+    by_scope = {True: imports.HEAD_SCOPES, False: imports.MEMBER_SCOPES}
+    for row in _rows(count, random.Random(17)):
+        scopes = by_scope[row["relation"] == imports.HEAD_RELATION]
+        sheet.append([row.get(c.name) if c.scope in scopes or c.scope == imports.RELATION else None for c in columns])
+    book.save(path)
+
+
+def measure(path: str) -> dict:
+    """The real path, timed, in this process (a fresh one: its peak RSS is the import's)."""
+    clerk = bench_users()[5]
+    with open(path, "rb") as stream:
+        content = stream.read()
+    started = time.perf_counter()
+    with transaction.atomic():
+        total = imports.check_upload(os.path.basename(path), len(content), content)
+        checked = time.perf_counter()
+        job = imports.file_import_create(
+            actor=clerk, file_name="legacy.xlsx", content=content, keep_problems=False, total_rows=total
+        )
+        import_files.fn(job.pk)
+        job = FileImport.objects.get(pk=job.pk)
+        finished = time.perf_counter()
+        result = {
+            "rows": total, "bytes": len(content), "upload_check_s": round(checked - started, 2),
+            "import_s": round(finished - checked, 2), "total_s": round(finished - started, 2),
+            "rows_per_s": round(total / (finished - started)), "created": job.created_count,
+            "refused": job.refused_count, "state": job.state, "error": job.error,
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        }  # fmt: skip
+        transaction.set_rollback(True)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--measure", help="a workbook to import (the timed child process)")
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure), ensure_ascii=False))
+        return
+    with tempfile.TemporaryDirectory() as directory:
+        path = os.path.join(directory, "legacy.xlsx")
+        started = time.perf_counter()
+        write_workbook(path, args.rows)
+        print(f"workbook of {args.rows} rows written in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        child = subprocess.run(
+            [sys.executable, "-m", "bench.imports", "--measure", path], capture_output=True, text=True
+        )
+        print(child.stdout.strip() or child.stderr[-3000:])
+
+
+if __name__ == "__main__":
+    main()
