@@ -19,8 +19,8 @@ FEMALE_RELATIONS = ("妻", "女", "母", "姐", "妹", "媳", "婆")
 HEAD_PREFIX = "head"
 
 
-def not_after_today(value, label: str):
-    if value is not None and value > timezone.localdate():
+def not_after_today(value, label: str, today=None):
+    if value is not None and value > (today or timezone.localdate()):
         raise ValidationError(f"{label}不能晚于今天。")
     return value
 
@@ -59,14 +59,14 @@ class PersonFields(CodesInOneQuery, forms.ModelForm):
         return cleaned
 
 
-def complete_person(cleaned: dict) -> dict[str, str]:
+def complete_person(cleaned: dict, today=None) -> dict[str, str]:
     """The rules of a person's fields taken together, shared by the entry form and the Excel
     import (records.imports): birth date and gender are filled from the ID number when left
     empty (`cleaned` is completed in place); the faults are returned by field."""
     faults = {}
     number = cleaned.get("id_number")
     if number:
-        parsed = id_numbers.validate(number)
+        parsed = id_numbers.validate(number, today=today)
         typed = cleaned.get("birth_date")
         if typed is not None and typed != parsed.birth_date:
             faults["birth_date"] = f"出生日期与身份证号不符(身份证号中的出生日期为{parsed.birth_date:%Y-%m-%d})。"

@@ -18,11 +18,14 @@ which households it created so a redelivered message creates nothing twice.
 import io
 import json
 import re
+import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 
+import pghistory
 import python_calamine
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -69,7 +72,7 @@ REQUIRED_MARK = "*"
 YES, NO = "是", "否"
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024  # 200,000 rows of the template take about 30 MB
 MAX_ROWS = 200_000
-PROGRESS_EVERY = 5_000  # rows between two progress saves (and two COPYs into the staging table)
+PROGRESS_EVERY = 2_000  # rows between two progress saves (and two COPYs into the staging table)
 PROGRESS_FIELDS = ["total_rows", "done_rows", "created_count", "problem_count", "refused_count"]
 
 # Where a column's value goes: KEY and FILE to the file form (read on the head's row), PERSON
@@ -89,7 +92,7 @@ NOTE = (
 # --- columns ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # columns() makes each once: compared and hashed by identity
 class Column:
     name: str  # the form field
     scope: str
@@ -139,8 +142,9 @@ def columns() -> tuple[Column, ...]:
         return (key, relation, *people, *members, *files)
 
 
-def _columns_for(*scopes: str) -> list[Column]:
-    return [c for c in columns() if c.scope in scopes]
+@cache
+def _columns_for(*scopes: str) -> tuple[Column, ...]:
+    return tuple(c for c in columns() if c.scope in scopes)
 
 
 def _column_named(name: str, scopes: tuple[str, ...]) -> Column | None:
@@ -278,10 +282,12 @@ class Sheet:
     rows: Iterator[tuple[int, list]]
 
 
-def open_sheet(content: bytes) -> Sheet:
-    """Raises DomainError when the upload is not a workbook made from the template."""
+def open_sheet(source: bytes | str) -> Sheet:
+    """The sheet of a workbook's bytes or of its file's path (calamine then reads the file as
+    it needs, without a copy of it in memory). Raises DomainError when the upload is not a
+    workbook made from the template."""
     try:
-        workbook = python_calamine.load_workbook(io.BytesIO(content))
+        workbook = python_calamine.load_workbook(source if isinstance(source, str) else io.BytesIO(source))
         sheet = workbook.get_sheet_by_name(SHEET) if SHEET in workbook.sheet_names else None
     except Exception as error:
         # calamine raises errors of several kinds (zip, XML, …) for files that are not
@@ -391,14 +397,12 @@ class Lookups:
         for code in Code.objects.select_related("table"):
             self.codes.setdefault(code.table.key, {})[code.value] = code
         self.table_names = dict(CodeTable.objects.values_list("key", "name"))
+        self.today = timezone.localdate()  # once, not once per date and ID number
 
 
-# The entry form's own checks of single fields (records.forms), by field.
-FIELD_CLEANERS = {
-    "id_number": lambda value: id_numbers.validate(value).number,
-    "phone": clean_phone,
-    "postal_code": clean_postal_code,
-}
+# The entry form's own checks of single fields (records.forms), by field; the ID number's is
+# in cell_value.
+FIELD_CLEANERS = {"phone": clean_phone, "postal_code": clean_postal_code}
 HEAD_SCOPES = (KEY, PERSON, HEAD, FILE)
 MEMBER_SCOPES = (KEY, RELATION, PERSON, MEMBER)
 FILE_FIELDS = list(WorkerFileForm.Meta.fields)
@@ -426,8 +430,10 @@ def cell_value(column: Column, raw, lookups: Lookups):
     """A filled cell as its field holds it (a Code for a code table); ValidationError with the
     message the clerk reads when it cannot be."""
     if column.kind == DATE:
-        return not_after_today(parse_date(raw), column.header)
+        return not_after_today(parse_date(raw), column.header, lookups.today)
     text = cell_text(raw)
+    if column.name == "id_number":
+        text = id_numbers.validate(text, today=lookups.today).number
     if column.kind == CODE:
         code = lookups.codes.get(column.table, {}).get(text)
         if code is None:
@@ -485,13 +491,15 @@ def check_row(number: int, values: list, positions: dict[Column, int], lookups: 
             faults.append(Fault(number, column.header, error.messages[0]))
     if head:  # the head's income and employer are the file's
         cleaned["employer_or_school"] = cleaned.get("employer", "")
-    for name, message in complete_person(cleaned).items():
+    for name, message in complete_person(cleaned, lookups.today).items():
         faults.append(Fault(number, _header(name), message, problem=name == "disability_category"))
     if head:
         message = work_start_fault(cleaned.get("work_start_date"), cleaned.get("birth_date"))
         if message:
             faults.append(Fault(number, _header("work_start_date"), message))
-    row = CheckedRow(number, cleaned.get("code", ""), head, faults or NO_FAULTS, cleaned.get("id_number") or "")
+    row = CheckedRow(
+        number, sys.intern(cleaned.get("code", "")), head, faults or NO_FAULTS, cleaned.get("id_number") or ""
+    )
     row.name = cleaned.get("name", "")
     row.health, row.disability_category_id = cleaned.get("health"), _pk(cleaned.get("disability_category"))
     if head:
@@ -619,7 +627,7 @@ def get_import_for_user(user: User, pk: int) -> FileImport:
 def file_import_run(*, job_id: int) -> FileImport:
     """Import a job's households. Idempotent: a finished job returns at once, and households
     this job already created are skipped, so a redelivered message does no harm."""
-    job = FileImport.objects.select_related("created_by__unit").get(pk=job_id)
+    job = FileImport.objects.defer("content").select_related("created_by__unit").get(pk=job_id)
     if job.state == ImportState.DONE:
         return job
     job.state, job.started_at, job.error = ImportState.RUNNING, timezone.now(), ""
@@ -641,11 +649,15 @@ def _import(job: FileImport) -> None:
     if actor is None or not actor.has_module(Module.FILES) or actor.unit_id != job.unit_id:
         raise PermissionDenied("上传人已不在本单位或已没有“困难职工档案”权限,导入没有进行。")
     with translation.override("zh-hans"):
-        sheet = open_sheet(bytes(job.content))
         staging = import_writes.staging_create(PERSON_FIELDS, FILE_FIELDS)
         try:
-            rows = _check_and_stage(job, sheet, staging)
-            with transaction.atomic():
+            # calamine's copy of the sheet (about 150 MB for 100,000 rows of the template) lives
+            # only while the rows are checked; the workbook is read from a file, not from bytes.
+            with tempfile.NamedTemporaryFile(suffix=".xlsx") as upload:
+                upload.write(_content_of(job))
+                upload.flush()
+                rows = _check_and_stage(job, open_sheet(upload.name), staging)
+            with transaction.atomic(), pghistory.context(user=actor.pk, file_import=job.pk):
                 # One write per job at a time: a second delivery running at once waits here,
                 # then finds the households done instead of refusing them as duplicates.
                 FileImport.objects.select_for_update().filter(pk=job.pk).values_list("pk").get()
@@ -654,18 +666,17 @@ def _import(job: FileImport) -> None:
             import_writes.staging_drop()
 
 
+def _content_of(job: FileImport) -> bytes:
+    return bytes(FileImport.objects.values_list("content", flat=True).get(pk=job.pk))
+
+
 def _check_and_stage(job: FileImport, sheet: Sheet, staging: list[str]) -> list[CheckedRow]:
     """Every row checked and, unless refused, COPYed to the staging table in chunks; the
     job's progress saved between two chunks."""
     lookups = Lookups()
-    rows, pending, seen, positions = [], [], {}, {}
+    rows, pending, positions = [], [], {}
     for number, values in sheet.rows:
         row, cleaned = check_row(number, values, sheet.positions, lookups)
-        if row.id_number:
-            first = seen.setdefault(row.id_number, number)
-            if first != number:
-                message = f"身份证号 {id_numbers.mask(row.id_number)} 与第 {first} 行重复。"
-                row.faults = [*row.faults, Fault(number, _header("id_number"), message)]
         rows.append(row)
         if not row.head:  # members are numbered in the order of their rows
             positions[row.code] = positions.get(row.code, 0) + 1
@@ -687,7 +698,15 @@ def _write(job: FileImport, actor: User, rows: list[CheckedRow]) -> None:
     households, refusals = group_households(rows)
     done = set(job.items.values_list("code", flat=True))
     by_number = {r.number: r for r in rows}
-    for fault in faults_against_database(households, actor.unit, done):
+    repeated = [
+        Fault(
+            number,
+            _header("id_number"),
+            f"身份证号 {id_numbers.mask(by_number[number].id_number)} 与第 {first} 行重复。",
+        )
+        for number, first in import_writes.staged_repeats()
+    ]
+    for fault in repeated + faults_against_database(households, actor.unit, done):
         row = by_number[fault.row]
         row.faults = [*row.faults, fault]
     refused_households, accepted = len(refusals), []
@@ -699,7 +718,9 @@ def _write(job: FileImport, actor: User, rows: list[CheckedRow]) -> None:
             refused_households += 1
             refusals += faults
             continue
-        accepted.append((code, json.dumps(household_problems(members), ensure_ascii=False)))
+        # A household without faults has no problems (each problem is a fault first).
+        problems = household_problems(members) if faults else []
+        accepted.append((code, json.dumps(problems, ensure_ascii=False)))
     import_writes.write_accepted(
         job=job, actor=actor, accepted=accepted, person_fields=PERSON_FIELDS, file_fields=FILE_FIELDS
     )

@@ -64,7 +64,10 @@ def test_a_household_is_saved_whole_or_not_at_all(cast):
     assert AuditLog.objects.filter(event=FileEvent.FILE_CREATED, object_id=str(created.pk)).get().object_repr == str(
         created
     )
-    assert created.events.count() == 1  # django-pghistory's insert event, as a file saved from the form
+    event = created.events.get()  # django-pghistory's insert event, as a file saved from the form has
+    assert event.pgh_label == "insert" and event.pgh_context.metadata["user"] == clerk.pk
+    assert created.head.events.get().pgh_context_id == event.pgh_context_id
+    assert created.members.get().events.get().pgh_obj_id == created.members.get().pk
 
 
 def test_the_verdicts_name_row_column_and_reason_and_the_page_shows_them(cast):
