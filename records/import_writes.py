@@ -77,6 +77,17 @@ def staged_repeats() -> list[tuple[int, int]]:
         return cursor.fetchall()
 
 
+def staged_codes_taken(unit_id: int) -> list[tuple[int, str]]:
+    """(head's row, 职工编号) of every staged household whose code the unit's files already use."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.{ROW}, s.{HOUSEHOLD} FROM {STAGING} s JOIN {WorkerFile._meta.db_table} f "
+            f"ON f.unit_id = %s AND f.code = s.{HOUSEHOLD} WHERE s.{POSITION} = 0",
+            [unit_id],
+        )
+        return cursor.fetchall()
+
+
 def staged_persons_taken() -> list[tuple[int, int]]:
     """(row, person id) of every staged ID number already registered: one join."""
     with connection.cursor() as cursor:
@@ -117,9 +128,14 @@ INSERT_EVENTS = (
 def history_sql(insert: str, model: type[Model]) -> str:
     """`insert` (an INSERT … SELECT into model's table) with, in the same statement, one insert
     event per new row, as the model's pghistory trigger writes it: the row's tracked columns,
-    NOW(), the label "insert" and the context (the %s parameter after the insert's own)."""
+    NOW(), the label "insert" and the context (pghistory.context's, stored once: an InitPlan)."""
     event = next(e for e in (PersonEvent, WorkerFileEvent, FamilyMemberEvent) if e.pgh_tracked_model is model)
-    own = {"pgh_created_at": "NOW()", "pgh_label": "'insert'", "pgh_obj_id": "t.id", "pgh_context_id": "%s"}
+    own = {
+        "pgh_created_at": "NOW()",
+        "pgh_label": "'insert'",
+        "pgh_obj_id": "t.id",
+        "pgh_context_id": "(SELECT _pgh_attach_context())",
+    }
     columns = [f.column for f in event._meta.concrete_fields if f.column != "pgh_id"]
     values = [own.get(c, f"t.{c}") for c in columns]
     return (
@@ -138,8 +154,6 @@ def write_accepted(*, job, actor, accepted: list[tuple[str, str]], person_fields
         # block: unset, each row's read fails into a subtransaction, and 200,000 of them in one
         # transaction cost minutes (20,000 person rows: 43 s instead of 3.7 s). Set (here, by
         # pgtrigger.ignore for each statement), the read succeeds.
-        cursor.execute("SELECT _pgh_attach_context()")  # the caller's pghistory.context, stored
-        context_id = cursor.fetchone()[0]
         cursor.execute(f"DROP TABLE IF EXISTS {ACCEPTED}")
         cursor.execute(f"CREATE TEMP TABLE {ACCEPTED} (household text PRIMARY KEY, problems jsonb)")
         with cursor.cursor.copy(f"COPY {ACCEPTED} (household, problems) FROM STDIN") as copy:
@@ -150,14 +164,14 @@ def write_accepted(*, job, actor, accepted: list[tuple[str, str]], person_fields
 
         people = {c: f"s.p_{c}" for c in person_columns(person_fields)}
         sql, params = _insert_select(Person, Person(), people, f"{accepted_rows} ORDER BY s.{ROW}")
-        cursor.execute(history_sql(sql, Person), [*params, context_id])
+        cursor.execute(history_sql(sql, Person), params)
 
         prototype = WorkerFile(created_by=actor)
         prototype.place_at_owner(unit)
         files = {c: f"s.f_{c}" for c in file_columns(file_fields)} | {"head_id": "p.id", "problems": "a.problems"}
         heads = f"{accepted_rows} JOIN {Person._meta.db_table} p ON p.id_number = s.p_id_number"
         sql, params = _insert_select(WorkerFile, prototype, files, f"{heads} WHERE s.{POSITION} = 0 ORDER BY s.{ROW}")
-        cursor.execute(history_sql(sql, WorkerFile), [*params, context_id])
+        cursor.execute(history_sql(sql, WorkerFile), params)
 
         new_files = (
             f"{WorkerFile._meta.db_table} f JOIN {ACCEPTED} a ON a.household = f.code AND f.unit_id = {int(unit.pk)}"
@@ -170,7 +184,7 @@ def write_accepted(*, job, actor, accepted: list[tuple[str, str]], person_fields
             f"{heads} JOIN {WorkerFile._meta.db_table} f ON f.unit_id = {int(unit.pk)} AND f.code = s.{HOUSEHOLD} "
             f"WHERE s.{POSITION} > 0 ORDER BY s.{ROW}",
         )
-        cursor.execute(history_sql(sql, FamilyMember), [*params, context_id])
+        cursor.execute(history_sql(sql, FamilyMember), params)
 
         # What audit_record writes for a file, one row per new file: str(file) is "name(code)".
         audit = audit_row(event=FileEvent.FILE_CREATED, actor=actor)

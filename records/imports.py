@@ -500,8 +500,9 @@ def check_row(number: int, values: list, positions: dict[Column, int], lookups: 
     row = CheckedRow(
         number, sys.intern(cleaned.get("code", "")), head, faults or NO_FAULTS, cleaned.get("id_number") or ""
     )
-    row.name = cleaned.get("name", "")
-    row.health, row.disability_category_id = cleaned.get("health"), _pk(cleaned.get("disability_category"))
+    if any(f.problem for f in faults):  # what file_problems names: kept only where a problem is
+        row.name = cleaned.get("name", "")
+        row.health, row.disability_category_id = cleaned.get("health"), _pk(cleaned.get("disability_category"))
     if head:
         row.size, row.address = cleaned.get("household_size"), cleaned.get("address") or ""
     return row, cleaned
@@ -564,7 +565,9 @@ def household_faults(code: str, rows: list[CheckedRow]) -> list[Fault]:
 
 
 def household_problems(rows: list[CheckedRow]) -> list[str]:
-    """The problems the new file will have (services.file_problems), from the checked rows."""
+    """The problems the new file will have (services.file_problems), from the checked rows: a
+    row keeps its name and health only when it has a problem fault (check_row), the others
+    stand for a person of no problem."""
     head = next(r for r in rows if r.head)
     people = [
         Person(name=r.name, id_number=r.id_number, health=r.health, disability_category_id=r.disability_category_id)
@@ -573,10 +576,9 @@ def household_problems(rows: list[CheckedRow]) -> list[str]:
     return services.file_problems(WorkerFile(household_size=head.size, address=head.address), people)
 
 
-def faults_against_database(households: dict[str, list[CheckedRow]], unit, skipped: set[str]) -> list[Fault]:
-    """The staged rows' ID numbers already registered, and the 职工编号 the unit already has:
-    two set queries. Households in `skipped` (done by this job before) are left out."""
-    by_number = {r.number: r for rows in households.values() for r in rows}
+def faults_against_database(by_number: dict[int, CheckedRow], unit, skipped: set[str]) -> list[Fault]:
+    """The staged rows' ID numbers already registered, and the staged heads' 职工编号 the unit
+    already has: two joins. Households in `skipped` (done by this job before) are left out."""
     taken = import_writes.staged_persons_taken()
     files = files_of([person_id for _row, person_id in taken])
     persons = Person.objects.in_bulk([person_id for _row, person_id in taken])
@@ -585,10 +587,9 @@ def faults_against_database(households: dict[str, list[CheckedRow]], unit, skipp
         if by_number[number].code not in skipped:
             message = services.existing_person_message(persons[person_id], files.get(person_id))
             faults.append(Fault(number, _header("id_number"), message))
-    codes = [code for code in households if code not in skipped]
-    for code in WorkerFile.objects.filter(unit=unit, code__in=codes).values_list("code", flat=True):
-        head = next((r for r in households[code] if r.head), households[code][0])
-        faults.append(Fault(head.number, columns()[0].header, services.code_taken_message(code)))
+    for number, code in import_writes.staged_codes_taken(unit.pk):
+        if code not in skipped:
+            faults.append(Fault(number, columns()[0].header, services.code_taken_message(code)))
     return faults
 
 
@@ -706,7 +707,7 @@ def _write(job: FileImport, actor: User, rows: list[CheckedRow]) -> None:
         )
         for number, first in import_writes.staged_repeats()
     ]
-    for fault in repeated + faults_against_database(households, actor.unit, done):
+    for fault in repeated + faults_against_database(by_number, actor.unit, done):
         row = by_number[fault.row]
         row.faults = [*row.faults, fault]
     refused_households, accepted = len(refusals), []
