@@ -19,22 +19,10 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def audit_record(
-    *,
-    event: str,
-    actor=None,
-    request=None,
-    obj: Model | None = None,
-    success: bool = True,
-    username: str = "",
-    detail: dict | None = None,
-    unit=None,
-) -> AuditLog:
-    """Append one audit row. `actor` may be None (a failed sign-in names only `username`, and
-    the unit of the account it tried, if any: that unit's audit administrator sees it)."""
-    row = audit_row(
-        event=event, actor=actor, request=request, obj=obj, success=success, username=username, detail=detail, unit=unit
-    )
+def audit_record(**fields) -> AuditLog:
+    """Append one audit row: the row audit_row makes of `fields` (event, actor, request, obj,
+    success, username, detail, unit), saved."""
+    row = audit_row(**fields)
     row.save(force_insert=True)
     return row
 
@@ -50,8 +38,10 @@ def audit_row(
     detail: dict | None = None,
     unit=None,
 ) -> AuditLog:
-    """The audit row audit_record appends, unsaved: also the prototype of set-based writes that
-    audit many rows in one INSERT … SELECT (records.import_writes)."""
+    """One audit row, unsaved (audit_record saves it; records.import_writes uses it as the
+    prototype of an INSERT … SELECT auditing many rows). `actor` may be None (a failed sign-in
+    names only `username`, and the unit of the account it tried, if any: that unit's audit
+    administrator sees it)."""
     unit = unit or (getattr(actor, "unit", None) if actor is not None else None)
     return AuditLog(
         event=event,

@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from datetime import date, timedelta
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
@@ -29,7 +30,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from bench.generate import GIVEN, SURNAMES, bench_users  # noqa: E402
@@ -119,6 +120,21 @@ def _street_clerk() -> User:
     return bench_users().get(5) or next(user for user in streets if user.has_module(Module.FILES))
 
 
+def _cpu_s() -> float | None:
+    """CPU seconds of this process and of its PostgreSQL backend (read from /proc when the
+    server runs on this machine, else None): what the import costs, whatever else the machine
+    runs at the time."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    backend = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    return round(time.process_time() + backend, 2)
+
+
 def upload(path: str) -> dict:
     """What the upload page does while the clerk waits (check, store the job), committed."""
     with open(path, "rb") as stream:
@@ -128,7 +144,8 @@ def upload(path: str) -> dict:
     job = imports.file_import_create(
         actor=_street_clerk(), file_name="legacy.xlsx", content=content, keep_problems=False, total_rows=total
     )
-    return {"job": job.pk, "rows": total, "bytes": len(content), "upload_s": round(time.perf_counter() - started, 2)}
+    elapsed = round(time.perf_counter() - started, 2)
+    return {"job": job.pk, "rows": total, "bytes": len(content), "upload_s": elapsed, "upload_cpu_s": _cpu_s()}
 
 
 def work(job_id: int) -> dict:
@@ -142,6 +159,7 @@ def work(job_id: int) -> dict:
             "import_s": round(time.perf_counter() - started, 2), "created": job.created_count,
             "refused": job.refused_count, "state": job.state, "error": job.error,
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "import_cpu_s": _cpu_s(), "load_average": round(os.getloadavg()[0], 1),
         }  # fmt: skip
         transaction.set_rollback(True)
     FileImport.objects.filter(pk=job_id).delete()
@@ -175,6 +193,8 @@ def main() -> None:
         result |= _child("--work", str(result.pop("job")))
         result["total_s"] = round(result["upload_s"] + result["import_s"], 2)
         result["rows_per_s"] = round(result["rows"] / result["total_s"])
+        if result["upload_cpu_s"] and result["import_cpu_s"]:
+            result["rows_per_cpu_s"] = round(result["rows"] / (result["upload_cpu_s"] + result["import_cpu_s"]))
         print(json.dumps(result, ensure_ascii=False))
 
 

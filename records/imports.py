@@ -4,15 +4,22 @@ The workbook has one sheet 档案 in which each row is one person: the head's ro
 file's own columns and 与户主关系 = 户主; family members follow on rows sharing the head's
 职工编号. The same workbook, empty, is the blank Excel form of manual 2.2.9.
 
-An import never has rules of its own: each household is turned into the data of the entry form
-(WorkerFileForm, HeadForm, MemberForm) and checked by those forms, then saved by
-services.file_create, which checks ID numbers nationwide. When the clerk asks for it, a
-household whose only faults make it a problem file (有问题档案: household size, disabled
-without category) is saved anyway; file_create records its problems.
+An import has no rules of its own, and checks in bulk (issue 17: 200,000 rows per file):
+python-calamine reads the sheet; each cell is read by its column's kind (code tables read once,
+dates in the legacy forms too) and checked by the entry form's own checks — the model field's
+validators, the ID number's GB 11643 check, and the rules records.forms shares with the forms
+(complete_person, work_start_fault, household_size_fault). Rows that pass are COPYed into a
+staging table; ID numbers twice in the file, ID numbers already registered and 职工编号 the
+unit already has are found by joins on it; each household is then taken whole or not at all
+and the accepted ones are written set-based (records.import_writes), with their history,
+audit rows and problems (services.file_problems) as a file saved from the entry form has.
+When the clerk asks for it, a household whose only faults make it a problem file (有问题档案:
+household size, disabled without category) is saved anyway, its problems recorded.
 
-The upload is checked while the clerk waits (type, size, sheet, columns); the households are
-imported by a worker (records.tasks.import_files), one transaction each, and the job records
-which households it created so a redelivered message creates nothing twice.
+The upload is checked while the clerk waits (type, size, sheet, columns, row count); the
+households are imported by a worker (records.tasks.import_files), its progress saved as the
+rows are checked, the writes in one transaction with the job's items, so a redelivered
+message creates nothing twice.
 """
 
 import io
