@@ -9,6 +9,8 @@ transaction so the job's progress can be saved between them; the write itself is
 transaction (records.imports.file_import_run).
 """
 
+import itertools
+
 import pgtrigger
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
@@ -18,6 +20,7 @@ from records.events import FileEvent
 from records.models import (
     FamilyMember,
     FamilyMemberEvent,
+    FileImport,
     FileImportItem,
     Person,
     PersonEvent,
@@ -39,6 +42,24 @@ def person_columns(names: list[str]) -> list[str]:
 
 def file_columns(names: list[str]) -> list[str]:
     return [WorkerFile._meta.get_field(n).column for n in names]
+
+
+CONTENT_CHUNK = 1024 * 1024
+
+
+def content_to(job_id: int, out) -> None:
+    """An import job's uploaded workbook written to the binary file `out` in slices: the worker
+    never holds the whole upload (nor its hex-encoded transfer) in memory."""
+    table = FileImport._meta.db_table
+    with connection.cursor() as cursor:
+        for start in itertools.count(1, CONTENT_CHUNK):
+            cursor.execute(
+                f"SELECT substring(content FROM %s FOR %s) FROM {table} WHERE id = %s", [start, CONTENT_CHUNK, job_id]
+            )
+            chunk = cursor.fetchone()[0]
+            if not chunk:
+                return
+            out.write(chunk)
 
 
 def staging_create(person_fields: list[str], file_fields: list[str]) -> list[str]:

@@ -660,9 +660,9 @@ def _import(job: FileImport) -> None:
         staging = import_writes.staging_create(PERSON_FIELDS, FILE_FIELDS)
         try:
             # calamine's copy of the sheet (about 150 MB for 100,000 rows of the template) lives
-            # only while the rows are checked; the workbook is read from a file, not from bytes.
+            # only while the rows are checked; the workbook goes to a file a megabyte at a time.
             with tempfile.NamedTemporaryFile(suffix=".xlsx") as upload:
-                upload.write(_content_of(job))
+                import_writes.content_to(job.pk, upload)
                 upload.flush()
                 rows = _check_and_stage(job, open_sheet(upload.name), staging)
             with transaction.atomic(), pghistory.context(user=actor.pk, file_import=job.pk):
@@ -672,10 +672,6 @@ def _import(job: FileImport) -> None:
                 _write(job, actor, rows)
         finally:
             import_writes.staging_drop()
-
-
-def _content_of(job: FileImport) -> bytes:
-    return bytes(FileImport.objects.values_list("content", flat=True).get(pk=job.pk))
 
 
 def _check_and_stage(job: FileImport, sheet: Sheet, staging: list[str]) -> list[CheckedRow]:
