@@ -19,7 +19,15 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def audit_record(
+def audit_record(**fields) -> AuditLog:
+    """Append one audit row: the row audit_row makes of `fields` (event, actor, request, obj,
+    success, username, detail, unit), saved."""
+    row = audit_row(**fields)
+    row.save(force_insert=True)
+    return row
+
+
+def audit_row(
     *,
     event: str,
     actor=None,
@@ -30,10 +38,12 @@ def audit_record(
     detail: dict | None = None,
     unit=None,
 ) -> AuditLog:
-    """Append one audit row. `actor` may be None (a failed sign-in names only `username`, and
-    the unit of the account it tried, if any: that unit's audit administrator sees it)."""
+    """One audit row, unsaved (audit_record saves it; records.import_writes uses it as the
+    prototype of an INSERT … SELECT auditing many rows). `actor` may be None (a failed sign-in
+    names only `username`, and the unit of the account it tried, if any: that unit's audit
+    administrator sees it)."""
     unit = unit or (getattr(actor, "unit", None) if actor is not None else None)
-    return AuditLog.objects.create(
+    return AuditLog(
         event=event,
         user=actor if actor is not None and actor.pk else None,
         username=(actor.username if actor is not None else username)[:150],

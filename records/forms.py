@@ -20,8 +20,8 @@ FEMALE_RELATIONS = ("妻", "女", "母", "姐", "妹", "媳", "婆")
 HEAD_PREFIX = "head"
 
 
-def not_after_today(value, label: str):
-    if value is not None and value > timezone.localdate():
+def not_after_today(value, label: str, today=None):
+    if value is not None and value > (today or timezone.localdate()):
         raise ValidationError(f"{label}不能晚于今天。")
     return value
 
@@ -55,20 +55,28 @@ class PersonFields(CodesInOneQuery, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        number = cleaned.get("id_number")
-        if number:
-            parsed = id_numbers.validate(number)
-            typed = cleaned.get("birth_date")
-            if typed is not None and typed != parsed.birth_date:
-                self.add_error(
-                    "birth_date", f"出生日期与身份证号不符(身份证号中的出生日期为{parsed.birth_date:%Y-%m-%d})。"
-                )
-            cleaned["birth_date"] = typed or parsed.birth_date
-            cleaned["gender"] = cleaned.get("gender") or parsed.gender
-        health, disability = cleaned.get("health"), cleaned.get("disability_category")
-        if health is not None and health.value == DISABLED_HEALTH and disability is None:
-            self.add_error("disability_category", "健康状况为“残疾”时,必须填写残疾类别。")
+        for name, message in complete_person(cleaned).items():
+            self.add_error(name, message)
         return cleaned
+
+
+def complete_person(cleaned: dict, today=None) -> dict[str, str]:
+    """The rules of a person's fields taken together, shared by the entry form and the Excel
+    import (records.imports): birth date and gender are filled from the ID number when left
+    empty (`cleaned` is completed in place); the faults are returned by field."""
+    faults = {}
+    number = cleaned.get("id_number")
+    if number:
+        parsed = id_numbers.validate(number, today=today)
+        typed = cleaned.get("birth_date")
+        if typed is not None and typed != parsed.birth_date:
+            faults["birth_date"] = f"出生日期与身份证号不符(身份证号中的出生日期为{parsed.birth_date:%Y-%m-%d})。"
+        cleaned["birth_date"] = typed or parsed.birth_date
+        cleaned["gender"] = cleaned.get("gender") or parsed.gender
+    health, disability = cleaned.get("health"), cleaned.get("disability_category")
+    if health is not None and health.value == DISABLED_HEALTH and disability is None:
+        faults["disability_category"] = "健康状况为“残疾”时,必须填写残疾类别。"
+    return faults
 
 
 class HeadForm(PersonFields):
@@ -147,9 +155,9 @@ class WorkerFileForm(CodesInOneQuery, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        started, born = cleaned.get("work_start_date"), self._head_birth_date()
-        if started is not None and born is not None and started < born:
-            self.add_error("work_start_date", f"参加工作时间不能早于户主的出生日期({born:%Y-%m-%d})。")
+        fault = work_start_fault(cleaned.get("work_start_date"), self._head_birth_date())
+        if fault:
+            self.add_error("work_start_date", fault)
         return cleaned
 
     def _head_birth_date(self):
@@ -171,11 +179,9 @@ class WorkerFileForm(CodesInOneQuery, forms.ModelForm):
 
     def check_household_size(self, members: int) -> None:
         """家庭人口数必须为家庭成员人数 +1 (manual 2.2.1.1 rule 5)."""
-        size = self.cleaned_data.get("household_size")
-        if size is not None and size != members + 1:
-            self.add_error(
-                "household_size", f"家庭人口数必须为家庭成员人数 +1:现有家庭成员 {members} 人,应为 {members + 1}。"
-            )
+        fault = household_size_fault(self.cleaned_data.get("household_size"), members)
+        if fault:
+            self.add_error("household_size", fault)
 
     def file_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -186,3 +192,19 @@ class FileAttachmentForm(AttachmentForm):
 
     kind = forms.ModelChoiceField(label="附件类型", queryset=Code.objects.filter(table__key="attachment_type"))
     field_order = ["kind", "content"]
+
+
+# The file's rules across fields, shared by the entry form and the Excel import.
+
+
+def work_start_fault(started, head_born) -> str | None:
+    if started is not None and head_born is not None and started < head_born:
+        return f"参加工作时间不能早于户主的出生日期({head_born:%Y-%m-%d})。"
+    return None
+
+
+def household_size_fault(size: int | None, members: int) -> str | None:
+    """家庭人口数必须为家庭成员人数 +1 (manual 2.2.1.1 rule 5)."""
+    if size is not None and size != members + 1:
+        return f"家庭人口数必须为家庭成员人数 +1:现有家庭成员 {members} 人,应为 {members + 1}。"
+    return None

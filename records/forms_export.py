@@ -7,7 +7,7 @@ from org.errors import DomainError
 from org.models import Unit
 from org.selectors import children_of
 from records.exports import files_query_form
-from records.models import ExportKind
+from records.models import ExportFormat, ExportKind
 
 
 class UnitsField(forms.ModelMultipleChoiceField):
@@ -23,6 +23,13 @@ class ExportRequestForm(forms.Form):
         label="导出档案", choices=ExportKind.choices, widget=forms.CheckboxSelectMultiple, initial=ExportKind.values
     )
     scope_units = UnitsField(label="导出单位", queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple)
+    file_format = forms.ChoiceField(
+        label="文件格式", choices=ExportFormat.choices, initial=ExportFormat.XLSX, widget=forms.RadioSelect,
+        required=False, help_text="CSV 用 Excel 打开时,18 位身份证号会变成数字;需要在电子表格中查看时请选 Excel。",
+    )  # fmt: skip
+
+    def clean_file_format(self):
+        return self.cleaned_data["file_format"] or ExportFormat.CSV  # a request posted without one, as before
 
     def __init__(self, *args, actor, export=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,6 +42,7 @@ class ExportRequestForm(forms.Form):
         self.fields["scope_units"].initial = chosen or [own.pk]
         if export is not None:
             self.fields["kinds"].initial = export.kinds
+            self.fields["file_format"].initial = export.file_format
         # The files' query conditions (records.exports.files_query_form), prefixed so their names
         # cannot clash.
         conditions = files_query_form()

@@ -4,47 +4,71 @@ The workbook has one sheet 档案 in which each row is one person: the head's ro
 file's own columns and 与户主关系 = 户主; family members follow on rows sharing the head's
 职工编号. The same workbook, empty, is the blank Excel form of manual 2.2.9.
 
-An import never has rules of its own: each household is turned into the data of the entry form
-(WorkerFileForm, HeadForm, MemberForm) and checked by those forms, then saved by
-services.file_create, which checks ID numbers nationwide. When the clerk asks for it, a
-household whose only faults make it a problem file (有问题档案: household size, disabled
-without category) is saved anyway; file_create records its problems.
+An import has no rules of its own, and checks in bulk (issue 17: 200,000 rows per file):
+python-calamine reads the sheet; each cell is read by its column's kind (code tables read once,
+dates in the legacy forms too) and checked by the entry form's own checks — the model field's
+validators, the ID number's GB 11643 check, and the rules records.forms shares with the forms
+(complete_person, work_start_fault, household_size_fault). Rows that pass are COPYed into a
+staging table; ID numbers twice in the file, ID numbers already registered and 职工编号 the
+unit already has are found by joins on it; each household is then taken whole or not at all
+and the accepted ones are written set-based (records.import_writes), with their history,
+audit rows and problems (services.file_problems) as a file saved from the entry form has.
+When the clerk asks for it, a household whose only faults make it a problem file (有问题档案:
+household size, disabled without category) is saved anyway, its problems recorded.
 
-The upload is checked while the clerk waits (type, size, sheet, columns); the households are
-imported by a worker (records.tasks.import_files), one transaction each, and the job records
-which households it created so a redelivered message creates nothing twice.
+The upload is checked while the clerk waits (type, size, sheet, columns, row count); the
+households are imported by a worker (records.tasks.import_files), its progress saved as the
+rows are checked, the writes in one transaction with the job's items, so a redelivered
+message creates nothing twice.
 """
 
 import io
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
+import json
+import re
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from functools import cache
 
-from django.core.exceptions import PermissionDenied
+import pghistory
+import python_calamine
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import Model
 from django.http import Http404
 from django.utils import timezone, translation
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from org.errors import DomainError
+from org.forms.account import clean_phone, clean_postal_code
 from org.models import Code, CodeTable, Module, User, code_table_of
 from org.permissions import require_module
-from records import id_numbers, services
-from records.forms import HeadForm, MemberForm, WorkerFileForm
+from records import id_numbers, import_writes, services
+from records.forms import (
+    HeadForm,
+    MemberForm,
+    WorkerFileForm,
+    complete_person,
+    household_size_fault,
+    not_after_today,
+    work_start_fault,
+)
 from records.models import (
     FamilyMember,
     FileCategory,
     FileImport,
-    FileImportItem,
     ImportState,
     Person,
     WorkerFile,
 )
-from records.selectors import file_of
+from records.selectors import files_of
+from records.services import PERSON_FIELDS
 
 SHEET = "档案"
 CODES_SHEET = "代码"
@@ -53,9 +77,9 @@ EXAMPLE_CODE = "示例"  # rows with this 职工编号 show how to fill the shee
 HEAD_RELATION = "户主"
 REQUIRED_MARK = "*"
 YES, NO = "是", "否"
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 10_000
-PROGRESS_EVERY = 20  # households between two progress saves
+MAX_UPLOAD_BYTES = 64 * 1024 * 1024  # 200,000 rows of the template take about 18 MB (bench/imports.py)
+MAX_ROWS = 200_000
+PROGRESS_EVERY = 2_000  # rows between two progress saves (and two COPYs into the staging table)
 PROGRESS_FIELDS = ["total_rows", "done_rows", "created_count", "problem_count", "refused_count"]
 
 # Where a column's value goes: KEY and FILE to the file form (read on the head's row), PERSON
@@ -75,7 +99,7 @@ NOTE = (
 # --- columns ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # columns() makes each once: compared and hashed by identity
 class Column:
     name: str  # the form field
     scope: str
@@ -125,8 +149,9 @@ def columns() -> tuple[Column, ...]:
         return (key, relation, *people, *members, *files)
 
 
-def _columns_for(*scopes: str) -> list[Column]:
-    return [c for c in columns() if c.scope in scopes]
+@cache
+def _columns_for(*scopes: str) -> tuple[Column, ...]:
+    return tuple(c for c in columns() if c.scope in scopes)
 
 
 def _column_named(name: str, scopes: tuple[str, ...]) -> Column | None:
@@ -244,62 +269,63 @@ def template_workbook() -> bytes:
 
 # --- reading the sheet -------------------------------------------------------------------------
 
+UNREADABLE = "无法读取该文件:请上传用本系统导入模板填写的 Excel(.xlsx)文件。"
+DATE_EXAMPLES = "1995-07-01、1995年7月1日、1995.7.1、1995/7/1 或 19950701"
+EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's serial dates (past the 1900 leap-year bug)
+LAST_SERIAL = 2_958_465  # 9999-12-31
+DATE_TEXTS = (
+    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?"),
+    re.compile(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})"),
+    re.compile(r"(\d{4})(\d{2})(\d{2})"),
+)
+
 
 @dataclass
-class SheetRow:
-    number: int  # the row number Excel shows
-    cells: dict[Column, object]  # normalized: "" for empty, str, date, or a number as str
+class Sheet:
+    """The sheet 档案 of an upload: where each column is, and its data rows as (the row number
+    Excel shows, the cell values), examples and empty rows left out, read as they are used."""
 
-    def text(self, column: Column | None) -> str:
-        value = self.cells.get(column, "") if column is not None else ""
-        return value if isinstance(value, str) else str(value)
-
-
-def _normalize(value) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, bool):
-        return YES if value else NO
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, int | float | Decimal):
-        return str(value)
-    return str(value).strip()
+    positions: dict[Column, int]
+    rows: Iterator[tuple[int, list]]
 
 
-def read_rows(content: bytes) -> list[SheetRow]:
-    """The data rows of an uploaded workbook (examples and empty rows left out). Raises
-    DomainError when it is not a workbook made from the template."""
+def open_sheet(source: bytes | str) -> Sheet:
+    """The sheet of a workbook's bytes or of its file's path (calamine then reads the file as
+    it needs, without a copy of it in memory). Raises DomainError when the upload is not a
+    workbook made from the template."""
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        workbook = python_calamine.load_workbook(source if isinstance(source, str) else io.BytesIO(source))
+        sheet = workbook.get_sheet_by_name(SHEET) if SHEET in workbook.sheet_names else None
     except Exception as error:
-        # openpyxl raises errors of many kinds (BadZipFile, KeyError, ValueError…) for files
-        # that are not workbooks or are damaged; all mean the same to the clerk.
-        raise DomainError("无法读取该文件:请上传用本系统导入模板填写的 Excel(.xlsx)文件。") from error
-    try:
-        if SHEET not in workbook.sheetnames:
-            raise DomainError(f"文件中没有“{SHEET}”工作表:请使用本系统的导入模板。")
-        rows = workbook[SHEET].iter_rows(min_row=HEADER_ROW, values_only=True)
-        positions = _positions(next(rows, ()))
-        code_column = columns()[0]
-        found = []
-        for number, values in enumerate(rows, start=HEADER_ROW + 1):
-            cells = {c: _normalize(values[i]) if i < len(values) else "" for c, i in positions.items()}
-            if all(v == "" for v in cells.values()) or cells.get(code_column) == EXAMPLE_CODE:
-                continue
-            found.append(SheetRow(number, cells))
-            if len(found) > MAX_ROWS:
-                raise DomainError(f"一次最多导入 {MAX_ROWS} 行,请把文件分成几个再导入。")
-        return found
-    finally:
-        workbook.close()
+        # calamine raises errors of several kinds (zip, XML, …) for files that are not
+        # workbooks or are damaged; all mean the same to the clerk.
+        raise DomainError(UNREADABLE) from error
+    if sheet is None:
+        raise DomainError(f"文件中没有“{SHEET}”工作表:请使用本系统的导入模板。")
+    first = sheet.start[0] + 1 if sheet.start else 1  # calamine's range starts at the first used row
+    numbered = enumerate(sheet.iter_rows(), start=first)
+    header = next((values for number, values in numbered if number >= HEADER_ROW), [])
+    positions = _positions(header)
+    return Sheet(positions, _data_rows(numbered, positions))
 
 
-def _positions(header: tuple) -> dict[Column, int]:
+def _data_rows(numbered, positions: dict[Column, int]):
+    code_index = positions[columns()[0]]
+    indexes = list(positions.values())
+    count = 0
+    for number, values in numbered:
+        if (
+            all(values[i] in ("", None) for i in indexes if i < len(values))
+            or cell_text(values[code_index]) == EXAMPLE_CODE
+        ):
+            continue
+        count += 1
+        if count > MAX_ROWS:
+            raise DomainError(f"一次最多导入 {MAX_ROWS} 行,请把文件分成几个再导入。")
+        yield number, values
+
+
+def _positions(header) -> dict[Column, int]:
     by_header = {c.header: c for c in columns()}
     positions = {}
     for index, text in enumerate(header):
@@ -312,19 +338,51 @@ def _positions(header: tuple) -> dict[Column, int]:
     return positions
 
 
-def check_upload(name: str, size: int, content: bytes) -> list[SheetRow]:
-    """What the upload page checks while the clerk waits."""
+def check_upload(name: str, size: int, content: bytes) -> int:
+    """What the upload page checks while the clerk waits; the number of data rows."""
     if not name.lower().endswith(".xlsx"):
         raise DomainError("请上传 .xlsx 格式的 Excel 文件(.xls、.csv 等格式请先在 Excel 中另存为 .xlsx)。")
     if size > MAX_UPLOAD_BYTES:
         raise DomainError(f"文件太大:最大 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB,请分成几个文件导入。")
-    rows = read_rows(content)
-    if not rows:
+    count = sum(1 for _row in open_sheet(content).rows)
+    if not count:
         raise DomainError("文件中没有要导入的数据行(示例行不计)。")
-    return rows
+    return count
 
 
-# --- checking a household with the entry forms --------------------------------------------------
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+def parse_date(value) -> date:
+    """A date as legacy workbooks hold it: a date cell, an Excel serial number (34881), or
+    the text 1995-07-01, 1995年7月1日, 1995.7.1, 1995/7/1 or 19950701 (also typed as a number)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value <= LAST_SERIAL:
+        return EXCEL_EPOCH + timedelta(days=int(value))
+    text = cell_text(value)
+    for pattern in DATE_TEXTS:
+        match = pattern.fullmatch(text)
+        if match:
+            try:
+                return date(*map(int, match.groups()))
+            except ValueError:
+                break
+    raise ValidationError(f"“{text}”不是有效的日期,请填写如 {DATE_EXAMPLES}。")
+
+
+# --- checking the rows ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -338,156 +396,208 @@ class Fault:
         return {"row": self.row, "column": self.column, "message": self.message}
 
 
-@dataclass
-class Household:
-    code: str
-    rows: list[SheetRow] = field(default_factory=list)
-
-
-@dataclass
-class Checked:
-    """A household checked by the entry forms: what file_create needs, or why not."""
-
-    faults: list[Fault] = field(default_factory=list)
-    data: dict | None = None
-    head: dict | None = None
-    members: list[dict] = field(default_factory=list)
-    rows_by_number: dict[str, int] = field(default_factory=dict)  # ID number → sheet row
-
-    def acceptable(self, keep_problems: bool) -> bool:
-        if self.data is None:
-            return False
-        return not self.faults or (keep_problems and all(f.problem for f in self.faults))
-
-
 class Lookups:
     """The code tables, read once per import."""
 
     def __init__(self):
-        self.codes: dict[str, dict[str, int]] = {}
-        for table_key, value, pk in Code.objects.values_list("table__key", "value", "pk"):
-            self.codes.setdefault(table_key, {})[value] = pk
+        self.codes: dict[str, dict[str, Code]] = {}
+        for code in Code.objects.select_related("table"):
+            self.codes.setdefault(code.table.key, {})[code.value] = code
         self.table_names = dict(CodeTable.objects.values_list("key", "name"))
+        self.today = timezone.localdate()  # once, not once per date and ID number
 
 
-def group_households(rows: list[SheetRow]) -> tuple[list[Household], list[Fault]]:
+# The entry form's own checks of single fields (records.forms), by field; the ID number's is
+# in cell_value.
+FIELD_CLEANERS = {"phone": clean_phone, "postal_code": clean_postal_code}
+HEAD_SCOPES = (KEY, PERSON, HEAD, FILE)
+MEMBER_SCOPES = (KEY, RELATION, PERSON, MEMBER)
+FILE_FIELDS = list(WorkerFileForm.Meta.fields)
+NO_FAULTS = ()
+
+
+@cache
+def _model_field(column: Column):
+    model = WorkerFile if column.scope in (KEY, FILE) else FamilyMember if column.scope == RELATION else Person
+    return model._meta.get_field(column.name)
+
+
+@cache
+def _choice_values(column: Column) -> dict[str, str]:
+    return dict(column.choices)
+
+
+def _empty(column: Column):
+    if column.default is not None:
+        return column.default
+    return "" if column.kind == TEXT else None
+
+
+def cell_value(column: Column, raw, lookups: Lookups):
+    """A filled cell as its field holds it (a Code for a code table); ValidationError with the
+    message the clerk reads when it cannot be."""
+    if column.kind == DATE:
+        return not_after_today(parse_date(raw), column.header, lookups.today)
+    text = cell_text(raw)
+    if column.name == "id_number":
+        text = id_numbers.validate(text, today=lookups.today).number
+    if column.kind == CODE:
+        code = lookups.codes.get(column.table, {}).get(text)
+        if code is None:
+            raise ValidationError(f"“{text}”不在代码表“{lookups.table_names.get(column.table, column.header)}”中。")
+        return code
+    if column.kind == CHOICE:
+        if text not in _choice_values(column):
+            raise ValidationError(f"“{text}”不是有效的{column.header}。")
+        return _choice_values(column)[text]
+    if column.kind == BOOL:
+        if text not in (YES, NO):
+            raise ValidationError(f"应填“{YES}”或“{NO}”,现在是“{text}”。")
+        return text == YES
+    cleaner = FIELD_CLEANERS.get(column.name)
+    return _model_field(column).clean(cleaner(text) if cleaner else text, None)
+
+
+@dataclass(slots=True)
+class CheckedRow:
+    """What the import keeps of a row once checked, to decide its household; its values are
+    in the staging table (records.import_writes)."""
+
+    number: int
+    code: str
+    head: bool
+    faults: tuple | list = NO_FAULTS
+    id_number: str = ""
+    name: str = ""
+    health: Code | None = None
+    disability_category_id: int | None = None
+    size: int | None = None  # the head's 家庭人口
+    address: str = ""  # the head's
+
+    @property
+    def refused(self) -> bool:
+        return any(not f.problem for f in self.faults)
+
+
+def check_row(number: int, values: list, positions: dict[Column, int], lookups: Lookups) -> tuple[CheckedRow, dict]:
+    """One row checked by the entry form's rules (records.forms): the row, and its values by
+    field name (a head's row has the file's fields, a member's row the relation)."""
+    relation = _column_named("relation", (RELATION,))
+    head = cell_text(_raw(values, positions, relation)) == HEAD_RELATION
+    faults, cleaned = [], {}
+    for column in _columns_for(*(HEAD_SCOPES if head else MEMBER_SCOPES)):
+        raw = _raw(values, positions, column)
+        if raw is None or raw == "" or (isinstance(raw, str) and not raw.strip()):
+            cleaned[column.name] = _empty(column)
+            if column.required and column.scope != KEY:  # a row without 职工编号 has its own fault
+                faults.append(Fault(number, column.header, REQUIRED))
+            continue
+        try:
+            cleaned[column.name] = cell_value(column, raw, lookups)
+        except ValidationError as error:
+            faults.append(Fault(number, column.header, error.messages[0]))
+    if head:  # the head's income and employer are the file's
+        cleaned["employer_or_school"] = cleaned.get("employer", "")
+    for name, message in complete_person(cleaned, lookups.today).items():
+        faults.append(Fault(number, _header(name), message, problem=name == "disability_category"))
+    if head:
+        message = work_start_fault(cleaned.get("work_start_date"), cleaned.get("birth_date"))
+        if message:
+            faults.append(Fault(number, _header("work_start_date"), message))
+    row = CheckedRow(
+        number, sys.intern(cleaned.get("code", "")), head, faults or NO_FAULTS, cleaned.get("id_number") or ""
+    )
+    if any(f.problem for f in faults):  # what file_problems names: kept only where a problem is
+        row.name = cleaned.get("name", "")
+        row.health, row.disability_category_id = cleaned.get("health"), _pk(cleaned.get("disability_category"))
+    if head:
+        row.size, row.address = cleaned.get("household_size"), cleaned.get("address") or ""
+    return row, cleaned
+
+
+def _raw(values: list, positions: dict[Column, int], column: Column):
+    index = positions.get(column)
+    return values[index] if index is not None and index < len(values) else None
+
+
+def _header(name: str) -> str:
+    return next(c.header for c in columns() if c.name == name)
+
+
+def _pk(value):
+    return value.pk if isinstance(value, Model) else value
+
+
+def staged_row(row: CheckedRow, position: int, cleaned: dict) -> tuple:
+    """The row as the staging table holds it (records.import_writes.staging_create's order)."""
+    person = [_pk(cleaned.get(name)) for name in PERSON_FIELDS]
+    file = [_pk(cleaned[name]) for name in FILE_FIELDS] if row.head else [None] * len(FILE_FIELDS)
+    return (row.number, row.code, position, _pk(cleaned.get("relation")), *person, *file)
+
+
+REQUIRED = str(forms.Field.default_error_messages["required"])
+
+
+# --- the households ---------------------------------------------------------------------------------
+
+
+def group_households(rows: list[CheckedRow]) -> tuple[dict[str, list[CheckedRow]], list[Fault]]:
     """Rows grouped by 职工编号, in order of first appearance; rows without one are faults."""
-    code_column = columns()[0]
-    households: dict[str, Household] = {}
+    households: dict[str, list[CheckedRow]] = {}
     orphans = []
     for row in rows:
-        code = row.text(code_column)
-        if not code:
-            orphans.append(Fault(row.number, code_column.header, "未填写职工编号,无法确定属于哪一户。"))
+        if not row.code:
+            orphans.append(Fault(row.number, columns()[0].header, "未填写职工编号,无法确定属于哪一户。"))
             continue
-        households.setdefault(code, Household(code)).rows.append(row)
-    return list(households.values()), orphans
+        households.setdefault(row.code, []).append(row)
+    return households, orphans
 
 
-def _form_data(row: SheetRow, scopes: tuple[str, ...], lookups: Lookups, faults: list[Fault]) -> dict:
-    data = {}
-    for column in _columns_for(*scopes):
-        raw = row.cells.get(column, "")
-        if raw == "":
-            data[column.name] = "" if column.default is None else column.default
-        elif column.kind == CODE:
-            data[column.name] = lookups.codes.get(column.table, {}).get(row.text(column), raw)
-        elif column.kind == CHOICE:
-            data[column.name] = dict(column.choices).get(row.text(column), raw)
-        elif column.kind == BOOL:
-            if raw not in (YES, NO):
-                faults.append(Fault(row.number, column.header, f"应填“{YES}”或“{NO}”,现在是“{raw}”。"))
-            data[column.name] = raw == YES
-        else:
-            data[column.name] = raw
-    return data
-
-
-def _form_faults(form, row: SheetRow, scopes: tuple[str, ...], lookups: Lookups, *, problem_fields=()) -> list[Fault]:
-    """The form's errors as faults of the row, in the column they belong to. Fields in
-    `problem_fields` carry problem faults (decided by the caller)."""
-    faults = []
-    for name, errors in form.errors.as_data().items():
-        column = _column_named(name, scopes)
-        for error in errors:
-            message = error.messages[0]
-            if column is not None and error.code == "invalid_choice":
-                raw = row.text(column)
-                if column.kind == CODE:
-                    table = lookups.table_names.get(column.table, column.header)
-                    message = f"“{raw}”不在代码表“{table}”中。"
-                else:
-                    message = f"“{raw}”不是有效的{column.header}。"
-            faults.append(Fault(row.number, column.header if column else "", message, problem=name in problem_fields))
+def household_faults(code: str, rows: list[CheckedRow]) -> list[Fault]:
+    """The faults of one household: its rows', one head, and 家庭人口 = members + 1."""
+    faults = [f for row in rows for f in row.faults]
+    heads = [r for r in rows if r.head]
+    if len(heads) != 1:
+        message = (
+            f"职工编号“{code}”没有户主行(户主一行的与户主关系填“{HEAD_RELATION}”)。"
+            if not heads
+            else f"职工编号“{code}”有 {len(heads)} 行户主,每户只能有一行。"
+        )
+        header = _column_named("relation", (RELATION,)).header
+        return [Fault(r.number, header, message) for r in (heads or rows[:1])] + faults
+    message = household_size_fault(heads[0].size, len(rows) - 1)
+    if message:
+        faults.append(Fault(heads[0].number, _header("household_size"), message, problem=True))
     return faults
 
 
-def check_household(household: Household, lookups: Lookups) -> Checked:
-    """Check one household with the entry form's rules (WorkerFileForm, HeadForm, MemberForm)
-    and against the persons already registered (services.ExistingPerson)."""
-    checked = Checked()
-    relation_column = _column_named("relation", (RELATION,))
-    heads = [r for r in household.rows if r.text(relation_column) == HEAD_RELATION]
-    if len(heads) != 1:
-        message = (
-            f"职工编号“{household.code}”没有户主行(户主一行的与户主关系填“{HEAD_RELATION}”)。"
-            if not heads
-            else f"职工编号“{household.code}”有 {len(heads)} 行户主,每户只能有一行。"
-        )
-        checked.faults = [Fault(r.number, relation_column.header, message) for r in (heads or household.rows[:1])]
-        return checked
-    head_row = heads[0]
-    member_rows = [r for r in household.rows if r is not head_row]
-
-    faults = checked.faults
-    file_data = _form_data(head_row, (KEY, FILE), lookups, faults)
-    temporary = head_row.text(_column_named("category", (FILE,))) == str(FileCategory.TEMPORARY.label)
-    file_form = WorkerFileForm(file_data, temporary=temporary)
-    head_form = HeadForm(_form_data(head_row, (PERSON, HEAD), lookups, faults))
-    member_forms = [
-        (row, MemberForm(_form_data(row, (PERSON, MEMBER, RELATION), lookups, faults))) for row in member_rows
+def household_problems(rows: list[CheckedRow]) -> list[str]:
+    """The problems the new file will have (services.file_problems), from the checked rows: a
+    row keeps its name and health only when it has a problem fault (check_row), the others
+    stand for a person of no problem."""
+    head = next(r for r in rows if r.head)
+    people = [
+        Person(name=r.name, id_number=r.id_number, health=r.health, disability_category_id=r.disability_category_id)
+        for r in (head, *(r for r in rows if not r.head))
     ]
-    file_form.is_valid()
-    size = file_form.cleaned_data.get("household_size")
-    if size is not None:
-        file_form.check_household_size(len(member_rows))
-    size_problem = ("household_size",) if size is not None else ()
-    faults += _form_faults(file_form, head_row, (KEY, FILE), lookups, problem_fields=size_problem)
-
-    people = [(head_row, head_form, (PERSON, HEAD)), *((r, f, (PERSON, MEMBER, RELATION)) for r, f in member_forms)]
-    for row, form, scopes in people:
-        form.is_valid()
-        # With no category typed, the only fault a disability category can have is the
-        # entry form's "残疾 needs a category": a problem file, not a refusal.
-        blank = row.text(_column_named("disability_category", (PERSON,))) == ""
-        faults += _form_faults(form, row, scopes, lookups, problem_fields=("disability_category",) if blank else ())
-        number = form.cleaned_data.get("id_number")
-        if number:
-            checked.rows_by_number[number] = row.number
-    for person in Person.objects.filter(id_number__in=checked.rows_by_number):
-        error = services.ExistingPerson(person, file_of(person))
-        faults.append(Fault(checked.rows_by_number[person.id_number], _id_header(), error.message))
-
-    if not all(f.problem for f in faults):
-        return checked
-    file_form.cleaned_data.setdefault("household_size", size)
-    checked.data = file_form.file_data()
-    checked.head = _person_data(head_form) | {
-        "monthly_income": checked.data["monthly_income"],  # the head's income and employer are the file's
-        "employer_or_school": checked.data["employer"],
-    }
-    checked.members = [_person_data(form) for _row, form in member_forms]
-    return checked
+    return services.file_problems(WorkerFile(household_size=head.size, address=head.address), people)
 
 
-def _person_data(form) -> dict:
-    data = dict(form.cleaned_data)
-    data.setdefault("disability_category", None)  # left out by the problem fault, if any
-    return data
-
-
-def _id_header() -> str:
-    return _column_named("id_number", (PERSON,)).header
+def faults_against_database(by_number: dict[int, CheckedRow], unit, skipped: set[str]) -> list[Fault]:
+    """The staged rows' ID numbers already registered, and the staged heads' 职工编号 the unit
+    already has: two joins. Households in `skipped` (done by this job before) are left out."""
+    taken = import_writes.staged_persons_taken()
+    files = files_of([person_id for _row, person_id in taken])
+    persons = Person.objects.in_bulk([person_id for _row, person_id in taken])
+    faults = []
+    for number, person_id in taken:
+        if by_number[number].code not in skipped:
+            message = services.existing_person_message(persons[person_id], files.get(person_id))
+            faults.append(Fault(number, _header("id_number"), message))
+    for number, code in import_writes.staged_codes_taken(unit.pk):
+        if code not in skipped:
+            faults.append(Fault(number, columns()[0].header, services.code_taken_message(code)))
+    return faults
 
 
 # --- the job ------------------------------------------------------------------------------------
@@ -525,7 +635,7 @@ def get_import_for_user(user: User, pk: int) -> FileImport:
 def file_import_run(*, job_id: int) -> FileImport:
     """Import a job's households. Idempotent: a finished job returns at once, and households
     this job already created are skipped, so a redelivered message does no harm."""
-    job = FileImport.objects.select_related("created_by__unit").get(pk=job_id)
+    job = FileImport.objects.defer("content").select_related("created_by__unit").get(pk=job_id)
     if job.state == ImportState.DONE:
         return job
     job.state, job.started_at, job.error = ImportState.RUNNING, timezone.now(), ""
@@ -547,49 +657,80 @@ def _import(job: FileImport) -> None:
     if actor is None or not actor.has_module(Module.FILES) or actor.unit_id != job.unit_id:
         raise PermissionDenied("上传人已不在本单位或已没有“困难职工档案”权限,导入没有进行。")
     with translation.override("zh-hans"):
-        rows = read_rows(bytes(job.content))
-        households, refusals = group_households(rows)
-        lookups = Lookups()
-        done = dict(job.items.values_list("code", "problem"))
-        job.total_rows, job.done_rows = len(rows), len(refusals)
-        job.created_count, job.problem_count = len(done), sum(done.values())
-        job.refused_count = len(refusals)
-        for count, household in enumerate(households, start=1):
-            if household.code not in done:
-                faults = _import_household(job, actor, household, lookups)
-                if faults:
-                    job.refused_count += 1
-                    refusals += faults
-            job.done_rows += len(household.rows)
-            if count % PROGRESS_EVERY == 0:
-                job.save(update_fields=PROGRESS_FIELDS)
+        staging = import_writes.staging_create(PERSON_FIELDS, FILE_FIELDS)
+        try:
+            # calamine's copy of the sheet (about 150 MB for 100,000 rows of the template) lives
+            # only while the rows are checked; the workbook goes to a file a megabyte at a time.
+            with tempfile.NamedTemporaryFile(suffix=".xlsx") as upload:
+                import_writes.content_to(job.pk, upload)
+                upload.flush()
+                rows = _check_and_stage(job, open_sheet(upload.name), staging)
+            with transaction.atomic(), pghistory.context(user=actor.pk, file_import=job.pk):
+                # One write per job at a time: a second delivery running at once waits here,
+                # then finds the households done instead of refusing them as duplicates.
+                FileImport.objects.select_for_update().filter(pk=job.pk).values_list("pk").get()
+                _write(job, actor, rows)
+        finally:
+            import_writes.staging_drop()
+
+
+def _check_and_stage(job: FileImport, sheet: Sheet, staging: list[str]) -> list[CheckedRow]:
+    """Every row checked and, unless refused, COPYed to the staging table in chunks; the
+    job's progress saved between two chunks."""
+    lookups = Lookups()
+    rows, pending, positions = [], [], {}
+    for number, values in sheet.rows:
+        row, cleaned = check_row(number, values, sheet.positions, lookups)
+        rows.append(row)
+        if not row.head:  # members are numbered in the order of their rows
+            positions[row.code] = positions.get(row.code, 0) + 1
+        position = 0 if row.head else positions[row.code]
+        if row.code and not row.refused:
+            pending.append(staged_row(row, position, cleaned))
+        if len(rows) % PROGRESS_EVERY == 0:
+            import_writes.staging_copy(staging, pending)
+            pending = []
+            job.done_rows = len(rows)
+            job.save(update_fields=["done_rows"])
+    import_writes.staging_copy(staging, pending)
+    job.total_rows = job.done_rows = len(rows)
+    return rows
+
+
+def _write(job: FileImport, actor: User, rows: list[CheckedRow]) -> None:
+    """Decide each household (all its rows, or none) and create the accepted ones set-based."""
+    households, refusals = group_households(rows)
+    done = set(job.items.values_list("code", flat=True))
+    by_number = {r.number: r for r in rows}
+    repeated = [
+        Fault(
+            number,
+            _header("id_number"),
+            f"身份证号 {id_numbers.mask(by_number[number].id_number)} 与第 {first} 行重复。",
+        )
+        for number, first in import_writes.staged_repeats()
+    ]
+    for fault in repeated + faults_against_database(by_number, actor.unit, done):
+        row = by_number[fault.row]
+        row.faults = [*row.faults, fault]
+    refused_households, accepted = len(refusals), []
+    for code, members in households.items():
+        if code in done:
+            continue
+        faults = household_faults(code, members)
+        if faults and not (job.keep_problems and all(f.problem for f in faults)):
+            refused_households += 1
+            refusals += faults
+            continue
+        # A household without faults has no problems (each problem is a fault first).
+        problems = household_problems(members) if faults else []
+        accepted.append((code, json.dumps(problems, ensure_ascii=False)))
+    import_writes.write_accepted(
+        job=job, actor=actor, accepted=accepted, person_fields=PERSON_FIELDS, file_fields=FILE_FIELDS
+    )
     job.created_count = job.items.count()
     job.problem_count = job.items.filter(problem=True).count()
+    job.refused_count = refused_households
     job.refusals = [f.as_dict() for f in sorted(refusals, key=lambda f: f.row)]
     job.state, job.finished_at = ImportState.DONE, timezone.now()
     job.save(update_fields=[*PROGRESS_FIELDS, "refusals", "state", "finished_at"])
-
-
-def _import_household(job: FileImport, actor: User, household: Household, lookups: Lookups) -> list[Fault]:
-    """Create one household in its own transaction; its faults when it is refused."""
-    checked = check_household(household, lookups)
-    if not checked.acceptable(job.keep_problems):
-        return checked.faults
-    head_row = next(r.number for r in household.rows if r.text(_column_named("relation", (RELATION,))) == HEAD_RELATION)
-    try:
-        with transaction.atomic():
-            # One household at a time per job: a second delivery running at once waits here,
-            # then finds the household done instead of refusing it as a duplicate.
-            FileImport.objects.select_for_update().filter(pk=job.pk).values_list("pk").get()
-            if FileImportItem.objects.filter(job=job, code=household.code).exists():
-                return []
-            file = services.file_create(actor=actor, data=checked.data, head=checked.head, members=checked.members)
-            FileImportItem.objects.create(job=job, code=household.code, file=file, problem=bool(file.problems))
-    except services.ExistingPerson as error:
-        return [Fault(checked.rows_by_number.get(error.person.id_number, head_row), _id_header(), error.message)]
-    except DomainError as error:
-        column = _column_named(error.field, (KEY, FILE, PERSON, HEAD)) if error.field else None
-        return [Fault(head_row, column.header if column else "", error.message)]
-    job.created_count += 1
-    job.problem_count += bool(file.problems)
-    return []

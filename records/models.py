@@ -531,6 +531,14 @@ class ExportState(models.TextChoices):
 MAX_EXPORT_ATTEMPTS = 5  # a request failing this often has a cause another attempt will not cure
 
 
+class ExportFormat(models.TextChoices):
+    """The bulk export's file: CSV as PostgreSQL writes it, or Excel, whose text cells keep
+    18-digit ID numbers as typed (a spreadsheet opening the CSV turns them into numbers)."""
+
+    CSV = "csv", _("CSV(逗号分隔)")
+    XLSX = "xlsx", _("Excel(.xlsx,身份证号等保持为文本)")
+
+
 class BulkExport(models.Model):
     """One export request of a unit (申请). The parent unit's admin approves it (the national
     unit's own requests are self-approved), a worker writes the CSV file at night or on demand,
@@ -548,6 +556,7 @@ class BulkExport(models.Model):
     scope_units = models.ManyToManyField("org.Unit", verbose_name=_("导出单位"), related_name="+")
     # The files' query form data (records.exports.files_query_form), non-empty values only.
     conditions = models.JSONField(_("查询条件"), default=dict, blank=True)
+    file_format = models.CharField(_("文件格式"), max_length=4, choices=ExportFormat.choices, default=ExportFormat.CSV)
     state = FSMField(_("状态"), max_length=10, choices=ExportState.choices, default=ExportState.REQUESTED)
     requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)

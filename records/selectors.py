@@ -69,6 +69,14 @@ def file_of(person: Person) -> WorkerFile | None:
     return membership.file if membership else None
 
 
+def files_of(person_ids: list[int]) -> dict[int, WorkerFile]:
+    """file_of for many persons in two queries: person id → the file it belongs to."""
+    files = {f.head_id: f for f in WorkerFile.objects.select_related("unit").filter(head_id__in=person_ids)}
+    for membership in FamilyMember.objects.select_related("file__unit").filter(person_id__in=person_ids):
+        files[membership.person_id] = membership.file
+    return files
+
+
 def find_cancelled_file(raw_id_number: str) -> tuple[WorkerFile | None, str | None]:
     """按身份证恢复 (2.2.5.1): the cancelled file of a head's ID number, anywhere in the country —
     restoring is open to every unit — or why there is none."""

@@ -67,6 +67,10 @@ def existing_person_message(person: Person, file: WorkerFile | None) -> str:
     return f"身份证号 {id_numbers.mask(person.id_number)} 已是{where}的困难职工档案(或其家庭成员),请与该单位联系。"
 
 
+def code_taken_message(code: str) -> str:
+    return f"本单位已有职工编号为“{code}”的档案。"
+
+
 # --- problems (有问题档案, manual 2.8) -----------------------------------------------------------
 
 
@@ -222,7 +226,7 @@ def file_create(*, actor: User, data: dict, head: dict, members: list[dict], req
     ExistingPerson, which names the case; nothing is saved then."""
     require_module(actor, Module.FILES)
     if WorkerFile.objects.filter(unit=actor.unit, code=data["code"]).exists():
-        raise DomainError(f"本单位已有职工编号为“{data['code']}”的档案。", "code")
+        raise DomainError(code_taken_message(data["code"]), "code")
     _check_ids_free([head["id_number"], *(m["id_number"] for m in members)], own=set())
     file = WorkerFile(**data, created_by=actor)
     file.place_at_owner(actor.unit)
@@ -234,7 +238,7 @@ def file_create(*, actor: User, data: dict, head: dict, members: list[dict], req
         with transaction.atomic():
             file.save()
     except IntegrityError:
-        raise DomainError(f"本单位已有职工编号为“{data['code']}”的档案。", "code") from None
+        raise DomainError(code_taken_message(data["code"]), "code") from None
     _add_members(file, members)
     audit_record(event=FileEvent.FILE_CREATED, actor=actor, request=request, obj=file)
     return file
@@ -260,7 +264,7 @@ def file_update(*, actor: User, file: WorkerFile, data: dict, head: dict, member
     if file.status != FileStatus.ACTIVE:
         raise DomainError(CANCELLED_NOT_EDITABLE)
     if data["code"] != file.code and WorkerFile.objects.filter(unit=file.unit, code=data["code"]).exists():
-        raise DomainError(f"本单位已有职工编号为“{data['code']}”的档案。", "code")
+        raise DomainError(code_taken_message(data["code"]), "code")
     above = file.holder_id != file.unit_id  # a superior holds it: what changes is 已修改 to them
     before = history_mark(file.pk) if above else None
     for name, value in data.items():

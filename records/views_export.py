@@ -78,6 +78,7 @@ def _save_request(request, form: ExportRequestForm, export=None):
     form when it refuses."""
     data = {
         "kinds": form.cleaned_data["kinds"],
+        "file_format": form.cleaned_data["file_format"],
         "scope_units": list(form.cleaned_data["scope_units"]),
         "conditions": form.condition_data(),
         "request": request,
@@ -185,7 +186,7 @@ def export_download(request, pk):
         path.open("rb"),
         as_attachment=True,
         filename=exports.download_file_name(export),
-        content_type="text/csv; charset=utf-8",
+        content_type=exports.download_content_type(export),
     )
     response["Cache-Control"] = "private, no-store"
     return response

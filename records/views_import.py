@@ -38,7 +38,7 @@ class FileImportForm(forms.Form):
         # Read no more than one byte past the limit: a larger file is refused without reading it all.
         content = upload.read(imports.MAX_UPLOAD_BYTES + 1)
         try:
-            self.rows = imports.check_upload(upload.name, max(upload.size or 0, len(content)), content)
+            self.row_count = imports.check_upload(upload.name, max(upload.size or 0, len(content)), content)
         except DomainError as error:
             raise forms.ValidationError(error.message) from None
         self.content = content
@@ -67,7 +67,7 @@ def file_import(request):
             file_name=form.cleaned_data["file"].name,
             content=form.content,
             keep_problems=form.cleaned_data["keep_problems"],
-            total_rows=len(form.rows),
+            total_rows=form.row_count,
         )
         tasks.send_import(job.pk)
         messages.success(request, f"“{job.file_name}”已上传,共 {job.total_rows} 行,正在排队导入。")

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
+from openpyxl import load_workbook
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
@@ -27,9 +28,9 @@ from audit.models import AuditLog
 from org.errors import DomainError
 from org.events import OrgEvent
 from org.models import Module
-from records import exports
+from records import excel, exports
 from records.events import FileEvent
-from records.models import BulkExport, ExportKind, ExportState, FileCategory, WorkerFile
+from records.models import BulkExport, ExportFormat, ExportKind, ExportState, FileCategory, WorkerFile
 from records.notices import FileNotice
 from records.tasks import produce_export
 from tests.conftest import worker_thread
@@ -592,3 +593,41 @@ def test_list_page_queries_do_not_grow_with_requests(cast, django_assert_max_num
         page = client.get(LIST)
     assert len(page.context["rows"]) == 8 and len(page.context["pending"]) == 8
     assert "姓名:李" in page.content.decode()
+
+
+# --- the Excel file (issue 17 item 8) ----------------------------------------------------------------
+
+
+def test_the_export_as_excel_keeps_id_numbers_as_text_and_splits_sheets(cast, files, monkeypatch):
+    monkeypatch.setattr(excel, "MAX_SHEET_ROWS", 3)  # a header and two rows a sheet
+    export = approved(cast, "county_a_admin", "city_a_admin")
+    BulkExport.objects.filter(pk=export.pk).update(file_format=ExportFormat.XLSX)
+    exports.export_produce(export_id=export.pk)
+    export = BulkExport.objects.get(pk=export.pk)
+
+    assert export.file_name.endswith(".xlsx") and export.row_count == 4
+    book = load_workbook(exports.export_path(export), read_only=True)
+    assert book.sheetnames == ["批量导出数据", "批量导出数据(2)"]
+    sheets = [list(sheet.iter_rows()) for sheet in book.worksheets]
+    header = [c.value for c in sheets[0][0]]
+    assert header == [c.value for c in sheets[1][0]] and header[:3] == ["填报单位", "姓名", "身份证号"]
+    rows = [dict(zip(header, row, strict=True)) for sheet in sheets for row in sheet[1:]]
+    assert len(rows) == 4
+    head = files["street_reported"].head
+    number = next(r["身份证号"] for r in rows if r["职工编号"].value == files["street_reported"].code)
+    assert number.value == head.id_number and number.data_type == "s"  # text, all 18 digits
+    assert exports.download_file_name(export).endswith(".xlsx")
+
+    response = cast.client("county_a_admin").get(reverse("records:export_download", args=[export.pk]))
+    assert response.status_code in (200, 302)  # county_a's admin may need its TOTP step first
+
+
+def test_the_request_page_offers_csv_and_excel(cast):
+    client = cast.client("county_a_admin")
+    page = client.get(reverse("records:export_create")).content.decode()
+    assert "文件格式" in page and "Excel(.xlsx" in page and "CSV" in page
+    data = {"kinds": ["hardship"], "scope_units": [cast.units["street_a"].pk], "file_format": "xlsx"}
+    assert client.post(reverse("records:export_create"), data).status_code == 302
+    assert BulkExport.objects.get().file_format == ExportFormat.XLSX
+    refused = client.post(reverse("records:export_create"), data | {"file_format": "pdf"})
+    assert refused.status_code == 200 and "选择一个有效的选项" in refused.content.decode()

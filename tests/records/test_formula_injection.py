@@ -182,3 +182,17 @@ def test_bulk_csv_has_no_field_that_starts_like_a_formula(cast):
     assert fields["身份证号"] == file.head.id_number  # in full, untouched
     assert fields["建档日期"] == "2026-03-01"
     assert fields["家庭年度总收入(元)"] == "12000.00"  # a number stays a number (never negative: a constraint)
+
+
+def test_bulk_excel_has_no_formula_and_keeps_id_numbers_as_text(cast):
+    admin = cast.users["street_a_admin"]
+    file = evil_file(cast.users["street_a"])
+    export = exports.export_request(
+        actor=admin, kinds=list(ExportKind.values), scope_units=[admin.unit], conditions={}, file_format="xlsx"
+    )
+    exports.export_decide(actor=cast.users["county_a_admin"], export_id=export.pk, approve=True)
+    exports.export_produce(export_id=export.pk)
+    sheet = load_workbook(exports.export_path(BulkExport.objects.get(pk=export.pk))).active
+    texts = assert_no_formula(sheet)
+    assert "'" + HYPERLINK in texts and "'" + EVIL_HEAD_NAME in texts and file.head.id_number in texts
+    assert "ID" not in [cell.value for cell in sheet[1]]
