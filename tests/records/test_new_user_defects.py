@@ -1,0 +1,87 @@
+"""Defects a new user found in the household files (issue 17, items 1, 2, 7, 11, 12)."""
+
+import pytest
+from django.urls import reverse
+
+from records.id_numbers import check_character, upgrade_15
+from records.models import MIGRANT_IDENTITY, Person, WorkerFile
+from tests.records.conftest import code, head_data, id_number, make_file, member_data
+from tests.records.test_files import post_data
+
+pytestmark = pytest.mark.django_db
+
+
+# --- item 7: 新增档案 from the migrant-worker list ------------------------------------------------
+
+
+def test_new_file_from_the_migrant_list_presets_the_identity(cast):
+    client = cast.client("street_a")
+    page = client.get(reverse("files:migrant"))
+    link = next(href for label, href in page.context["list_actions"] if label.startswith("新增"))
+    form = client.get(link).context["head_form"]
+    assert form["identity"].value() == code("identity", MIGRANT_IDENTITY).pk
+
+
+# --- item 12: a member's duplicate ID number is told next to the member's field ---------------------
+
+
+def test_a_members_id_number_repeating_the_heads_is_told_next_to_the_members_field(cast):
+    number = id_number("19750315")
+    data = post_data(head=head_data(id_number=number), members=[member_data(id_number=number)])
+    response = cast.client("street_a").post(reverse("files:create"), data)
+    assert response.status_code == 200 and not WorkerFile.objects.exists()
+    member = response.context["member_formset"].forms[0]
+    assert "身份证号重复" in " ".join(member.errors.get("id_number", []))
+    assert not response.context["head_form"].errors
+
+
+def test_a_members_id_number_of_another_file_is_told_next_to_the_members_field(cast, clerk):
+    taken = make_file(clerk).members.get().person.id_number
+    data = post_data(members=[member_data(id_number=taken)])
+    response = cast.client("street_a2").post(reverse("files:create"), data)
+    member = response.context["member_formset"].forms[0]
+    assert "已是" in " ".join(member.errors.get("id_number", []))
+    assert not response.context["head_form"].errors
+
+
+# --- item 1: an ID number as people type or paste it -----------------------------------------------
+
+
+@pytest.mark.parametrize("space", [" ", "\u3000", "  "])
+def test_an_id_number_with_a_space_inside_is_saved_normalized(cast, space):
+    number = id_number("19850315")
+    typed = number[:6] + space + number[6:]
+    response = cast.client("street_a").post(
+        reverse("files:create"), post_data(head=head_data(id_number=number) | {"id_number": typed})
+    )
+    assert response.status_code == 302, response.context["head_form"].errors
+    assert Person.objects.filter(id_number=number).exists()
+
+
+def test_full_width_digits_and_a_lower_case_x_are_accepted(cast):
+    first17 = "11010519850315771"
+    number = first17 + check_character(first17)
+    full_width = "".join(chr(ord(c) - ord("0") + ord("０")) if c.isdigit() else c.lower() for c in number)
+    response = cast.client("street_a").post(
+        reverse("files:create"), post_data(head=head_data(id_number=number) | {"id_number": full_width})
+    )
+    assert response.status_code == 302, response.context["head_form"].errors
+    assert Person.objects.filter(id_number=number).exists()
+
+
+def test_the_id_number_inputs_do_not_cut_a_pasted_number(cast):
+    body = cast.client("street_a").get(reverse("files:create")).content.decode()
+    assert 'name="head-id_number"' in body
+    assert 'maxlength="18"' not in body
+
+
+def test_a_15_digit_number_upgraded_to_18_is_said(cast):
+    legacy = "510107750315123"
+    response = cast.client("street_a").post(
+        reverse("files:create"), post_data(head=head_data(id_number=upgrade_15(legacy)) | {"id_number": legacy}),
+        follow=True,
+    )  # fmt: skip
+    assert response.redirect_chain, response.context["head_form"].errors
+    said = " ".join(str(m) for m in response.context["messages"])
+    assert "15 位" in said and "18 位" in said
+    assert Person.objects.filter(id_number__startswith="51010719750315123").exists()
