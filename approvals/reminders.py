@@ -45,10 +45,20 @@ class ReminderState:
 # (records/apps.py), so this module names no other module's URLs: a URL name, or a function of
 # the reminder giving its URL when the page depends on it (a module's overdue cases).
 NOTICE_PAGES: dict[str, str | Callable[[ReportAction], str]] = {}
+# A notice goes to the unit's admins (module unit_admin) but is a matter of one business module
+# (a bulk export of the files, manual 2.5): its label and the 所有提醒 filter file it there.
+NOTICE_MODULES: dict[str, str] = {}
 
 
-def register_notice_page(kind: str, page: str | Callable[[ReportAction], str]) -> None:
+def register_notice_page(kind: str, page: str | Callable[[ReportAction], str], *, filed_under: str = "") -> None:
     NOTICE_PAGES[kind] = page
+    if filed_under:
+        NOTICE_MODULES[kind] = filed_under
+
+
+def filed_under(action: ReportAction) -> str:
+    """The module a reminder is listed under."""
+    return NOTICE_MODULES.get(action.kind, action.module)
 
 
 # --- labels --------------------------------------------------------------------------------
@@ -79,6 +89,14 @@ def reminder_modules(user: User) -> list[str]:
     if not user.is_active:
         return []
     return [m for m in _MODULES if m in user.modules]
+
+
+def filter_modules(user: User) -> list[str]:
+    """The modules the user's reminders are listed under: those they hold, and for an admin
+    those their unit's notices are filed under."""
+    held = reminder_modules(user)
+    filed = set(NOTICE_MODULES.values()) if Module.UNIT_ADMIN in held else set()
+    return [m for m in _MODULES if m in held or m in filed]
 
 
 # --- selectors -----------------------------------------------------------------------------
@@ -129,7 +147,8 @@ def filter_reminders(
     elif state == ReminderState.HANDLED:
         queryset = queryset.filter(pending=False)
     if module:
-        queryset = queryset.filter(module=module)
+        here = [kind for kind, filed in NOTICE_MODULES.items() if filed == module]
+        queryset = queryset.filter((Q(module=module) & ~Q(kind__in=NOTICE_MODULES)) | Q(kind__in=here))
     return on_days(queryset, "at", date_from, date_to)
 
 
@@ -192,7 +211,7 @@ def reminder_page(queryset: QuerySet[ReportAction], cursor: str | None) -> Page:
     for row in rows:
         key = (row.module, row.kind)
         if key not in labels:
-            labels[key] = (reminder_subject(row), module_label(row.module))
+            labels[key] = (reminder_subject(row), module_label(filed_under(row)))
         row.subject, row.module_label = labels[key]
         row.is_open = row.pending
         row.is_handled = not row.pending and row.process.status == PROCESS.DONE

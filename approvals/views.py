@@ -29,7 +29,7 @@ class ReminderFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         reporting = {module.key for module in registry.all_modules()}
-        modules = [(key, reminders.module_label(key)) for key in reminders.reminder_modules(user) if key in reporting]
+        modules = [(key, reminders.module_label(key)) for key in reminders.filter_modules(user) if key in reporting]
         self.fields["module"].choices = [("", "全部"), *modules]
 
     def clean(self):

@@ -85,3 +85,18 @@ def test_a_15_digit_number_upgraded_to_18_is_said(cast):
     said = " ".join(str(m) for m in response.context["messages"])
     assert "15 位" in said and "18 位" in said
     assert Person.objects.filter(id_number__startswith="51010719750315123").exists()
+
+
+def test_bulk_export_reminders_are_filed_under_the_files(cast):
+    from records import exports
+
+    admin = cast.users["street_a_admin"]
+    export = exports.export_request(actor=admin, kinds=["hardship"], scope_units=[admin.unit], conditions={})
+    exports.export_decide(actor=cast.users["county_a_admin"], export_id=export.pk, approve=False, reason="范围过大")
+
+    client = cast.client("street_a_admin")
+    page = client.get(reverse("approvals:reminders_all"))
+    row = page.context["page"].rows[0]
+    assert row.module_label == "职工档案"
+    assert ("files", "职工档案") in page.context["form"].fields["module"].choices
+    assert len(client.get(reverse("approvals:reminders_all"), {"module": "files"}).context["page"].rows) == 1
