@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 from viewflow.workflow.models import Process, Task
@@ -26,9 +26,10 @@ from approvals.dates import on_days
 from approvals.events import ReportingEvent
 from approvals.models import Movement, ReportAction
 from approvals.processes import complete_human_task
+from approvals.selectors import visible_to
 from audit.keyset import cursor_of, parse_cursor
 from audit.services import audit_record
-from org.models import Module, User
+from org.models import Module, Unit, User
 
 PAGE_SIZE = 50
 _MODULES = tuple(Module.values)  # in declaration order; Module.values builds a new list per call
@@ -230,8 +231,14 @@ class MovedRow:
 
     @property
     def url(self) -> str | None:
+        """Its page, while the viewer's unit still sees the record (else the page is a 404)."""
         get_url = getattr(self.record, "get_absolute_url", None)
-        return get_url() if get_url else None
+        return get_url() if get_url and self.record.seen_by_viewer else None
+
+    @property
+    def where(self) -> str:
+        """The unit that holds the record now."""
+        return self.record.holder.name if self.record is not None else ""
 
     @property
     def kind(self) -> str:
@@ -239,9 +246,18 @@ class MovedRow:
         return str(model._meta.verbose_name) if model else ""
 
 
-def moved_rows_page(action: ReportAction, after: str | None) -> Page:
+def _moved_records(model, ids: list[int], viewer: Unit) -> dict[int, object]:
+    """The records by pk, each with its holder and whether the viewer's unit still sees it
+    (the visibility selector, as an EXISTS of the same query)."""
+    seen = Exists(visible_to(model._default_manager.filter(pk=OuterRef("pk")), viewer))
+    rows = model._default_manager.filter(pk__in=ids).select_related("holder").annotate(seen_by_viewer=seen)
+    return {row.pk: row for row in rows}
+
+
+def moved_rows_page(action: ReportAction, after: str | None, viewer: Unit) -> Page:
     """The movement log of one action, PAGE_SIZE rows at a time (an action may move 30,000
-    rows), with each row's record: one query per record model on the page."""
+    rows), with each row's record: one query per record model on the page. A record may have
+    moved on since: it links only while `viewer` sees it."""
     movements = Movement.objects.filter(action=action)
     total = movements.count()
     try:
@@ -262,7 +278,7 @@ def moved_rows_page(action: ReportAction, after: str | None) -> Page:
     for type_id, ids in ids_by_type.items():
         model = ContentType.objects.get_for_id(type_id).model_class()
         if model is not None:
-            records[type_id] = model._default_manager.in_bulk(ids)
+            records[type_id] = _moved_records(model, ids, viewer)
     rows = [MovedRow(m, records.get(m.content_type_id, {}).get(m.object_id)) for m in page]
     return Page(rows=rows, total=total, next_cursor=str(page[-1].pk) if has_more else None, is_first=not after_pk)
 

@@ -120,7 +120,7 @@ def action_rows(request, pk):
     action = reminders.get_action_for_user(request.user, pk)
     action.subject = reminders.reminder_subject(action)
     action.module_label = reminders.module_label(action.module)
-    page = reminders.moved_rows_page(action, request.GET.get("after"))
+    page = reminders.moved_rows_page(action, request.GET.get("after"), request.user.unit)
     context = {"action": action, "page": page, "can_handle": reminders.can_handle(request.user, action)}
     return render(request, "approvals/action_rows.html", context)
 

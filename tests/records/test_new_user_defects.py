@@ -100,3 +100,23 @@ def test_bulk_export_reminders_are_filed_under_the_files(cast):
     assert row.module_label == "职工档案"
     assert ("files", "职工档案") in page.context["form"].fields["module"].choices
     assert len(client.get(reverse("approvals:reminders_all"), {"module": "files"}).context["page"].rows) == 1
+
+
+# --- item 2: a reminder's rows that moved on since -----------------------------------------------
+
+
+def test_a_reminders_rows_link_only_the_files_the_viewer_still_sees(cast, clerk):
+    from approvals import services as approvals
+
+    kept, returned = make_file(clerk), make_file(clerk)
+    action = approvals.report_rows(actor=clerk, model=WorkerFile, pks=[kept.pk, returned.pk]).actions[0]
+    approvals.return_rows(actor=cast.users["county_a"], model=WorkerFile, pks=[returned.pk], message="缺材料")
+
+    client = cast.client("county_a")
+    response = client.get(reverse("approvals:action_rows", args=[action.pk]))
+    body = response.content.decode()
+    assert f'href="{kept.get_absolute_url()}"' in body
+    assert f'href="{returned.get_absolute_url()}"' not in body
+    moved_on = next(row for row in response.context["page"].rows if row.record.pk == returned.pk)
+    assert moved_on.url is None and moved_on.where == "浆洗街街道工会"
+    assert client.get(kept.get_absolute_url()).status_code == 200
