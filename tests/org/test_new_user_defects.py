@@ -1,0 +1,77 @@
+"""Defects a new user found in the administration pages (issue 17, items 3, 9, 10)."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.org.test_accounts import new_user, profile_data
+
+pytestmark = pytest.mark.django_db
+
+ENGLISH_BROWSER = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
+# Words a Chinese page may carry as they are: product and format names.
+ALLOWED_WORDS = {"Excel", "Word", "CSV", "xlsx", "TOTP", "QR", "ID", "PDF", "Authenticator", "Google", "Microsoft"}
+
+
+class _Text(HTMLParser):
+    """The text a reader sees: no script, style or tag attributes."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self._skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("script", "style", "template")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("script", "style", "template") and self._skip > 0
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def english_words(html: str, user) -> set[str]:
+    """Words of three Latin letters or more, but for the allowed ones and the user's login name."""
+    parser = _Text()
+    parser.feed(html)
+    text = " ".join(parser.parts).replace(user.username, "")
+    return set(re.findall(r"[A-Za-z]{3,}", text)) - ALLOWED_WORDS
+
+
+# --- item 3: Django's own messages are Chinese, whatever the browser asks for ---------------------------
+
+
+def test_a_short_password_at_first_sign_in_is_refused_in_chinese_to_an_english_browser(cast):
+    user = new_user(cast, unit_confirmed=True, profile_confirmed=False, must_change_password=True)
+    client = Client(**ENGLISH_BROWSER)
+    client.force_login(user)
+    response = client.post(reverse("org:first_profile"), profile_data(new_password1="Ab1!", new_password2="Ab1!"))
+    body = response.content.decode()
+    assert response.status_code == 200 and "密码长度太短" in body
+    assert english_words(body, user) == set()
+
+
+def test_change_password_and_required_fields_speak_chinese_to_an_english_browser(cast):
+    client = Client(**ENGLISH_BROWSER)
+    user = cast.users["street_a"]
+    client.force_login(user)
+    data = {"old_password": "", "new_password1": "Ab1!", "new_password2": "Ab1!"}
+    body = client.post(reverse("org:password_change"), data).content.decode()
+    assert "这个字段是必填项" in body and "密码长度太短" in body
+    assert english_words(body, user) == set()
+
+
+def test_the_file_form_with_errors_speaks_chinese_to_an_english_browser(cast):
+    from tests.records.test_files import post_data
+
+    client = Client(**ENGLISH_BROWSER)
+    user = cast.users["street_a"]
+    client.force_login(user)
+    data = post_data() | {"file_date": "not a date", "household_size": "x", "floor_area": "many"}
+    body = client.post(reverse("files:create"), data).content.decode()
+    assert "输入一个有效的日期" in body
+    assert english_words(body, user) == set()
