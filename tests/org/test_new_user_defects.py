@@ -75,3 +75,20 @@ def test_the_file_form_with_errors_speaks_chinese_to_an_english_browser(cast):
     body = client.post(reverse("files:create"), data).content.decode()
     assert "输入一个有效的日期" in body
     assert english_words(body, user) == set()
+
+
+# --- item 10: binding an authenticator ---------------------------------------------------------------
+
+
+def test_binding_shows_the_qr_code_beside_the_key_and_the_address_wrapped(cast, settings):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = cast.users["street_a_admin"]
+    client = Client()
+    client.unverified_login(user)
+    body = client.get(reverse("org:second_factor")).content.decode()
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    binding = re.search(r'<div class="otp-binding">(.*?)</div>\s*<p>2\.', body, re.S)
+    assert binding, "the QR code and the key side by side"
+    assert "<svg" in binding.group(1) and "data-otp-secret" in binding.group(1)
+    assert f'<code class="otp-url">{device.config_url.replace("&", "&amp;")}</code>' in binding.group(1)
