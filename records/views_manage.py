@@ -279,6 +279,7 @@ def transfer_files(request):
         "source": source, **switcher_context(request.user.unit, source), "form": form, "q": query,
         "files": list(files.order_by("code", "pk")[:TRANSFER_LIST_LIMIT]), "limit": TRANSFER_LIST_LIMIT,
         "picked": set(picked), "targets": _target_choices(request), "to_q": request.GET.get("to_q", ""),
+        "target_search": True,
         "title": "转移职工档案",
     }  # fmt: skip
     return render(request, "records/manage_transfer.html", context)

@@ -92,3 +92,34 @@ def test_binding_shows_the_qr_code_beside_the_key_and_the_address_wrapped(cast, 
     assert binding, "the QR code and the key side by side"
     assert "<svg" in binding.group(1) and "data-otp-secret" in binding.group(1)
     assert f'<code class="otp-url">{device.config_url.replace("&", "&amp;")}</code>' in binding.group(1)
+
+
+# --- item 9: unit administration ------------------------------------------------------------------------
+
+
+def test_a_just_created_unit_is_edited_with_what_its_creation_asked(cast):
+    from org.models import Unit
+
+    client = cast.client("county_a_admin")
+    county = cast.units["county_a"]
+    client.post(reverse("org:unit_create", args=[county.pk]), {"name": "簇桥街道工会", "code": "CQ01"})
+    unit = Unit.objects.get(name="簇桥街道工会")
+    response = client.post(reverse("org:unit_edit", args=[unit.pk]), {"name": "簇桥街道总工会", "code": "CQ01"})
+    assert response.status_code == 302, response.context["form"].errors
+    assert Unit.objects.get(pk=unit.pk).name == "簇桥街道总工会"
+
+
+def test_a_paste_under_the_cut_unit_itself_is_refused_clearly_before_confirming(cast):
+    client = cast.client("county_a_admin")
+    cut = cast.units["street_a"]
+    client.post(reverse("org:unit_cut", args=[cut.pk]))
+    page = client.get(reverse("org:unit_paste", args=[cut.pk])).content.decode()
+    assert f"不能把“{cut.name}”粘贴到它自己" in page and "请在左侧选择另一个单位" in page
+    assert "确定粘贴" not in page
+
+
+def test_the_batch_transfer_page_names_no_field_it_does_not_have(cast):
+    body = cast.client("county_a_admin").get(reverse("records:transfer_unit")).content.decode()
+    assert "查找目的单位" not in body
+    transfer = cast.client("county_a_admin").get(reverse("records:transfer_files")).content.decode()
+    assert transfer.count("查找目的单位") == 2  # the field's label and the help text naming it
