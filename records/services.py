@@ -29,6 +29,7 @@ from records.models import (
     Person,
     WorkerFile,
 )
+from records.name_order import name_sort_key
 from records.selectors import file_of
 
 PERSON_FIELDS = [
@@ -167,6 +168,7 @@ def _person(data: dict, person: Person | None = None) -> Person:
     for name in PERSON_FIELDS:
         if name in data:  # a member's form has no ethnicity, for one
             setattr(person, name, data[name])
+    person.name_sort = name_sort_key(person.name)  # bulk_create does not call Person.save
     return person
 
 

@@ -120,3 +120,40 @@ def test_a_reminders_rows_link_only_the_files_the_viewer_still_sees(cast, clerk)
     moved_on = next(row for row in response.context["page"].rows if row.record.pk == returned.pk)
     assert moved_on.url is None and moved_on.where == "浆洗街街道工会"
     assert client.get(kept.get_absolute_url()).status_code == 200
+
+
+# --- item 11: 姓名 in pinyin order -----------------------------------------------------------------
+
+
+def test_a_file_list_sorted_by_name_is_in_pinyin_order_page_after_page(cast, clerk):
+    from approvals.models import DisplayPreference
+
+    # 单 and 曾 as surnames read shàn and zēng
+    in_order = ["阿毛", "白云", "陈静", "黎明", "李四", "吕布", "欧阳修", "单田芳", "王五", "曾国藩", "张三", "赵六"]
+    names = sorted(in_order)  # code point order: another one
+    for name in names:
+        _file_headed_by(clerk, name)
+    DisplayPreference.objects.create(
+        user=clerk, list_key="files", columns=["code", "head.name"], sort="head.name", page_size=10
+    )
+    client = cast.client("street_a")
+    first = client.get(reverse("files:list"))
+    shown = [row["label"].split("(")[0] for row in first.context["rows"]]
+    rest = client.get(reverse("files:list"), {"after": first.context["next_after"]})
+    shown += [row["label"].split("(")[0] for row in rest.context["rows"]]
+    assert names != in_order and shown == in_order
+
+
+def test_a_renamed_head_takes_the_new_names_place(cast, clerk):
+    file = _file_headed_by(clerk, "张三")
+    person = file.head
+    person.name = "艾青"
+    person.save(update_fields=["name"])
+    assert WorkerFile.objects.values_list("head_name_sort", flat=True).get(pk=file.pk) == "ai4 qing1"
+
+
+def _file_headed_by(clerk, name: str) -> WorkerFile:
+    from records import services
+    from tests.records.conftest import file_data
+
+    return services.file_create(actor=clerk, data=file_data(household_size=1), head=head_data(name=name), members=[])
