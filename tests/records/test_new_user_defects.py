@@ -157,3 +157,28 @@ def _file_headed_by(clerk, name: str) -> WorkerFile:
     from tests.records.conftest import file_data
 
     return services.file_create(actor=clerk, data=file_data(household_size=1), head=head_data(name=name), members=[])
+
+
+@pytest.mark.parametrize(
+    ("username", "url"),
+    [
+        ("street_a", "records:file_restore"),
+        ("county_a_admin", "records:merge_duplicates"),
+        ("county_a_admin", "records:merge_two"),
+    ],
+)
+def test_no_id_number_input_cuts_a_pasted_number(cast, username, url):
+    body = cast.client(username).get(reverse(url)).content.decode()
+    assert "身份证号" in body and 'maxlength="18"' not in body
+
+
+def test_a_cancelled_file_is_found_by_a_number_pasted_with_a_space(cast, clerk):
+    from records import services
+
+    file = make_file(clerk)
+    services.file_cancel(actor=clerk, file=file, reason="迁出")
+    number = file.head.id_number
+    body = cast.client("street_a").post(
+        reverse("records:file_restore"), {"id_number": f"{number[:6]}\u3000{number[6:]}"}
+    )
+    assert body.context["file"] == file
