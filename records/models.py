@@ -17,7 +17,7 @@ from viewflow.fsm import FSMField
 
 from approvals.models import Reportable, holder_indexes, scope_index
 from org.models import Gender, Module, code_field
-from records.name_order import KEY_LENGTH, name_sort_key
+from records.name_order import SortsByName, held_by_name_index, name_sort_field
 
 
 def not_negative(message: str) -> MinValueValidator:
@@ -39,17 +39,15 @@ MIGRANT_IDENTITY = "农民工"
 @pghistory.track(
     pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), exclude=["name_sort"]
 )  # the sort key follows the name: no content of its own
-class Person(models.Model):
+class Person(SortsByName, models.Model):
     """A person of a household file, head or family member. The ID number is unique across
     the whole country: the same person cannot be in two files (a database constraint)."""
 
     id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
     name = models.CharField(_("姓名"), max_length=50)
     # The name's pinyin order (records.name_order), set with the name on every save and by the
-    # writers of many persons at once (records.services._person); "" until then.
-    name_sort = models.CharField(
-        _("姓名排序"), max_length=KEY_LENGTH, blank=True, editable=False, db_default="", db_collation="C"
-    )
+    # writers of many persons at once (records.services._person).
+    name_sort = name_sort_field()
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("出生日期"))
     ethnicity = code_field("ethnicity", _("民族"))
@@ -94,13 +92,6 @@ class Person(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        self.name_sort = name_sort_key(self.name)
-        fields = kwargs.get("update_fields")
-        if fields is not None and "name" in fields:
-            kwargs["update_fields"] = {*fields, "name_sort"}
-        super().save(*args, **kwargs)
 
 
 class FileCategory(models.TextChoices):
@@ -171,9 +162,7 @@ class WorkerFile(Reportable):
         _("档案种类"), max_length=10, choices=FileKind.choices, default=FileKind.HARDSHIP, editable=False
     )
     head_name = models.CharField(_("户主姓名"), max_length=50, blank=True, editable=False)
-    head_name_sort = models.CharField(
-        _("户主姓名排序"), max_length=KEY_LENGTH, blank=True, editable=False, db_default="", db_collation="C"
-    )
+    head_name_sort = name_sort_field()
 
     model_worker_type = code_field("model_worker_type", _("劳模类型"))
     housing_type = code_field("housing_type", _("住房类型"))
@@ -235,8 +224,7 @@ class WorkerFile(Reportable):
         indexes = [
             scope_index(),
             *holder_indexes("kind", include=("head_name",)),
-            # A list in 姓名 order: the keyset pages of the files one unit holds, by pinyin.
-            models.Index(fields=["holder", "kind", "head_name_sort", "id"], name="records_workerfile_held_name"),
+            held_by_name_index("records_workerfile", "kind"),
             # The national unit's path prefix matches every file: what it sees are the files held
             # at the top, which the scope index cannot range over (statistics at national scope).
             models.Index(

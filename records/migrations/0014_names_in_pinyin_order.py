@@ -5,25 +5,14 @@ import pgtrigger.migrations
 from django.conf import settings
 from django.db import migrations, models
 
-BATCH = 5000
-
-
 def fill_sort_keys(apps, schema_editor):
     """The pinyin key of every name written before the column, then the files' copy of it."""
-    from records.name_order import name_sort_key
+    from records.name_order import fill_sort_keys
 
-    Person = apps.get_model("records", "Person")
-    batch = []
-    for person in Person.objects.only("id", "name").order_by("id").iterator(chunk_size=BATCH):
-        person.name_sort = name_sort_key(person.name)
-        batch.append(person)
-        if len(batch) == BATCH:
-            Person.objects.bulk_update(batch, ["name_sort"])
-            batch = []
-    Person.objects.bulk_update(batch, ["name_sort"])
+    fill_sort_keys(apps.get_model("records", "Person"))
     schema_editor.execute(
         "UPDATE records_workerfile f SET head_name_sort = p.name_sort FROM records_person p WHERE p.id = f.head_id"
-    ), models
+    )
 
 
 class Migration(migrations.Migration):
@@ -51,7 +40,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='workerfile',
             name='head_name_sort',
-            field=models.CharField(blank=True, db_collation='C', db_default='', editable=False, max_length=400, verbose_name='户主姓名排序'),
+            field=models.CharField(blank=True, db_collation='C', db_default='', editable=False, max_length=400, verbose_name='姓名排序'),
         ),
         migrations.AddIndex(
             model_name='workerfile',

@@ -182,3 +182,20 @@ def test_a_cancelled_file_is_found_by_a_number_pasted_with_a_space(cast, clerk):
         reverse("records:file_restore"), {"id_number": f"{number[:6]}\u3000{number[6:]}"}
     )
     assert body.context["file"] == file
+
+
+def test_a_kit_list_sorted_by_name_is_in_pinyin_order(cast, clerk):
+    from approvals.models import DisplayPreference
+    from tests.records.kit.conftest import make_petition
+
+    in_order = ["阿毛", "白云", "陈静", "黎明", "李四", "吕布", "欧阳修", "单田芳", "王五", "曾国藩", "张三"]
+    for name in sorted(in_order):
+        make_petition(clerk, name=name)
+    DisplayPreference.objects.create(
+        user=clerk, list_key="petitions", columns=["received_on", "name"], sort="name", page_size=10
+    )
+    client = cast.client("street_a")
+    first = client.get(reverse("petitions:list"))
+    rest = client.get(reverse("petitions:list"), {"after": first.context["next_after"]})
+    shown = [row["cells"][1] for row in [*first.context["rows"], *rest.context["rows"]]]
+    assert shown == in_order
