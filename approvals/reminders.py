@@ -250,7 +250,9 @@ def _moved_records(model, ids: list[int], viewer: Unit) -> dict[int, object]:
     """The records by pk, each with its holder and whether the viewer's unit still sees it
     (the visibility selector, as an EXISTS of the same query)."""
     seen = Exists(visible_to(model._default_manager.filter(pk=OuterRef("pk")), viewer))
-    rows = model._default_manager.filter(pk__in=ids).select_related("holder").annotate(seen_by_viewer=seen)
+    # What str(row) reads through relations (a file's head's name): with the row, not per row.
+    labels = {path.rsplit("__", 1)[0] for path in getattr(model, "label_fields", ()) if "__" in path}
+    rows = model._default_manager.filter(pk__in=ids).select_related("holder", *labels).annotate(seen_by_viewer=seen)
     return {row.pk: row for row in rows}
 
 

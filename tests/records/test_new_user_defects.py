@@ -199,3 +199,20 @@ def test_a_kit_list_sorted_by_name_is_in_pinyin_order(cast, clerk):
     rest = client.get(reverse("petitions:list"), {"after": first.context["next_after"]})
     shown = [row["cells"][1] for row in [*first.context["rows"], *rest.context["rows"]]]
     assert shown == in_order
+
+
+def test_a_reminders_moved_files_take_the_same_queries_for_one_or_five(cast, clerk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from approvals import services as approvals
+
+    client = cast.client("county_a")
+    counts = []
+    for n in (1, 1, 5):  # the first request warms the session and the content types
+        pks = [make_file(clerk).pk for _ in range(n)]
+        action = approvals.report_rows(actor=clerk, model=WorkerFile, pks=pks).actions[0]
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("approvals:action_rows", args=[action.pk])).status_code == 200
+        counts.append(len(queries))
+    assert counts[1] == counts[2]
