@@ -17,7 +17,7 @@ from functools import cache, cached_property
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connection
+from django.db import connection, models
 from django.db.models import F, QuerySet
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -72,6 +72,25 @@ class Column:
         if isinstance(value, datetime.date):
             return value.isoformat()[:10]  # 2026-03-01: compact in a table
         return "" if value is None else value
+
+
+# Text up to this length (a name, a code) is short: its cells keep to one line, so a list's row
+# on a 1366-wide screen stays one line high and long free text (an address) wraps instead.
+SHORT_TEXT = 50
+
+
+def keeps_one_line(model, field_path: str) -> bool:
+    """Whether a column's cells are short values: names, codes, dates, choices, 是/否."""
+    *steps, name = field_path.split(".")
+    try:
+        for step in steps:
+            model = model._meta.get_field(step).related_model
+        field = model._meta.get_field(name)
+    except (FieldDoesNotExist, AttributeError):  # a property or an annotation
+        return False
+    if isinstance(field, models.CharField) and not field.choices:
+        return field.max_length is not None and field.max_length <= SHORT_TEXT
+    return not isinstance(field, models.TextField)
 
 
 @cache
@@ -267,6 +286,7 @@ class ReportableListView(View):
             "row_actions": self.row_actions,
             "columns": self.display.columns,
             "links_column": self.links_column,
+            "one_line": [keeps_one_line(self.model, column.field) for column in self.display.columns],
             "list_key": self.get_list_key(),
             "export_options": self.export_options,
             "query_without_export": self.query_without("export"),

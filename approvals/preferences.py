@@ -30,10 +30,11 @@ def register_list(key: str, view_class: type) -> None:
 class Sort:
     field: str  # a Column.field: "file_date", "head.name"
     descending: bool = False
+    key: str = ""  # the field the rows are ordered by, when the model keeps a sort key for it
 
     @property
     def path(self) -> str:
-        return self.field.replace(".", "__")
+        return (self.key or self.field).replace(".", "__")
 
     def ordering(self) -> list:
         """(sort field, pk) in one direction: the keyset of the sorted list pages."""
@@ -91,7 +92,9 @@ def resolve(view_class, *, columns=(), sort: str = "", page_size: int | None = N
     field = sort.removeprefix("-")
     sort_by = None
     if field in by_field and sortable_field(view_class.model, field) is not None:
-        sort_by = Sort(field, descending=sort.startswith("-"))
+        # A model's `sort_keys` names the column that orders a field (names in pinyin order).
+        key = getattr(view_class.model, "sort_keys", {}).get(field, "")
+        sort_by = Sort(field, descending=sort.startswith("-"), key=key)
     size = min(max(page_size, MIN_PAGE_SIZE), MAX_PAGE_SIZE) if page_size else default_page_size
     default = getattr(view_class, "default_columns", None) or view_class.columns
     return Display(columns=chosen or list(default), sort=sort_by, page_size=size)

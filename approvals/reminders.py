@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 from viewflow.workflow.models import Process, Task
@@ -26,9 +26,10 @@ from approvals.dates import on_days
 from approvals.events import ReportingEvent
 from approvals.models import Movement, ReportAction
 from approvals.processes import complete_human_task
+from approvals.selectors import visible_to
 from audit.keyset import cursor_of, parse_cursor
 from audit.services import audit_record
-from org.models import Module, User
+from org.models import Module, Unit, User
 
 PAGE_SIZE = 50
 _MODULES = tuple(Module.values)  # in declaration order; Module.values builds a new list per call
@@ -45,10 +46,20 @@ class ReminderState:
 # (records/apps.py), so this module names no other module's URLs: a URL name, or a function of
 # the reminder giving its URL when the page depends on it (a module's overdue cases).
 NOTICE_PAGES: dict[str, str | Callable[[ReportAction], str]] = {}
+# A notice goes to the unit's admins (module unit_admin) but is a matter of one business module
+# (a bulk export of the files, manual 2.5): its label and the 所有提醒 filter file it there.
+NOTICE_MODULES: dict[str, str] = {}
 
 
-def register_notice_page(kind: str, page: str | Callable[[ReportAction], str]) -> None:
+def register_notice_page(kind: str, page: str | Callable[[ReportAction], str], *, filed_under: str = "") -> None:
     NOTICE_PAGES[kind] = page
+    if filed_under:
+        NOTICE_MODULES[kind] = filed_under
+
+
+def filed_under(action: ReportAction) -> str:
+    """The module a reminder is listed under."""
+    return NOTICE_MODULES.get(action.kind, action.module)
 
 
 # A kind whose page is found from data beside the reminder (a follow-up reminder opens its
@@ -100,6 +111,14 @@ def reminder_modules(user: User) -> list[str]:
     return [m for m in _MODULES if m in user.modules]
 
 
+def filter_modules(user: User) -> list[str]:
+    """The modules the user's reminders are listed under: those they hold, and for an admin
+    those their unit's notices are filed under."""
+    held = reminder_modules(user)
+    filed = set(NOTICE_MODULES.values()) if Module.UNIT_ADMIN in held else set()
+    return [m for m in _MODULES if m in held or m in filed]
+
+
 # --- selectors -----------------------------------------------------------------------------
 
 
@@ -148,7 +167,8 @@ def filter_reminders(
     elif state == ReminderState.HANDLED:
         queryset = queryset.filter(pending=False)
     if module:
-        queryset = queryset.filter(module=module)
+        here = [kind for kind, filed in NOTICE_MODULES.items() if filed == module]
+        queryset = queryset.filter((Q(module=module) & ~Q(kind__in=NOTICE_MODULES)) | Q(kind__in=here))
     return on_days(queryset, "at", date_from, date_to)
 
 
@@ -211,7 +231,7 @@ def reminder_page(queryset: QuerySet[ReportAction], cursor: str | None) -> Page:
     for row in rows:
         key = (row.module, row.kind)
         if key not in labels:
-            labels[key] = (reminder_subject(row), module_label(row.module))
+            labels[key] = (reminder_subject(row), module_label(filed_under(row)))
         row.subject, row.module_label = labels[key]
         row.is_open = row.pending
         row.is_handled = not row.pending and row.process.status == PROCESS.DONE
@@ -230,8 +250,14 @@ class MovedRow:
 
     @property
     def url(self) -> str | None:
+        """Its page, while the viewer's unit still sees the record (else the page is a 404)."""
         get_url = getattr(self.record, "get_absolute_url", None)
-        return get_url() if get_url else None
+        return get_url() if get_url and self.record.seen_by_viewer else None
+
+    @property
+    def where(self) -> str:
+        """The unit that holds the record now."""
+        return self.record.holder.name if self.record is not None else ""
 
     @property
     def kind(self) -> str:
@@ -239,9 +265,20 @@ class MovedRow:
         return str(model._meta.verbose_name) if model else ""
 
 
-def moved_rows_page(action: ReportAction, after: str | None) -> Page:
+def _moved_records(model, ids: list[int], viewer: Unit) -> dict[int, object]:
+    """The records by pk, each with its holder and whether the viewer's unit still sees it
+    (the visibility selector, as an EXISTS of the same query)."""
+    seen = Exists(visible_to(model._default_manager.filter(pk=OuterRef("pk")), viewer))
+    # What str(row) reads through relations (a file's head's name): with the row, not per row.
+    labels = {path.rsplit("__", 1)[0] for path in getattr(model, "label_fields", ()) if "__" in path}
+    rows = model._default_manager.filter(pk__in=ids).select_related("holder", *labels).annotate(seen_by_viewer=seen)
+    return {row.pk: row for row in rows}
+
+
+def moved_rows_page(action: ReportAction, after: str | None, viewer: Unit) -> Page:
     """The movement log of one action, PAGE_SIZE rows at a time (an action may move 30,000
-    rows), with each row's record: one query per record model on the page."""
+    rows), with each row's record: one query per record model on the page. A record may have
+    moved on since: it links only while `viewer` sees it."""
     movements = Movement.objects.filter(action=action)
     total = movements.count()
     try:
@@ -262,7 +299,7 @@ def moved_rows_page(action: ReportAction, after: str | None) -> Page:
     for type_id, ids in ids_by_type.items():
         model = ContentType.objects.get_for_id(type_id).model_class()
         if model is not None:
-            records[type_id] = model._default_manager.in_bulk(ids)
+            records[type_id] = _moved_records(model, ids, viewer)
     rows = [MovedRow(m, records.get(m.content_type_id, {}).get(m.object_id)) for m in page]
     return Page(rows=rows, total=total, next_cursor=str(page[-1].pk) if has_more else None, is_first=not after_pk)
 

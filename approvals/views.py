@@ -29,7 +29,7 @@ class ReminderFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         reporting = {module.key for module in registry.all_modules()}
-        modules = [(key, reminders.module_label(key)) for key in reminders.reminder_modules(user) if key in reporting]
+        modules = [(key, reminders.module_label(key)) for key in reminders.filter_modules(user) if key in reporting]
         self.fields["module"].choices = [("", "全部"), *modules]
 
     def clean(self):
@@ -127,7 +127,7 @@ def action_rows(request, pk):
     action = reminders.get_action_for_user(request.user, pk)
     action.subject = reminders.reminder_subject(action)
     action.module_label = reminders.module_label(action.module)
-    page = reminders.moved_rows_page(action, request.GET.get("after"))
+    page = reminders.moved_rows_page(action, request.GET.get("after"), request.user.unit)
     context = {"action": action, "page": page, "can_handle": reminders.can_handle(request.user, action)}
     return render(request, "approvals/action_rows.html", context)
 

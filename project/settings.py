@@ -328,7 +328,9 @@ DEFAULT_PASSWORD = "123456"
 
 # --- internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# One language: the pages are Chinese, and so must be every message Django itself produces
+# (password rules, form errors), whatever language the browser asks for (DESIGN.md §5.8).
+LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

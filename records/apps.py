@@ -21,10 +21,11 @@ class RecordsConfig(AppConfig):
 def _register_notice_pages() -> None:
     """Reminders that move no rows open the page where the admin acts on them."""
     from approvals.reminders import register_notice_page
+    from org.models import Module
 
-    register_notice_page(FileNotice.EXPORT_READY, "records:exports")
-    register_notice_page(FileNotice.EXPORT_REJECTED, "records:exports")
-    register_notice_page(FileNotice.TRANSFER_REJECTED, "records:manage")
+    for kind, page in [(FileNotice.EXPORT_READY, "records:exports"), (FileNotice.EXPORT_REJECTED, "records:exports"),
+                       (FileNotice.TRANSFER_REJECTED, "records:manage")]:  # fmt: skip
+        register_notice_page(kind, page, filed_under=Module.FILES)
 
 
 def _export_approvals_source():

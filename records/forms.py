@@ -11,6 +11,7 @@ from org.forms.account import clean_phone, clean_postal_code
 from org.forms.codes import CodeChoiceField, CodesInOneQuery
 from org.models import Code, Gender
 from records import id_numbers
+from records.kit.forms import IdNumberField
 from records.models import DISABLED_HEALTH, HARDSHIP_CATEGORIES, FileCategory, Person, WorkerFile
 
 FEMALE_RELATIONS = ("妻", "女", "母", "姐", "妹", "媳", "婆")
@@ -38,17 +39,10 @@ class PersonFields(CodesInOneQuery, forms.ModelForm):
         radio = isinstance(self.fields["gender"].widget, forms.RadioSelect)
         self.fields["gender"].choices = Gender.choices if radio else [("", "由身份证号确定"), *Gender.choices]
         self.fields["birth_date"].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-        self.fields["id_number"].widget.attrs.update(autocomplete="off", inputmode="text", maxlength=18)
 
     def validate_unique(self):
         """Not here: an ID number already registered is one of the three cases of manual
         2.2.1.1, which records.services tells apart (restore, convert, or the owning unit)."""
-
-    def clean_id_number(self):
-        try:
-            return id_numbers.validate(self.cleaned_data["id_number"]).number
-        except ValidationError as error:
-            raise ValidationError(error.messages[0]) from None
 
     def clean_birth_date(self):
         return not_after_today(self.cleaned_data["birth_date"], "出生日期")
@@ -85,6 +79,7 @@ class HeadForm(PersonFields):
         fields = ["name", "id_number", "gender", "birth_date", "ethnicity", "political_status", "health",
                   "disability_category", "identity"]  # fmt: skip
         widgets = {"gender": forms.RadioSelect}
+        field_classes = {"id_number": IdNumberField}
 
 
 class MemberForm(PersonFields):
@@ -94,6 +89,7 @@ class MemberForm(PersonFields):
         model = Person
         fields = ["name", "relation", "gender", "political_status", "birth_date", "id_number", "health",
                   "disability_category", "monthly_income", "identity", "employer_or_school"]  # fmt: skip
+        field_classes = {"id_number": IdNumberField}
 
     def clean(self):
         cleaned = super().clean()

@@ -14,6 +14,7 @@ import itertools
 import pgtrigger
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
+from django.db.models.expressions import DatabaseDefault
 
 from audit.services import audit_row
 from records.events import FileEvent
@@ -143,12 +144,15 @@ def _insert_select(model: type[Model], prototype: Model, given: dict[str, str], 
     for field in model._meta.concrete_fields:
         if field.primary_key:
             continue
+        value = None if field.column in given else field.pre_save(prototype, add=True)
+        if isinstance(value, DatabaseDefault):
+            continue  # the database's default (a name's sort key a trigger copies) stands
         columns.append(field.column)
         if field.column in given:
             expressions.append(given[field.column])
         else:
             expressions.append("%s")
-            params.append(field.get_db_prep_save(field.pre_save(prototype, add=True), connection))
+            params.append(field.get_db_prep_save(value, connection))
     unknown = set(given) - set(columns)
     assert not unknown, unknown
     table = model._meta.db_table

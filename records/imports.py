@@ -67,6 +67,7 @@ from records.models import (
     Person,
     WorkerFile,
 )
+from records.name_order import name_sort_key
 from records.selectors import files_of
 from records.services import PERSON_FIELDS
 
@@ -524,13 +525,19 @@ def _header(name: str) -> str:
     return next(c.header for c in columns() if c.name == name)
 
 
+# What the import writes of a person: the entered fields and the name's pinyin sort key, which
+# Person.save would set (records.name_order) and an INSERT … SELECT must carry itself.
+STAGED_PERSON_FIELDS = [*PERSON_FIELDS, "name_sort"]
+
+
 def _pk(value):
     return value.pk if isinstance(value, Model) else value
 
 
 def staged_row(row: CheckedRow, position: int, cleaned: dict) -> tuple:
     """The row as the staging table holds it (records.import_writes.staging_create's order)."""
-    person = [_pk(cleaned.get(name)) for name in PERSON_FIELDS]
+    cleaned = {**cleaned, "name_sort": name_sort_key(cleaned.get("name", ""))}
+    person = [_pk(cleaned.get(name)) for name in STAGED_PERSON_FIELDS]
     file = [_pk(cleaned[name]) for name in FILE_FIELDS] if row.head else [None] * len(FILE_FIELDS)
     return (row.number, row.code, position, _pk(cleaned.get("relation")), *person, *file)
 
@@ -657,7 +664,7 @@ def _import(job: FileImport) -> None:
     if actor is None or not actor.has_module(Module.FILES) or actor.unit_id != job.unit_id:
         raise PermissionDenied("上传人已不在本单位或已没有“困难职工档案”权限,导入没有进行。")
     with translation.override("zh-hans"):
-        staging = import_writes.staging_create(PERSON_FIELDS, FILE_FIELDS)
+        staging = import_writes.staging_create(STAGED_PERSON_FIELDS, FILE_FIELDS)
         try:
             # calamine's copy of the sheet (about 150 MB for 100,000 rows of the template) lives
             # only while the rows are checked; the workbook goes to a file a megabyte at a time.
@@ -726,7 +733,7 @@ def _write(job: FileImport, actor: User, rows: list[CheckedRow]) -> None:
         problems = household_problems(members) if faults else []
         accepted.append((code, json.dumps(problems, ensure_ascii=False)))
     import_writes.write_accepted(
-        job=job, actor=actor, accepted=accepted, person_fields=PERSON_FIELDS, file_fields=FILE_FIELDS
+        job=job, actor=actor, accepted=accepted, person_fields=STAGED_PERSON_FIELDS, file_fields=FILE_FIELDS
     )
     job.created_count = job.items.count()
     job.problem_count = job.items.filter(problem=True).count()

@@ -18,6 +18,7 @@ from viewflow.fsm import FSMField
 from approvals.models import Reportable, holder_indexes, scope_index
 from org.attachments import Attachment
 from org.models import Gender, Module, code_field
+from records.name_order import SortsByName, held_by_name_index, name_sort_field
 
 
 def not_negative(message: str) -> MinValueValidator:
@@ -30,19 +31,24 @@ def not_negative(message: str) -> MinValueValidator:
 # and down the tree is not a content change: the movement log has it.
 MOVE_FIELDS = ["holder", "holder_depth", "report_state", "updated_at", "changed_since_report"]
 # Copies the database keeps of what is said elsewhere (WorkerFile.kind, head_name): no content.
-COPIED_FIELDS = ["kind", "head_name"]
+COPIED_FIELDS = ["kind", "head_name", "head_name_sort"]
 
 # A migrant-worker file is a hardship file whose head's identity is this code value (manual 2.3).
 MIGRANT_IDENTITY = "农民工"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class Person(models.Model):
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), exclude=["name_sort"]
+)  # the sort key follows the name: no content of its own
+class Person(SortsByName, models.Model):
     """A person of a household file, head or family member. The ID number is unique across
     the whole country: the same person cannot be in two files (a database constraint)."""
 
     id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
     name = models.CharField(_("姓名"), max_length=50)
+    # The name's pinyin order (records.name_order), set with the name on every save and by the
+    # writers of many persons at once (records.services._person).
+    name_sort = name_sort_field()
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("出生日期"))
     ethnicity = code_field("ethnicity", _("民族"))
@@ -132,8 +138,8 @@ def file_kind_sql(status: str, category: str, identity: str) -> str:
 REPORT_CLEARS_CHANGED_SQL = "NEW.changed_since_report := false; RETURN NEW;"
 
 FILE_COPIES_SQL = f"""
-SELECT p.name, {file_kind_sql("NEW.status", "NEW.category", "c.value")}
-  INTO NEW.head_name, NEW.kind
+SELECT p.name, p.name_sort, {file_kind_sql("NEW.status", "NEW.category", "c.value")}
+  INTO NEW.head_name, NEW.head_name_sort, NEW.kind
   FROM records_person p LEFT JOIN org_code c ON c.id = p.identity_id
  WHERE p.id = NEW.head_id;
 RETURN NEW;
@@ -160,6 +166,7 @@ class WorkerFile(Reportable):
         _("档案种类"), max_length=10, choices=FileKind.choices, default=FileKind.HARDSHIP, editable=False
     )
     head_name = models.CharField(_("户主姓名"), max_length=50, blank=True, editable=False)
+    head_name_sort = name_sort_field()
 
     model_worker_type = code_field("model_worker_type", _("劳模类型"))
     housing_type = code_field("housing_type", _("住房类型"))
@@ -212,6 +219,8 @@ class WorkerFile(Reportable):
 
     reporting_module = Module.FILES
     label_fields = ("head__name", "code")  # what __str__ reads: a list's rows read no more
+    # A list sorted by 姓名 (display preferences, manual 2.7.2) reads the pinyin key of the copy.
+    sort_keys = {"head.name": "head_name_sort"}
     report_blockers = [
         (~Q(problems=[]), _("有问题档案,须先修改")),
         (Q(status=FileStatus.CANCELLED), _("已注销的档案不能上报")),
@@ -224,6 +233,7 @@ class WorkerFile(Reportable):
         indexes = [
             scope_index(),
             *holder_indexes("kind", include=("head_name",)),
+            held_by_name_index("records_workerfile", "kind"),
             # The national unit's path prefix matches every file: what it sees are the files held
             # at the top, which the scope index cannot range over (statistics at national scope).
             models.Index(

@@ -31,6 +31,7 @@ from records.models import (
     Person,
     WorkerFile,
 )
+from records.name_order import name_sort_key
 from records.selectors import file_of, history_mark
 
 PERSON_FIELDS = [
@@ -39,12 +40,21 @@ PERSON_FIELDS = [
 ]  # fmt: skip
 
 
-class ExistingPerson(DomainError):
+class IdNumberError(DomainError):
+    """A refusal about one person's ID number of the household: the page shows it next to that
+    person's field (the head's or a member's), found by `id_number`."""
+
+    def __init__(self, message: str, id_number: str, *, repeated: bool = False):
+        super().__init__(message, "id_number")
+        self.id_number, self.repeated = id_number, repeated
+
+
+class ExistingPerson(IdNumberError):
     """The ID number belongs to a person already in a file (manual 2.2.1.1, three cases)."""
 
     def __init__(self, person: Person, file: WorkerFile | None):
         self.person, self.file = person, file
-        super().__init__(existing_person_message(person, file), "id_number")
+        super().__init__(existing_person_message(person, file), person.id_number)
 
     @property
     def case(self) -> str:
@@ -168,9 +178,10 @@ def file_detach(*, actor: User, attachment: FileAttachment, request=None) -> Non
 def _check_ids_free(numbers: list[str], own: set[int]) -> None:
     """One query for all the household's ID numbers: any that belongs to a person outside this
     file (`own` are its current persons) raises ExistingPerson for the first of them."""
-    repeated = {n for n in numbers if numbers.count(n) > 1}
+    repeated = [n for n in numbers if numbers.count(n) > 1]
     if repeated:
-        raise DomainError(f"同一档案中身份证号重复:{'、'.join(id_numbers.mask(n) for n in repeated)}", "id_number")
+        message = f"同一档案中身份证号重复:{'、'.join(id_numbers.mask(n) for n in dict.fromkeys(repeated))}"
+        raise IdNumberError(message, repeated[0], repeated=True)
     taken = Person.objects.filter(id_number__in=numbers).exclude(pk__in=own).first()
     if taken is not None:
         raise ExistingPerson(taken, file_of(taken))
@@ -181,6 +192,7 @@ def _person(data: dict, person: Person | None = None) -> Person:
     for name in PERSON_FIELDS:
         if name in data:  # a member's form has no ethnicity, for one
             setattr(person, name, data[name])
+    person.name_sort = name_sort_key(person.name)  # bulk_create does not call Person.save
     return person
 
 

@@ -8,15 +8,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from org.errors import DomainError
-from org.models import Module
+from org.models import Code, Module
 from org.permissions import module_required
 from records import services, transfers
 from records.forms import HeadForm, MemberFormSet, WorkerFileForm
 from records.kit import person
-from records.models import FileCategory, WorkerFile
+from records.kit.forms import upgraded_from_15
+from records.models import MIGRANT_IDENTITY, FileCategory, WorkerFile
 from records.selectors import find_cancelled_file, get_file_for_user
 
 files_required = module_required(Module.FILES)
+# `?migrant=1`: the entry form of the 农民工档案 list presets the head's identity.
+MIGRANT_PARAM = "migrant"
 
 
 # --- entry form -----------------------------------------------------------------------------
@@ -24,12 +27,14 @@ files_required = module_required(Module.FILES)
 
 def _forms(request, file: WorkerFile | None, temporary: bool):
     data = request.POST if request.method == "POST" else None
-    initial = {}
+    initial, head_initial = {}, {}
     if file is None:
         previous = WorkerFile.objects.filter(created_by=request.user).order_by("-pk").only("employer").first()
         initial = {"employer": previous.employer if previous else ""}  # manual 2.2.1.1 rule 4
+        if request.GET.get(MIGRANT_PARAM) == "1":  # 新增 of the 农民工档案 list (manual 2.3)
+            head_initial = {"identity": Code.objects.filter(table__key="identity", value=MIGRANT_IDENTITY).first()}
     file_form = WorkerFileForm(data, instance=file, initial=initial, temporary=temporary)
-    head_form = HeadForm(data, instance=file.head if file else None, prefix="head")
+    head_form = HeadForm(data, instance=file.head if file else None, initial=head_initial, prefix="head")
     members = [member_initial(m) for m in file.members.select_related("person", "relation")] if file else None
     member_formset = MemberFormSet(data, initial=members, prefix="members")
     return file_form, head_form, member_formset
@@ -73,10 +78,26 @@ def _form_page(request, forms_, **context):
     return render(request, "records/file_form.html", context)
 
 
-def _show_error(error: DomainError, file_form, head_form) -> None:
-    form = head_form if error.field == "id_number" else file_form
+def show_error(error: DomainError, file_form, head_form, member_formset) -> None:
+    """A refusal next to its field: an ID number's next to the person's it concerns (for a number
+    repeated in the household, the later one), anything else on the file's form."""
+    form = file_form
+    if isinstance(error, services.IdNumberError):
+        people = [head_form, *member_formset.forms]
+        typed = [f for f in people if f.cleaned_data.get("id_number") == error.id_number] or [head_form]
+        form = typed[-1] if error.repeated else typed[0]
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
+
+
+def say_upgraded(request, head_form, member_formset) -> None:
+    """Tell who of the household had a legacy 15-digit number, now saved as 18 digits."""
+    people = [head_form, *(f for f in member_formset.forms if not f.cleaned_data.get("DELETE"))]
+    names = [f.cleaned_data["name"] for f in people if f.cleaned_data.get("id_number") and upgraded_from_15(f)]
+    if names:
+        messages.info(
+            request, f"{'、'.join(names)}的 15 位旧身份证号已按国家标准升为 18 位(出生年份补“19”,末尾加校验码)。"
+        )
 
 
 def _next_url(request) -> str:
@@ -123,12 +144,13 @@ def file_create(request):
                 )
             except services.ExistingPerson as error:
                 existing = error
-                _show_error(error, file_form, head_form)
+                show_error(error, file_form, head_form, member_formset)
             except DomainError as error:
-                _show_error(error, file_form, head_form)
+                show_error(error, file_form, head_form, member_formset)
             else:
                 request.session["saved_file_tokens"] = {**saved, token: file.pk}
                 messages.success(request, f"档案“{file}”已保存。")
+                say_upgraded(request, head_form, member_formset)
                 if "add_another" in request.POST:
                     return redirect(reverse("files:create") + ("?temporary=1" if temporary else ""))
                 return _after_save(next_url, file.pk, person.offered_after_save(request.user, file, _then(request)))
@@ -152,9 +174,10 @@ def file_edit(request, pk):
                 actor=request.user, file=file, request=request, **_saved_data(file_form, head_form, member_formset)
             )
         except DomainError as error:
-            _show_error(error, file_form, head_form)
+            show_error(error, file_form, head_form, member_formset)
         else:
             messages.success(request, "档案已保存。")
+            say_upgraded(request, head_form, member_formset)
             return _after_save("", file.pk, person.offered_after_save(request.user, file, _then(request)))
     return _form_page(
         request, (file_form, head_form, member_formset), file=file, temporary=file.is_temporary,

@@ -24,7 +24,7 @@ from records.events import FileEvent
 from records.forms import HeadForm, MemberFormSet, WorkerFileForm
 from records.models import TransferRequest, TransferRequestFile, TransferState, WorkerFile
 from records.selectors import snapshots_of
-from records.views import head_data, member_initial
+from records.views import head_data, member_initial, show_error
 
 admin_required = module_required(Module.UNIT_ADMIN)
 TRANSFER_LIST_LIMIT = 200
@@ -198,8 +198,7 @@ def _commit_merge(request, kept, merged, forms_, choices):
         merges.files_merge(actor=request.user, kept_id=kept.pk, merged_ids=[f.pk for f in merged], form=form,
                            kind=kind, request=request)  # fmt: skip
     except DomainError as error:
-        target = head_form if error.field == "id_number" else file_form
-        target.add_error(error.field if error.field in target.fields else None, error.message)
+        show_error(error, file_form, head_form, member_formset)
         return None
     label = "合并不同档案成功" if kind == "two" else "合并重复档案成功"
     messages.success(request, f"{label}:{len(merged)} 份档案已并入“{kept}”。合并前各档案的信息见“职工历史信息”。")
@@ -280,6 +279,7 @@ def transfer_files(request):
         "source": source, **switcher_context(request.user.unit, source), "form": form, "q": query,
         "files": list(files.order_by("code", "pk")[:TRANSFER_LIST_LIMIT]), "limit": TRANSFER_LIST_LIMIT,
         "picked": set(picked), "targets": _target_choices(request), "to_q": request.GET.get("to_q", ""),
+        "target_search": True,
         "title": "转移职工档案",
     }  # fmt: skip
     return render(request, "records/manage_transfer.html", context)

@@ -92,20 +92,36 @@ def unit_delete(*, actor: User, unit: Unit, request=None) -> int:
     return count
 
 
+def check_paste(*, actor: User, unit: Unit, new_parent: Unit) -> None:
+    """May the cut `unit` go under `new_parent`? Each refusal names both units and what to
+    choose instead; the paste page asks this before it offers its button."""
+    check_subordinate(actor, unit)
+    check_in_scope(actor, new_parent)
+    if new_parent.pk == unit.pk:
+        raise DomainError(f"不能把“{unit.name}”粘贴到它自己之下。请在左侧选择另一个单位作为它的新上级,再点击“粘贴”。")
+    if new_parent.is_within(unit):
+        raise DomainError(
+            f"不能把“{unit.name}”粘贴到它自己的下级单位“{new_parent.name}”之下。"
+            f"请在左侧选择“{unit.name}”以外的单位作为它的新上级,再点击“粘贴”。"
+        )
+    if new_parent.path == unit.path[: -Unit.steplen]:
+        raise DomainError(
+            f"“{unit.name}”已经是“{new_parent.name}”的下级单位,无需粘贴。请选择另一个单位作为它的新上级。"
+        )
+    deepest = subtree(unit).aggregate(deepest=Max("depth"))["deepest"]
+    if deepest - unit.depth + new_parent.depth + 1 > MAX_DEPTH:
+        raise DomainError(
+            f"粘贴到“{new_parent.name}”之下后,“{unit.name}”的下级单位将超过 {MAX_DEPTH} 级,不能粘贴。"
+            "请选择级别更高的单位作为它的新上级。"
+        )
+
+
 @transaction.atomic
 def unit_move(*, actor: User, unit: Unit, new_parent: Unit, request=None) -> Unit:
     """Cut and paste (manual 18.2.3): the unit and its subtree go under `new_parent`.
     `unit_moved` lets the reporting core return the subtree's rows to draft in this transaction."""
     unit, new_parent = _locked(unit), _locked(new_parent)
-    check_subordinate(actor, unit)
-    check_in_scope(actor, new_parent)
-    if new_parent.is_within(unit):
-        raise DomainError("不能粘贴到该单位自身或其下级单位之下。")
-    if new_parent.path == unit.path[: -Unit.steplen]:
-        raise DomainError(f"“{unit.name}”已经是“{new_parent.name}”的下级单位。")
-    deepest = subtree(unit).aggregate(deepest=Max("depth"))["deepest"]
-    if deepest - unit.depth + new_parent.depth + 1 > MAX_DEPTH:
-        raise DomainError(f"粘贴到“{new_parent.name}”之下后,“{unit.name}”的下级单位将超过 {MAX_DEPTH} 级,不能粘贴。")
+    check_paste(actor=actor, unit=unit, new_parent=new_parent)
     old_path = unit.path
     Unit.objects.move(unit, new_parent, "last-child")
     unit.refresh_from_db()

@@ -56,7 +56,8 @@ def second_factor_step(request):
     context = {"form": form, "binding": binding, "next": next_url, "fresh": fresh, "rebind": rebind,
                "minutes": settings.BULK_EXPORT_OTP_MINUTES}  # fmt: skip
     if new_device is not None:
-        context.update(secret=second_factor.base32_key(new_device), qr=second_factor.qr_svg(new_device))
+        context.update(secret=second_factor.base32_key(new_device), qr=second_factor.qr_svg(new_device),
+                       otp_url=new_device.config_url)  # fmt: skip
     return render(request, "org/second_factor/step.html", context)
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from org.errors import DomainError
 from org.forms.account import UnitContactForm
-from org.forms.units import UnitCreateForm, UnitForm
+from org.forms.units import UnitForm
 from org.models import MAX_DEPTH, Unit
 from org.permissions import require_user_admin, user_admin_required
 from org.selectors import ancestors_of, children_of, get_unit_in_subtree, subtree, users_of_unit
@@ -157,7 +157,7 @@ def unit_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def unit_create(request, pk):
     parent = admin_unit(request, pk)
-    form = UnitCreateForm(request.POST or None)
+    form = UnitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             unit = services.unit_create(actor=request.user, parent=parent, data=form.cleaned_data, request=request)
@@ -254,6 +254,9 @@ class UnitPaste(UnitAdminAction):
             return redirect("org:unit_detail", pk=self.new_parent.pk)
         return None
 
+    def guard(self) -> str | None:
+        return _guard_error(services.check_paste, actor=self.request.user, unit=self.unit, new_parent=self.new_parent)
+
     def perform(self):
         services.unit_move(actor=self.request.user, unit=self.unit, new_parent=self.new_parent, request=self.request)
         self.request.session.pop(CUT_SESSION_KEY, None)
@@ -261,7 +264,7 @@ class UnitPaste(UnitAdminAction):
 
     def context(self, error):
         size = subtree(self.unit).count()
-        return {"unit": self.unit, "new_parent": self.new_parent, "subtree_size": size,
+        return {"unit": self.unit, "new_parent": self.new_parent, "subtree_size": size, "refused": error is not None,
                 "back_url": unit_page_url(self.new_parent.pk)}  # fmt: skip
 
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from approvals.models import Reportable, holder_indexes, scope_index
 from org.models import Module, code_field
 from records.kit.models import Visitor, happened_on, remarks_field
+from records.name_order import held_by_name_index
 
 
 class Satisfaction(models.TextChoices):
@@ -30,7 +31,7 @@ class Consultation(Visitor, Reportable):
     class Meta(Reportable.Meta):
         verbose_name = _("政策咨询")
         verbose_name_plural = _("政策咨询")
-        indexes = [scope_index("consult"), *holder_indexes(prefix="consult")]
+        indexes = [scope_index("consult"), *holder_indexes(prefix="consult"), held_by_name_index("consult")]
 
     def __str__(self):
         return f"{self.name} {self.consulted_on:%Y-%m-%d}"

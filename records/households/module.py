@@ -139,7 +139,7 @@ files = register(
         title=file_title,
         lists=[
             file_list("hardship", [DELETE, CONVERT], nav=True, new=""),
-            file_list("migrant", [DELETE, CONVERT], nav=True, new=""),
+            file_list("migrant", [DELETE, CONVERT], nav=True, new=f"{views.MIGRANT_PARAM}=1"),
             file_list("temporary", [DELETE], nav=True, new="temporary=1"),
             file_list("problems", [DELETE]),
             file_list("migrant_problems", [DELETE]),

@@ -7,16 +7,50 @@ from dataclasses import dataclass
 from functools import cache
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.utils import ErrorDict
 
 from org.forms.codes import CodesInOneQuery
 from org.models import Code
 from org.selectors import text_contains
+from records import id_numbers
 from records.kit.declaration import ALWAYS
 from records.kit.models import changed_condition, overdue_condition
 
 DATE_WIDGET = {"type": "date"}
+
+
+class IdNumberField(forms.CharField):
+    """身份证号 as people type or paste it: spaces (the ideographic one too), full-width digits
+    and a lower-case x are normalized before any check, so the only length rule is GB 11643's
+    (18, or a legacy 15 upgraded to 18). The input has no maxlength: a browser would cut a pasted
+    number with a space inside. `data-id-number` lets static/js/id_number.js fill the birth date
+    and gender of its row as the number is typed."""
+
+    def __init__(self, **kwargs):
+        kwargs.pop("max_length", None)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return super().widget_attrs(widget) | {"autocomplete": "off", "inputmode": "text", "data-id-number": ""}
+
+    def to_python(self, value):
+        return id_numbers.normalize(super().to_python(value))
+
+    def clean(self, value):
+        number = super().clean(value)
+        if not number:
+            return number
+        try:
+            return id_numbers.validate(number).number
+        except ValidationError as error:
+            raise ValidationError(error.messages[0]) from None
+
+
+def upgraded_from_15(form: forms.BaseForm, name: str = "id_number") -> bool:
+    """Whether the number the form saved was typed as a legacy 15-digit one."""
+    return len(id_numbers.normalize(form.data.get(form.add_prefix(name), ""))) == 15
 
 
 class RecordForm(CodesInOneQuery, forms.ModelForm):
@@ -34,7 +68,11 @@ class RecordForm(CodesInOneQuery, forms.ModelForm):
 
 @cache
 def record_form(module) -> type[RecordForm]:
-    meta = type("Meta", (), {"model": module.model, "fields": list(module.form_fields), "widgets": module.widgets})
+    id_field = module.person.id_field if module.person else ""
+    meta = type("Meta", (), {
+        "model": module.model, "fields": list(module.form_fields), "widgets": module.widgets,
+        "field_classes": {id_field: IdNumberField} if id_field in module.form_fields else {},
+    })  # fmt: skip
     return type(f"{module.model.__name__}Form", (RecordForm,), {"Meta": meta})
 
 

@@ -12,6 +12,7 @@ from viewflow.fsm import FSMField
 
 from approvals.models import Reportable
 from org.models import Gender
+from records.name_order import SortsByName, name_sort_field
 
 
 @deconstructible
@@ -57,11 +58,13 @@ def money(label: str, **options) -> models.DecimalField:
     )
 
 
-class Visitor(models.Model):
+class Visitor(SortsByName, models.Model):
     """The person a record is about, typed in by the clerk (no household file needed); when
     the typed ID number is a household file's head, the file is linked (records.kit.person)."""
 
     name = models.CharField(_("姓名"), max_length=50)
+    name_sort = name_sort_field()  # a list sorted by 姓名 reads the pinyin key (records.name_order)
+    sort_keys = {"name": "name_sort"}
     id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)

@@ -31,6 +31,7 @@ from records import id_numbers
 from records import services as file_services
 from records.kit import declaration, services, views, wiring
 from records.kit.declaration import PersonLink, RecordModule
+from records.kit.forms import IdNumberField, upgraded_from_15
 from records.kit.pages import Page, add_pages
 from records.kit.sheet import as_shown, display_text, field_value, related_paths, unit_chain
 from records.models import FileStatus, Person, WorkerFile
@@ -90,12 +91,11 @@ def look_up(unit: Unit, number: str) -> Lookup:
     return Lookup(FOUND, file)
 
 
-class IdNumberForm(forms.Form):
-    id_number = forms.CharField(label="身份证号", max_length=30, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+UPGRADED = "输入的是 15 位旧身份证号,已按国家标准升为 18 位(出生年份补“19”,末尾加校验码)。"
 
-    def clean_id_number(self) -> str:
-        """15 digits are upgraded; a malformed number is refused with the rule it breaks."""
-        return id_numbers.validate(self.cleaned_data["id_number"]).number
+
+class IdNumberForm(forms.Form):
+    id_number = IdNumberField(label="身份证号")  # 15 digits are upgraded, a malformed number refused
 
 
 def continue_url(module: RecordModule, file: WorkerFile) -> str:
@@ -151,6 +151,8 @@ def person_lookup(request, module: RecordModule):
     context = {"module": module, "form": form, "title": f"新增{module.label}:查询职工档案"}
     if form.is_valid():
         number = form.cleaned_data["id_number"]
+        if upgraded_from_15(form):
+            messages.info(request, UPGRADED)
         if request.POST.get("action") == "restore" and (file := _restored(request, number)) is not None:
             messages.success(request, f"档案“{file}”已恢复为本单位的职工档案,请继续填写{module.label}。")
             return redirect(continue_url(module, file))

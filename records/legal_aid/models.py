@@ -16,6 +16,7 @@ class LegalAid(Case, Reportable):
         "records.WorkerFile", verbose_name=_("职工档案"), on_delete=models.PROTECT, related_name="legal_aid",
         editable=False,
     )  # fmt: skip
+    sort_keys = {"file.head_name": "file.head_name_sort"}  # 姓名 in pinyin order (records.name_order)
     applied_on = happened_on(_("申请日期"))
     case_type = code_field("legal_case_type", _("案件类别"), required=True)
     aid_form = code_field("legal_aid_form", _("援助形式"), required=True)

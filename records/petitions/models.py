@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from approvals.models import Reportable
 from org.models import Module, code_field
 from records.kit.models import Case, CaseMeta, Visitor, at_least_one, happened_on, head_count, remarks_field
+from records.name_order import held_by_name_index
 
 
 class Petition(Visitor, Case, Reportable):
@@ -30,6 +31,7 @@ class Petition(Visitor, Case, Reportable):
 
     class Meta(CaseMeta):
         verbose_name = verbose_name_plural = _("信访接待")
+        indexes = [*CaseMeta.indexes, held_by_name_index("petition")]
         constraints = [
             *CaseMeta.constraints,
             at_least_one("visitors"),

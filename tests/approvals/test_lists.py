@@ -56,7 +56,7 @@ def test_a_rows_cells_are_escaped_and_the_first_links_to_the_row(cast, monkeypat
     title = "&lt;b&gt;&#34;甲&#34;&amp;乙&lt;/b&gt;"
     assert f'<input type="checkbox" name="pks" value="{row.pk}" aria-label="选择 {title}">' in page
     assert '<span class="state state-draft">● 未上报</span>' in page
-    assert f'<td><a href="/sample/{row.pk}/?a=1&amp;b=2">{title}</a></td><td>是</td>' in page
+    assert f'<td><a href="/sample/{row.pk}/?a=1&amp;b=2">{title}</a></td><td class="nowrap">是</td>' in page
     assert f"<td>{cast.units['street_a'].name}</td>" in page
 
 
