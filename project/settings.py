@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "records.consultations",
     "records.legal_aid",
     "records.assistance",
+    "records.stat_forms",
 ]
 if UNDER_PYTEST:
     # A small reportable module that exists only in tests, to prove the reporting engine.
