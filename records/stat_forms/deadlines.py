@@ -37,9 +37,13 @@ def locked_since(form_type: str, year: int, quarter: int) -> date:
     return due + timedelta(days=grace + 1)
 
 
-def is_locked(form_type: str, year: int, quarter: int, unit, today: date | None = None) -> bool:
-    today = today or timezone.localdate()
-    if today < locked_since(form_type, year, quarter):
+def today() -> date:
+    return timezone.localdate()
+
+
+def is_locked(form_type: str, year: int, quarter: int, unit, on: date | None = None) -> bool:
+    """Past the grace days and without the unit's exception."""
+    if (on or today()) < locked_since(form_type, year, quarter):
         return False
     excepted = StatException.objects.filter(unit=unit, form_type=form_type, year=year, quarter=quarter)
     return not excepted.exists()

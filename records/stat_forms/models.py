@@ -121,3 +121,25 @@ class StatException(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "form_type", "year", "quarter"], name="stat_forms_one_exception"),
         ]
+
+
+class StatReminder(models.Model):
+    """The reminder a unit got to report one form's period (records.stat_forms.reminders): at
+    most one per stage, so the scheduler's next run sends nothing twice."""
+
+    DUE_SOON, OVERDUE = "due_soon", "overdue"
+
+    unit = models.ForeignKey("org.Unit", verbose_name=_("单位"), on_delete=models.CASCADE, related_name="+")
+    form_type = models.CharField(_("报表"), max_length=20, choices=FORM_TYPE_CHOICES)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    quarter = models.PositiveSmallIntegerField(_("填报季度"), choices=QUARTER_CHOICES, default=0)
+    stage = models.CharField(_("提醒"), max_length=10, choices=[(DUE_SOON, "即将到期"), (OVERDUE, "已逾期")])
+    action = models.OneToOneField("approvals.ReportAction", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("报表提醒")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "form_type", "year", "quarter", "stage"], name="stat_forms_one_reminder"
+            ),
+        ]

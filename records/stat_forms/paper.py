@@ -14,12 +14,12 @@ from audit.spreadsheets import XLSX, text_cell
 from records.stat_forms.layout import FormType, number
 
 
-def shown(value) -> str:
-    """A value as the paper shows it: blank when not entered, two places for a decimal."""
+def shown(value, decimal: bool) -> str:
+    """A value as the paper shows it: blank when not entered, two places for a decimal item."""
     if value is None or value == "":
         return ""
     value = number(value)
-    return f"{value:,.2f}" if isinstance(value, Decimal) and value != value.to_integral() else f"{value:,}"
+    return f"{Decimal(value):,.2f}" if decimal else f"{int(value):,}"
 
 
 def paper_lines(form: FormType, values: dict) -> list[dict]:
@@ -33,7 +33,7 @@ def paper_lines(form: FormType, values: dict) -> list[dict]:
                     "code": item.code,
                     "text": form.text(item.text),
                     "unit": item.unit,
-                    "value": shown(values.get(item.code)),
+                    "value": shown(values.get(item.code), item.decimal),
                 }
                 for item in line.items
             ],

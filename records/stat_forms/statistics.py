@@ -124,8 +124,12 @@ def statistics_page(request, module):
             return xlsx_response(table, f"{table.title}-{table.unit.name}.xlsx", "stat-forms-statistics.xlsx")
     columns = [(item.code, declared.text(item.text), item.unit) for item in declared.items] if table else []
     context = {**switcher, "module": module, "title": "统计报表统计", "form": form, "table": table, "columns": columns,
-               "rows": [(row, [shown(value) for value in row.total]) for row in table.all_rows] if table else []}  # fmt: skip
+               "rows": [(row, shown_row(declared, row)) for row in table.all_rows] if table else []}  # fmt: skip
     return render(request, "stat_forms/statistics.html", context)
+
+
+def shown_row(form: FormType, row: Row) -> list[str]:
+    return [shown(value, item.decimal) for item, value in zip(form.items, row.total, strict=True)]
 
 
 def _paper_of_row(request, table: CrossTab, row: Row, form: FormType):
