@@ -242,8 +242,9 @@ CENTRE_STATS = FormType(
         *(rule for x in "ABC" for rule in (hard(f"13{x}3 <= 13{x}", "最小面积≤平均面积"),
                                           hard(f"13{x} <= 13{x}2", "平均面积≤最大面积"))),
     ),
-    prefill={"01A": "help_centres", "01B": "help_centres_province", "01C": "help_centres_city",
-             "01D": "help_centres_county"},
+    prefill={"01A": "count", "01B": "count@2", "01C": "count@3", "01D": "count@4", "03A": "staff",
+             "03B": "staff@2", "03C": "staff@3", "03D": "staff@4", "04A": "full_time", "05A": "premises",
+             "06A": "hotline", "07A": "budget"},
 )  # fmt: skip
 
 FORM_TYPES: dict[str, FormType] = {

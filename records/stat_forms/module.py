@@ -7,7 +7,7 @@ from datetime import date
 
 from records.kit.declaration import RecordModule, Section, register
 from records.kit.pages import Page, add_pages
-from records.stat_forms import statistics, views, views_deadlines
+from records.stat_forms import rules_report, statistics, views, views_deadlines
 from records.stat_forms.models import StatForm
 
 HEADER = ["form_type", "year", "quarter", "reporter", "phone", "reported_on"]
@@ -46,7 +46,11 @@ stat_forms = register(
             "statistics": lambda request: statistics.statistics_page(request, stat_forms),
         },
         extras=[views.paper_part],
-        links=[("报表上报情况", "stat_forms:completeness"), ("上报截止日期", "stat_forms:deadlines")],
+        links=[
+            ("报表上报情况", "stat_forms:completeness"),
+            ("校验规则", "stat_forms:rules"),
+            ("上报截止日期", "stat_forms:deadlines"),
+        ],
     )
 )
 
@@ -59,4 +63,5 @@ add_pages(
     Page("completeness", "completeness/", views_deadlines.completeness_page, when=_own),
     Page("exception", "completeness/exception/", views_deadlines.exception_page, "post", when=_own),
     Page("deadlines", "deadlines/", views_deadlines.deadlines_page, when=_own),
+    Page("rules", "rules/", rules_report.rules_page, when=_own),
 )

@@ -98,6 +98,16 @@ def period_form(request) -> PeriodForm:
     return PeriodForm(data)
 
 
+def period_query(request, module) -> tuple[dict, PeriodForm, tuple | None]:
+    """What every page of one form's period starts with: the module's permission, the unit of
+    the switcher (`?unit=`, 404 outside the user's subtree), the period form and its period
+    (None while the form is invalid: its errors show next to its fields)."""
+    require_module(request.user, module.key)
+    switcher = unit_switcher_context(request)
+    form = period_form(request)
+    return switcher, form, (form.period() if form.is_valid() else None)
+
+
 def _row_of(table: CrossTab, area: str) -> Row:
     if area == TOTAL_AREA:
         return table.totals
@@ -110,12 +120,10 @@ def _row_of(table: CrossTab, area: str) -> Row:
 @require_GET
 def statistics_page(request, module):
     """The table; `?area=<unit pk>|total` opens one row as the filled paper form (`&format=xlsx`)."""
-    require_module(request.user, module.key)
-    switcher = unit_switcher_context(request)
-    form = period_form(request)
+    switcher, form, period = period_query(request, module)
     table = None
-    if form.is_valid():
-        declared, year, quarter = form.period()
+    if period:
+        declared, year, quarter = period
         table = form_statistics(declared, year, quarter, viewer=request.user.unit, unit=switcher["selected_unit"])
         area = request.GET.get("area")
         if area:

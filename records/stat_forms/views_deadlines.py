@@ -11,12 +11,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from org.errors import DomainError
 from org.permissions import require_module
 from org.selectors import get_unit_in_subtree
-from org.views.switcher import unit_switcher_context
 from records import excel
 from records.stat_forms import deadlines, services
 from records.stat_forms.completeness import completeness
 from records.stat_forms.models import StatDeadline, period_label
-from records.stat_forms.statistics import PeriodForm, period_form
+from records.stat_forms.statistics import PeriodForm, period_query
 
 HEADERS = ["地区/单位", "应报单位数", "按时上报", "逾期上报", "未上报", "上报率", "及时率"]
 
@@ -30,12 +29,10 @@ def _rows(report) -> list[list]:
 
 @require_GET
 def completeness_page(request, module):
-    require_module(request.user, module.key)
-    switcher = unit_switcher_context(request)
-    form = period_form(request)
+    switcher, form, period = period_query(request, module)
     report = None
-    if form.is_valid():
-        declared, year, quarter = form.period()
+    if period:
+        declared, year, quarter = period
         report = completeness(declared.key, year, quarter, viewer=request.user.unit, unit=switcher["selected_unit"])
         title = f"{period_label(year, quarter)}{declared.text(declared.title)}上报情况"
         if request.GET.get("format") == "xlsx":

@@ -137,3 +137,32 @@ def test_record_print_and_excel_lay_out_the_paper_form(cast):
     assert "通过发放助学款共资助困难职工和困难农民工子女" in client.get(f"/stat-forms/{row.pk}/print/").content.decode()
     assert client.get(f"/stat-forms/{row.pk}/excel/").status_code == 200
     assert get("stat_forms").label == "统计报表"
+
+
+def test_the_rule_report_lists_every_violation_by_area(cast):
+    from records.stat_forms.rules_report import violations
+
+    soft_broken = make_form(cast.users["street_a"], values={"1A": Decimal("10"), "1B": Decimal("3")})
+    legacy = make_form(cast.users["street_a2"])
+    StatForm.objects.filter(pk=legacy.pk).update(values={"3A": 5, "3B": 1})  # came in before the rule
+    approvals.report_rows(actor=cast.users["street_a"], model=StatForm, pks=[soft_broken.pk])
+    approvals.report_rows(actor=cast.users["street_a2"], model=StatForm, pks=[legacy.pk])
+    report = violations(FORM_TYPES["school_aid"], YEAR, 0, viewer=cast.units["county_a"], unit=cast.units["county_a"])
+    messages = [message for _rule, message in report["rules"]]
+    assert len(messages) == 2 and any("3A" in m for m in messages) and any("1A" in m for m in messages)
+    counts = dict(report["areas"])
+    assert sum(counts["浆洗街街道工会"]) == 1 and sum(counts["玉林街道工会"]) == 1 and sum(counts["合计"]) == 2
+    assert sorted(row.unit.name for row, _said in report["forms"]) == ["浆洗街街道工会", "玉林街道工会"]
+    page = cast.client("county_a").get(f"/stat-forms/rules/?form_type=school_aid&year={YEAR}&quarter=0")
+    assert "玉林街道工会" in page.content.decode()
+
+
+def test_the_help_centre_profile_is_offered_as_suggested_values(cast):
+    from org.models import HelpCentreProfile
+
+    HelpCentreProfile.objects.create(unit=cast.units["county_a"], centre_name="武侯区困难职工帮扶中心",
+                                     full_time_staff=3, part_time_staff=2, has_hotline=True, hotline="12351")  # fmt: skip
+    form = cast.client("county_a").get("/stat-forms/new/?form=centre_stats").context["form"]
+    assert form.suggested == {"01A": 1, "01B": 0, "01C": 0, "01D": 1, "03A": 5, "03B": 0, "03C": 0, "03D": 5,
+                              "04A": 3, "05A": 0, "06A": 1}  # fmt: skip
+    assert cast.client("street_a").get("/stat-forms/new/?form=centre_stats").context["form"].suggested == {}
