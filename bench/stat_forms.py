@@ -94,6 +94,8 @@ def prepare(rebuild: bool) -> dict:
     from records.stat_forms.models import StatForm
 
     call_command("migrate", verbosity=0)
+    # The page renders with the production settings: its static files' manifest must exist.
+    call_command("collectstatic", interactive=False, verbosity=0)
     if rebuild:
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE stat_forms_statform, org_unit CASCADE")
@@ -107,14 +109,22 @@ def prepare(rebuild: bool) -> dict:
     return {"units": Unit.objects.count(), "forms": StatForm.objects.count(), "seconds": time.perf_counter() - started}
 
 
+BARE = {"sum": "SUM({v})", "max": "MAX({v})", "min": "MIN({v})", "mean": "SUM({v} * {w})"}
+
+
 def bare_statistics(form, year: int, quarter: int, unit):
-    """The hand-written GROUP BY the page must stay near: the same sums over the same rows."""
+    """The hand-written GROUP BY the page must stay near: the same aggregates over the same rows
+    (a sum per item; 13 item 13's maxima, minima and weighted sums)."""
     from django.db import connection
 
-    sums = ", ".join(f"SUM((\"values\" ->> '{item.code}')::numeric)" for item in form.items)
+    def value(code: str) -> str:
+        return f"(\"values\" ->> '{code}')::numeric"
+
+    aggregates = ", ".join(BARE[item.combine].format(v=value(item.code), w=value(item.weight or item.code))
+                           for item in form.items)  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""SELECT left(unit_path, %s), {sums} FROM stat_forms_statform
+            f"""SELECT left(unit_path, %s), {aggregates} FROM stat_forms_statform
                 WHERE form_type = %s AND year = %s AND quarter = %s AND unit_path LIKE %s AND holder_depth <= %s
                 GROUP BY 1""",
             [len(unit.path) + 4, form.key, year, quarter, unit.path + "%", unit.depth],

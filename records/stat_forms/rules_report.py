@@ -4,8 +4,7 @@ forms themselves, each with what it breaks. The rules are the declaration's, tur
 here, so a national scope is one grouped query, not a loop over its forms."""
 
 from django.db.models import Case, IntegerField, Q, Sum, Value, When
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce, Left
+from django.db.models.functions import Coalesce, Left
 from django.db.models.lookups import Exact, GreaterThan, LessThan
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -15,7 +14,7 @@ from org.models import Unit
 from org.selectors import children_of
 from records.stat_forms.layout import HARD, Rule
 from records.stat_forms.models import StatForm
-from records.stat_forms.statistics import NUMBER, period_query
+from records.stat_forms.statistics import NUMBER, period_query, value_of
 
 LISTED = 100  # forms listed below the table; the counts are of all of them
 ONE, NONE = Value(1), Value(0)
@@ -24,7 +23,7 @@ ONE, NONE = Value(1), Value(0)
 def _side(codes) -> object:
     total = None
     for code in codes:
-        value = Coalesce(Cast(KT(f"values__{code}"), NUMBER), Value(0, output_field=NUMBER))
+        value = Coalesce(value_of(code), Value(0, output_field=NUMBER))
         total = value if total is None else total + value
     return total
 

@@ -10,9 +10,8 @@ everything once. A row opens the paper form filled with its values, to print or 
 from decimal import Decimal
 
 from django import forms
-from django.db.models import DecimalField, Max, Min, Sum
+from django.db.models import DecimalField, Func, Max, Min, Sum
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -31,8 +30,16 @@ NUMBER = DecimalField(max_digits=20, decimal_places=2)
 TOTAL_AREA = "total"
 
 
-def value_of(code: str):
-    return Cast(KT(f"values__{code}"), NUMBER)
+class Numeric(Func):
+    """A stored item as a number: `::numeric`, not Cast's `::numeric(20, 2)`, which rounds each
+    value again on the way (a fifth of a national query's time)."""
+
+    template = "(%(expressions)s)::numeric"
+    output_field = NUMBER
+
+
+def value_of(code: str) -> Numeric:
+    return Numeric(KT(f"values__{code}"))
 
 
 def least(values) -> Decimal:
@@ -46,7 +53,7 @@ def measure_of(form: FormType, item: Item) -> Measure:
     if item.combine == MIN:
         return Measure(item.code, Min(value_of(item.code)), least)
     if item.combine == MEAN:
-        return Measure(item.code, Sum(value_of(item.code) * Cast(KT(f"values__{item.weight}"), NUMBER)))
+        return Measure(item.code, Sum(value_of(item.code) * value_of(item.weight)))
     return Measure(item.code, Sum(value_of(item.code)))
 
 
