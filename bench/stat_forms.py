@@ -85,11 +85,11 @@ def load_forms() -> int:
         return cursor.fetchone()[0]
 
 
-def prepare(rebuild: bool) -> dict:
+def prepare(rebuild: bool, scale: float) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench.generate import FANOUT_FULL, load_tree
+    from bench.generate import fanout_for, load_tree
     from org.models import Unit
     from records.stat_forms.models import StatForm
 
@@ -101,7 +101,7 @@ def prepare(rebuild: bool) -> dict:
             cursor.execute("TRUNCATE stat_forms_statform, org_unit CASCADE")
     started = time.perf_counter()
     if not Unit.objects.exists():
-        load_tree(FANOUT_FULL)
+        load_tree(fanout_for(scale))
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE org_unit")
     if not StatForm.objects.exists():
@@ -192,7 +192,7 @@ def declaration_lines() -> dict[str, int]:
     return counts
 
 
-def write(rows: list[tuple], prepared: dict, runs: int) -> Path:
+def write(rows: list[tuple], prepared: dict, runs: int, path: Path) -> Path:
     from bench.timing import machine
 
     lines = [
@@ -212,7 +212,6 @@ def write(rows: list[tuple], prepared: dict, runs: int) -> Path:
         + ", ".join(f"{name} {count} lines" for name, count in declaration_lines().items())
         + ".",
     ]
-    path = RESULTS / "stat_forms.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -221,11 +220,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--scale", type=float, default=1.0, help="the tree's size (bench.generate.fanout_for)")
+    parser.add_argument("--output", default=str(RESULTS / "stat_forms.md"))
     args = parser.parse_args(argv)
     _setup()
-    prepared = prepare(args.rebuild)
+    prepared = prepare(args.rebuild, args.scale)
     rows = run(args.runs)
-    print(write(rows, prepared, args.runs).read_text(encoding="utf-8"))
+    print(write(rows, prepared, args.runs, Path(args.output)).read_text(encoding="utf-8"))
     return 0
 
 

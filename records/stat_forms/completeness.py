@@ -18,6 +18,7 @@ from forms_stats.crosstab import TOTAL, scope
 from org.models import Unit
 from org.selectors import children_of
 from records.stat_forms import deadlines
+from records.stat_forms.layout import FormType
 from records.stat_forms.models import StatForm
 
 ON_TIME, LATE, MISSING = "on_time", "late", "missing"
@@ -74,7 +75,8 @@ def _reported(form_type: str, year: int, quarter: int, *, viewer: Unit, unit: Un
     return scope(forms, viewer=viewer, unit=unit).exclude(holder_id=F("unit_id")).order_by()
 
 
-def completeness(form_type: str, year: int, quarter: int, *, viewer: Unit, unit: Unit, today=None) -> Completeness:
+def completeness(form: FormType, year: int, quarter: int, *, viewer: Unit, unit: Unit, today=None) -> Completeness:
+    form_type = form.key
     due, _grace = deadlines.deadline_of(form_type, year, quarter)
     width = len(unit.path) + Unit.steplen
     below = Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth).order_by()

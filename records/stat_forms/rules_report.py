@@ -74,10 +74,6 @@ def violations(form, year: int, quarter: int, *, viewer: Unit, unit: Unit) -> di
 
 @require_GET
 def rules_page(request, module):
-    switcher, form, period = period_query(request, module)
-    report = None
-    if period:
-        declared, year, quarter = period
-        report = violations(declared, year, quarter, viewer=request.user.unit, unit=switcher["selected_unit"])
+    switcher, form, _period, report = period_query(request, module, violations)
     context = {**switcher, "module": module, "title": "校验规则", "form": form, "report": report, "hard": HARD}
     return render(request, "stat_forms/rules.html", context)

@@ -105,14 +105,18 @@ def period_form(request) -> PeriodForm:
     return PeriodForm(data)
 
 
-def period_query(request, module) -> tuple[dict, PeriodForm, tuple | None]:
+def period_query(request, module, compute) -> tuple[dict, PeriodForm, tuple | None, object]:
     """What every page of one form's period starts with: the module's permission, the unit of
-    the switcher (`?unit=`, 404 outside the user's subtree), the period form and its period
-    (None while the form is invalid: its errors show next to its fields)."""
+    the switcher (`?unit=`, 404 outside the user's subtree), the period form, its period and
+    `compute(form, year, quarter, viewer=…, unit=…)` of it (both None while the form is invalid:
+    its errors show next to its fields)."""
     require_module(request.user, module.key)
     switcher = unit_switcher_context(request)
     form = period_form(request)
-    return switcher, form, (form.period() if form.is_valid() else None)
+    if not form.is_valid():
+        return switcher, form, None, None
+    period = form.period()
+    return switcher, form, period, compute(*period, viewer=request.user.unit, unit=switcher["selected_unit"])
 
 
 def _row_of(table: CrossTab, area: str) -> Row:
@@ -127,11 +131,9 @@ def _row_of(table: CrossTab, area: str) -> Row:
 @require_GET
 def statistics_page(request, module):
     """The table; `?area=<unit pk>|total` opens one row as the filled paper form (`&format=xlsx`)."""
-    switcher, form, period = period_query(request, module)
-    table = None
+    switcher, form, period, table = period_query(request, module, form_statistics)
     if period:
-        declared, year, quarter = period
-        table = form_statistics(declared, year, quarter, viewer=request.user.unit, unit=switcher["selected_unit"])
+        declared = period[0]
         area = request.GET.get("area")
         if area:
             return _paper_of_row(request, table, _row_of(table, area), declared)

@@ -29,11 +29,9 @@ def _rows(report) -> list[list]:
 
 @require_GET
 def completeness_page(request, module):
-    switcher, form, period = period_query(request, module)
-    report = None
+    switcher, form, period, report = period_query(request, module, completeness)
     if period:
         declared, year, quarter = period
-        report = completeness(declared.key, year, quarter, viewer=request.user.unit, unit=switcher["selected_unit"])
         title = f"{period_label(year, quarter)}{declared.text(declared.title)}上报情况"
         if request.GET.get("format") == "xlsx":
             return excel.xlsx_response(f"{title}-{report.unit.name}.xlsx", title=title, headers=HEADERS,

@@ -11,6 +11,7 @@ from approvals.reminders import pending_reminders_for_user
 from audit.models import AuditLog
 from org.errors import DomainError
 from records.stat_forms import deadlines, reminders, services
+from records.stat_forms.catalogue import FORM_TYPES
 from records.stat_forms.completeness import LATE, MISSING, ON_TIME, completeness
 from records.stat_forms.models import StatDeadline, StatException, StatForm, StatReminder
 from tests.records.stat_forms.conftest import YEAR, make_form
@@ -43,20 +44,22 @@ def test_completeness_shows_who_reported_on_time_late_or_not(cast):
     on_time = reported(cast.users["street_a"])
     StatForm.objects.filter(pk=on_time.pk).update(first_reported_at=timezone.make_aware(datetime(YEAR, 11, 30, 9)))
     draft = make_form(cast.users["street_a2"], values={"3A": 1, "3B": 1})  # a draft: not reported
-    report = completeness("school_aid", YEAR, 0, viewer=cast.units["county_a"], unit=cast.units["county_a"])
+    report = completeness(FORM_TYPES["school_aid"], YEAR, 0, viewer=cast.units["county_a"], unit=cast.units["county_a"])
     assert {s.unit.name: s.status for s in report.units} == {
         "武侯区总工会": MISSING, "浆洗街街道工会": ON_TIME, "玉林街道工会": MISSING,
     }  # fmt: skip
     approvals.report_rows(actor=cast.users["street_a2"], model=StatForm, pks=[draft.pk])  # today: after 1 December
-    report = completeness("school_aid", YEAR, 0, viewer=cast.units["city_a"], unit=cast.units["city_a"])
+    report = completeness(FORM_TYPES["school_aid"], YEAR, 0, viewer=cast.units["city_a"], unit=cast.units["city_a"])
     county = next(area for area in report.areas if area.label == "武侯区总工会")
     # The city sees the streets' forms once the county passes them on: none yet.
     assert (county.expected, county.on_time, county.late, county.missing) == (3, 0, 0, 3)
     approvals.report_rows(actor=cast.users["county_a"], model=StatForm, pks=[on_time.pk, draft.pk])
-    report = completeness("school_aid", YEAR, 0, viewer=cast.units["city_a"], unit=cast.units["city_a"])
+    report = completeness(FORM_TYPES["school_aid"], YEAR, 0, viewer=cast.units["city_a"], unit=cast.units["city_a"])
     county = next(area for area in report.areas if area.label == "武侯区总工会")
     assert (county.on_time, county.late, county.missing, county.reported_rate) == (1, 1, 1, "66.7%")
-    statuses = completeness("school_aid", YEAR, 0, viewer=cast.units["county_a"], unit=cast.units["county_a"]).units
+    statuses = completeness(
+        FORM_TYPES["school_aid"], YEAR, 0, viewer=cast.units["county_a"], unit=cast.units["county_a"]
+    ).units
     assert [s.status for s in statuses] == [MISSING, ON_TIME, LATE]
 
 
