@@ -6,6 +6,7 @@ from functools import cache
 
 from django import forms
 from django.core.validators import MinValueValidator
+from django.utils import timezone
 
 from records.kit.forms import DATE_WIDGET
 from records.stat_forms.layout import HARD, FormType, Item
@@ -33,6 +34,9 @@ class StatFormForm(forms.ModelForm):
         if self.instance.pk:
             for code, value in (self.instance.values or {}).items():
                 self.initial[ITEM + code] = value
+        else:  # a new form is most often this year's, reported today
+            self.initial.setdefault("year", timezone.localdate().year)
+            self.initial.setdefault("reported_on", timezone.localdate())
         # 建议值 (prefill): offered in the empty boxes, the user's to keep or overwrite.
         self.suggested = {code: value for code, value in (suggested or {}).items() if ITEM + code not in self.initial}
         for code, value in self.suggested.items():

@@ -83,7 +83,7 @@ def test_a_street_fills_and_reports_and_the_county_sees_completeness_and_sums(ca
     assert total.nth(0).inner_text() == "15.50"  # 1A: 10 + 5.5
     page.locator("table.stat-form-totals").get_by_role("link", name="合计").click()
     page.get_by_text("本次助学活动共筹集资金").wait_for()  # the paper form of the sums
-    assert page.locator('u[data-code="3A"]').inner_text() == "12"
+    assert page.locator('.stat-value[data-code="3A"]').inner_text() == "12"
 
     page.go_back()  # the print view has no navigation
     new_school_aid(page)
