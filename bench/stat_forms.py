@@ -199,9 +199,8 @@ def write(rows: list[tuple], prepared: dict, runs: int, path: Path) -> Path:
     lines = [
         "# Statistical forms (issue 20)",
         "",
-        f"{prepared['units']:,} units, {prepared['forms']:,} forms (6 forms × {YEARS} years, 培训统计表 quarterly); "(
-            f"data built in {prepared['seconds']:.0f} s" if prepared["built"] else "data of an earlier run"
-        )
+        f"{prepared['units']:,} units, {prepared['forms']:,} forms (6 forms × {YEARS} years, 培训统计表 quarterly); "
+        + (f"data built in {prepared['seconds']:.0f} s" if prepared["built"] else "data of an earlier run")
         + f". {runs} runs each after a warm-up; medians in ms. {machine()}.",
         "",
         "| operation | page (ms) | bare SQL (ms) | result |",
