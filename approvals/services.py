@@ -138,6 +138,11 @@ def _lock_moves(unit: Unit, module: ReportingModule) -> None:
         )
 
 
+# What a module does, in the same transaction, once rows of its went up (a statistical form's
+# reminder to report it is done): hook(actor=…, model=…, ids=…), ids of the moved rows.
+AFTER_REPORT: list = []
+
+
 def _report(result: MoveResult, *, actor, module, held_by_model, kind, message, request) -> MoveResult:
     """Report the eligible part of each model's held rows (parents first) as one action."""
     unit, target = actor.unit, _report_target(actor)
@@ -147,9 +152,12 @@ def _report(result: MoveResult, *, actor, module, held_by_model, kind, message, 
         for model in module.models:
             if model in held_by_model:
                 eligible = REPORT_MOVE.eligible(held_by_model[model])
-                result.moved += result.count_moved(
-                    engine.move_to(model, eligible, holder=unit, target=target, state=REPORT_MOVE.target, action=action)
+                ids = engine.move_to(
+                    model, eligible, holder=unit, target=target, state=REPORT_MOVE.target, action=action
                 )
+                result.moved += result.count_moved(ids)
+                for hook in AFTER_REPORT:
+                    hook(actor=actor, model=model, ids=ids)
         for model, held in held_by_model.items():
             _record_refusals(result, held, REPORT_MOVE.refusals(model))
         if result.moved:

@@ -86,10 +86,12 @@ class Dimension:
 @dataclass(frozen=True)
 class Measure:
     """One number per cell: an aggregate over the rows of the cell (Count("pk"), Sum("amount"),
-    Sum(<correlated subquery>))."""
+    Sum(<correlated subquery>), Max(…)), and how cells of it combine into a row's 总数 and the
+    合计 row: `sum`, or `max` / `min` for a largest or smallest value, which no sum may mix."""
 
     label: str
     aggregate: Aggregate
+    combine: Callable[[Iterable[Number]], Number] = sum
 
 
 def count_rows(label: str) -> Measure:
@@ -187,33 +189,35 @@ def crosstab(
     *,
     viewer: Unit,
     unit: Unit,
-    dimension: Dimension,
+    dimension: Dimension | None,
     measures: Sequence[Measure],
     title: str = "",
     conditions: Sequence[str] = (),
 ) -> CrossTab:
     """The statistics of `queryset` (a reportable model's rows, filtered by the user's
     conditions) as seen by `viewer`, by the areas under `unit` (the viewer or one of its
-    subordinates) and the values of `dimension`. Visibility is applied here (see `scope`)."""
+    subordinates) and the values of `dimension`. Visibility is applied here (see `scope`).
+    Without a dimension each area is one row of its measures' 总数 (a statistical form: one
+    column per item)."""
     aggregates = {f"m{i}": measure.aggregate for i, measure in enumerate(measures)}
-    grouped = (
-        scope(queryset, viewer=viewer, unit=unit)
-        .order_by()
-        .annotate(
-            stats_area=Left("unit_path", len(unit.path) + Unit.steplen),
-            stats_value=dimension.expression_for_query(),
-        )
-        .values("stats_area", "stats_value")
-        .annotate(**aggregates)
-    )
+    selected = scope(queryset, viewer=viewer, unit=unit).order_by()
+    selected = selected.annotate(stats_area=Left("unit_path", len(unit.path) + Unit.steplen))
+    keys = ["stats_area"]
+    if dimension:
+        selected = selected.annotate(stats_value=dimension.expression_for_query())
+        keys.append("stats_value")
+    grouped = selected.values(*keys).annotate(**aggregates)
     width = len(measures)
+    combiners = [measure.combine for measure in measures]
     # (area path, dimension value) → [measure values]: the query's answer is small.
-    found = {(r["stats_area"], r["stats_value"]): [r[f"m{i}"] or 0 for i in range(width)] for r in grouped}
+    found = {(r["stats_area"], r.get("stats_value")): [r[f"m{i}"] or 0 for i in range(width)] for r in grouped}
 
-    columns = [Column(None, UNFILLED)] + [Column(value, label) for value, label in dimension.labelled_values()]
-    known = {column.value for column in columns}
-    extra = sorted({value for _area, value in found if value not in known}, key=str)
-    columns += [Column(value, str(value)) for value in extra]
+    columns = []
+    if dimension:
+        columns = [Column(None, UNFILLED)] + [Column(value, label) for value, label in dimension.labelled_values()]
+        known = {column.value for column in columns}
+        extra = sorted({value for _area, value in found if value not in known}, key=str)
+        columns += [Column(value, str(value)) for value in extra]
 
     areas = [(f"{unit.name}({OWN_ROWS})", "own", unit.pk, unit.path)] + [
         (child.name, "child", child.pk, child.path) for child in children_of(unit)
@@ -224,14 +228,22 @@ def crosstab(
     # tree): shown apart rather than lost, so the total is always the sum of the rows.
     areas += [(f"其他({path})", "child", None, path) for path in strays]
 
-    rows = [
-        _row(label, kind, pk, [found.get((path, column.value), [0] * width) for column in columns], width)
-        for label, kind, pk, path in areas
-    ]
-    totals = _row(TOTAL, "total", None, [_sum(row.cells[c] for row in rows) for c in range(len(columns))], width)
+    def row(label, kind, pk, path) -> Row:
+        if not dimension:
+            return Row(label, kind, pk, [], found.get((path, None), [0] * width))
+        return _row(label, kind, pk, [found.get((path, column.value), [0] * width) for column in columns], combiners)
+
+    rows = [row(*area) for area in areas]
+    totals = Row(
+        TOTAL,
+        "total",
+        None,
+        [_combine([row.cells[c] for row in rows], combiners) for c in range(len(columns))],
+        _combine([row.total for row in rows], combiners),
+    )
     return CrossTab(
         unit=unit,
-        dimension=dimension.label,
+        dimension=dimension.label if dimension else "",
         measures=[str(m.label) for m in measures],
         columns=columns,
         rows=rows,
@@ -241,13 +253,15 @@ def crosstab(
     )
 
 
-def _sum(vectors: Iterable[list[Number]]) -> list[Number]:
-    vectors = list(vectors)
-    return [sum(values) for values in zip(*vectors, strict=True)] if vectors else []
+def _combine(vectors: list[list[Number]], combiners: Sequence[Callable]) -> list[Number]:
+    """Measure by measure, the vectors' values combined as each measure says (sum, max, min)."""
+    if not vectors:
+        return [0] * len(combiners)
+    return [combine(values) for combine, values in zip(combiners, zip(*vectors, strict=True), strict=True)]
 
 
-def _row(label: str, kind: str, pk: int | None, cells: list[list[Number]], width: int) -> Row:
-    return Row(label, kind, pk, cells, _sum(cells) or [0] * width)
+def _row(label: str, kind: str, pk: int | None, cells: list[list[Number]], combiners: Sequence[Callable]) -> Row:
+    return Row(label, kind, pk, cells, _combine(cells, combiners))
 
 
 def chart_data(table: CrossTab) -> dict:

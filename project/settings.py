@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "records.legal_aid",
     "records.assistance",
     "bulletins",
+    "records.stat_forms",
 ]
 if UNDER_PYTEST:
     # A small reportable module that exists only in tests, to prove the reporting engine.

@@ -4,18 +4,7 @@ import os
 import subprocess
 import sys
 
-import pytest
 from django.conf import settings
-
-from bench.run import admin_connection
-
-
-@pytest.fixture
-def bench_database():
-    name = f"bangfu_bench_test_{os.getpid()}"
-    yield name
-    with admin_connection() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_tiny_benchmark_builds_data_and_writes_its_table(bench_database, tmp_path):
