@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models, transaction
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
@@ -138,7 +138,11 @@ def serve(request, attachment: Attachment, may_see: Callable[[object], object]) 
     may_see(request.user)
     audit_record(event=OrgEvent.ATTACHMENT_DOWNLOADED, actor=request.user, request=request, obj=attachment,
                  detail={"owner": _owner_label(attachment)})  # fmt: skip
-    return FileResponse(attachment.content.open("rb"), as_attachment=True, filename=attachment.name)
+    try:
+        content = attachment.content.open("rb")
+    except FileNotFoundError:  # its row stands but the storage lost the file: say so, not a 500
+        raise Http404("附件文件已不存在,请联系系统管理员。") from None
+    return FileResponse(content, as_attachment=True, filename=attachment.name)
 
 
 def _owner_label(attachment: Attachment) -> str:

@@ -572,6 +572,8 @@ def household_faults(code: str, rows: list[CheckedRow]) -> list[Fault]:
         )
         header = _column_named("relation", (RELATION,)).header
         return [Fault(r.number, header, message) for r in (heads or rows[:1])] + faults
+    if heads[0].size is not None and heads[0].size < 1:  # the table's constraint: never saved
+        return [Fault(heads[0].number, _header("household_size"), "家庭人口数至少为 1。"), *faults]
     message = household_size_fault(heads[0].size, len(rows) - 1)
     if message:
         faults.append(Fault(heads[0].number, _header("household_size"), message, problem=True))

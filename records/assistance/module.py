@@ -5,13 +5,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 
-from approvals.models import ReportState
 from approvals.selectors import visible_to
 from records.assistance import rules
 from records.assistance import views as assistance_views
 from records.assistance.models import MEASURE_LINES, Assistance, AssistanceMeasure, Helped
+from records.kit import services as kit_services
 from records.kit import views as kit_views
 from records.kit.declaration import (
     Computed,
@@ -133,9 +133,7 @@ assistance = register(
             ListKind("list", "帮扶情况填报"),
             # 3.2.3: the own unit's records it may still edit (held unreported: a subordinate's row
             # that reached this unit is held by it but owned below, so holder = unit excludes it).
-            ListKind(
-                "editable", "修改帮扶救助信息", Q(holder=F("unit")) & ~Q(report_state=ReportState.REPORTED), nav=False
-            ),
+            ListKind("editable", "修改帮扶救助信息", kit_services.held_unreported(), nav=False),
             # 3.2.2: the own unit's records, whatever their state; a row opens its exit form.
             ListKind("exits", "填写脱困信息", own_unit, row_actions=(), nav=False, new=None, opens="exit"),
         ],

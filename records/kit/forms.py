@@ -197,6 +197,10 @@ class LinesFormSet(forms.BaseFormSet):
             field.disabled = bool(form.locked_reason)
         return form
 
+    def refuse(self, message: str) -> None:
+        """A service's refusal about the lines as a whole (已帮扶 without a line), above them."""
+        self._non_form_errors = self.error_class([message])
+
     def entered(self) -> dict[int, dict]:
         """position → the values of each line entered and not locked (the service keeps locked ones)."""
         return {

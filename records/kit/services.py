@@ -11,6 +11,7 @@ from copy import copy
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 
 from approvals.models import ReportState
 from audit.services import audit_record
@@ -53,6 +54,11 @@ def is_owner(actor: User, row) -> bool:
 def is_held_unreported(row) -> bool:
     """Back at its owner and not reported: draft, or returned all the way down."""
     return row.holder_id == row.unit_id and row.report_state != ReportState.REPORTED
+
+
+def held_unreported() -> Q:
+    """is_held_unreported as a condition on rows (a list of the records the owner may still edit)."""
+    return Q(holder=F("unit")) & ~Q(report_state=ReportState.REPORTED)
 
 
 def can_edit(actor: User, module: RecordModule, row) -> bool:

@@ -266,7 +266,7 @@ def saved_with_lines(request, module, form, lines, save):
         return save(form.cleaned_data, lines.entered() if lines is not None else None)
     except DomainError as error:
         if error.field == "lines" and lines is not None:
-            lines._non_form_errors = lines.error_class([error.message])
+            lines.refuse(error.message)
         else:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         return None

@@ -137,3 +137,12 @@ def test_imported_names_carry_their_pinyin_sort_key(cast):
     assert job.created_count == 1
     people = list(Person.objects.values_list("name", "name_sort"))
     assert people and all(key and key == name_sort_key(name) for name, key in people)
+
+
+def test_a_household_of_no_one_is_refused_and_the_others_are_imported(cast):
+    """家庭人口 0 breaks the table's constraint: refused with its row, never a failed job."""
+    rows = [head_row("ZERO", 家庭人口=0), head_row("ONE", 家庭人口=1)]
+    job = run_import(cast.users["street_a"], rows)
+    assert (job.created_count, job.refused_count) == (1, 1)
+    assert any("家庭人口数至少为 1" in str(refusal) for refusal in job.refusals)
+    assert not WorkerFile.objects.filter(code="ZERO").exists()
