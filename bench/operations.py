@@ -7,7 +7,7 @@ import time
 
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import DateField
+from django.db.models import DateField, DecimalField
 from django.test import Client
 
 from approvals import reminders, services
@@ -20,6 +20,7 @@ from bench.timing import in_rollback, machine, timed
 from org.models import Code, Module, Unit, code_table_of
 from records.households.module import files
 from records.kit.forms import apply_filter
+from records.kit.query import CODE
 from records.models import FileStatus, WorkerFile
 
 QUICK_REPORT_ROWS = 30_000
@@ -447,6 +448,9 @@ def record_list_pages(table, runs: int, modules=None) -> None:
         keep = _module_table(module)
         for _depth, user in sorted(bench_users().items()):
             client = _client(user)
+            page = _ok(client.get(module.url("list"))).content.decode()
+            missing = [column.label for column in module.list_extras if f">{column.label}<" not in page]
+            assert not missing, f"{module.label}: the measured list lacks its columns {missing}"
             rows = visible_to(module.model.objects.all(), user.unit).count()
             scope = f"{user.unit.level_name}({rows:,} 条可见)"
             for where, query in (("first", ""), ("已上报 tab", "?state=reported")):
@@ -488,24 +492,43 @@ def record_statistics_pages(table, runs: int, modules=None) -> None:
 
 
 def record_query_pages(table, runs: int, modules=None) -> None:
-    """Each kit module's 查询 through its POST form (包含下级数据, a code condition and a date
-    range) beside the results page's statements on the module's table."""
+    """Each kit module's 查询 through its POST form (包含下级数据 and _query_cases' conditions)
+    beside the results page's statements on the module's table."""
     users = bench_users()
     for module in modules or record_modules():
-        fields = {path: module.field(path) for path in module.query_fields}
-        code = next(p for p, f in fields.items() if f.is_relation)
-        date_path = next(p for p, f in fields.items() if isinstance(f, DateField))
-        value = Code.objects.filter(table__key=code_table_of(fields[code])).order_by("display_order").first()
-        data = {"q": "1", "include_subordinates": "on", code: value.pk,
-                f"{date_path}_from": "2024-06-01", f"{date_path}_to": "2025-06-30"}  # fmt: skip
-        for depth in (1, 2, 4):
-            user = users[depth]
-            client = _client(user)
-            url = module.url("query")
-            request = lambda client=client, url=url, data=data: _ok(client.post(url, data, follow=True))  # noqa: E731
-            bare = _bare_all(page_statements(request, _module_table(module)))
-            table.add(f"{module.label} query, {module.label_of(code)} + date range", str(user.unit.level_name),
-                      timed(request, runs), timed(bare, runs), "POST + the results page vs its statements on the table")  # fmt: skip
+        for label, conditions in _query_cases(module):
+            data = {"q": "1", "include_subordinates": "on", **conditions}
+            for depth in (1, 2, 4):
+                user = users[depth]
+                client = _client(user)
+                url = module.url("query")
+                request = lambda client=client, url=url, data=data: _ok(client.post(url, data, follow=True))  # noqa: E731
+                bare = _bare_all(page_statements(request, _module_table(module)))
+                table.add(f"{module.label} query, {label}", str(user.unit.level_name), timed(request, runs),
+                          timed(bare, runs), "POST + the results page vs its statements on the table")  # fmt: skip
+
+
+def _query_cases(module) -> list[tuple[str, dict]]:
+    """(label, conditions): a code condition and a date range; and where the module has amounts
+    or a code condition of its own (an assistance's 帮扶措施), those with the date range."""
+    fields = {path: module.field(path) for path in module.query_fields}
+    code = next(p for p, f in fields.items() if f.is_relation)
+    date_path = next(p for p, f in fields.items() if isinstance(f, DateField))
+    dates = {f"{date_path}_from": "2024-06-01", f"{date_path}_to": "2025-06-30"}
+    cases = [(f"{module.label_of(code)} + date range", {code: _first_code(code_table_of(fields[code])), **dates})]
+    amounts = [p for p, f in fields.items() if isinstance(f, DecimalField)][:1]
+    extras = [c for c in module.query_extras if c.kind == CODE][:1]
+    if amounts or extras:
+        conditions = {**{c.name: _first_code(c.table) for c in extras}, **dates}
+        for path in amounts:
+            conditions |= {f"{path}_from": "1000", f"{path}_to": "20000"}
+        labels = [*(f"{module.label_of(p)} 1000–20000" for p in amounts), *(c.label for c in extras)]
+        cases.append((" + ".join([*labels, "date range"]), conditions))
+    return cases
+
+
+def _first_code(table_key: str) -> int:
+    return Code.objects.filter(table__key=table_key).order_by("display_order", "pk").first().pk
 
 
 def reload_records(scale: float, keys: list[str]) -> dict:

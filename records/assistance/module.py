@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 
 from approvals.models import ReportState
 from records.assistance import rules
@@ -35,7 +35,10 @@ MEASURES = Lines(
     settle=rules.settle_measures,
     locked=rules.line_locked,
 )  # fmt: skip
-MEASURES_TEXT = Computed("measures_text", "帮扶措施", prefetch=("measures__measure", "measures__fund_source"))
+MEASURES_TEXT = Computed(
+    "measures_text", "帮扶措施",
+    prefetch=(Prefetch("measures", AssistanceMeasure.objects.select_related("measure", "fund_source")),),
+)  # fmt: skip
 
 
 def with_measure(rows, measure):

@@ -27,8 +27,9 @@ class Computed:
     name: str
     label: str
     # What the value reads through relations, for prefetch_related when a list shows it (an
-    # assistance's 帮扶措施 reads its lines): a list may show a Computed as a column.
-    prefetch: Sequence[str] = ()
+    # assistance's 帮扶措施 reads its lines): a list may show a Computed as a column. A Prefetch
+    # with select_related reads the lines and their codes in one query instead of one per hop.
+    prefetch: Sequence[str | models.Prefetch] = ()
 
 
 @dataclass(frozen=True)
@@ -202,9 +203,14 @@ class RecordModule:
     def computed_named(self, name: str) -> Computed | None:
         return next((value for value in self.computed if value.name == name), None)
 
-    def prefetch_for(self, paths) -> tuple[str, ...]:
-        """prefetch_related for the worked-out values among `paths` (a list's shown columns)."""
-        return tuple(sorted({p for path in paths if (value := self.computed_named(path)) for p in value.prefetch}))
+    def prefetch_for(self, paths) -> tuple[str | models.Prefetch, ...]:
+        """prefetch_related for the worked-out values among `paths` (a list's shown columns),
+        each lookup once."""
+        lookups = {}
+        for value in filter(None, map(self.computed_named, paths)):
+            for lookup in value.prefetch:
+                lookups.setdefault(getattr(lookup, "prefetch_to", lookup), lookup)
+        return tuple(lookups[to] for to in sorted(lookups))
 
     def rows_model(self, table: Table):
         """The model of a table's rows."""
