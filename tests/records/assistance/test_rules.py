@@ -125,20 +125,3 @@ def test_a_summarized_line_is_read_only_and_its_assistance_stays(cast, assistanc
         services.record_delete(actor=clerk, module=assistance, row=row)
     page = cast.client("street_a").get(assistance.url("edit", row.pk)).content.decode()
     assert "已汇总(中央财政医疗救助类实名制汇总表)" in page
-
-
-def test_the_list_reads_the_lines_with_their_codes_in_one_query(cast, assistance):
-    """帮扶措施 in the list (L1196): the lines of the page's rows and their measure and fund codes
-    come in one query (bench: a list at national scale, issue 18), not one per relation."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    clerk = cast.users["street_a"]
-    make_assistance(clerk, lines={1: line("300"), 2: line("120.50", "生活救助", "工会经费")})
-    client = cast.client("street_a")
-    client.get(assistance.url("list"))  # warm: the session and the caches
-    with CaptureQueriesContext(connection) as captured:
-        page = client.get(assistance.url("list")).content.decode()
-    assert "医疗救助(中央财政)、生活救助(工会经费)" in page
-    lines = [q["sql"] for q in captured if '"assistance_assistancemeasure"' in q["sql"]]
-    assert len(lines) == 1 and '"org_code"' in lines[0]
