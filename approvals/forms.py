@@ -1,8 +1,22 @@
-"""Forms of the engine's own pages: the display preferences of a list (manual 2.7)."""
+"""Forms of the engine's own pages: the display preferences of a list (manual 2.7), the
+return reason of the return dialog."""
 
 from django import forms
 
+from approvals.models import RETURN_REASONS
 from approvals.preferences import MAX_PAGE_SIZE, MIN_PAGE_SIZE, Display, sortable_columns
+from org.selectors import codes_of
+
+
+class ReturnReasonField(forms.ModelChoiceField):
+    """退回原因 of a return (optional, besides the message): a value of its code table."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "退回原因")
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("empty_label", "(不选择)")
+        kwargs.setdefault("error_messages", {"invalid_choice": "请从列表中选择退回原因。"})
+        super().__init__(queryset=codes_of(RETURN_REASONS), **kwargs)
 
 
 class PreferenceForm(forms.Form):

@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.views import View
 
 from approvals import services
+from approvals.forms import ReturnReasonField
 from approvals.preferences import Display, Sort, display_for, register_list
 from approvals.selectors import (
     HELD_STATES,
@@ -113,11 +114,16 @@ class MoveForm(forms.Form):
         "required": "请先勾选要操作的记录。",
     })  # fmt: skip
     message = forms.CharField(max_length=500, required=False, strip=True)
+    reason = ReturnReasonField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Any integer is accepted here; which rows may move is the service's decision.
         self.fields["pks"].valid_value = lambda value: True
+
+    def reason_argument(self) -> dict:
+        """A return's reason (a report has none)."""
+        return {"reason": self.cleaned_data["reason"]} if self.cleaned_data["move"] == "return" else {}
 
 
 def capped_counts(querysets: list[QuerySet]) -> list[tuple[int, bool]]:
@@ -199,6 +205,7 @@ class ReportableListView(View):
     list_key: str | None = None  # the display preferences' key; default: the model's label
     row_actions: list[RowAction] = []
     export_options: list[tuple[str, str]] = []  # EXPORT_OPTIONS for lists implementing export()
+    links_column = False  # the rows carry "links" (label, url), shown in a column 操作
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -259,6 +266,7 @@ class ReportableListView(View):
             "list_actions": self.list_actions(),
             "row_actions": self.row_actions,
             "columns": self.display.columns,
+            "links_column": self.links_column,
             "list_key": self.get_list_key(),
             "export_options": self.export_options,
             "query_without_export": self.query_without("export"),
@@ -393,6 +401,7 @@ class ReportableListView(View):
                 pks=form.cleaned_data["pks"],
                 message=form.cleaned_data["message"],
                 request=request,
+                **form.reason_argument(),
             )
         except DomainError as error:
             messages.error(request, error.message)

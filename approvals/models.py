@@ -17,7 +17,9 @@ from viewflow.fsm import FSMField
 from approvals import registry
 from approvals.notices import label_of as kind_label_of
 from approvals.notices import register as register_kinds
-from org.models import Unit
+from org.models import Unit, code_field
+
+RETURN_REASONS = "return_reason"  # the code table of 退回原因 (seeded by migration 0014)
 
 # --- the reporting model (DESIGN.md §3) -----------------------------------------------------
 
@@ -271,6 +273,9 @@ class ReportAction(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     message = models.TextField(_("提醒内容"), blank=True)
+    # 退回原因 chosen in the return dialog besides the message (a code table, so the returns can
+    # be counted by reason: approvals.returns); empty on reports and on returns without one.
+    return_reason = code_field(RETURN_REASONS, _("退回原因"))
     count = models.PositiveIntegerField(_("数量"), default=0)
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     process = models.OneToOneField(

@@ -2,11 +2,13 @@
 subordinate units with how many rows each has waiting, and the two one-click actions."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from approvals import registry, services
+from approvals.forms import ReturnReasonField
 from approvals.lists import report_result
 from approvals.selectors import waiting_counts
 from org.errors import DomainError
@@ -55,10 +57,20 @@ def _run_quick_action(request, module):
             )
         else:
             result = services.quick_return(
-                actor=request.user, module_key=module.key, child=scope, message=message, request=request
-            )
+                actor=request.user, module_key=module.key, child=scope, message=message, request=request,
+                reason=_reason(request),
+            )  # fmt: skip
     except DomainError as error:
         messages.error(request, error.message)
     else:
         report_result(request, result, kind)
     return redirect(request.path)
+
+
+def _reason(request):
+    """The chosen 退回原因; one not of the table is told, as a DomainError, before anything moves."""
+    field = ReturnReasonField()
+    try:
+        return field.clean(request.POST.get("reason", ""))
+    except ValidationError as error:
+        raise DomainError(error.messages[0], field="reason") from error

@@ -51,6 +51,25 @@ def register_notice_page(kind: str, page: str | Callable[[ReportAction], str]) -
     NOTICE_PAGES[kind] = page
 
 
+# A kind whose page is found from data beside the reminder (a follow-up reminder opens its
+# assistance's follow-up form): a function of a page's reminders of that kind → {reminder id:
+# URL}, so a page of 50 reminders asks once, not once per reminder.
+NOTICE_PAGES_OF: dict[str, Callable[[list[ReportAction]], dict[int, str]]] = {}
+
+
+def register_notice_pages(kind: str, pages_of: Callable[[list[ReportAction]], dict[int, str]]) -> None:
+    NOTICE_PAGES_OF[kind] = pages_of
+
+
+def notice_pages_of(rows: list[ReportAction]) -> dict[int, str]:
+    """The URLs of the rows whose kind registered NOTICE_PAGES_OF: one call per such kind."""
+    urls = {}
+    for kind, pages_of in NOTICE_PAGES_OF.items():
+        if of_kind := [row for row in rows if row.kind == kind]:
+            urls |= pages_of(of_kind)
+    return urls
+
+
 # --- labels --------------------------------------------------------------------------------
 
 
@@ -112,7 +131,7 @@ def _handled_by() -> Subquery:
 
 def with_reminder_columns(queryset: QuerySet[ReportAction]) -> QuerySet[ReportAction]:
     """What a reminder row shows: sender, process state and time, handled by whom."""
-    return queryset.select_related("sender", "process").annotate(handled_by=_handled_by())
+    return queryset.select_related("sender", "process", "return_reason").annotate(handled_by=_handled_by())
 
 
 def filter_reminders(

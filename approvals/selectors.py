@@ -137,6 +137,12 @@ def movements_of(row) -> QuerySet:
     )
 
 
+def last_reported_at(row):
+    """When the row last went up (上报 or 快速上报), from its movement log; None if never."""
+    reports = movements_of(row).filter(from_holder__depth__gt=F("to_holder__depth"))
+    return reports.order_by("-action__at").values_list("action__at", flat=True).first()
+
+
 @dataclass(frozen=True)
 class LoggedMove:
     """One line of a record's 流转记录, as the page shows it."""
@@ -147,6 +153,7 @@ class LoggedMove:
     to_holder: str
     actor: str
     message: str
+    reason: str | None  # 退回原因 of a return
 
 
 def movement_log_of(row) -> list[LoggedMove]:
@@ -157,7 +164,8 @@ def movement_log_of(row) -> list[LoggedMove]:
     if not Movement.objects.filter(content_type=ContentType.objects.get_for_model(row), object_id=row.pk).exists():
         return []
     fields = ("action__at", "action__kind", "from_holder__name", "to_holder__name", "action__actor_id",
-              "action__actor__full_name", "action__actor__username", "action__message")  # fmt: skip
+              "action__actor__full_name", "action__actor__username", "action__message",
+              "action__return_reason__value")  # fmt: skip
     return [
         LoggedMove(
             at=timezone.localtime(at).strftime("%Y-%m-%d %H:%M"),
@@ -166,8 +174,9 @@ def movement_log_of(row) -> list[LoggedMove]:
             to_holder=to_name,
             actor=(full_name or username) if actor_id is not None else "—",
             message=message,
+            reason=reason,
         )
-        for at, kind, from_name, to_name, actor_id, full_name, username, message in movements_of(row)
+        for at, kind, from_name, to_name, actor_id, full_name, username, message, reason in movements_of(row)
         .values_list(*fields)
         .iterator()
     ]

@@ -10,13 +10,13 @@ from django.db.models.functions import Left
 
 from approvals import engine, processes, registry
 from approvals.events import ReportingEvent
-from approvals.models import REPORT_MOVE, RETURN_MOVE, DisplayPreference, ReportAction, ReportKind
+from approvals.models import REPORT_MOVE, RETURN_MOVE, RETURN_REASONS, DisplayPreference, ReportAction, ReportKind
 from approvals.registry import ReportingModule
 from approvals.selectors import from_subtree, visible_to
 from audit.services import audit_record
 from org.errors import DomainError
-from org.models import Unit, User
-from org.selectors import children_of
+from org.models import Code, Unit, User
+from org.selectors import children_of, codes_of
 
 # --- report and return (DESIGN.md §3) -------------------------------------------------------
 
@@ -98,10 +98,18 @@ def _receiving_children(held_by_model: dict, unit: Unit) -> QuerySet[Unit]:
     return children_of(unit).filter(path__in=paths)
 
 
-def _open_action(*, kind, module, sender: Unit, receiver: Unit, actor: User, message: str) -> ReportAction:
+def _open_action(
+    *, kind, module, sender: Unit, receiver: Unit, actor: User, message: str, reason: Code | None = None
+) -> ReportAction:
     return ReportAction.objects.create(
-        kind=kind, module=module.key, sender=sender, receiver=receiver, actor=actor, message=message.strip()
-    )
+        kind=kind, module=module.key, sender=sender, receiver=receiver, actor=actor, message=message.strip(),
+        return_reason=reason,
+    )  # fmt: skip
+
+
+def _check_reason(reason: Code | None) -> None:
+    if reason is not None and not codes_of(RETURN_REASONS).filter(pk=reason.pk).exists():
+        raise DomainError("请从列表中选择退回原因。", field="reason")
 
 
 def _close_action(action: ReportAction, moved: int, direction: str, request) -> None:
@@ -152,9 +160,10 @@ def _report(result: MoveResult, *, actor, module, held_by_model, kind, message, 
     return result
 
 
-def _return(result: MoveResult, *, actor, module, held_by_model, kind, message, request) -> MoveResult:
+def _return(result: MoveResult, *, actor, module, held_by_model, kind, message, request, reason=None) -> MoveResult:
     """Return the eligible part of each model's held rows (children first), one action per
-    receiving child unit."""
+    receiving child unit, each with the return reason."""
+    _check_reason(reason)
     unit = actor.unit
     with transaction.atomic():
         _lock_moves(unit, module)
@@ -164,7 +173,9 @@ def _return(result: MoveResult, *, actor, module, held_by_model, kind, message, 
             if model in held_by_model
         }
         for child in _receiving_children(held_by_model, unit):
-            action = _open_action(kind=kind, module=module, sender=unit, receiver=child, actor=actor, message=message)
+            action = _open_action(
+                kind=kind, module=module, sender=unit, receiver=child, actor=actor, message=message, reason=reason
+            )
             moved = 0
             for model, eligible in eligible_by_model.items():
                 rows = from_subtree(eligible, child)
@@ -182,12 +193,12 @@ def _return(result: MoveResult, *, actor, module, held_by_model, kind, message, 
     return result
 
 
-def _move_chosen(move, kind, *, actor: User, model, pks: list[int], message: str, request) -> MoveResult:
+def _move_chosen(move, kind, *, actor: User, model, pks: list[int], message: str, request, **more) -> MoveResult:
     module = _require_module(actor, model.reporting_module)
     held = model.objects.filter(pk__in=pks, holder=actor.unit)
     result = move(
         MoveResult(), actor=actor, module=module, held_by_model={model: held}, kind=kind, message=message,
-        request=request,
+        request=request, **more,
     )  # fmt: skip
     _refuse_not_held(result, model, pks, actor.unit)
     return result
@@ -198,17 +209,23 @@ def report_rows(*, actor: User, model, pks: list[int], message: str = "", reques
     return _move_chosen(_report, ReportKind.REPORT, actor=actor, model=model, pks=pks, message=message, request=request)
 
 
-def return_rows(*, actor: User, model, pks: list[int], message: str = "", request=None) -> MoveResult:
-    """退回 the chosen rows held by the actor's unit, each one level down towards its owner."""
-    return _move_chosen(_return, ReportKind.RETURN, actor=actor, model=model, pks=pks, message=message, request=request)
+def return_rows(
+    *, actor: User, model, pks: list[int], message: str = "", reason: Code | None = None, request=None
+) -> MoveResult:
+    """退回 the chosen rows held by the actor's unit, each one level down towards its owner,
+    with the reason chosen (退回原因) besides the message."""
+    return _move_chosen(
+        _return, ReportKind.RETURN, actor=actor, model=model, pks=pks, message=message, request=request, reason=reason
+    )
 
 
-def _move_subtree(move, kind, *, actor: User, module, subtree: Unit, message: str, request) -> MoveResult:
+def _move_subtree(move, kind, *, actor: User, module, subtree: Unit, message: str, request, **more) -> MoveResult:
     """A quick move: every row of the module from `subtree` held by the actor's unit."""
     held = {model: from_subtree(model.objects.filter(holder=actor.unit), subtree) for model in module.models}
     return move(
-        MoveResult(), actor=actor, module=module, held_by_model=held, kind=kind, message=message, request=request
-    )
+        MoveResult(), actor=actor, module=module, held_by_model=held, kind=kind, message=message, request=request,
+        **more,
+    )  # fmt: skip
 
 
 def quick_report(*, actor: User, module_key: str, scope: Unit, message: str = "", request=None) -> MoveResult:
@@ -222,15 +239,18 @@ def quick_report(*, actor: User, module_key: str, scope: Unit, message: str = ""
     )
 
 
-def quick_return(*, actor: User, module_key: str, child: Unit, message: str = "", request=None) -> MoveResult:
+def quick_return(
+    *, actor: User, module_key: str, child: Unit, message: str = "", reason: Code | None = None, request=None
+) -> MoveResult:
     """快速退回 (manual 2.6.2): every row of the module from `child`'s subtree held by the actor's
     unit goes back to `child`."""
     module = _require_module(actor, module_key)
     if child.parent_unit() != actor.unit:
         raise DomainError("请选择一个直属下级单位进行快速退回;本级单位的数据没有快速退回。")
     return _move_subtree(
-        _return, ReportKind.QUICK_RETURN, actor=actor, module=module, subtree=child, message=message, request=request
-    )
+        _return, ReportKind.QUICK_RETURN, actor=actor, module=module, subtree=child, message=message, request=request,
+        reason=reason,
+    )  # fmt: skip
 
 
 @transaction.atomic

@@ -42,11 +42,18 @@ class ReminderFilterForm(forms.Form):
 def _with_row_links(page: reminders.Page) -> reminders.Page:
     """What reminders_table.html shows of each row beyond its fields: its links and dates."""
     notice_urls = {kind: to if callable(to) else reverse(to) for kind, to in reminders.NOTICE_PAGES.items()}
+    found = reminders.notice_pages_of(page.rows)
     for row in page.rows:
         link = notice_urls.get(row.kind)
-        row.rows_url = (link(row) if callable(link) else link) or reverse("approvals:action_rows", args=[row.pk])
+        row.rows_url = (
+            found.get(row.pk)
+            or (link(row) if callable(link) else link)
+            or reverse("approvals:action_rows", args=[row.pk])
+        )
         row.handle_url = reverse("approvals:reminder_handle", args=[row.pk])
         row.message_lines = row.message.splitlines()  # shown with <br> between, as linebreaksbr
+        if row.return_reason is not None:
+            row.message_lines.insert(0, f"退回原因:{row.return_reason}")
         at = timezone.localtime(row.at)
         row.at_text, row.at_iso = at.strftime("%Y-%m-%d %H:%M"), at.isoformat()
         finished = row.process.finished

@@ -45,6 +45,8 @@ class AuditLog(models.Model):
             # The audit viewer (audit.selectors): one event or one unit's rows, newest first.
             models.Index(fields=["event", "at"], name="audit_event_at"),
             models.Index(fields=["unit", "at"], name="audit_unit_at"),
+            # One object's events, newest first (an assistance's exit history on its page).
+            models.Index(fields=["object_type", "object_id", "at"], name="audit_object_at"),
         ]
         triggers = [
             pgtrigger.Protect(name="audit_log_append_only", operation=pgtrigger.Update),

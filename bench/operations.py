@@ -4,6 +4,8 @@ sent, replayed — and the services behind the writes."""
 
 import re
 import time
+from datetime import date
+from decimal import Decimal
 
 from django.core.management import call_command
 from django.db import connection
@@ -19,6 +21,7 @@ from bench.records import lines_model, record_modules
 from bench.timing import in_rollback, machine, timed
 from org.models import Code, Module, Unit, code_table_of
 from records.households.module import files
+from records.kit import batch, declaration
 from records.kit.forms import apply_filter
 from records.kit.query import CODE
 from records.models import FileStatus, WorkerFile
@@ -288,6 +291,47 @@ def moves(table, runs: int) -> None:
         f"quick report ({held_total:,} held)", "省 → 全总", timed(quick, runs), timed(bare_quick, runs),
         "incl. movement log, process, reminder, refusals",
     )  # fmt: skip
+
+
+BATCH_FILES = 10_000
+BATCH_CODES = ("assistance_category", "assistance_form", "assistance_measure", "fund_source")
+# The bare statement of a batch: the same rows and their two lines, from the files' ids.
+BARE_BATCH = """
+WITH new AS (
+    INSERT INTO assistance_assistance (unit_id, unit_path, holder_id, holder_depth, report_state, file_id,
+        category_id, assisted_on, helped, form_id, amount, details, not_helped_reason, exited, remarks)
+    SELECT %s, %s, %s, %s, 'draft', id, %s, %s, 'helped', %s, 500, '走访慰问。', '', false, ''
+      FROM records_workerfile WHERE id = ANY(%s) RETURNING id)
+INSERT INTO assistance_assistancemeasure (assistance_id, position, measure_id, amount, fund_source_id, summarized_in)
+SELECT new.id, l.position, l.measure, l.amount, l.source, ''
+  FROM new CROSS JOIN (VALUES (1, %s::bigint, 300::numeric, %s::bigint), (2, %s, 200, %s)) AS l(position, measure,
+       amount, source)
+"""
+
+
+def batch_assistance(table, runs: int) -> None:
+    """批量帮扶 of BATCH_FILES files (records.kit.batch: the rules on a sample row, the
+    visibility re-check, one INSERT … SELECT of the rows and their lines, the audit row) by the
+    bench user who sees the most formal active files, beside the bare INSERT … SELECT of the
+    same rows and lines."""
+    user = max(bench_users().values(), key=lambda u: batch.batch_files(u.unit)[:BATCH_FILES].count())
+    ids = list(batch.batch_files(user.unit).order_by("pk").values_list("pk", flat=True)[:BATCH_FILES])
+    if not ids:  # a tiny scale (tests/bench) whose users see no formal file
+        return
+    category, form, measure, source = (Code.objects.filter(table__key=key).first() for key in BATCH_CODES)
+    data = {"category": category, "assisted_on": date(2026, 1, 5), "helped": "helped", "form": form,
+            "details": "走访慰问。"}  # fmt: skip
+    lines = {1: {"measure": measure, "amount": Decimal(300), "fund_source": source},
+             2: {"measure": measure, "amount": Decimal(200), "fund_source": source}}  # fmt: skip
+    # All that match (the page's 全部符合条件的职工): a range the service narrows to the same ids.
+    files = WorkerFile.objects.filter(pk__range=(ids[0], ids[-1]))
+    service = in_rollback(lambda: batch.record_batch_create(
+        actor=user, module=declaration.get("assistance"), files=files, data=data, lines=lines))  # fmt: skip
+    unit = user.unit
+    bare = in_rollback(_bare(BARE_BATCH, [unit.pk, unit.path, unit.pk, unit.depth, category.pk, date(2026, 1, 5),
+                                          form.pk, ids, measure.pk, source.pk, measure.pk, source.pk]))  # fmt: skip
+    table.add(f"batch assistance, {len(ids):,} files", str(unit.level_name), timed(service, runs), timed(bare, runs),
+              "service (rules, visibility, audit) vs the bare INSERT … SELECT of the rows and their lines")  # fmt: skip
 
 
 def vacuum(modules=None) -> None:
@@ -575,6 +619,7 @@ def run_all(table, runs: int, only: list[str] = ()) -> None:
     edit_page(table, runs)
     file_save(table, runs)
     moves(table, runs)
+    batch_assistance(table, runs)
     export_throughput(table, runs)
     vacuum()
 

@@ -34,7 +34,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Aggregate, Count, Expression, F, Func, IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import (
+    Aggregate,
+    Count,
+    Expression,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Left
 
 from approvals.selectors import from_subtree, visible_to
@@ -163,6 +175,13 @@ def scope(queryset: QuerySet, *, viewer: Unit, unit: Unit) -> QuerySet:
     return visible if unit == viewer else from_subtree(visible, unit)
 
 
+def seen_at_once(queryset: QuerySet, unit_path: str) -> QuerySet:
+    """Rows of a model that is not reported, counted by `crosstab` as rows seen upward at once
+    (DESIGN.md §3: visibility is the owning unit's path prefix, no holder): `unit_path` names
+    the path of the unit each row belongs to ("sender__path"), and every row is held at the top."""
+    return queryset.annotate(unit_path=F(unit_path), holder_depth=Value(1, output_field=IntegerField()))
+
+
 def crosstab(
     queryset: QuerySet,
     *,
@@ -229,3 +248,22 @@ def _sum(vectors: Iterable[list[Number]]) -> list[Number]:
 
 def _row(label: str, kind: str, pk: int | None, cells: list[list[Number]], width: int) -> Row:
     return Row(label, kind, pk, cells, _sum(cells) or [0] * width)
+
+
+def chart_data(table: CrossTab) -> dict:
+    """What the chart beside a table draws (templates/kit/_statistics_chart.html, static/js/kit_charts.js), for the first measure: its 总数 per area (合计 left out) and each
+    dimension value's share of 合计 (values with nothing left out of the pie)."""
+    return {
+        "measure": table.measures[0],
+        "dimension": table.dimension,
+        "areas": [{"name": row.label, "value": _number(row.total[0])} for row in table.rows],
+        "shares": [
+            {"name": column.label, "value": _number(cell[0])}
+            for column, cell in zip(table.columns, table.totals.cells, strict=True)
+            if cell[0]
+        ],
+    }
+
+
+def _number(value):
+    return float(value) if isinstance(value, Decimal) else value

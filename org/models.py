@@ -118,6 +118,9 @@ class Gender(models.TextChoices):
     FEMALE = "F", _("女")
 
 
+DISPLAY_TIERS = 6  # manual 18.2.8: 人员排列的最多层数为6层
+
+
 class User(AbstractUser):
     """An account of one unit. Module permissions are stored on the row (manual 18.2.5)."""
 
@@ -133,6 +136,8 @@ class User(AbstractUser):
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     position = models.CharField(_("职务"), max_length=50, blank=True)
     display_order = models.PositiveIntegerField(_("显示顺序"), default=0)
+    # 18.2.8: "人员排列的最多层数为6层": users are shown by tier (a rank, 1 first), then display_order.
+    display_tier = models.PositiveSmallIntegerField(_("显示层"), default=1)
     must_change_password = models.BooleanField(_("须修改密码"), default=True)
     unit_confirmed = models.BooleanField(_("已确认单位"), default=False)
     profile_confirmed = models.BooleanField(_("已核实个人信息"), default=False)
@@ -161,6 +166,9 @@ class User(AbstractUser):
             ),
             models.UniqueConstraint(
                 fields=["unit", "duty"], condition=~Q(duty=Duty.NONE), name="org_user_one_of_each_duty_per_unit"
+            ),
+            models.CheckConstraint(
+                condition=Q(display_tier__gte=1, display_tier__lte=DISPLAY_TIERS), name="org_user_display_tier_1_to_6"
             ),
         ]
         indexes = [models.Index(Upper("username"), name="org_user_username_upper")]

@@ -53,8 +53,9 @@ def users_of_subtree(unit: Unit) -> QuerySet[User]:
 
 
 def users_of_unit(unit: Unit) -> QuerySet[User]:
-    """A unit's own users in display order (creation order where none was set)."""
-    return User.objects.filter(unit=unit).order_by("display_order", "id")
+    """A unit's own users in display order: by tier (18.2.8), then their order in it (creation
+    order where none was set)."""
+    return User.objects.filter(unit=unit).order_by("display_tier", "display_order", "id")
 
 
 def get_user_in_subtree(actor: User, pk: int) -> User:
@@ -71,6 +72,15 @@ def codes_of(key: str) -> QuerySet[Code]:
 
 def help_centre_profile_of(unit: Unit) -> HelpCentreProfile | None:
     return HelpCentreProfile.objects.filter(unit=unit).first()
+
+
+def help_centres_in(unit: Unit, *, include_subordinates: bool) -> QuerySet[HelpCentreProfile]:
+    """帮扶中心信息查询 (18.3.2): the profiles of `unit` (a unit of the viewer's subtree), and with
+    包含下级 of its whole subtree. A profile is no reported row: those above see it at once, as
+    the directory shows it to everyone. Only the help centres' (Unit.is_help_centre)."""
+    units = subtree(unit) if include_subordinates else Unit.objects.filter(pk=unit.pk)
+    profiles = HelpCentreProfile.objects.filter(unit__in=units.filter(is_help_centre=True))
+    return profiles.select_related("unit").order_by("unit__path")
 
 
 def switcher_units(own_unit: Unit, selected: Unit) -> list[Unit]:

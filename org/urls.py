@@ -47,6 +47,7 @@ urlpatterns = [
     path("codes/value/<int:pk>/delete/", codes.code_delete, name="code_delete"),
     # Help-centre profile (18.3.1) and the cross-region directory (chapter 20)
     path("help-centre/", help_centre.help_centre_profile, name="help_centre"),
+    path("help-centres/", help_centre.help_centre_query, name="help_centre_query"),
     path("directory/", directory.directory, name="directory"),
     path("directory/<int:pk>/", directory.directory_unit, name="directory_unit"),
 ]

@@ -232,6 +232,24 @@ def parse_case_due_days(raw: str) -> dict[str, int]:
 # Days from a case's acceptance to its due date, by module key, over its declaration's own.
 CASE_DUE_DAYS = parse_case_due_days(env_str("BANGFU_CASE_DUE_DAYS", ""))
 
+
+# --- follow-up after exit from hardship (防返困, records.assistance.follow_ups) -----------------
+def parse_follow_up_months(raw: str) -> tuple[int, ...]:
+    """BANGFU_ASSISTANCE_FOLLOW_UP_MONTHS: `6,12`, the months after an exit at which the owning
+    unit checks on the household; whole numbers ≥ 1, each once."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        months = sorted({int(item) for item in raw.split(",") if item.strip()})
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"BANGFU_ASSISTANCE_FOLLOW_UP_MONTHS={raw!r}: use months like 6,12.") from exc
+    if not months or months[0] < 1:
+        raise ImproperlyConfigured(f"BANGFU_ASSISTANCE_FOLLOW_UP_MONTHS={raw!r}: at least one month, each ≥ 1.")
+    return tuple(months)
+
+
+ASSISTANCE_FOLLOW_UP_MONTHS = parse_follow_up_months(env_str("BANGFU_ASSISTANCE_FOLLOW_UP_MONTHS", "6,12"))
+
 # --- authentication and security (MLPS 2.0 level 3 baseline) --------------------------------
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [

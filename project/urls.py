@@ -12,6 +12,7 @@ urlpatterns = [
     path("files/", include("records.urls")),
     path("", include("org.urls")),
     path("reminders/", include("approvals.urls")),
+    path("statistics/", include("forms_stats.urls")),
     *(path(f"{module.url_prefix}/", include(patterns_for(module))) for module in declaration.all_modules()),
 ]
 

@@ -27,7 +27,7 @@ def not_negative(message: str) -> MinValueValidator:
 
 # 职工历史信息: every change of a file's content is kept (django-pghistory triggers). Moving up
 # and down the tree is not a content change: the movement log has it.
-MOVE_FIELDS = ["holder", "holder_depth", "report_state", "updated_at"]
+MOVE_FIELDS = ["holder", "holder_depth", "report_state", "updated_at", "changed_since_report"]
 # Copies the database keeps of what is said elsewhere (WorkerFile.kind, head_name): no content.
 COPIED_FIELDS = ["kind", "head_name"]
 
@@ -127,6 +127,9 @@ def file_kind_sql(status: str, category: str, identity: str) -> str:
 
 # The file's kind and its head's name from the file and its head as they are now, worked out by
 # the database on every write that can change them.
+# A file moving up (reported) has been reported as it is now: 已修改 starts again from here.
+REPORT_CLEARS_CHANGED_SQL = "NEW.changed_since_report := false; RETURN NEW;"
+
 FILE_COPIES_SQL = f"""
 SELECT p.name, {file_kind_sql("NEW.status", "NEW.category", "c.value")}
   INTO NEW.head_name, NEW.kind
@@ -200,6 +203,11 @@ class WorkerFile(Reportable):
     )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    # 已修改 (issue 17 item 16): the owner changed the file's content while a superior held it,
+    # since it was last reported. Set by records.services.file_update, cleared by the database
+    # as the file moves up again (REPORT_CLEARS_CHANGED_SQL); what changed is its history since
+    # the last report of the movement log (records.views_detail.file_changes_part).
+    changed_since_report = models.BooleanField(_("上报后已修改"), default=False, editable=False)
 
     reporting_module = Module.FILES
     label_fields = ("head__name", "code")  # what __str__ reads: a list's rows read no more
@@ -225,6 +233,13 @@ class WorkerFile(Reportable):
             ),  # fmt: skip
             # 有问题档案 (manual 2.8): the few files that may not be reported, of every kind.
             models.Index(fields=["holder", "id"], condition=~Q(problems=[]), name="records_workerfile_problems"),
+            # 已修改: the few files changed after reporting, in a superior's scope.
+            models.Index(
+                OpClass("unit_path", name="text_pattern_ops"),
+                "holder_depth",
+                name="records_workerfile_changed",
+                condition=Q(changed_since_report=True),
+            ),  # fmt: skip
         ]
         triggers = [
             pgtrigger.Trigger(
@@ -232,7 +247,14 @@ class WorkerFile(Reportable):
                 when=pgtrigger.Before,
                 operation=pgtrigger.Insert | pgtrigger.UpdateOf("status", "category", "head_id"),
                 func=FILE_COPIES_SQL,
-            )
+            ),
+            pgtrigger.Trigger(
+                name="workerfile_report_clears_changed",
+                when=pgtrigger.Before,
+                operation=pgtrigger.UpdateOf("holder_id"),
+                condition=pgtrigger.Q(new__holder_depth__lt=pgtrigger.F("old__holder_depth")),
+                func=REPORT_CLEARS_CHANGED_SQL,
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["unit", "code"], name="records_workerfile_code_unique_per_unit"),

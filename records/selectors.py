@@ -1,20 +1,24 @@
 """Reads of household files, scoped by the acting user (DESIGN.md §5.3)."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 
-from approvals.selectors import get_visible_or_404
+from approvals.selectors import get_visible_or_404, visible_to
 from org.models import Module, User
 from org.permissions import require_module
+from org.selectors import text_contains
 from records import id_numbers
 from records.models import (
     FamilyMember,
+    FamilyMemberEvent,
     FileKind,
     FileSnapshot,
     FileStatus,
     Person,
+    PersonEvent,
     WorkerFile,
+    WorkerFileEvent,
 )
 
 
@@ -32,6 +36,8 @@ FILE_KINDS = {
     "temporary": ("临时救助档案", Q(kind=FileKind.TEMPORARY)),
     "cancelled": ("注销职工档案库", Q(kind=FileKind.CANCELLED)),
     "problems": ("有问题档案", Q(status=FileStatus.ACTIVE) & ~Q(problems=[])),
+    # 2.8.2: the problem files of migrant workers, by the same rule as their list's.
+    "migrant_problems": ("农民工问题档案", Q(kind=FileKind.MIGRANT) & ~Q(problems=[])),
 }
 
 
@@ -77,6 +83,40 @@ def find_cancelled_file(raw_id_number: str) -> tuple[WorkerFile | None, str | No
     return file, None
 
 
+MODIFY_LIMIT = 50  # results of 修改职工档案: a quick search, narrowed rather than paged
+
+
+def own_files_matching(user: User, *, code="", name="", id_number="", employer="") -> QuerySet[WorkerFile]:
+    """修改职工档案 (manual 2.2.3): the own unit's active files by 职工编号, 职工姓名, the head's
+    身份证号 (already validated and normalized) and 工作单位, newest first."""
+    files = visible_to(WorkerFile.objects.filter(unit=user.unit, status=FileStatus.ACTIVE), user.unit)
+    if code:
+        files = files.filter(text_contains("code", code))
+    if name:
+        files = files.filter(text_contains("head_name", name))
+    if id_number:
+        files = files.filter(head__id_number=id_number)
+    if employer:
+        files = files.filter(text_contains("employer", employer))
+    return files.select_related("head").order_by("-pk")[:MODIFY_LIMIT]
+
+
 def snapshots_of(file: WorkerFile) -> QuerySet[FileSnapshot]:
     """What the files merged into this one were before (职工历史信息), newest first."""
     return FileSnapshot.objects.filter(file=file).select_related("by")
+
+
+def history_mark(file_id: int) -> tuple:
+    """The newest history event of the file, of its memberships and of its people: a save
+    that changed any content (pghistory writes events only for real changes) changes it."""
+    people = Q(pgh_obj_id__in=FamilyMember.objects.filter(file_id=file_id).values("person_id")) | Q(
+        pgh_obj_id__in=WorkerFile.objects.filter(pk=file_id).values("head_id")
+    )
+    return tuple(
+        events.aggregate(newest=Max("pgh_id"))["newest"]
+        for events in (
+            WorkerFileEvent.objects.filter(pgh_obj_id=file_id),
+            FamilyMemberEvent.objects.filter(file_id=file_id),
+            PersonEvent.objects.filter(people),
+        )
+    )

@@ -29,7 +29,7 @@ from records.models import (
     Person,
     WorkerFile,
 )
-from records.selectors import file_of
+from records.selectors import file_of, history_mark
 
 PERSON_FIELDS = [
     "id_number", "name", "gender", "birth_date", "ethnicity", "political_status", "health",
@@ -241,11 +241,16 @@ def file_update(*, actor: User, file: WorkerFile, data: dict, head: dict, member
         raise DomainError(CANCELLED_NOT_EDITABLE)
     if data["code"] != file.code and WorkerFile.objects.filter(unit=file.unit, code=data["code"]).exists():
         raise DomainError(f"本单位已有职工编号为“{data['code']}”的档案。", "code")
+    above = file.holder_id != file.unit_id  # a superior holds it: what changes is 已修改 to them
+    before = history_mark(file.pk) if above else None
     for name, value in data.items():
         setattr(file, name, value)
     people = save_people(file, head, members)
     file.problems = file_problems(file, people)
     file.save()
+    if above and not file.changed_since_report and history_mark(file.pk) != before:
+        file.changed_since_report = True
+        file.save(update_fields=["changed_since_report"])
     audit_record(event=FileEvent.FILE_CHANGED, actor=actor, request=request, obj=file)
     return file
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from records import views, views_detail, views_export, views_import, views_manage
+from records import views, views_detail, views_export, views_import, views_manage, views_modify
 
 # The households' own pages; the lists, the entry form, a file's page and its documents are the
 # kit's pages of the files module (records.households.module: `files:…`, also under /files/).
@@ -8,6 +8,7 @@ app_name = "records"
 
 urlpatterns = [
     path("restore/", views.file_restore, name="file_restore"),
+    path("modify/", views_modify.file_modify, name="file_modify"),
     path("blank-form/", views_detail.blank_file_word, name="file_blank_form"),
     path("import/", views_import.file_import, name="file_import"),
     path("import/template/", views_import.file_import_template, name="file_import_template"),

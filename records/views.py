@@ -12,6 +12,7 @@ from org.models import Module
 from org.permissions import module_required
 from records import services, transfers
 from records.forms import HeadForm, MemberFormSet, WorkerFileForm
+from records.kit import person
 from records.models import FileCategory, WorkerFile
 from records.selectors import find_cancelled_file, get_file_for_user
 
@@ -67,6 +68,8 @@ def _saved_data(file_form, head_form, member_formset) -> dict:
 def _form_page(request, forms_, **context):
     file_form, head_form, member_formset = forms_
     context |= {"file_form": file_form, "head_form": head_form, "member_formset": member_formset}
+    # 保存并增加帮扶救助信息 (manual 3.2.1.1): each module that offers its entry for a file.
+    context["then_offers"] = [(m.key, m.person.offer_on_files) for m in person.offering_modules(request.user)]
     return render(request, "records/file_form.html", context)
 
 
@@ -86,10 +89,18 @@ def _next_url(request) -> str:
     return target if local else ""
 
 
-def _after_save(next_url: str, pk: int):
+def _after_save(next_url: str, pk: int, then: str = ""):
+    """On to `next_url` with the file, to `then` (an entry form for it), or to the file's page."""
+    if then:
+        return redirect(then)
     if next_url:
         return redirect(f"{next_url}{'&' if '?' in next_url else '?'}file={pk}")
     return redirect("files:detail", pk=pk)
+
+
+def _then(request) -> str:
+    """The module whose entry form the file form's 保存并… button asked for."""
+    return request.POST.get("then", "")
 
 
 @files_required
@@ -120,7 +131,7 @@ def file_create(request):
                 messages.success(request, f"档案“{file}”已保存。")
                 if "add_another" in request.POST:
                     return redirect(reverse("files:create") + ("?temporary=1" if temporary else ""))
-                return _after_save(next_url, file.pk)
+                return _after_save(next_url, file.pk, person.offered_after_save(request.user, file, _then(request)))
     title = "新增临时救助档案" if temporary else "新增困难职工档案"
     return _form_page(
         request, (file_form, head_form, member_formset), existing=existing, temporary=temporary, title=title,
@@ -144,7 +155,7 @@ def file_edit(request, pk):
             _show_error(error, file_form, head_form)
         else:
             messages.success(request, "档案已保存。")
-            return redirect("files:detail", pk=file.pk)
+            return _after_save("", file.pk, person.offered_after_save(request.user, file, _then(request)))
     return _form_page(
         request, (file_form, head_form, member_formset), file=file, temporary=file.is_temporary,
         title=f"编辑档案:{file}",

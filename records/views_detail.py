@@ -12,8 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from approvals.models import Movement
+from approvals.selectors import last_reported_at
 from org.models import Code, Module, Unit, User
 from org.permissions import require_module
 from records import id_numbers, services
@@ -25,11 +29,13 @@ from records.models import (
     MOVE_FIELDS,
     FamilyMember,
     FamilyMemberEvent,
+    FileSnapshot,
     Person,
     PersonEvent,
     WorkerFile,
     WorkerFileEvent,
 )
+from records.notices import FileNotice
 from records.selectors import snapshots_of
 
 # --- related records (manual 2.2.1.6: 帮扶信息, 法律援助, 人才信息) --------------------------------
@@ -260,6 +266,64 @@ def _operators(contexts) -> dict:
     return operators
 
 
+# --- the household's timeline (modules-spec §3, beyond the manual) -----------------------------
+
+TIMELINE_ROWS = 50  # the newest of each source: a page, not an archive (each source's own list has all)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    on: date
+    text: str
+    url: str = ""  # the entry's page, when the viewer may open it
+
+
+# (file, user) → the entries of one kind the user may see, at most TIMELINE_ROWS, in a bounded
+# number of queries: the files' own below; the kit adds one per module whose PersonLink names
+# a timeline_date (assistance, legal aid), the assistance its exits and follow-ups.
+TIMELINE_SOURCES: list[Callable[[WorkerFile, User], list[TimelineEntry]]] = []
+
+
+def register_timeline_source(source: Callable[[WorkerFile, User], list[TimelineEntry]]) -> None:
+    TIMELINE_SOURCES.append(source)
+
+
+def file_timeline(file: WorkerFile, user: User) -> list[TimelineEntry]:
+    """Every source's entries in date order (a day's entries in the order of the sources)."""
+    return sorted((entry for source in TIMELINE_SOURCES for entry in source(file, user)), key=lambda e: e.on)
+
+
+def file_life_entries(file: WorkerFile, user: User) -> list[TimelineEntry]:
+    entries = [TimelineEntry(timezone.localdate(file.created_at), "建立档案")]
+    if file.cancelled_on:
+        entries.append(TimelineEntry(file.cancelled_on, f"注销档案({file.cancel_reason or '未填写原因'})"))
+    return entries
+
+
+def transfer_entries(file: WorkerFile, user: User) -> list[TimelineEntry]:
+    """转移 (2.9.3–2.9.4): the movement log's rows of the file's transfer actions."""
+    moves = Movement.objects.filter(
+        content_type=ContentType.objects.get_for_model(WorkerFile), object_id=file.pk, action__kind=FileNotice.TRANSFER
+    ).select_related("action", "to_holder")
+    return [
+        TimelineEntry(timezone.localdate(move.action.at), f"转移档案到{move.to_holder.name}")
+        for move in moves.order_by("-action__at")[:TIMELINE_ROWS]
+    ]
+
+
+def merge_entries(file: WorkerFile, user: User) -> list[TimelineEntry]:
+    """合并 (2.9.1–2.9.2): the files merged into this one."""
+    return [
+        TimelineEntry(
+            timezone.localdate(snapshot.at), f"合并档案:{snapshot.source_unit_name} {snapshot.source_code}并入本档案"
+        )
+        for snapshot in FileSnapshot.objects.filter(file=file).order_by("-at")[:TIMELINE_ROWS]
+    ]
+
+
+TIMELINE_SOURCES += [file_life_entries, transfer_entries, merge_entries]
+
+
 # --- the file page's parts -----------------------------------------------------------------
 
 
@@ -287,6 +351,21 @@ def file_life_cycle(request, module, file: WorkerFile) -> dict:
 def file_related(request, module, file: WorkerFile) -> dict:
     """Below the sheet: the records of other modules that refer to the file (2.2.1.6)."""
     return {"template": "records/_file_related.html", "below": True, "sections": related_sections(file, request.user)}
+
+
+def file_changes_part(request, module, file: WorkerFile) -> dict | None:
+    """Above the sheet, to the units above the owner: 已修改, what the owner changed since the
+    file was last reported (its history after the movement log's last report)."""
+    if not file.changed_since_report or file.unit_id == request.user.unit_id:
+        return None
+    reported_at = last_reported_at(file)
+    changes = [entry for entry in file_history(file, full_id=False) if reported_at is None or entry.at > reported_at]
+    return {"template": "records/_file_changes.html", "reported_at": reported_at, "history": changes}
+
+
+def file_timeline_part(request, module, file: WorkerFile) -> dict:
+    """Below the sheet: the household's timeline."""
+    return {"template": "records/_file_timeline.html", "below": True, "entries": file_timeline(file, request.user)}
 
 
 def file_history_part(request, module, file: WorkerFile) -> dict:

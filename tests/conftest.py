@@ -144,6 +144,7 @@ def code_tables(db):
                 continue  # the household files' tables are org's own seed, above
             tables = import_module(f"{module.model._meta.app_config.name}.migrations.0002_seed_code_tables").TABLES
             seed_code_tables(tables)[0](apps, None)
+        seed_code_tables(import_module("approvals.migrations.0014_return_reason").TABLES)[0](apps, None)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from records.kit import declaration
+from records.kit import batch, declaration, wiring
 from records.kit.forms import filter_form, record_form
 from records.kit.query import query_form
 from tests.test_url_permissions import DUTY_USERS, OK, ROUTES, USERS, expected_status, resolve_kwargs, with_duty_users
@@ -39,7 +39,7 @@ def parameter_names() -> list[str]:
             continue
         text = path.read_text(encoding="utf-8")
         if "forms." in text:
-            names |= set(re.findall(r"^\s+(\w+) = (?:forms|filters)\.\w+\(", text, re.M))
+            names |= set(re.findall(r"^\s+(\w+) = (?:forms|filters|django_filters)\.\w+\(", text, re.M))
     names |= kit_form_names()
     names -= {"csrfmiddlewaretoken"}
     return sorted(names)
@@ -53,6 +53,8 @@ def kit_form_names() -> set[str]:
         names |= set(record_form(module).base_fields)
         names |= set(filter_form(module).base_fields) if filter_form(module) else set()
         names |= set(query_form(module).base_fields) if module.query_fields else set()
+        if wiring.batch_of(module):  # the batch page's filter, apart from its entry form
+            names |= {f"{batch.FILTER}-{name}" for name in batch.filter_form().base_fields}
     return names
 
 

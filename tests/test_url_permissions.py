@@ -128,6 +128,8 @@ ROUTES = [
     Route("org:first_profile", EVERYONE),
     Route("org:first_unit_details", EVERYONE),
     Route("org:help_centre", EVERYONE),
+    Route("org:help_centre_query", EVERYONE),
+    Route("forms_stats:help_centre_statistics", EVERYONE),
     Route("org:directory", EVERYONE),
     Route("org:directory_unit", EVERYONE, kwargs={"pk": "unit:street_b"}),
     # Unit management: the target is street_a's county, so admins from county_a up manage it.
@@ -165,6 +167,7 @@ ROUTES = [
     # Household files (manual 2): their own pages; their lists, entry form, file page and
     # documents are kit pages (files:…, walked by kit_routes)
     Route("records:file_restore", FILES),
+    Route("records:file_modify", FILES),
     Route("records:file_blank_form", FILES),
     Route("records:file_import", FILES),
     Route("records:file_import_template", FILES),

@@ -3,7 +3,9 @@ from django.template import engines
 from django.utils.safestring import mark_safe
 
 from approvals.lists import STATE_ICONS
+from approvals.models import RETURN_REASONS
 from approvals.selectors import ViewerState, movement_log_of
+from org.selectors import codes_of
 
 register = template.Library()
 
@@ -28,3 +30,9 @@ def jinja(template_name: str, **context):
 def movement_log(row):
     """The record page's 流转记录: every report, return and reset the row went through."""
     return {"movements": movement_log_of(row)}
+
+
+@register.simple_tag
+def return_reasons():
+    """The values of 退回原因 for the return dialog (approvals/_move_dialog.html)."""
+    return list(codes_of(RETURN_REASONS))

@@ -4,13 +4,13 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError, QuerySet
+from django.db.models import Case, F, PositiveSmallIntegerField, ProtectedError, QuerySet, Value, When
 
 from audit.services import audit_record
 from org.duties import is_duty_account, is_security_admin
 from org.errors import DomainError
 from org.events import OrgEvent
-from org.models import Module, Unit, User
+from org.models import DISPLAY_TIERS, Module, Unit, User
 from org.passwords import password_set
 from org.selectors import text_contains, users_of_subtree, users_of_unit
 from org.services import second_factor
@@ -224,17 +224,28 @@ def user_search(*, actor: User, name: str, within: Unit | None = None) -> QueryS
 
 
 @transaction.atomic
-def unit_users_order(*, actor: User, unit: Unit, ordered_ids: list[int], request=None) -> None:
+def unit_users_order(
+    *, actor: User, unit: Unit, ordered_ids: list[int], tiers: dict[int, int] | None = None, request=None
+) -> None:
+    """人员排序 (18.2.8): the users' order, and each one's tier (1–6; unchanged where not given)."""
     check_in_scope(actor, unit)
     users = users_of_unit(unit).select_for_update()
     check_exact_order(ordered_ids, set(users.values_list("pk", flat=True)))
-    User.objects.filter(unit=unit).update(display_order=display_order_cases(ordered_ids))
-    audit_record(event=OrgEvent.USERS_ORDERED, actor=actor, request=request, obj=unit, detail={"order": ordered_ids})
+    tiers = tiers or {}
+    if any(tier not in range(1, DISPLAY_TIERS + 1) for tier in tiers.values()):
+        raise DomainError(f"显示层应为 1 到 {DISPLAY_TIERS} 之间的整数。")
+    changes = {"display_order": display_order_cases(ordered_ids)}
+    if tiers:
+        cases = (When(pk=pk, then=Value(tier)) for pk, tier in tiers.items())
+        changes["display_tier"] = Case(*cases, default=F("display_tier"), output_field=PositiveSmallIntegerField())
+    User.objects.filter(unit=unit).update(**changes)
+    detail = {"order": ordered_ids, "tiers": {str(pk): tier for pk, tier in tiers.items()}}
+    audit_record(event=OrgEvent.USERS_ORDERED, actor=actor, request=request, obj=unit, detail=detail)
 
 
 @transaction.atomic
 def unit_users_order_reset(*, actor: User, unit: Unit, request=None) -> None:
     """重排人员: back to creation order."""
     check_in_scope(actor, unit)
-    User.objects.filter(unit=unit).update(display_order=0)
+    User.objects.filter(unit=unit).update(display_order=0, display_tier=1)
     audit_record(event=OrgEvent.USERS_ORDERED, actor=actor, request=request, obj=unit, detail={"reset": True})

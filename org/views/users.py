@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from org.errors import DomainError
 from org.forms.users import UserCreateForm, UserForm
-from org.models import User
+from org.models import DISPLAY_TIERS, User
 from org.permissions import require_user_admin
 from org.selectors import get_user_in_subtree, users_of_unit
 from org.services import users as services
@@ -20,6 +20,7 @@ from org.views.units import (
     admin_unit,
     back_to_unit,
     order_reset,
+    ordered_ids,
     unit_page_url,
     user_admin_required,
 )
@@ -128,7 +129,24 @@ def user_search(request):
     return render(request, "org/users/search.html", context)
 
 
-user_order = OrderPage.as_view(
+class UserOrderPage(OrderPage):
+    """人员排序 with each user's display tier (18.2.8: 最多 6 层), posted as tier_<pk>."""
+
+    def perform(self):
+        tiers = {}
+        for user in self.items(self.unit):
+            value = self.request.POST.get(f"tier_{user.pk}", "")
+            if value:
+                tiers[user.pk] = int(value) if value.isascii() and value.isdigit() else 0  # 0: refused
+        self.save(actor=self.request.user, unit=self.unit, ordered_ids=ordered_ids(self.request), tiers=tiers,
+                  request=self.request)  # fmt: skip
+        return back_to_unit(self.request, self.done, self.unit.pk)
+
+    def context(self, error):
+        return super().context(error) | {"tiers": range(1, DISPLAY_TIERS + 1)}
+
+
+user_order = UserOrderPage.as_view(
     template_name="org/users/order.html", items=users_of_unit, save=services.unit_users_order, done="人员顺序已保存。"
 )
 user_order_reset = order_reset(services.unit_users_order_reset, "人员已恢复为新增时的顺序。")

@@ -8,8 +8,11 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 
 from approvals.models import ReportState
+from approvals.selectors import visible_to
 from records.assistance import rules
+from records.assistance import views as assistance_views
 from records.assistance.models import MEASURE_LINES, Assistance, AssistanceMeasure, Helped
+from records.kit import views as kit_views
 from records.kit.declaration import (
     Computed,
     Lines,
@@ -43,10 +46,28 @@ def with_measure(rows, measure):
     return rows.filter(Exists(AssistanceMeasure.objects.filter(assistance=OuterRef("pk"), measure=measure)))
 
 
+def own_unit(user) -> Q:
+    """The rows the user's own unit entered (a superior's view of them is not its to change)."""
+    return Q(unit=user.unit_id)
+
+
 QUERY_EXTRAS = [
     Condition("measure", "measures__measure", CODE, "帮扶措施", MEASURES.title, table="assistance_measure",
               method=with_measure),
 ]  # fmt: skip
+
+
+def times_helped(request, module, row, given) -> str:
+    """records.kit.views.FORM_NOTES: a new record's form says how often the household was helped
+    before, as far as the viewer's unit sees (modules-spec §3.2.1.1)."""
+    if module.model is not Assistance or row is not None or "file" not in given:
+        return ""
+    helped = Assistance.objects.filter(file=given["file"], helped=Helped.HELPED)
+    n = visible_to(helped, request.user.unit).count()
+    return f"该户已帮扶 {n} 次。" if n else "第一次帮扶。"
+
+
+kit_views.FORM_NOTES.append(times_helped)
 
 
 def demo_row(rng, n: int, codes) -> dict:
@@ -89,7 +110,7 @@ assistance = register(
             Section("脱困情况", EXIT),
             Section("其他", ["remarks"]),
         ],
-        filter_fields=["category", "helped", "exited"],
+        filter_fields=["file.head_name", "category", "helped", "exited"],
         query_fields=[
             "file.head_name",
             "file.head.id_number",
@@ -105,7 +126,9 @@ assistance = register(
         query_extras=QUERY_EXTRAS,
         stat_dimensions=["helped", "category", "form", "exited", "exit_method"],
         stat_measures=[count("人次"), sum_of("金额(元)", "amount")],
-        person=PersonLink(),
+        person=PersonLink(
+            offer_on_files="增加帮扶救助信息", batch="批量帮扶", batch_skips=EXIT, timeline_date="assisted_on"
+        ),
         lists=[
             ListKind("list", "帮扶情况填报"),
             # 3.2.3: the own unit's records it may still edit (held unreported: a subordinate's row
@@ -113,9 +136,12 @@ assistance = register(
             ListKind(
                 "editable", "修改帮扶救助信息", Q(holder=F("unit")) & ~Q(report_state=ReportState.REPORTED), nav=False
             ),
+            # 3.2.2: the own unit's records, whatever their state; a row opens its exit form.
+            ListKind("exits", "填写脱困信息", own_unit, row_actions=(), nav=False, new=None, opens="exit"),
         ],
         widgets={"helped": forms.RadioSelect, "exited": forms.RadioSelect},
         demo_row=demo_row,
         delete_refusal=rules.delete_refusal,
+        extras=[assistance_views.exit_part],
     )
 )

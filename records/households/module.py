@@ -142,12 +142,20 @@ files = register(
             file_list("migrant", [DELETE, CONVERT], nav=True, new=""),
             file_list("temporary", [DELETE], nav=True, new="temporary=1"),
             file_list("problems", [DELETE]),
+            file_list("migrant_problems", [DELETE]),
             file_list("cancelled", [RESTORE]),
         ],
         pages={"create": views.file_create, "edit": views.file_edit, "delete": views.file_delete},
-        extras=[views_detail.file_life_cycle, views_detail.file_related, views_detail.file_history_part],
+        extras=[
+            views_detail.file_life_cycle,
+            views_detail.file_changes_part,
+            views_detail.file_related,
+            views_detail.file_timeline_part,
+            views_detail.file_history_part,
+        ],  # fmt: skip
         gone=selectors.refuse_merged_away,
         links=[
+            ("修改职工档案", "records:file_modify"),
             ("Excel批量导入", "records:file_import"),
             ("恢复注销档案", "records:file_restore"),
             ("下载档案表格", "records:file_blank_form"),

@@ -30,7 +30,6 @@ from django.views.decorators.http import require_POST
 from approvals import reminders
 from approvals.models import ReportAction
 from audit.services import audit_record
-from flows.flows import NoticeFlow
 from org.errors import DomainError
 from org.models import User
 from org.permissions import require_module
@@ -39,7 +38,7 @@ from records.kit.declaration import RecordModule
 from records.kit.events import CaseEvent
 from records.kit.forms import OVERDUE
 from records.kit.models import Case, overdue_condition
-from records.kit.notices import CaseNotice
+from records.kit.notices import CaseNotice, notices_send
 from records.kit.pages import RECORD, Page, add_pages
 
 CLOSED_ON = "closed_on"
@@ -222,17 +221,8 @@ def _notice(module: RecordModule, row) -> ReportAction:
 
 @transaction.atomic
 def _remind_batch(module: RecordModule, today) -> int:
-    """One INSERT of the reminders and one UPDATE linking their cases; the processes (the inbox's
-    tasks) one by one, as viewflow starts them."""
     rows = list(_unreminded(module, today)[:REMIND_BATCH])
-    actions = ReportAction.objects.bulk_create([_notice(module, row) for row in rows])
-    for action in actions:
-        action.process = NoticeFlow.start.run(action=action)
-    ReportAction.objects.bulk_update(actions, ["process"])
-    for row, action in zip(rows, actions, strict=True):
-        row.overdue_notice = action
-    module.model.objects.bulk_update(rows, ["overdue_notice"])
-    return len(rows)
+    return notices_send(rows, lambda row: _notice(module, row), "overdue_notice")
 
 
 def cases_remind_overdue(now=None) -> int:

@@ -87,6 +87,18 @@ class PersonLink:
     field: str = "file"
     required: bool = True
     id_field: str = ""  # the record's own ID-number field, for an optional link
+    # The link to the entry form for a file, offered on the files' lists, query results, form
+    # and page ("增加帮扶救助信息", manual 3.2.1.1); "": not offered.
+    offer_on_files: str = ""
+    # The title of the page that enters one record for each of many checked files (批量帮扶,
+    # manual 3.2.4: records.kit.batch); "": no such page.
+    batch: str = ""
+    # Fields the batch's form leaves out: later facts of one record (an assistance's exit, whose
+    # follow-ups its own save schedules), entered on each record afterwards.
+    batch_skips: Sequence[str] = ()
+    # The date that places a row on the household's timeline (records.views_detail), e.g.
+    # "assisted_on"; "": the module's rows are not on it.
+    timeline_date: str = ""
 
 
 @dataclass(frozen=True)
@@ -117,14 +129,20 @@ LIST = "list"  # the URL name of a module's first list, at its root URL
 class ListKind:
     """One list of a module's rows: the first at the module's root URL (`<key>:list`), the
     others at `<key>/` (`<module>:<key>`); `nav`: an entry of the navigation. `new`: the query of
-    its 新增 link (a temporary file's form: "temporary=1"); None: the list has no 新增."""
+    its 新增 link (a temporary file's form: "temporary=1"); None: the list has no 新增. `q` may
+    be a function of the viewing user (the own unit's rows: `lambda user: Q(unit=user.unit_id)`).
+    `opens`: the page a row's first cell opens (a page of the record: "detail", "exit")."""
 
     key: str
     title: str
-    q: Q = field(default_factory=Q)
+    q: Q | Callable = field(default_factory=Q)
     row_actions: Sequence[ListAction] = (DELETE,)
     nav: bool = True
     new: str | None = ""
+    opens: str = "detail"
+
+    def rows_q(self, user) -> Q:
+        return self.q(user) if callable(self.q) else self.q
 
 
 count = count_rows  # the declaration's name for the engine's row count: count("批次")

@@ -2,6 +2,8 @@
 filter above the list (`filter_fields`). Code-table fields read their values in one query per
 form (org.forms.codes.CodesInOneQuery); dates are the browser's date box."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 
 from django import forms
@@ -11,6 +13,8 @@ from django.forms.utils import ErrorDict
 from org.forms.codes import CodesInOneQuery
 from org.models import Code
 from org.selectors import text_contains
+from records.kit.declaration import ALWAYS
+from records.kit.models import changed_condition, overdue_condition
 
 DATE_WIDGET = {"type": "date"}
 
@@ -56,21 +60,45 @@ def _filter_field(model_field) -> forms.Field:
     return forms.CharField(label=label, required=False, max_length=100)
 
 
-# The 逾期 tab of a case module's list (records.kit.cases): `?overdue=1`. The list applies it
-# beside the state tabs (views.RecordListView); the filter's box keeps it when the filter is sent.
-OVERDUE = "overdue"
+OVERDUE, CHANGED = "overdue", "changed"
 
 
-def overdue_only(module, query) -> bool:
-    return module.cases is not None and query.get(OVERDUE) == "1"
+@dataclass(frozen=True)
+class FlagTab:
+    """A tab after the state tabs, `?<key>=1`: like a state tab it narrows the rows shown, not
+    the tabs' counts. The list applies it (views.RecordListView), the query too; the filter's
+    box keeps it when the filter is sent."""
+
+    key: str
+    label: str
+    box_label: str
+    style: str  # the state badge style it is drawn in
+    applies: Callable  # module → bool
+    condition: Callable  # the viewer's unit → Q
+
+
+FLAG_TABS = [
+    # 逾期 of a case module (records.kit.cases): open cases past their due date.
+    FlagTab(OVERDUE, "逾期", "只看逾期", "returned", lambda m: m.cases is not None, lambda _unit: overdue_condition()),
+    # 已修改 of a module editable after reporting (edit_policy ALWAYS: household files).
+    FlagTab(CHANGED, "已修改", "只看上报后已修改", "received", lambda m: m.edit_policy == ALWAYS, changed_condition),
+]
+
+
+def flag_tabs(module) -> list[FlagTab]:
+    return [tab for tab in FLAG_TABS if tab.applies(module)]
+
+
+def flag_shown(module, query) -> FlagTab | None:
+    return next((tab for tab in flag_tabs(module) if query.get(tab.key) == "1"), None)
 
 
 @cache
 def filter_form(module) -> type[forms.Form] | None:
     fields = {name: _filter_field(module.field(name)) for name in module.filter_fields}
-    if module.cases is not None:
-        box = forms.CheckboxInput(attrs={"value": "1"})  # sent as overdue=1, the tab's own link
-        fields[OVERDUE] = forms.BooleanField(label="只看逾期", required=False, widget=box)
+    for tab in flag_tabs(module):
+        box = forms.CheckboxInput(attrs={"value": "1"})  # sent as <key>=1, the tab's own link
+        fields[tab.key] = forms.BooleanField(label=tab.box_label, required=False, widget=box)
     if not fields:
         return None
     return type(f"{module.model.__name__}FilterForm", (forms.Form,), fields)
@@ -84,7 +112,8 @@ def apply_filter(module, queryset, data: dict):
             continue
         model_field = module.field(name)
         is_text = isinstance(model_field, (models.CharField, models.TextField)) and not model_field.choices
-        queryset = queryset.filter(text_contains(name, value) if is_text else models.Q(**{name: value}))
+        lookup = name.replace(".", "__")  # a path through a relation: the file's head_name
+        queryset = queryset.filter(text_contains(lookup, value) if is_text else models.Q(**{lookup: value}))
     return queryset
 
 

@@ -86,6 +86,13 @@ def overdue_condition(today=None) -> Q:
     return Q(due_on__lt=today or timezone.localdate()) & ~Q(case_state=CaseState.CLOSED)
 
 
+def changed_condition(unit) -> Q:
+    """已修改 (issue 17 item 16): rows of a module editable after reporting whose owner changed
+    them since they were last reported (their `changed_since_report`), as the units above see
+    them; the owner's own rows are not news to it."""
+    return Q(changed_since_report=True) & ~Q(unit=unit)
+
+
 def overdue_index() -> models.Index:
     """The daily reminder's and the 逾期 tab's rows: open cases by holder and due date (a model
     with case progress adds it to its Meta, which replaces the abstract Case's)."""

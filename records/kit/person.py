@@ -35,7 +35,13 @@ from records.kit.pages import Page, add_pages
 from records.kit.sheet import as_shown, display_text, field_value, related_paths, unit_chain
 from records.models import FileStatus, Person, WorkerFile
 from records.selectors import file_of, find_cancelled_file
-from records.views_detail import RelatedSection, register_related_section
+from records.views_detail import (
+    TIMELINE_ROWS,
+    RelatedSection,
+    TimelineEntry,
+    register_related_section,
+    register_timeline_source,
+)
 
 RELATED_ROWS = 50  # a file's newest rows of a module on its page; the module's list has them all
 # The query parameter of the entry form naming the file (records.views.file_create adds it too).
@@ -233,6 +239,41 @@ def linked_file(request, module: RecordModule, row) -> dict | None:
 views.DETAIL_EXTRAS.append(linked_file)
 
 
+# --- the entry offered wherever a file is shown (PersonLink.offer_on_files, manual 3.2.1.1) ------
+
+
+def offering_modules(user: User) -> list[RecordModule]:
+    """The modules whose entry the files' lists, query results, form and page offer to `user`."""
+    return [
+        module for module in declaration.all_modules()
+        if module.person is not None and module.person.offer_on_files and user.has_module(module.key)
+    ]  # fmt: skip
+
+
+def entry_offers(user: User, file: WorkerFile) -> list[tuple[str, str]]:
+    """(label, URL of the module's entry form for the file) of each offering module; none for a
+    file that is not active (the entry gate would refuse it)."""
+    if file.status != FileStatus.ACTIVE:
+        return []
+    return [(module.person.offer_on_files, continue_url(module, file)) for module in offering_modules(user)]
+
+
+def file_page_offers(request, module: RecordModule, row) -> dict | None:
+    """records.kit.views.DETAIL_EXTRAS: the offers on a household file's page."""
+    offers = entry_offers(request.user, row) if module.model is WorkerFile else []
+    return {"template": "kit/_entry_offers.html", "offers": offers} if offers else None
+
+
+def offered_after_save(user: User, file: WorkerFile, key: str) -> str:
+    """The entry form a file form's 保存并增加… button (`key`: its module) goes on to, or ''."""
+    module = next((module for module in offering_modules(user) if module.key == key), None)
+    return continue_url(module, file) if module is not None and file.status == FileStatus.ACTIVE else ""
+
+
+views.DETAIL_EXTRAS.append(file_page_offers)
+views.ROW_LINKS.append(views.RowLinks(lambda module: module.model is WorkerFile, entry_offers, fields=("status",)))
+
+
 # --- the household file's page: the module's rows of the file (manual 2.2.1.6) ------------------
 
 
@@ -264,11 +305,31 @@ def related_rows(module: RecordModule):
     return rows
 
 
+def timeline_entries(module: RecordModule):
+    """A timeline source (records.views_detail): the module's rows of the file the viewer's unit
+    sees, on their declared date, each opening its record's page; none without the module."""
+    on = module.person.timeline_date
+
+    def entries(file: WorkerFile, user: User) -> list[TimelineEntry]:
+        if not user.has_module(module.key):
+            return []
+        rows = module.model.objects.filter(**{module.person.field: file}).select_related(*module.label_relations)
+        newest = visible_to(rows, user.unit).order_by(f"-{on}", "-pk")[:TIMELINE_ROWS]
+        return [
+            TimelineEntry(getattr(row, on), f"{module.label}:{row}", module.url("detail", row.pk)) for row in newest
+        ]
+
+    return entries
+
+
 def add_related_section(module: RecordModule) -> None:
     """wiring.ON_CONNECT: a tab on the file page for every module with a person link (legal
-    aid's replaces its placeholder, same key)."""
+    aid's replaces its placeholder, same key), and its rows on the household's timeline when
+    the link names their date."""
     if module.person is not None:
         register_related_section(RelatedSection(module.key, module.label, rows=related_rows(module)))
+    if module.person is not None and module.person.timeline_date:
+        register_timeline_source(timeline_entries(module))
 
 
 wiring.ON_CONNECT.append(add_related_section)

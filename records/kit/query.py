@@ -31,8 +31,7 @@ from org.models import Unit, code_table_of
 from org.selectors import text_contains
 from records import id_numbers
 from records.kit.declaration import RecordModule
-from records.kit.forms import DATE_WIDGET, overdue_only
-from records.kit.models import overdue_condition
+from records.kit.forms import DATE_WIDGET, flag_shown
 from records.kit.sheet import ID_NUMBER as ID_NUMBER_FIELD
 
 TEXT, CHOICE, CODE, BOOL, DATES, DECIMALS, INTEGERS, ID_NUMBER = (
@@ -314,8 +313,9 @@ class ModuleQuery(django_filters.FilterSet):
 
 
 @cache
-def query_filterset(module: RecordModule) -> type[ModuleQuery]:
-    conditions = conditions_of(module)
+def query_filterset(module: RecordModule, names: tuple[str, ...] = ()) -> type[ModuleQuery]:
+    """The module's FilterSet of all its conditions, or of those `names` (a batch page's)."""
+    conditions = tuple(c for c in conditions_of(module) if not names or c.name in names)
     attrs = {"module": module, "conditions": conditions}
     for condition in conditions:
         attrs |= filters_of(condition)
@@ -324,15 +324,16 @@ def query_filterset(module: RecordModule) -> type[ModuleQuery]:
 
 
 @cache
-def query_form(module: RecordModule) -> type[QueryForm]:
-    filterset = query_filterset(module)
+def query_form(module: RecordModule, names: tuple[str, ...] = ()) -> type[QueryForm]:
+    filterset = query_filterset(module, names)
     fields = {name: filter_.field for name, filter_ in filterset.base_filters.items()}
     return type(f"{module.model.__name__}QueryForm", (QueryForm,), {**fields, "conditions": filterset.conditions})
 
 
-def matching(module: RecordModule, queryset: QuerySet, data: dict, selected: Unit) -> QuerySet:
-    """The rows of a valid query form's data; without 包含下级数据 only those `selected` owns."""
-    queryset = query_filterset(module).apply(queryset, data)
+def matching(module: RecordModule, queryset: QuerySet, data: dict, selected: Unit, filterset=None) -> QuerySet:
+    """The rows of a valid query form's data; without 包含下级数据 only those `selected` owns.
+    `filterset`: a FilterSet of some of the module's conditions (batch_filterset), else all."""
+    queryset = (filterset or query_filterset(module)).apply(queryset, data)
     if not data.get("include_subordinates"):
         queryset = queryset.filter(unit=selected)
     return queryset
@@ -356,7 +357,7 @@ def query_results(module: RecordModule, conditions: dict, *, unit: Unit, sort: s
     state = conditions.get("state")
     if state in ViewerState.values:
         rows = rows.filter(viewer_state_q(unit, state))
-    if overdue_only(module, conditions):  # the 逾期 tab, as the list narrows to it
-        rows = rows.filter(overdue_condition())
+    if flag := flag_shown(module, conditions):  # the 逾期 or 已修改 tab, as the list narrows to it
+        rows = rows.filter(flag.condition(unit))
     sorted_by = Sort(sort.removeprefix("-"), descending=sort.startswith("-")) if sort else None
     return rows.order_by(*Display([], sorted_by, 0).ordering())

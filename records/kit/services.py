@@ -7,6 +7,8 @@ module write; a module of edit_policy WHILE_HELD is edited only while its owner 
 2.2.1.3); a row is deleted only while held unreported by its owner and nothing refers to it.
 """
 
+from copy import copy
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -26,6 +28,16 @@ BEFORE_SAVE: list = []
 
 # What optional parts do before a row is deleted (records.kit.cases ends its open reminder).
 BEFORE_DELETE: list = []
+
+# What a module does once a row is saved, knowing what it was: (module, row, before, actor,
+# request) → None, `before` the row as stored (None: a new row). An assistance's exit entered on
+# its form is audited with before/after and schedules its follow-ups (records.assistance).
+AFTER_SAVE: list = []
+
+
+def _after_save(module: RecordModule, row, before, actor: User, request) -> None:
+    for hook in AFTER_SAVE:
+        hook(module, row, before, actor, request)
 
 
 def _before_save(module: RecordModule, row, actor: User) -> None:
@@ -71,8 +83,9 @@ def _refusal(error: ValidationError) -> DomainError:
     return DomainError(messages[0], None if name == "__all__" else name)
 
 
-def _clean(row, fields) -> None:
-    """The model's own rules (validators, clean(), constraints) as a DomainError on a field."""
+def check_rules(row, fields) -> None:
+    """The model's own rules (validators, clean(), constraints) on `fields`, as a DomainError on
+    the field (a module's own service of a few fields asks it too: an assistance's exit)."""
     try:
         row.full_clean(exclude=[f.name for f in row._meta.fields if f.name not in fields])
     except ValidationError as error:
@@ -106,6 +119,16 @@ def _settled_lines(module: RecordModule, row, entered: dict[int, dict] | None) -
     return settled
 
 
+def prepared(module: RecordModule, row, actor: User, data: dict, lines: dict | None) -> dict[int, object]:
+    """What a row passes before it is saved, however it is saved (one by one here, many at once
+    by records.kit.batch): its lines settled with the declaration's rule, the model's rules on
+    the entered fields, the optional parts' hooks. Returns the settled lines."""
+    settled = _settled_lines(module, row, lines)
+    check_rules(row, data)
+    _before_save(module, row, actor)
+    return settled
+
+
 def _save_lines(module: RecordModule, row, settled: dict[int, object]) -> None:
     lines = module.lines
     if lines is None:
@@ -124,12 +147,11 @@ def record_create(*, actor: User, module: RecordModule, data: dict, lines: dict 
     require_module(actor, module.key)
     row = module.model(**data)
     row.place_at_owner(actor.unit)
-    settled = _settled_lines(module, row, lines)
-    _clean(row, data)
-    _before_save(module, row, actor)
+    settled = prepared(module, row, actor, data, lines)
     row.save()
     _save_lines(module, row, settled)
     audit_record(event=wiring.EVENTS[module.key].CREATED, actor=actor, request=request, obj=row)
+    _after_save(module, row, None, actor, request)
     return row
 
 
@@ -150,14 +172,14 @@ def record_update(*, actor: User, module: RecordModule, row, data: dict, lines: 
     row = locked(module, row)
     if not can_edit(actor, module, row):
         raise DomainError(edit_refusal(actor, module, row))
+    before = copy(row)
     for name, value in data.items():
         setattr(row, name, value)
-    settled = _settled_lines(module, row, lines)
-    _clean(row, data)
-    _before_save(module, row, actor)
+    settled = prepared(module, row, actor, data, lines)
     row.save()
     _save_lines(module, row, settled)
     audit_record(event=wiring.EVENTS[module.key].CHANGED, actor=actor, request=request, obj=row)
+    _after_save(module, row, before, actor, request)
     return row
 
 

@@ -10,7 +10,6 @@ choices field its choices, a boolean 是/否. The form is sent by GET: the query
 conditions, which never travel in a URL, are not among its conditions.
 """
 
-from decimal import Decimal
 from functools import cache
 
 from django import forms
@@ -21,7 +20,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from forms_stats.crosstab import CrossTab, Dimension, crosstab
-from forms_stats.excel import xlsx_response
+from forms_stats.views import excel_answer, table_context, url_with
 from org.models import Unit, code_table_of
 from org.permissions import require_module
 from org.views.switcher import unit_switcher_context
@@ -31,8 +30,6 @@ from records.kit.pages import Page, add_pages
 from records.kit.query import ConditionsForm, private_conditions, query_filterset
 
 YES_NO = [(True, "是"), (False, "否")]
-# Query parameters that choose an output of the page rather than its table.
-OUTPUTS = ("format", "print")
 
 
 def orm_path(path: str) -> str:
@@ -102,34 +99,6 @@ def statistics_table(module: RecordModule, form: StatisticsForm, *, viewer: Unit
     )
 
 
-def chart_data(table: CrossTab) -> dict:
-    """What the chart draws, for the first measure: its 总数 per area (合计 left out) and each
-    dimension value's share of 合计 (values with nothing left out of the pie)."""
-    return {
-        "measure": table.measures[0],
-        "dimension": table.dimension,
-        "areas": [{"name": row.label, "value": _number(row.total[0])} for row in table.rows],
-        "shares": [
-            {"name": column.label, "value": _number(cell[0])}
-            for column, cell in zip(table.columns, table.totals.cells, strict=True)
-            if cell[0]
-        ],
-    }
-
-
-def _number(value):
-    return float(value) if isinstance(value, Decimal) else value
-
-
-def _url_with(request, **params) -> str:
-    """This page's query with another output chosen."""
-    query = request.GET.copy()
-    for name in OUTPUTS:
-        query.pop(name, None)
-    query.update(params)
-    return "?" + query.urlencode()
-
-
 @require_GET
 def statistics_page(request, module: RecordModule):
     """The table of the default 统计项目 at once (unless the module waits for 统计:
@@ -143,18 +112,16 @@ def statistics_page(request, module: RecordModule):
     table = None
     if form.is_valid():
         table = statistics_table(module, form, viewer=request.user.unit, unit=switcher["selected_unit"])
-        if request.GET.get("format") == "xlsx":
-            return xlsx_response(table, f"{table.title}-{table.unit.name}.xlsx", f"{module.url_prefix}-statistics.xlsx")
+    if excel := excel_answer(request, table, f"{module.url_prefix}-statistics.xlsx"):
+        return excel
     context = {
         **switcher,
+        **table_context(request, table),
         "module": module,
         "title": f"{module.label}统计",
         "form": form,
-        "table": table,
-        "chart": chart_data(table) if table else None,
-        "excel_url": _url_with(request, format="xlsx"),
-        "print_url": _url_with(request, print="1"),
-        "page_url": _url_with(request),
+        "print_url": url_with(request, print="1"),
+        "page_url": url_with(request),
     }
     printing = table is not None and request.GET.get("print") == "1"
     return render(request, "kit/statistics_print.html" if printing else "kit/statistics.html", context)

@@ -2,9 +2,12 @@
 new / edit / delete, and the record's own page. Views are thin: they read through the one
 visibility selector (approvals.selectors) and write through records.kit.services."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache, cached_property, partial
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,12 +20,25 @@ from org.errors import DomainError
 from org.permissions import require_module
 from records.events import FileEvent
 from records.kit import services
-from records.kit.forms import OVERDUE, apply_filter, bound_lines, filter_form, overdue_only, record_form
-from records.kit.models import overdue_condition
+from records.kit.declaration import ALWAYS
+from records.kit.forms import apply_filter, bound_lines, filter_form, flag_shown, flag_tabs, record_form
 from records.kit.pages import pages_of
 from records.kit.sheet import ID_NUMBER, header_lines, related_paths, sheet_of
 
-LIST_LINKS = [("query", "查询"), ("statistics", "统计")]
+LIST_LINKS = [("query", "查询"), ("statistics", "统计"), ("returns", "退回原因统计")]
+
+
+@dataclass(frozen=True)
+class RowLinks:
+    """Links on each row of a module's lists and query results besides its record's page
+    (records.kit.person: 增加帮扶救助信息 on a household file's row)."""
+
+    when: Callable  # module → whether its lists carry them
+    links: Callable  # (user, row) → [(label, url)]
+    fields: tuple[str, ...] = ()  # what `links` reads of a row, read with the page's rows
+
+
+ROW_LINKS: list[RowLinks] = []
 
 
 class RecordListView(ReportableListView):
@@ -34,48 +50,77 @@ class RecordListView(ReportableListView):
 
     @property
     def template_name(self):
-        """A case module's list has the 逾期 tab (records.kit.cases)."""
-        return "kit/case_list.html" if self.module.cases is not None else ReportableListView.template_name
+        """A list with flag tabs (逾期, 已修改) has them after the state tabs."""
+        return "kit/list.html" if flag_tabs(self.module) else ReportableListView.template_name
 
     @property
     def row_actions(self):
         return list(self.kind.row_actions)
 
     def base_queryset(self):
-        return self.model.objects.filter(self.kind.q)
+        return self.model.objects.filter(self.kind.rows_q(self.request.user))
 
     @cached_property
-    def shows_overdue(self) -> bool:
-        """The 逾期 tab: like a state tab, it narrows the rows shown, not the tabs' counts."""
-        return overdue_only(self.module, self.request.GET)
+    def shown_flag(self) -> Q | None:
+        """The condition of the flag tab shown: like a state tab, it narrows the rows shown, not
+        the tabs' counts."""
+        tab = flag_shown(self.module, self.request.GET)
+        return tab.condition(self.request.user.unit) if tab else None
 
     def branches(self, held, above, state):
         branches = super().branches(held, above, state)
-        return [branch.filter(overdue_condition()) for branch in branches] if self.shows_overdue else branches
+        return [branch.filter(self.shown_flag) for branch in branches] if self.shown_flag else branches
 
     def all_rows(self, rows, state):
         rows = super().all_rows(rows, state)
-        return rows.filter(overdue_condition()) if self.shows_overdue else rows
+        return rows.filter(self.shown_flag) if self.shown_flag else rows
 
     def state_counts(self, held, above):
-        """The state tabs' counts, and a case module's 逾期 tab beside them (the template's one
-        way in for it: its link and its count of the same branches, capped like theirs)."""
+        """The state tabs' counts, and each flag tab beside them (the template's one way in for
+        it: its link and its count of the same branches, capped like theirs)."""
         counts = super().state_counts(held, above)
-        if self.module.cases is not None:
-            results = capped_counts([branch.filter(overdue_condition()) for branch in (held, *above)])
-            total = sum(n for n, _capped in results)
-            capped = total > COUNT_CAP or any(c for _n, c in results)
-            query = self.query_without("after", "state")
-            counts["overdue_tab"] = {
-                "href": f"?{query}&{OVERDUE}=1" if query else f"?{OVERDUE}=1",
-                "active": self.shows_overdue,
-                "count": f"{min(total, COUNT_CAP)}{'+' if capped else ''}",
-            }
+        counts["flag_tabs"] = [self.flag_tab(tab, held, above) for tab in flag_tabs(self.module)]
+        counts["flag_active"] = any(tab["active"] for tab in counts["flag_tabs"])
+        for tab in counts["flag_tabs"]:
+            counts[f"{tab['key']}_tab"] = tab
         return counts
 
+    def flag_tab(self, tab, held, above) -> dict:
+        condition = tab.condition(self.request.user.unit)
+        results = capped_counts([branch.filter(condition) for branch in (held, *above)])
+        total = sum(n for n, _capped in results)
+        capped = total > COUNT_CAP or any(c for _n, c in results)
+        query = self.query_without("after", "state")
+        return {
+            "key": tab.key,
+            "label": tab.label,
+            "style": tab.style,
+            "href": f"?{query}&{tab.key}=1" if query else f"?{tab.key}=1",
+            "active": self.request.GET.get(tab.key) == "1",
+            "count": f"{min(total, COUNT_CAP)}{'+' if capped else ''}",
+        }
+
     def query_without(self, *names):
-        """Leaving the tabs' query leaves 逾期 too: it is one of the tabs."""
-        return super().query_without(*names, *((OVERDUE,) if "state" in names else ()))
+        """Leaving the tabs' query leaves the flag tabs too: they are tabs."""
+        flags = [tab.key for tab in flag_tabs(self.module)] if "state" in names else []
+        return super().query_without(*names, *flags)
+
+    def display_row(self, row) -> dict:
+        """A row's first cell opens its record page (manual 2.2.1: 点击记录显示详细信息) or the page
+        its list names (ListKind.opens), its other links (ROW_LINKS) stand at its end; a row changed since it was reported says 已修改 to the
+        units above."""
+        links = [link for part in self.row_links for link in part.links(self.request.user, row)]
+        shown = super().display_row(row) | {"url": self.module.url(self.kind.opens, row.pk), "links": links}
+        if self.module.edit_policy == ALWAYS and row.changed_since_report and row.unit_id != self.request.user.unit_id:
+            shown["note"] = "已修改"
+        return shown
+
+    def row_fields(self):
+        """What 已修改 reads of a row, besides the columns."""
+        fields = super().row_fields()
+        if fields is None or self.module.edit_policy != ALWAYS:
+            return fields
+        return [*fields, "unit", "changed_since_report"]
 
     @property
     def select_related(self):
@@ -92,10 +137,6 @@ class RecordListView(ReportableListView):
     def filter_queryset(self, queryset, data):
         return apply_filter(self.module, queryset, data)
 
-    def display_row(self, row) -> dict:
-        """A row's first cell opens its record page (manual 2.2.1: 点击记录显示详细信息)."""
-        return super().display_row(row) | {"url": self.module.url("detail", row.pk)}
-
     def list_actions(self):
         """新增 (if this list has one), the module's other pages that exist for it (查询, 统计…),
         its lists without a navigation entry, its own pages, then quick moves."""
@@ -105,6 +146,8 @@ class RecordListView(ReportableListView):
         if self.kind.new is not None:
             links.append((f"新增{module.label}", module.url("create") + (f"?{self.kind.new}" if self.kind.new else "")))
         links += [(f"{module.label}{label}", module.url(name)) for name, label in LIST_LINKS if name in present]
+        if "batch" in present:  # records.kit.batch
+            links.append((module.person.batch, module.url("batch")))
         links += [(kind.title, module.url(module.list_url_name(kind))) for kind in module.list_kinds if not kind.nav]
         links += [(label, reverse(name)) for label, name in module.links]
         return [*links, ("快速上报和退回", module.url("quick"))]
@@ -147,6 +190,7 @@ def list_view(module, kind_key: str | None = None) -> type[RecordListView]:
     kind = next((kind for kind in module.list_kinds if kind.key == kind_key), module.list_kinds[0])
     columns = columns_of(module)
     by_field = {c.field: c for c in columns}
+    row_links = tuple(part for part in ROW_LINKS if part.when(module))
     attrs = {
         "module": module,
         "kind": kind,
@@ -156,7 +200,9 @@ def list_view(module, kind_key: str | None = None) -> type[RecordListView]:
         "default_columns": [by_field[path] for path in module.list_columns],
         "filter_form_class": filter_form(module),
         "list_key": module.key,
-        "label_fields": tuple(getattr(module.model, "label_fields", ())),
+        "label_fields": (*getattr(module.model, "label_fields", ()), *(f for part in row_links for f in part.fields)),
+        "row_links": row_links,
+        "links_column": bool(row_links),
     }
     return type(f"{module.model.__name__}{kind.key.title()}ListView", (RecordListView,), attrs)
 
@@ -209,11 +255,11 @@ def _form_page(request, module, form, lines, *, row=None, given=None):
 FORM_NOTES: list = []
 
 
-def _valid(form, lines) -> bool:
+def valid_with_lines(form, lines) -> bool:
     return form.is_valid() & (lines is None or lines.is_valid())  # both, so both show their errors
 
 
-def _saved(request, module, form, lines, save):
+def saved_with_lines(request, module, form, lines, save):
     """Run the service with the form's values and its lines; its refusal shows next to its
     field, above the lines (`lines`), or above the form."""
     try:
@@ -243,8 +289,8 @@ def record_create(request, module):
         given |= outcome or {}
     form = record_form(module)(request.POST or None)
     lines = bound_lines(module, request.POST or None)
-    if request.method == "POST" and _valid(form, lines):
-        row = _saved(request, module, form, lines, lambda data, entered: services.record_create(
+    if request.method == "POST" and valid_with_lines(form, lines):
+        row = saved_with_lines(request, module, form, lines, lambda data, entered: services.record_create(
             actor=request.user, module=module, data={**data, **given}, lines=entered, request=request))  # fmt: skip
         if row is not None:
             messages.success(request, f"{module.label}记录“{row}”已保存。")
@@ -262,9 +308,9 @@ def record_edit(request, module, pk):
         return redirect(module.url("detail", row.pk))
     form = record_form(module)(request.POST or None, instance=row)
     lines = bound_lines(module, request.POST or None, row)
-    if request.method == "POST" and _valid(form, lines):
+    if request.method == "POST" and valid_with_lines(form, lines):
         data = {name: form.cleaned_data[name] for name in module.form_fields}
-        saved = _saved(request, module, form, lines, lambda _data, entered: services.record_update(
+        saved = saved_with_lines(request, module, form, lines, lambda _data, entered: services.record_update(
             actor=request.user, module=module, row=row, data=data, lines=entered, request=request))  # fmt: skip
         if saved is not None:
             messages.success(request, "已保存。")

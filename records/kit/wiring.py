@@ -13,7 +13,8 @@ from records.kit.apps import load_parts
 
 
 def record_events(module) -> type[models.TextChoices]:
-    """新增/修改/删除<label>, stored as `<key>_created` … (audit.events)."""
+    """新增/修改/删除<label>, stored as `<key>_created` … (audit.events); 批量帮扶 for a module
+    with a batch page."""
     name = "".join(part.title() for part in module.key.split("_")) + "Event"
     return models.TextChoices(
         name,
@@ -21,8 +22,14 @@ def record_events(module) -> type[models.TextChoices]:
             ("CREATED", (f"{module.key}_created", f"新增{module.label}")),
             ("CHANGED", (f"{module.key}_changed", f"修改{module.label}")),
             ("DELETED", (f"{module.key}_deleted", f"删除{module.label}")),
+            *([("BATCH_CREATED", (f"{module.key}_batch_created", module.person.batch))] if batch_of(module) else []),
         ],
     )
+
+
+def batch_of(module) -> bool:
+    """The module has the page that enters a record for each of many files (records.kit.batch)."""
+    return module.person is not None and bool(module.person.batch)
 
 
 EVENTS: dict[str, type[models.TextChoices]] = {}

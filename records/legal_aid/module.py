@@ -42,7 +42,7 @@ legal_aid = register(
         query_fields=["applied_on", "case_type", "aid_form", "outcome", "case_state", "opponent", "handler"],
         stat_dimensions=["case_type", "aid_form", "outcome", "case_state"],
         stat_measures=[count("件数"), sum_of("涉及人数", "people"), sum_of("挽回经济损失(元)", "recovered")],
-        person=PersonLink(),
+        person=PersonLink(timeline_date="applied_on"),
         cases=CaseProgress(),
         demo_row=demo_row,
     )

@@ -62,6 +62,11 @@
       confirm.name = "move";
       confirm.value = button.value;
       dialog.querySelector("[data-move-verb]").textContent = button.dataset.moveDialog;
+      var reason = dialog.querySelector("[data-move-reason]");  // 退回原因: asked of returns only
+      if (reason) {
+        reason.hidden = button.value.indexOf("return") === -1;
+        reason.querySelector("select").disabled = reason.hidden;
+      }
       dialog.showModal();
       dialog.querySelector("textarea").focus();
     });

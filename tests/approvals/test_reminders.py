@@ -293,6 +293,7 @@ def test_all_reminders_filters_by_module_and_date(cast):
     assert [key for key, _label in client.get(ALL).context["form"].fields["module"].choices] == [
         "",
         Module.FILES,
+        Module.ASSISTANCE,
         Module.PETITIONS,
         Module.CONSULTATIONS,  # the kit's modules (records.kit) and the test-only 职业介绍
         Module.LEGAL_AID,

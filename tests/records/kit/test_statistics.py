@@ -15,12 +15,12 @@ from django.db import connection
 from openpyxl import load_workbook
 
 from approvals import services as approvals
-from forms_stats.crosstab import UNFILLED, crosstab, sum_of
+from forms_stats.crosstab import UNFILLED, chart_data, crosstab, sum_of
 from org.models import Module, Unit
 from org.selectors import codes_of
 from records.kit.declaration import get
 from records.kit.pages import pages_of
-from records.kit.statistics import chart_data, dimension_of, dimensions_of
+from records.kit.statistics import dimension_of, dimensions_of
 from tests.conftest import make_user
 from tests.records.kit.conftest import make_petition, make_record
 
