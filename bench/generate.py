@@ -239,7 +239,10 @@ def _codes_table(cursor) -> None:
 
 
 def _pick(key: str, number: str) -> str:
-    return f"(SELECT ids[{number} %% cardinality(ids) + 1] FROM bench_codes WHERE key = '{key}')"
+    """A code of table `key` by `number`. The table's ids are an uncorrelated subquery, read once
+    per statement (a subquery naming the row's number would run for every row: 13× slower)."""
+    ids = f"(SELECT ids FROM bench_codes WHERE key = '{key}')"
+    return f"({ids})[{number} %% cardinality({ids}) + 1]"
 
 
 def load_files(files: int) -> None:
@@ -280,7 +283,7 @@ def load_files(files: int) -> None:
                 id, unit_id, unit_path, holder_id, holder_depth, report_state, code, category, status, head_id,
                 postal_code, phone, address, employer, single_parent, monthly_income, household_annual_income,
                 household_size, registration_area, zero_employment, remarks, file_date, problems, cancel_reason,
-                cancelled_on, created_at, updated_at, kind, head_name, {", ".join(f"{k}_id" for k in FILE_CODES)})
+                cancelled_on, created_at, updated_at, kind, head_name, changed_since_report, {", ".join(f"{k}_id" for k in FILE_CODES)})
             SELECT f, s.id, s.path, h.id, h.depth,
                    CASE WHEN h.depth < 5 THEN 'reported' WHEN f %% 10 = 0 THEN 'returned' ELSE 'draft' END,
                    'F' || f, {CATEGORY_SQL}, {STATUS_SQL},
@@ -291,7 +294,7 @@ def load_files(files: int) -> None:
                    CASE WHEN f %% {CANCELLED_EVERY} = 0 AND f %% 4 <> 3 THEN DATE '2026-01-01' END,
                    TIMESTAMPTZ '2020-01-01 09:00+08' + (f %% 2000) * interval '1 day',
                    TIMESTAMPTZ '2020-01-01 09:00+08' + (f %% 2000) * interval '1 day',
-                   {file_kind_sql(STATUS_SQL, CATEGORY_SQL, "ic.value")}, hp.name, {file_codes}
+                   {file_kind_sql(STATUS_SQL, CATEGORY_SQL, "ic.value")}, hp.name, false, {file_codes}
             FROM generate_series(1, %s) AS f
             JOIN {Person._meta.db_table} hp ON hp.id = (f - 1) * {PERSONS_PER_FILE} + 1
             LEFT JOIN {Code._meta.db_table} ic ON ic.id = hp.identity_id

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import DateField
+from django.db.models import DateField, DecimalField
 from django.test import Client
 
 from approvals import reminders, services
@@ -17,12 +17,13 @@ from approvals.models import ReportAction
 from approvals.selectors import visible_to
 from bench.generate import bench_users, load_reminders, sign_in
 from bench.posts import edit_form_data
-from bench.records import record_modules
+from bench.records import lines_model, record_modules
 from bench.timing import in_rollback, machine, timed
 from org.models import Code, Module, Unit, code_table_of
 from records.households.module import files
 from records.kit import batch, declaration
 from records.kit.forms import apply_filter
+from records.kit.query import CODE
 from records.models import FileStatus, WorkerFile
 
 QUICK_REPORT_ROWS = 30_000
@@ -333,13 +334,19 @@ def batch_assistance(table, runs: int) -> None:
               "service (rules, visibility, audit) vs the bare INSERT … SELECT of the rows and their lines")  # fmt: skip
 
 
-def vacuum() -> None:
+def vacuum(modules=None) -> None:
     """Rolled-back runs leave dead index entries behind, and a freshly loaded table has no page
     marked all-visible (this machine runs without autovacuum), so no index-only scan would be
-    chosen: vacuum the files, persons and members so every operation is measured on tables in
-    their normal state."""
+    chosen: vacuum the files, persons and members and the kit modules' tables (`modules`: only
+    theirs) so every operation is measured on tables in their normal state. The units and
+    codes too: loaded with COPY and never analyzed, the planner took their 52,825 units for a
+    few hundred and hashed them all to join a list page's 50 rows."""
+    tables = ["org_unit", "org_codetable", "org_code", "org_user"]
+    tables += [TABLE, "records_person", "records_familymember"] if modules is None else []
+    for module in record_modules() if modules is None else modules:
+        tables += [module.model._meta.db_table] + ([_lines_table(module)] if module.lines else [])
     with connection.cursor() as cursor:
-        cursor.execute(f"VACUUM (ANALYZE) {TABLE}, records_person, records_familymember")
+        cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
 
 
 def edit_page(table, runs: int) -> None:
@@ -481,13 +488,16 @@ def export_throughput(table, runs: int) -> None:
     )  # fmt: skip
 
 
-def record_list_pages(table, runs: int) -> None:
+def record_list_pages(table, runs: int, modules=None) -> None:
     """Each kit module's list at every level: the first page, and the 已上报 tab (the rows the
     unit has reported, read from its ancestors' branches)."""
-    for module in record_modules():
+    for module in modules or record_modules():
         keep = _module_table(module)
         for _depth, user in sorted(bench_users().items()):
             client = _client(user)
+            page = _ok(client.get(module.url("list"))).content.decode()
+            missing = [column.label for column in module.list_extras if f">{column.label}<" not in page]
+            assert not missing, f"{module.label}: the measured list lacks its columns {missing}"
             rows = visible_to(module.model.objects.all(), user.unit).count()
             scope = f"{user.unit.level_name}({rows:,} 条可见)"
             for where, query in (("first", ""), ("已上报 tab", "?state=reported")):
@@ -497,15 +507,20 @@ def record_list_pages(table, runs: int) -> None:
 
 
 def _module_table(module):
-    name = module.model._meta.db_table
-    return lambda sql: f'"{name}"' in sql
+    """The statements on the module's table, and on its lines' (a list's column of them)."""
+    names = [module.model._meta.db_table] + ([_lines_table(module)] if module.lines else [])
+    return lambda sql: any(f'"{name}"' in sql for name in names)
 
 
-def record_statistics_pages(table, runs: int) -> None:
+def _lines_table(module) -> str:
+    return lines_model(module)._meta.db_table
+
+
+def record_statistics_pages(table, runs: int, modules=None) -> None:
     """Each kit module's statistics at the national, a province and a county unit, by its first
     dimension and by its second over a date range, beside the GROUP BY it runs, replayed."""
     users = bench_users()
-    for module in record_modules():
+    for module in modules or record_modules():
         date_field = next(p for p in module.query_fields if isinstance(module.field(p), DateField))
         second = module.stat_dimensions[1 % len(module.stat_dimensions)]
         dates = f"&{date_field}_from=2024-06-01&{date_field}_to=2025-01-31"  # the query's condition
@@ -523,28 +538,75 @@ def record_statistics_pages(table, runs: int) -> None:
                       "whole request vs the GROUP BY it runs")  # fmt: skip
 
 
-def record_query_pages(table, runs: int) -> None:
-    """Each kit module's 查询 through its POST form (包含下级数据, a code condition and a date
-    range) beside the results page's statements on the module's table."""
+def record_query_pages(table, runs: int, modules=None) -> None:
+    """Each kit module's 查询 through its POST form (包含下级数据 and _query_cases' conditions)
+    beside the results page's statements on the module's table."""
     users = bench_users()
-    for module in record_modules():
-        fields = {path: module.field(path) for path in module.query_fields}
-        code = next(p for p, f in fields.items() if f.is_relation)
-        date_path = next(p for p, f in fields.items() if isinstance(f, DateField))
-        value = Code.objects.filter(table__key=code_table_of(fields[code])).order_by("display_order").first()
-        data = {"q": "1", "include_subordinates": "on", code: value.pk,
-                f"{date_path}_from": "2024-06-01", f"{date_path}_to": "2025-06-30"}  # fmt: skip
-        for depth in (1, 2, 4):
-            user = users[depth]
-            client = _client(user)
-            url = module.url("query")
-            request = lambda client=client, url=url, data=data: _ok(client.post(url, data, follow=True))  # noqa: E731
-            bare = _bare_all(page_statements(request, _module_table(module)))
-            table.add(f"{module.label} query, {module.label_of(code)} + date range", str(user.unit.level_name),
-                      timed(request, runs), timed(bare, runs), "POST + the results page vs its statements on the table")  # fmt: skip
+    for module in modules or record_modules():
+        for label, conditions in _query_cases(module):
+            data = {"q": "1", "include_subordinates": "on", **conditions}
+            for depth in (1, 2, 4):
+                user = users[depth]
+                client = _client(user)
+                url = module.url("query")
+                request = lambda client=client, url=url, data=data: _ok(client.post(url, data, follow=True))  # noqa: E731
+                bare = _bare_all(page_statements(request, _module_table(module)))
+                table.add(f"{module.label} query, {label}", str(user.unit.level_name), timed(request, runs),
+                          timed(bare, runs), "POST + the results page vs its statements on the table")  # fmt: skip
 
 
-def run_all(table, runs: int) -> None:
+def _query_cases(module) -> list[tuple[str, dict]]:
+    """(label, conditions): a code condition and a date range; and where the module has amounts
+    or a code condition of its own (an assistance's 帮扶措施), those with the date range."""
+    fields = {path: module.field(path) for path in module.query_fields}
+    code = next(p for p, f in fields.items() if f.is_relation)
+    date_path = next(p for p, f in fields.items() if isinstance(f, DateField))
+    dates = {f"{date_path}_from": "2024-06-01", f"{date_path}_to": "2025-06-30"}
+    cases = [(f"{module.label_of(code)} + date range", {code: _first_code(code_table_of(fields[code])), **dates})]
+    amounts = [p for p, f in fields.items() if isinstance(f, DecimalField)][:1]
+    extras = [c for c in module.query_extras if c.kind == CODE][:1]
+    if amounts or extras:
+        conditions = {**{c.name: _first_code(c.table) for c in extras}, **dates}
+        for path in amounts:
+            conditions |= {f"{path}_from": "1000", f"{path}_to": "20000"}
+        labels = [*(f"{module.label_of(p)} 1000–20000" for p in amounts), *(c.label for c in extras)]
+        cases.append((" + ".join([*labels, "date range"]), conditions))
+    return cases
+
+
+def _first_code(table_key: str) -> int:
+    return Code.objects.filter(table__key=table_key).order_by("display_order", "pk").first().pk
+
+
+def reload_records(scale: float, keys: list[str]) -> dict:
+    """The rows of the modules `keys` loaded again into a built database (the rest kept: a
+    SCALE=1 base takes half an hour to build)."""
+    from bench.records import generate_records
+
+    modules = _modules(keys)
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(m.model._meta.db_table for m in modules)} RESTART IDENTITY CASCADE")
+    return generate_records(scale, modules)
+
+
+def _modules(keys: list[str]) -> list:
+    modules = [module for module in record_modules() if module.key in keys]
+    assert len(modules) == len(set(keys)), f"not kit modules: {set(keys) - {m.key for m in modules}}"
+    return modules
+
+
+def module_operations(table, runs: int, keys: list[str]) -> None:
+    """Only the operations of the kit modules `keys` (bench.run --only)."""
+    modules = _modules(keys)
+    vacuum(modules)
+    record_list_pages(table, runs, modules)
+    record_query_pages(table, runs, modules)
+    record_statistics_pages(table, runs, modules)
+
+
+def run_all(table, runs: int, only: list[str] = ()) -> None:
+    if only:
+        return module_operations(table, runs, only)
     vacuum()
     list_pages(table, runs)
     record_list_pages(table, runs)

@@ -48,10 +48,14 @@ def _ensure_database() -> None:
 def _arguments(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=float(os.environ.get("SCALE", "0.01")))
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=7, help="0: build or load the data only")
     parser.add_argument("--rebuild", action="store_true", help="drop and regenerate the data")
     parser.add_argument("--load-seconds", type=int, default=0, help="HTTP load runs with gunicorn (0: none)")
     parser.add_argument("--load-runs", type=int, default=3, help="load runs; the table shows the median")
+    parser.add_argument("--only", action="append", default=[], metavar="MODULE",
+                        help="time only this kit module's operations (its key; repeatable)")  # fmt: skip
+    parser.add_argument("--reload", action="append", default=[], metavar="MODULE",
+                        help="load this kit module's rows again into the built database first")  # fmt: skip
     parser.add_argument("--output", default=str(RESULTS / "latest.md"))
     parser.add_argument("--json", default="", help="also write the table's numbers here")
     parser.add_argument(
@@ -79,8 +83,12 @@ def main(argv=None) -> int:
     from bench.timing import Table
 
     operations.prepare(args.rebuild, lambda: generate(args.scale) | generate_records(args.scale))
+    if args.reload:
+        print(f"reloaded… {operations.reload_records(args.scale, args.reload)}", flush=True)
+    if not args.runs:
+        return 0  # the data only
     table = Table()
-    operations.run_all(table, args.runs)
+    operations.run_all(table, args.runs, args.only)
     if args.load_seconds:
         from bench import load
 

@@ -33,6 +33,9 @@ def test_tiny_benchmark_builds_data_and_writes_its_table(bench_database, tmp_pat
         "| 法律援助 list, 已上报 tab |",
         "| 政策咨询 query, ",
         "| 信访接待 statistics, by 信访类别 |",
+        "| 帮扶救助 list, first |",  # its list with the 帮扶措施 column (operations.record_list_pages checks it)
+        "| 帮扶救助 query, 帮扶金额(元) 1000–20000 + 帮扶措施 + date range |",
+        "| 帮扶救助 statistics, by 是否帮扶 |",
         "| realistic load, 1 s |",
         "| HTTP load, 1 s |",
     ):
