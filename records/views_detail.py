@@ -105,7 +105,7 @@ class HistoryEntry:
 EMPTY = "(空)"
 # Not content: identities, copies (of the tree position, of what the lists filter on), bookkeeping.
 FILE_HISTORY_SKIP = {"id", "head", "unit_path", "created_by", "created_at", *MOVE_FIELDS, *COPIED_FIELDS}
-PERSON_HISTORY_SKIP = {"id"}
+PERSON_HISTORY_SKIP = {"id", "name_sort"}  # the name's sort key: a copy, not in its history
 HISTORY_MODELS = [WorkerFileEvent, FamilyMemberEvent, PersonEvent]
 
 

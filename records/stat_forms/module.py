@@ -13,17 +13,25 @@ from records.stat_forms.models import StatForm
 HEADER = ["form_type", "year", "quarter", "reporter", "phone", "reported_on"]
 
 
+# The demo's forms of one unit, one per form type (one form per unit, type and period): this
+# year's, and the last quarter's for the quarterly 培训统计表 — periods not locked yet.
+DEMO_FORMS = ["school_aid", "warmth", "journey_home", "journey_back", "centre_stats", "training_stats"]
+
+
 def demo_row(rng, n: int, codes) -> dict:
-    """A 金秋助学 form whose items keep the hard rules."""
-    raised = rng.randrange(4, 40)
-    children = rng.randrange(10, 200)
-    lower = children // 2
-    return {
-        "form_type": "school_aid", "year": date.today().year, "reporter": "统计员",
-        "phone": f"028-{rng.randrange(10**7, 10**8)}", "reported_on": date.today(),
-        "values": {"1A": raised, "1B": raised // 2, "1D": raised - raised // 2,
-                   "3A": children, "3B": lower, "3C": children - lower},
+    """The n-th form of a unit: 金秋助学 with figures that keep its hard rules, then the other
+    types left at zero (a unit that had nothing of them to report)."""
+    form_type = DEMO_FORMS[n % len(DEMO_FORMS)]
+    row = {
+        "form_type": form_type, "year": date.today().year, "quarter": 4 if form_type == "training_stats" else 0,
+        "reporter": "统计员", "phone": f"028-{rng.randrange(10**7, 10**8)}", "reported_on": date.today(),
+        "values": {},
     }  # fmt: skip
+    if form_type == "school_aid":
+        raised, children = rng.randrange(4, 40), rng.randrange(10, 200)
+        row["values"] = {"1A": raised, "1B": raised // 2, "1D": raised - raised // 2,
+                         "3A": children, "3B": children // 2, "3C": children - children // 2}  # fmt: skip
+    return row
 
 
 stat_forms = register(

@@ -1,6 +1,7 @@
 """Rows of the kit's modules for tests: a petition as a clerk would enter it, and a row of any
 declared module."""
 
+import itertools
 import random
 from datetime import date
 
@@ -32,13 +33,16 @@ def petitions():
     return get("petitions")
 
 
+_MADE = itertools.count()  # each record its own index (a statistical form: its own year)
+
+
 def make_record(module, actor, **overrides):
     """A row of any declared module, from its demo_row (a row `make run` would show); a module
     whose rows belong to a household file gets a new file of the actor's unit. The household
     files, whose own services write them, are made by those."""
     if module.model is WorkerFile:
         return make_file(actor, **overrides)
-    data = module.demo_row(random.Random(7), 1, codes_by_table())
+    data = module.demo_row(random.Random(7), next(_MADE), codes_by_table())
     lines = data.pop("lines", None)
     if module.person is not None and module.person.required:
         data[module.person.field] = make_file(actor)
