@@ -26,10 +26,19 @@ LINE_COUNT = "(ARRAY[1,1,1,2,2,3])[{row} / 7 %% 6 + 1]"
 LINES_TOTAL = object()  # a shape's column that is the sum of the lines' column of that name
 
 
+# Modules whose rows have a shape no field kind tells (one statistical form per unit, type and
+# period, its items in a JSON object): each has a generator of its own (bench/stat_forms.py).
+OWN_GENERATOR = {"stat_forms"}
+
+
 def record_modules() -> list:
     """The modules whose rows this loads: every one declared on the kit but the household files,
-    which bench.generate builds with their persons, members and history."""
-    return [module for module in declaration.all_modules() if module.model is not WorkerFile]
+    which bench.generate builds with their persons, members and history, and those of
+    OWN_GENERATOR."""
+    return [
+        module for module in declaration.all_modules()
+        if module.model is not WorkerFile and module.key not in OWN_GENERATOR
+    ]  # fmt: skip
 
 
 def rows_of(module, scale: float) -> int:
