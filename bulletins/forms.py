@@ -68,8 +68,8 @@ class SearchForm(forms.Form):
 
     def substrings(self) -> dict[str, str]:
         """The conditions that are a substring of a column ({column: text}): bulletins.views
-        looks for them (LIKE, which the pg_trgm indexes serve, so Chinese words are found
-        without a tokeniser)."""
+        looks for them (LIKE, after the bigram indexes where the column has one, so Chinese
+        words are found without a tokeniser)."""
         if not (self.is_bound and self.is_valid()):
             return {}
         columns = {"title": "title", "number": "number", "keywords": "keywords", "words": "body_text"}

@@ -8,10 +8,10 @@
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from bulletins.models import Brief, Notice, NoticeRead, PolicyDocument
+from bulletins.models import Brief, Notice, NoticeRead, PolicyDocument, bigrams
 from org.models import Module, Unit, User
 
 HOME_NOTICES = 10
@@ -36,6 +36,18 @@ def notice_units(unit: Unit) -> list[str]:
 
 def notices_for(user: User) -> QuerySet[Notice]:
     return Notice.objects.filter(unit__path__in=notice_units(user.unit)).select_related("unit")
+
+
+def containing(model, column: str, text: str) -> Q:
+    """`column` contains `text`: through the column's bigram index when it has one (all the
+    text's bigrams, then the exact LIKE on those few rows, so the rows are the substring
+    search's). One character has no bigram: LIKE alone, which reads every row the other
+    conditions leave (a single character is common and is found in the window)."""
+    exact = Q(**{f"{column}__contains": text})
+    pieces = bigrams(text)
+    if not pieces or not any(f.name == f"{column}_bigrams" for f in model._meta.get_fields()):
+        return exact
+    return Q(**{f"{column}_bigrams__contains": pieces}) & exact
 
 
 def get_for_user(queryset: QuerySet, pk):

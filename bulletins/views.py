@@ -72,8 +72,8 @@ def _newest_first(rows, substrings: dict[str, str]) -> list:
     serves, so the planner walks the date index: a common word fills the page there. The
     planner cannot tell a common word from a rare one (it estimates both as rare), and through
     the trigram index a common word meant rechecking every match. Only when the window holds
-    too few rows does the search go through the trigram indexes (LIKE), and then the matches
-    are few (bench/results/bulletins.md)."""
+    too few rows does the search go through the bigram indexes (selectors.containing), and then the
+    matches are few (bench/results/bulletins.md)."""
     ordered = rows.order_by("-published_on", "-id").defer("body", "body_text")
     if not substrings:
         return list(ordered[: PAGE_SIZE + 1])
@@ -83,7 +83,9 @@ def _newest_first(rows, substrings: dict[str, str]) -> list:
     page = list(in_window[: PAGE_SIZE + 1])
     if len(page) > PAGE_SIZE:
         return page
-    return list(ordered.filter(**{f"{column}__contains": text for column, text in substrings.items()})[: PAGE_SIZE + 1])
+    for column, text in substrings.items():
+        ordered = ordered.filter(selectors.containing(rows.model, column, text))
+    return list(ordered[: PAGE_SIZE + 1])
 
 
 def _save(request, kind: Kind, form, save) -> object | None:
