@@ -72,6 +72,9 @@ def _bigrams_of(field: str) -> models.GeneratedField:
                                  db_persist=True, editable=False)  # fmt: skip
 
 
+BIGRAM_FIELDS = ("title_bigrams", "number_bigrams", "keywords_bigrams", "body_text_bigrams", "issuer_bigrams")
+
+
 class PolicyDocument(Bulletin):
     category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
     number = models.CharField(_("文号"), max_length=100, blank=True)
@@ -83,6 +86,7 @@ class PolicyDocument(Bulletin):
     number_bigrams = _bigrams_of("number")
     keywords_bigrams = _bigrams_of("keywords")
     body_text_bigrams = _bigrams_of("body_text")
+    issuer_bigrams = _bigrams_of("issuer")  # 发布单位或发文机关
 
     class Meta(Bulletin.Meta):
         verbose_name = _("政策文件")
@@ -94,6 +98,7 @@ class PolicyDocument(Bulletin):
             GinIndex(fields=["number_bigrams"], name="bulletins_doc_number_bigram"),
             GinIndex(fields=["keywords_bigrams"], name="bulletins_doc_keywords_bigram"),
             GinIndex(fields=["body_text_bigrams"], name="bulletins_doc_body_bigram"),
+            GinIndex(fields=["issuer_bigrams"], name="bulletins_doc_issuer_bigram"),
         ]
 
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 ALPHABET = "工会职困难帮扶审答劳动合同送温暖12〔〕号A b"
 PLANTED = ["审答", "劳动合同", "送温暖工程", "总工发〔2026〕12号", "100%", "a_b"]
-COLUMNS = ["title", "number", "keywords", "body_text"]
+COLUMNS = ["title", "number", "keywords", "body_text", "issuer"]
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def corpus(cast) -> list[PolicyDocument]:
         return drawn + (rng.choice(PLANTED) if rng.random() < 0.3 else "")
 
     rows = [
-        PolicyDocument(title=text(12), number=text(8), keywords=text(6), body=f"<p>{n}</p>", body_text=text(80),
+        PolicyDocument(title=text(12), number=text(8), keywords=text(6), issuer=text(6), body=f"<p>{n}</p>", body_text=text(80),
                        published_on=date(2026, 1, 1 + n % 28), unit=author.unit, author=author,
                        category=Category.NATIONAL_LAW)
         for n in range(80)
@@ -64,11 +64,20 @@ def test_a_condition_of_two_characters_or_more_goes_through_the_bigrams():
 
 
 def test_the_database_bigrams_are_the_python_bigrams(corpus):
-    for row in PolicyDocument.objects.values("title", "number", "keywords", "body_text", "title_bigrams",
-                                             "number_bigrams", "keywords_bigrams", "body_text_bigrams"):  # fmt: skip
+    for row in PolicyDocument.objects.values(*COLUMNS, *(f"{column}_bigrams" for column in COLUMNS)):
         for column in COLUMNS:
             assert sorted(row[f"{column}_bigrams"]) == bigrams(row[column]), column
     assert bigrams("总工发〔2026〕12号") == sorted(
         ["总工", "工发", "发〔", "〔2", "20", "02", "26", "6〕", "〕1", "12", "2号"]
     )
     assert bigrams("工") == [] and bigrams("") == []
+
+
+@pytest.mark.parametrize("units_as_ids", [500, 0])  # the units' ids, or (a word in many names) a subquery
+def test_the_publisher_is_the_unit_or_the_issuer(cast, corpus, monkeypatch, units_as_ids):
+    monkeypatch.setattr(selectors, "PUBLISHER_UNITS", units_as_ids)
+    unit = cast.users["national_admin"].unit
+    for word in [unit.name[:2], unit.name, "审答", "龘靐"]:
+        found = set(PolicyDocument.objects.filter(selectors.published_by(PolicyDocument, word, issuer=True))
+                    .values_list("pk", flat=True))  # fmt: skip
+        assert found == {row.pk for row in corpus if word in row.issuer or word in unit.name}, word
