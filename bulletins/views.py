@@ -5,7 +5,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, Value
+from django.db.models import Count, Q, Value, Window
 from django.db.models.functions import StrIndex
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -228,10 +228,14 @@ def home(request):
     """首页 (ch. 1): the notices shown to the user (newest first, unread marked), the latest
     briefs, the user's pending reminders, and the modules the user may open (nav_entries)."""
     user = request.user
-    pending = reminders.pending_reminders_for_user(user).select_related("sender").order_by("-pk")[:HOME_REMINDERS]
+    ancestors = list(ancestors_of(user.unit))
+    pending = list(reminders.pending_reminders_for_user(user).select_related("sender").order_by("-pk")
+                   .annotate(total=Window(Count("pk")))[:HOME_REMINDERS])  # fmt: skip
+    # The header's count (approvals.context_processors) is the window's: no COUNT query of its own.
+    request.pending_reminder_count = pending[0].total if pending else 0
     context = {
-        "unit_ancestors": ancestors_of(user.unit),
-        "notices": selectors.home_notices(user, timezone.localdate()),
+        "unit_ancestors": ancestors,
+        "notices": selectors.home_notices(user, timezone.localdate(), ancestors),
         "briefs": selectors.home_briefs(user),
         "reminders": [(action, reminders.reminder_subject(action)) for action in pending],
     }
