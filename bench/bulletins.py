@@ -1,7 +1,7 @@
 """The bench of policy documents, briefs and notices (issue 22): 100,000 documents, 50,000
 notices and 20,000 briefs on the national tree, built set-based (generate_series), then the
 real pages through Django's test client — the document search (15.6) with each condition,
-the words-in-the-body search (pg_trgm) at several selectivities, and the home page for many
+the words-in-the-body search (bigram columns and their GIN indexes) at several selectivities, and the home page for many
 users of every level — each beside the bare SQL the page sent (replayed). The table goes to
 bench/results/bulletins.md.
 
@@ -64,7 +64,7 @@ def build() -> None:
     from bench.generate import fanout_for, load_tree
     from org.models import Module, Unit, User
 
-    _with_trigram_indexes(False)
+    _with_search_indexes(False)
     with transaction.atomic():
         load_tree(fanout_for(1))
         author = User.objects.create(username="bulletins_author", unit=Unit.objects.get(depth=1),
@@ -77,28 +77,28 @@ def build() -> None:
             _insert_notices(cursor, params)
             _insert_briefs(cursor, params)
             _insert_reads(cursor)
-    _with_trigram_indexes(True)
+    _with_search_indexes(True)
     with connection.cursor() as cursor:
         for table in ("bulletins_policydocument", "bulletins_notice", "bulletins_brief", "bulletins_noticeread"):
             cursor.execute(f"VACUUM ANALYZE {table}")
 
 
-def _trigram_indexes() -> list:
+def _search_indexes() -> list:
     from bulletins.models import Brief, Notice, PolicyDocument
 
     return [(model, index) for model in (PolicyDocument, Notice, Brief) for index in model._meta.indexes
-            if "trgm" in index.name]  # fmt: skip
+            if "trgm" in index.name or "bigram" in index.name]  # fmt: skip
 
 
-def _with_trigram_indexes(present: bool) -> None:
-    """Rows first, then the trigram indexes in one build each (after the rows are committed):
-    kept up row by row, a GIN index of 60 million trigrams made the inserts many times slower."""
+def _with_search_indexes(present: bool) -> None:
+    """Rows first, then the trigram and bigram GIN indexes in one build each (after the rows are
+    committed): kept up row by row, a GIN index of 60 million entries made the inserts many times slower."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '512MB'")
     with connection.schema_editor(atomic=False) as editor:
-        for model, index in _trigram_indexes():
+        for model, index in _search_indexes():
             (editor.add_index if present else editor.remove_index)(model, index)
 
 
@@ -235,7 +235,9 @@ SEARCHES = [
     ("search: 正文 3 chars absent", {"words": "龘靐齉"}),
     ("search: 正文 2 chars common", {"words": "工会"}),
     ("search: 正文 2 chars rare", {"words": "审答"}),
+    ("search: 正文 1 char", {"words": "审"}),
     ("search: 标题 contains", {"title": "帮扶"}),
+    ("search: 标题 2 chars rare", {"title": "审答"}),
     ("search: 文号", {"number": "〕12345号"}),
     ("search: 关键字", {"keywords": "劳动"}),
     ("search: 类别 + 日期范围", {"category": "acftu", "date_from": "2010-01-01", "date_to": "2010-12-31"}),
@@ -280,15 +282,32 @@ def _rotating(clients: list, url: str):
 
 
 def explain(words: str) -> str:
+    """The plan of the search's second step (outside the window): the phrase's bigrams through
+    the GIN index, then the exact LIKE (bulletins.selectors.containing)."""
+    from django.db import connection
+
+    from bulletins.models import bigrams
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) SELECT id FROM bulletins_policydocument"
+            " WHERE body_text_bigrams @> %s::text[] AND body_text LIKE %s ORDER BY published_on DESC, id DESC LIMIT 51",
+            [bigrams(words), "%" + words + "%"],
+        )
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def index_sizes() -> str:
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) SELECT id FROM bulletins_policydocument WHERE body_text LIKE %s"
-            " ORDER BY published_on DESC, id DESC LIMIT 51",
-            ["%" + words + "%"],
+            "SELECT indexrelname, pg_size_pretty(pg_relation_size(indexrelid)) FROM pg_stat_user_indexes"
+            " WHERE relname = 'bulletins_policydocument' AND indexrelname ~ '(trgm|bigram)$' ORDER BY 1"
         )
-        return "\n".join(row[0] for row in cursor.fetchall())
+        sizes = ", ".join(f"{name} {size}" for name, size in cursor.fetchall())
+        cursor.execute("SELECT pg_size_pretty(pg_table_size('bulletins_policydocument'))")
+        return f"Search indexes of the documents: {sizes}; the table (with TOAST) {cursor.fetchone()[0]}."
 
 
 def main(argv=None) -> None:
@@ -321,12 +340,14 @@ def main(argv=None) -> None:
         started = time.monotonic()
         build()
         built = f"Built in {time.monotonic() - started:.0f} s. "
+    load = os.getloadavg()[0]  # the machine may be shared: the figures carry its queue
     table = Table()
     searches(table, args.runs)
     home_pages(table, args.runs)
     plans = "\n\n".join(f"`{w}`:\n\n```\n{explain(w)}\n```" for w in ("劳动合同", "审答"))
     header = (f"# Bulletins bench\n\n{machine()}. {built}Database `{name}`: {DOCUMENTS:,} documents of "
-              f"{BODY_CHARS} characters, {NOTICES:,} notices, {BRIEFS:,} briefs. {args.runs} runs each.")  # fmt: skip
+              f"{BODY_CHARS} characters, {NOTICES:,} notices, {BRIEFS:,} briefs. {args.runs} runs each. Load average (1 min) "
+              f"{load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end. {index_sizes()}")  # fmt: skip
     RESULTS.write_text(table.markdown(header) + "\n## Plans\n\n" + plans + "\n", encoding="utf-8")
     print(f"written to {RESULTS}")
 

@@ -3,8 +3,9 @@
 import datetime
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
+from bulletins import selectors
 from bulletins.kinds import Kind
 from bulletins.models import Category
 from bulletins.rules import document_categories_for
@@ -68,8 +69,8 @@ class SearchForm(forms.Form):
 
     def substrings(self) -> dict[str, str]:
         """The conditions that are a substring of a column ({column: text}): bulletins.views
-        looks for them (LIKE, which the pg_trgm indexes serve, so Chinese words are found
-        without a tokeniser)."""
+        looks for them (LIKE, after the bigram indexes where the column has one, so Chinese
+        words are found without a tokeniser)."""
         if not (self.is_bound and self.is_valid()):
             return {}
         columns = {"title": "title", "number": "number", "keywords": "keywords", "words": "body_text"}
@@ -87,9 +88,8 @@ class SearchForm(forms.Form):
             if value not in (None, ""):
                 rows = rows.filter(**{lookup: value})
         if data.get("publisher", "").strip():
-            text = data["publisher"].strip()
-            by_issuer = Q(issuer__contains=text) if "issuer" in self.kind.form_fields else Q(pk__in=[])
-            rows = rows.filter(Q(unit__name__contains=text) | by_issuer)
+            issuer = "issuer" in self.kind.form_fields
+            rows = rows.filter(selectors.published_by(rows.model, data["publisher"].strip(), issuer))
         if data.get("is_valid") in ("0", "1"):
             rows = rows.filter(is_valid=data["is_valid"] == "1")
         return rows
