@@ -28,10 +28,10 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from org.code_tables import seed_code_tables
 from org.models import CodeTable, Module, Unit, User
 from org.services import second_factor
 from records.kit import declaration
-from records.kit.code_tables import seed_code_tables
 
 CAST_PASSWORD = "Cast#2026pass"
 
@@ -140,7 +140,7 @@ def code_tables(db):
     if not CodeTable.objects.exists():
         import_module("org.migrations.0002_seed_code_tables").seed(apps, None)
         seed_code_tables(import_module("records.migrations.0014_file_attachments").TABLES)[0](apps, None)
-        for module in declaration.all_modules():  # each module seeds its own (records.kit.code_tables)
+        for module in declaration.all_modules():  # each module seeds its own (org.code_tables)
             if module.model._meta.app_label == "records":
                 continue  # the household files' tables are org's own seed, above
             tables = import_module(f"{module.model._meta.app_config.name}.migrations.0002_seed_code_tables").TABLES

@@ -4,7 +4,7 @@ kept on the action. The values live here, so the migration keeps meaning the sam
 import django.db.models.deletion
 from django.db import migrations, models
 
-from records.kit.code_tables import seed_code_tables
+from org.code_tables import seed_code_tables
 
 TABLES = [
     (

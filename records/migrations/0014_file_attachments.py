@@ -5,7 +5,7 @@ import org.attachments
 from django.conf import settings
 from django.db import migrations, models
 
-from records.kit.code_tables import seed_code_tables
+from org.code_tables import seed_code_tables
 
 # 附件类型 (manual 2.2.1.1): what a household file's attachment is.
 TABLES = [

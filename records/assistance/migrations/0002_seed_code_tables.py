@@ -3,7 +3,7 @@ seeded after org's own."""
 
 from django.db import migrations
 
-from records.kit.code_tables import seed_code_tables
+from org.code_tables import seed_code_tables
 
 TABLES = [("fund_source", "帮扶资金类别", ["中央财政", "地方财政", "工会经费", "社会捐助", "其他"])]
 

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from records.kit.code_tables import seed_code_tables
+from org.code_tables import seed_code_tables
 
 TABLES = [
     (
