@@ -143,8 +143,11 @@ def code_tables(db):
         for module in declaration.all_modules():  # each module seeds its own (org.code_tables)
             if module.model._meta.app_label == "records":
                 continue  # the household files' tables are org's own seed, above
-            tables = import_module(f"{module.model._meta.app_config.name}.migrations.0002_seed_code_tables").TABLES
-            seed_code_tables(tables)[0](apps, None)
+            try:
+                seeding = import_module(f"{module.model._meta.app_config.name}.migrations.0002_seed_code_tables")
+            except ModuleNotFoundError:
+                continue  # a module without code tables of its own (the statistical forms)
+            seed_code_tables(seeding.TABLES)[0](apps, None)
         seed_code_tables(import_module("approvals.migrations.0014_return_reason").TABLES)[0](apps, None)
 
 
