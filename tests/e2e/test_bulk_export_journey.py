@@ -32,6 +32,7 @@ def test_street_admin_requests_county_admin_approves_and_runs_now_street_admin_d
         sign_in(page, "street_a_admin")
         nav(page, "批量导出")
         page.get_by_role("link", name="提出申请").click()
+        page.get_by_label(re.compile("CSV")).check()  # the form offers Excel first; this journey reads the CSV
         page.get_by_role("button", name="提交").click()
         page.get_by_text("保存成功").wait_for()
         export = BulkExport.objects.get()
