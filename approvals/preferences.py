@@ -50,6 +50,13 @@ class Sort:
     def stored(self) -> str:
         return ("-" if self.descending else "") + self.field
 
+    @classmethod
+    def parse(cls, model, stored: str) -> "Sort":
+        """A stored sort ("-file_date") on `model`, with the column its `sort_keys` orders the
+        field by (names in pinyin order): a list page and a rerun of its query sort alike."""
+        field = stored.removeprefix("-")
+        return cls(field, descending=stored.startswith("-"), key=getattr(model, "sort_keys", {}).get(field, ""))
+
 
 @dataclass(frozen=True)
 class Display:
@@ -92,9 +99,7 @@ def resolve(view_class, *, columns=(), sort: str = "", page_size: int | None = N
     field = sort.removeprefix("-")
     sort_by = None
     if field in by_field and sortable_field(view_class.model, field) is not None:
-        # A model's `sort_keys` names the column that orders a field (names in pinyin order).
-        key = getattr(view_class.model, "sort_keys", {}).get(field, "")
-        sort_by = Sort(field, descending=sort.startswith("-"), key=key)
+        sort_by = Sort.parse(view_class.model, sort)
     size = min(max(page_size, MIN_PAGE_SIZE), MAX_PAGE_SIZE) if page_size else default_page_size
     default = getattr(view_class, "default_columns", None) or view_class.columns
     return Display(columns=chosen or list(default), sort=sort_by, page_size=size)

@@ -9,16 +9,10 @@ from bulletins import selectors
 from bulletins.kinds import Kind
 from bulletins.models import Category
 from bulletins.rules import document_categories_for
+from org.forms.ranges import in_order
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 BODY_HELP = "可直接粘贴带格式的正文;脚本、样式和外部框架会被去掉。纯文字时每行为一段。"
-
-
-def in_order(form, cleaned: dict, start: str, end: str, message: str) -> dict:
-    """The `end` date may not come before the `start` date: told next to `end`."""
-    if cleaned.get(start) and cleaned.get(end) and cleaned[end] < cleaned[start]:
-        form.add_error(end, message)
-    return cleaned
 
 
 class BulletinForm(forms.ModelForm):

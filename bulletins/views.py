@@ -18,7 +18,7 @@ from bulletins.forms import SearchForm, form_class, parse_cursor
 from bulletins.kinds import NOTICE, Kind
 from bulletins.richtext import paragraphs
 from org import attachments
-from org.errors import DomainError
+from org.errors import saved_or_told
 from org.selectors import ancestors_of
 from records.kit import word
 
@@ -91,11 +91,7 @@ def _newest_first(rows, substrings: dict[str, str]) -> list:
 def _save(request, kind: Kind, form, save) -> object | None:
     """Run the service; its refusal goes next to the field it names."""
     data = {name: form.cleaned_data[name] for name in kind.form_fields}
-    try:
-        return save(data)
-    except DomainError as error:
-        form.add_error(error.field, error.message)
-        return None
+    return saved_or_told(form, lambda: save(data))
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,14 +11,13 @@ formula injection.
 """
 
 from io import BytesIO
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from audit.spreadsheets import XLSX, text_cell
+from audit.spreadsheets import download, text_cell
 from forms_stats.crosstab import CrossTab
 
 AREA_HEADER = "地区"
@@ -93,7 +92,4 @@ def crosstab_workbook(table: CrossTab) -> bytes:
 def xlsx_response(table: CrossTab, filename: str, fallback: str = "statistics.xlsx") -> HttpResponse:
     """The table as a download with a Chinese file name: RFC 6266 with RFC 5987's filename*,
     and an ASCII name for clients that know no better."""
-    response = HttpResponse(crosstab_workbook(table), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(crosstab_workbook(table), filename, fallback)

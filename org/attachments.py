@@ -107,9 +107,13 @@ def attachment_add(*, actor, model: type[Attachment], upload, request=None, **ow
     validate_upload(upload)
     attachment = model(content=upload, name=PurePath(upload.name).name[:200], size=upload.size,
                        uploaded_by=actor, **owner_and_fields)  # fmt: skip
-    attachment.save()
-    audit_record(event=OrgEvent.ATTACHMENT_ADDED, actor=actor, request=request, obj=attachment,
-                 detail={"owner": _owner_label(attachment), "size": attachment.size})  # fmt: skip
+    attachment.save()  # writes the file: the storage takes no part in the transaction
+    try:
+        audit_record(event=OrgEvent.ATTACHMENT_ADDED, actor=actor, request=request, obj=attachment,
+                     detail={"owner": _owner_label(attachment), "size": attachment.size})  # fmt: skip
+    except Exception:
+        attachment.content.storage.delete(attachment.content.name)  # no row, so no file of personal data
+        raise
     return attachment
 
 

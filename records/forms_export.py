@@ -3,7 +3,7 @@ approval decision and the TOTP tokens."""
 
 from django import forms
 
-from org.errors import DomainError
+from org.errors import DomainError, tell
 from org.models import Unit
 from org.selectors import children_of
 from records.exports import files_query_form
@@ -63,8 +63,7 @@ class ExportRequestForm(forms.Form):
         return {names[key]: value for key, value in self.data.items() if key in names and value not in ("", None)}
 
     def apply_error(self, error: DomainError) -> None:
-        field = error.field if error.field in self.fields else None
-        self.add_error(field, error.message)
+        tell(self, error)
 
 
 class ExportFilterForm(forms.Form):

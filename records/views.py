@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from org.errors import DomainError
+from org.errors import DomainError, tell
 from org.models import Code, Module
 from org.permissions import module_required
 from records import services, transfers
@@ -86,8 +86,7 @@ def show_error(error: DomainError, file_form, head_form, member_formset) -> None
         people = [head_form, *member_formset.forms]
         typed = [f for f in people if f.cleaned_data.get("id_number") == error.id_number] or [head_form]
         form = typed[-1] if error.repeated else typed[0]
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
+    tell(form, error)
 
 
 def say_upgraded(request, head_form, member_formset) -> None:

@@ -22,6 +22,7 @@ from org.models import Code, Module, Unit, User
 from org.permissions import require_module
 from records import id_numbers, services
 from records.kit import declaration, documents, word
+from records.kit.models import shows_changed
 from records.kit.sheet import display_text
 from records.models import (
     COPIED_FIELDS,
@@ -356,7 +357,7 @@ def file_related(request, module, file: WorkerFile) -> dict:
 def file_changes_part(request, module, file: WorkerFile) -> dict | None:
     """Above the sheet, to the units above the owner: 已修改, what the owner changed since the
     file was last reported (its history after the movement log's last report)."""
-    if not file.changed_since_report or file.unit_id == request.user.unit_id:
+    if not shows_changed(file, request.user.unit):
         return None
     reported_at = last_reported_at(file)
     changes = [entry for entry in file_history(file, full_id=False) if reported_at is None or entry.at > reported_at]

@@ -1,14 +1,11 @@
 """Excel import of household files: the template, the upload page and the job page."""
 
-from urllib.parse import quote
-
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from audit.spreadsheets import XLSX
+from audit.spreadsheets import XLSX, download
 from org.errors import DomainError
 from org.models import Module
 from org.permissions import module_required
@@ -49,11 +46,7 @@ class FileImportForm(forms.Form):
 @files_required
 def file_import_template(request):
     """导入模板, also the blank Excel form of manual 2.2.9."""
-    response = HttpResponse(imports.template_workbook(), content_type=XLSX)
-    filename = quote("困难职工档案导入模板.xlsx")
-    response["Content-Disposition"] = f"attachment; filename=\"worker-file-import.xlsx\"; filename*=UTF-8''{filename}"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(imports.template_workbook(), "困难职工档案导入模板.xlsx", "worker-file-import.xlsx")
 
 
 @files_required

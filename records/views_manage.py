@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from approvals.selectors import visible_to
 from audit.services import audit_record
-from org.errors import DomainError
+from org.errors import DomainError, saved_or_told
 from org.models import Module, Unit
 from org.permissions import module_required, require_module
 from org.selectors import ancestors_of, children_of, codes_of, directory_search, get_unit_in_subtree, text_contains
@@ -297,10 +297,8 @@ def _transfer_confirm(request, source, to_unit, form, picked):
 
 
 def _run_transfer(request, form, call):
-    try:
-        result = call()
-    except DomainError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+    result = saved_or_told(form, call)
+    if result is None:
         return None
     if result.request is not None and result.action is None:
         messages.success(request, f"已向“{result.request.to_unit.name}”提出转移 {result.request.file_count} 份档案的申请,"

@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.utils import timezone
 
 from org.forms.account import clean_phone
+from org.forms.ranges import in_order
 from org.models import HelpCentreProfile
 from org.selectors import text_contains
 
@@ -61,8 +62,7 @@ class HelpCentreQueryForm(forms.Form):
     def clean(self):
         data = super().clean()
         for start, end in RANGES:
-            if data.get(start) is not None and data.get(end) is not None and data[start] > data[end]:
-                self.add_error(end, "结束值不能小于开始值。")
+            in_order(self, data, start, end, "结束值不能小于开始值。")
         return data
 
 

@@ -57,13 +57,9 @@ def _drop_open(open_ones: list[FollowUp], actor: User) -> None:
     FollowUp.objects.filter(pk__in=[f.pk for f in open_ones]).delete()
 
 
-def drop_with_deleted(module, row, actor: User) -> None:
-    """records.kit.services.BEFORE_DELETE: a deleted assistance's open reminders are done too."""
-    if module.model is Assistance:
-        _drop_open(list(FollowUp.objects.select_for_update().filter(assistance=row, outcome="")), actor)
-
-
-services.BEFORE_DELETE.append(drop_with_deleted)
+def drop_with_deleted(row: Assistance, actor: User) -> None:
+    """The declaration's before_delete: a deleted assistance's open reminders are done too."""
+    _drop_open(list(FollowUp.objects.select_for_update().filter(assistance=row, outcome="")), actor)
 
 
 def follow_ups_schedule(row: Assistance, actor: User) -> None:

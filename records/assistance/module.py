@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 
 from approvals.selectors import visible_to
-from records.assistance import rules
+from records.assistance import follow_ups, rules, services
 from records.assistance import views as assistance_views
 from records.assistance.models import MEASURE_LINES, Assistance, AssistanceMeasure, Helped
 from records.kit import services as kit_services
@@ -141,5 +141,8 @@ assistance = register(
         demo_row=demo_row,
         delete_refusal=rules.delete_refusal,
         extras=[assistance_views.exit_part],
+        own_pages=assistance_views.PAGES,
+        after_save=services.exit_saved,
+        before_delete=follow_ups.drop_with_deleted,
     )
 )

@@ -34,20 +34,15 @@ def exit_values(row: Assistance) -> dict:
     }
 
 
-def exit_saved(module, row, before, actor: User, request=None) -> None:
-    """records.kit.services.AFTER_SAVE, and the exit page's: a changed exit is audited with
+def exit_saved(row: Assistance, before, actor: User, request=None) -> None:
+    """The declaration's after_save, and the exit page's: a changed exit is audited with
     before/after, and its follow-ups are made, moved or removed."""
-    if module.model is not Assistance:
-        return
     old, new = exit_values(before or Assistance()), exit_values(row)
     if old == new:
         return
     audit_record(event=AssistanceEvent.EXIT_CHANGED, actor=actor, request=request, obj=row,
                  detail={"before": old, "after": new})  # fmt: skip
     follow_ups.follow_ups_schedule(row, actor)
-
-
-services.AFTER_SAVE.append(exit_saved)
 
 
 @transaction.atomic
@@ -64,7 +59,7 @@ def assistance_exit(*, actor: User, row: Assistance, exited: bool, exit_on: date
     row.exit_on, row.exit_method = (exit_on, exit_method) if exited else (None, None)
     services.check_rules(row, EXIT)
     row.save(update_fields=list(EXIT))
-    exit_saved(module, row, before, actor, request)
+    exit_saved(row, before, actor, request)
     return row
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from approvals.selectors import sees, visible_to
 from audit.models import AuditLog
-from org.errors import DomainError
+from org.errors import saved_or_told
 from org.forms.codes import CodesInOneQuery
 from org.models import Module
 from records import services as file_services
@@ -18,7 +18,7 @@ from records.assistance import follow_ups, services
 from records.assistance.events import AssistanceEvent
 from records.assistance.models import Assistance, FollowUp, FollowUpOutcome
 from records.kit.forms import DATE_WIDGET
-from records.kit.pages import RECORD, Page, add_pages
+from records.kit.pages import RECORD, Page
 from records.kit.views import get_record_for_user, record_sheet
 from records.views_detail import TIMELINE_ROWS, TimelineEntry, register_timeline_source
 
@@ -72,11 +72,9 @@ def exit_edit(request, module, pk):
         return _refused(request, module, row, "只能填写本单位帮扶救助记录的脱困信息。")
     form = ExitForm(request.POST or None, instance=row)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.assistance_exit(actor=request.user, row=row, request=request, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
+        saved = saved_or_told(form, lambda: services.assistance_exit(
+            actor=request.user, row=row, request=request, **form.cleaned_data))  # fmt: skip
+        if saved is not None:
             messages.success(request, f"“{row}”的脱困信息已保存。")
             return redirect(module.url("detail", row.pk))
     return _page(request, module, row, form, "填写脱困信息")
@@ -92,20 +90,19 @@ def follow_up_edit(request, module, pk):
     form = FollowUpForm(request.POST or None, instance=follow_up)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            said = follow_ups.follow_up_record(actor=request.user, follow_up=follow_up, outcome=data["outcome"],
-                                               note=data["note"], on=data["done_on"], request=request)  # fmt: skip
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
+        said = saved_or_told(form, lambda: follow_ups.follow_up_record(
+            actor=request.user, follow_up=follow_up, outcome=data["outcome"], note=data["note"], on=data["done_on"],
+            request=request))  # fmt: skip
+        if said is not None:
             messages.success(request, f"{follow_up}已填写。{said}")
             return redirect(module.url("detail", row.pk))
     return _page(request, module, row, form, str(follow_up), follow_up=follow_up)
 
 
-add_pages(
-    Page("exit", "<int:pk>/exit/", exit_edit, target=RECORD, when=lambda m: m.model is Assistance),
-    Page("follow_up", "<int:pk>/follow-up/", follow_up_edit, target=RECORD, when=lambda m: m.model is Assistance),
+# The module's own pages (RecordModule.own_pages).
+PAGES = (
+    Page("exit", "<int:pk>/exit/", exit_edit, target=RECORD),
+    Page("follow_up", "<int:pk>/follow-up/", follow_up_edit, target=RECORD),
 )
 
 

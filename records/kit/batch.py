@@ -19,7 +19,8 @@ from django.views.decorators.http import require_http_methods
 
 from approvals.lists import capped_counts
 from approvals.selectors import from_subtree, visible_to
-from audit.services import audit_record
+from audit.models import AuditLog
+from audit.services import audit_record, audit_row
 from org.errors import DomainError
 from org.models import Unit, User
 from org.permissions import require_module
@@ -62,18 +63,36 @@ def _columns(instance, skip: set[str]) -> tuple[list[str], list[str], list]:
     return names, casts, values
 
 
-def _insert_sql(module: RecordModule, row, files: QuerySet, lines: list) -> tuple[str, list]:
-    """One statement: the rows, a copy of `row` for each file of `files`, and each row's copy of
-    `lines`; it answers the number of rows."""
+def _audit_sql(module: RecordModule, audit: AuditLog) -> tuple[str, list]:
+    """The CTE auditing each new row as its own save would (新增<label>, the row, its file's
+    head): `audit` is the prototype of every column but the row's own."""
+    names, casts, values = _columns(audit, {"object_id", "object_repr"})
+    head = connection.ops.quote_name(WorkerFile._meta.get_field("head_name").column)
+    sql = (
+        f", audit AS (INSERT INTO {connection.ops.quote_name(AuditLog._meta.db_table)} "
+        f"({', '.join(names)}, object_id, object_repr) "
+        f"SELECT {', '.join(casts)}, new.id::text, left(wf.{head} || ' ' || %s, 200) FROM new "
+        f"JOIN {connection.ops.quote_name(WorkerFile._meta.db_table)} wf ON wf.id = new.batch_file)"
+    )
+    return sql, [*values, module.label]
+
+
+def _insert_sql(module: RecordModule, row, files: QuerySet, lines: list, audit: AuditLog) -> tuple[str, list]:
+    """One statement: the rows, a copy of `row` for each file of `files`, each row's copy of
+    `lines` and its audit row; it answers the number of rows."""
     link = row._meta.get_field(module.person.field)
     names, casts, values = _columns(row, {link.attname})
     files_sql, files_params = files.order_by().values(batch_file=F("pk")).query.sql_with_params()
+    quoted_link = connection.ops.quote_name(link.column)
     sql = (
         f"WITH new AS (INSERT INTO {connection.ops.quote_name(row._meta.db_table)} "
-        f"({', '.join(names)}, {connection.ops.quote_name(link.column)}) "
-        f"SELECT {', '.join(casts)}, f.batch_file FROM ({files_sql}) AS f RETURNING id)"
+        f"({', '.join(names)}, {quoted_link}) "
+        f"SELECT {', '.join(casts)}, f.batch_file FROM ({files_sql}) AS f RETURNING id, {quoted_link} AS batch_file)"
     )
     params = [*values, *files_params]
+    audit_sql, audit_params = _audit_sql(module, audit)
+    sql += audit_sql
+    params += audit_params
     if lines:
         owner = row._meta.get_field(module.lines.relation).field  # the lines' key to the row
         line_names, line_casts, _values = _columns(lines[0], {owner.attname})
@@ -102,12 +121,18 @@ def record_batch_create(
     row = module.model(**data, **{module.person.field: sample_file})
     row.place_at_owner(actor.unit)
     settled = services.prepared(module, row, actor, data, lines)
-    sql, params = _insert_sql(module, row, files, [settled[pos] for pos in sorted(settled)])
+    audit = audit_row(event=wiring.EVENTS[module.key].CREATED, actor=actor, request=request)
+    audit.object_type = module.model._meta.model_name
+    sql, params = _insert_sql(module, row, files, [settled[pos] for pos in sorted(settled)], audit)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         made = cursor.fetchone()[0]
-    audit_record(event=wiring.EVENTS[module.key].BATCH_CREATED, actor=actor, request=request,
-                 detail={"module": module.key, "count": made})  # fmt: skip
+    audit_record(
+        event=wiring.EVENTS[module.key].BATCH_CREATED,
+        actor=actor,
+        request=request,
+        detail={"module": module.key, "count": made},
+    )  # fmt: skip  (and each row's 新增, above)
     return made
 
 

@@ -182,6 +182,9 @@ class RecordModule:
     # **url kwargs), as the module's own urls.py would route it (a household file's form with
     # its members). Every other page stays the kit's.
     pages: dict = field(default_factory=dict)
+    # Pages of the module's own besides the kit's (records.kit.pages.Page: an assistance's
+    # 填写脱困信息), routed under its prefix and walked by the URL × cast test like the kit's.
+    own_pages: Sequence = ()
     links: Sequence[tuple[str, str]] = ()  # (label, URL name) of the module's own pages, above its lists
     # A module whose own services write its rows names its own audit events there; None: the
     # kit's 新增/修改/删除<label> (wiring.record_events).
@@ -194,6 +197,13 @@ class RecordModule:
     # (request, module, row) → {"template": …, "below": whether after the sheet, …} or None.
     extras: Sequence[Callable] = ()
     gone: Callable | None = None  # pk → raises the 404 that says why a row is not there (merged away)
+    # The module's own steps around the kit's writes, after those of the kit's parts (services.
+    # BEFORE_SAVE …): before_save(row, actor) refuses with a DomainError (one statistical form
+    # per period); after_save(row, before, actor, request), `before` the row as stored or None
+    # (an assistance's exit audited, its follow-ups scheduled); before_delete(row, actor).
+    before_save: Callable | None = None
+    after_save: Callable | None = None
+    before_delete: Callable | None = None
     # Why a row held unreported by its owner still cannot be deleted ('' if it can): an
     # assistance whose line is in a fund summary table. Asked by the 删除 button and the service.
     delete_refusal: Callable | None = None

@@ -96,6 +96,11 @@ def changed_condition(unit) -> Q:
     return Q(changed_since_report=True) & ~Q(unit=unit)
 
 
+def shows_changed(row, unit) -> bool:
+    """changed_condition for one loaded row: whether `unit` sees it as 已修改."""
+    return bool(getattr(row, "changed_since_report", False)) and row.unit_id != unit.pk
+
+
 def overdue_index() -> models.Index:
     """The daily reminder's and the 逾期 tab's rows: open cases by holder and due date (a model
     with case progress adds it to its Meta, which replaces the abstract Case's)."""

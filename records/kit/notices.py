@@ -14,14 +14,21 @@ class CaseNotice(models.TextChoices):
     OVERDUE = "case_overdue", _("办理逾期")
 
 
-def notices_send(rows: list, notice_of, field: str) -> int:
-    """One reminder per row (`notice_of(row)` → an unsaved ReportAction), linked from the row's
-    `field`: one INSERT of the reminders and one UPDATE of the rows; the processes (the inbox's
-    tasks) one by one, as viewflow starts them. Inside the caller's transaction, rows locked."""
-    actions = ReportAction.objects.bulk_create([notice_of(row) for row in rows])
+def reminders_start(actions: list[ReportAction]) -> list[ReportAction]:
+    """Unsaved reminders into the inbox: one INSERT, then their processes (the inbox's tasks)
+    one by one, as viewflow starts them, and one UPDATE linking them."""
+    actions = ReportAction.objects.bulk_create(actions)
     for action in actions:
         action.process = NoticeFlow.start.run(action=action)
     ReportAction.objects.bulk_update(actions, ["process"])
+    return actions
+
+
+def notices_send(rows: list, notice_of, field: str) -> int:
+    """One reminder per row (`notice_of(row)` → an unsaved ReportAction), linked from the row's
+    `field`: the reminders started together and one UPDATE of the rows. Inside the caller's
+    transaction, rows locked."""
+    actions = reminders_start([notice_of(row) for row in rows])
     for row, action in zip(rows, actions, strict=True):
         setattr(row, field, action)
     if rows:

@@ -32,8 +32,8 @@ def add_pages(*pages: Page) -> None:
 
 
 def pages_of(module) -> list[Page]:
-    """The kit's pages that apply to the module, with its further lists after the first (a page
-    of `module.pages` is served by the module's own view: records.kit.urls)."""
+    """The kit's pages that apply to the module, with its further lists after the first and its
+    own pages last (a page of `module.pages` is served by the module's own view: records.kit.urls)."""
     pages = [page for page in PAGES if page.applies_to(module)]
     lists = [Page(kind.key, f"{kind.key}/", None) for kind in module.list_kinds[1:]]
-    return pages[:1] + lists + pages[1:]  # the kit's first page is its list
+    return pages[:1] + lists + pages[1:] + list(module.own_pages)  # the kit's first page is its list

@@ -27,6 +27,7 @@ from django.db.models import Expression, Q, QuerySet
 from approvals.preferences import Display, Sort
 from approvals.selectors import ViewerState, from_subtree, viewer_state_q, visible_to
 from org.forms.codes import CodeChoiceField, CodesInOneQuery
+from org.forms.ranges import in_order
 from org.models import Unit, code_table_of
 from org.selectors import text_contains
 from records import id_numbers
@@ -229,12 +230,9 @@ class ConditionsForm(CodesInOneQuery, forms.Form):
     def clean(self):
         data = super().clean()
         for condition in self.conditions:
-            if condition.kind not in RANGES:
-                continue
-            low, high = data.get(condition.name + FROM), data.get(condition.name + TO)
-            if low is not None and high is not None and low > high:
+            if condition.kind in RANGES:
                 word = "早于" if condition.kind == DATES else "小于"
-                self.add_error(condition.name + TO, f"“到”不能{word}“从”。")
+                in_order(self, data, condition.name + FROM, condition.name + TO, f"“到”不能{word}“从”。")
         return data
 
     def sections(self) -> list[tuple[str, list[dict]]]:
@@ -359,5 +357,5 @@ def query_results(module: RecordModule, conditions: dict, *, unit: Unit, sort: s
         rows = rows.filter(viewer_state_q(unit, state))
     if flag := flag_shown(module, conditions):  # the 逾期 or 已修改 tab, as the list narrows to it
         rows = rows.filter(flag.condition(unit))
-    sorted_by = Sort(sort.removeprefix("-"), descending=sort.startswith("-")) if sort else None
+    sorted_by = Sort.parse(module.model, sort) if sort else None
     return rows.order_by(*Display([], sorted_by, 0).ordering())

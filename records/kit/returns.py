@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from approvals.models import RETURN_REASONS, ReportAction, ReportKind
 from forms_stats.crosstab import CrossTab, Dimension, count_rows, crosstab, seen_at_once, sum_of
 from forms_stats.views import excel_answer, table_context
+from org.forms.ranges import in_order
 from org.models import Unit
 from org.permissions import require_module
 from org.views.switcher import unit_switcher_context
@@ -31,10 +32,7 @@ class ReturnsForm(forms.Form):
                               widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
 
     def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", "结束日期不能早于开始日期。")
-        return data
+        return in_order(self, super().clean(), "date_from", "date_to", "结束日期不能早于开始日期。")
 
     def described(self) -> list[str]:
         start, end = self.cleaned_data.get("date_from"), self.cleaned_data.get("date_to")

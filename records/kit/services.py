@@ -10,7 +10,7 @@ module write; a module of edit_policy WHILE_HELD is edited only while its owner 
 from copy import copy
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
 from approvals.models import ReportState
@@ -30,20 +30,18 @@ BEFORE_SAVE: list = []
 # What optional parts do before a row is deleted (records.kit.cases ends its open reminder).
 BEFORE_DELETE: list = []
 
-# What a module does once a row is saved, knowing what it was: (module, row, before, actor,
-# request) → None, `before` the row as stored (None: a new row). An assistance's exit entered on
-# its form is audited with before/after and schedules its follow-ups (records.assistance).
-AFTER_SAVE: list = []
-
 
 def _after_save(module: RecordModule, row, before, actor: User, request) -> None:
-    for hook in AFTER_SAVE:
-        hook(module, row, before, actor, request)
+    """The module's own step once a row is saved, knowing what it was (RecordModule.after_save)."""
+    if module.after_save is not None:
+        module.after_save(row, before, actor, request)
 
 
 def _before_save(module: RecordModule, row, actor: User) -> None:
     for hook in BEFORE_SAVE:
         hook(module, row, actor)
+    if module.before_save is not None:
+        module.before_save(row, actor)
 
 
 def is_owner(actor: User, row) -> bool:
@@ -135,6 +133,19 @@ def prepared(module: RecordModule, row, actor: User, data: dict, lines: dict | N
     return settled
 
 
+def _stored(module: RecordModule, row, actor: User, data: dict) -> None:
+    """row.save(); a unique rule that a concurrent save broke after the checks passed (two clicks
+    on 保存 making one statistical form of a period twice) is refused as the checks would have
+    refused it, in Chinese, not as an error page."""
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        check_rules(row, data)  # now finds the row the other save made, and says so
+        _before_save(module, row, actor)
+        raise DomainError(f"该{module.label}记录已被他人同时修改,请刷新后再试。") from None
+
+
 def _save_lines(module: RecordModule, row, settled: dict[int, object]) -> None:
     lines = module.lines
     if lines is None:
@@ -154,7 +165,7 @@ def record_create(*, actor: User, module: RecordModule, data: dict, lines: dict 
     row = module.model(**data)
     row.place_at_owner(actor.unit)
     settled = prepared(module, row, actor, data, lines)
-    row.save()
+    _stored(module, row, actor, data)
     _save_lines(module, row, settled)
     audit_record(event=wiring.EVENTS[module.key].CREATED, actor=actor, request=request, obj=row)
     _after_save(module, row, None, actor, request)
@@ -182,7 +193,7 @@ def record_update(*, actor: User, module: RecordModule, row, data: dict, lines: 
     for name, value in data.items():
         setattr(row, name, value)
     settled = prepared(module, row, actor, data, lines)
-    row.save()
+    _stored(module, row, actor, data)
     _save_lines(module, row, settled)
     audit_record(event=wiring.EVENTS[module.key].CHANGED, actor=actor, request=request, obj=row)
     _after_save(module, row, before, actor, request)
@@ -203,5 +214,7 @@ def record_delete(*, actor: User, module: RecordModule, row, request=None) -> No
         raise DomainError(f"“{row}”已有{describe(held)},不能删除。")
     for hook in BEFORE_DELETE:
         hook(module, row, actor)
+    if module.before_delete is not None:
+        module.before_delete(row, actor)
     audit_record(event=wiring.EVENTS[module.key].DELETED, actor=actor, request=request, obj=row)
     row.delete()

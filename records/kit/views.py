@@ -16,12 +16,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from approvals.lists import COUNT_CAP, Column, ReportableListView, capped_counts
 from approvals.selectors import get_visible_or_404, visible_to
 from audit.services import audit_record
-from org.errors import DomainError
+from org.errors import DomainError, tell
 from org.permissions import require_module
 from records.events import FileEvent
 from records.kit import services
 from records.kit.declaration import ALWAYS
 from records.kit.forms import apply_filter, bound_lines, filter_form, flag_shown, flag_tabs, record_form
+from records.kit.models import shows_changed
 from records.kit.pages import pages_of
 from records.kit.sheet import ID_NUMBER, header_lines, related_paths, sheet_of
 
@@ -111,7 +112,7 @@ class RecordListView(ReportableListView):
         units above."""
         links = [link for part in self.row_links for link in part.links(self.request.user, row)]
         shown = super().display_row(row) | {"url": self.module.url(self.kind.opens, row.pk), "links": links}
-        if self.module.edit_policy == ALWAYS and row.changed_since_report and row.unit_id != self.request.user.unit_id:
+        if self.module.edit_policy == ALWAYS and shows_changed(row, self.request.user.unit):
             shown["note"] = "已修改"
         return shown
 
@@ -268,7 +269,7 @@ def saved_with_lines(request, module, form, lines, save):
         if error.field == "lines" and lines is not None:
             lines.refuse(error.message)
         else:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            tell(form, error)
         return None
 
 

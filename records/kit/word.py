@@ -2,13 +2,13 @@
 and CJK text alike, bordered tables of fixed widths, label/value grids. The record of every kit
 module (records.kit.documents) and its blank form use these."""
 
-from urllib.parse import quote
-
 from django.http import HttpResponse
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+
+from audit.spreadsheets import download
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FONT = "宋体"
@@ -79,7 +79,4 @@ def grid_table(document, rows: list[list[tuple[str, str, int]]], pairs: int, lab
 def docx_response(content: bytes, filename: str, fallback: str) -> HttpResponse:
     """An attachment with a Chinese file name: RFC 6266 with RFC 5987's filename*, and an
     ASCII name for clients that know no better. Never cached: it may hold full ID numbers."""
-    response = HttpResponse(content, content_type=DOCX)
-    response["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(content, filename, fallback, DOCX)

@@ -10,5 +10,4 @@ class StatFormsConfig(ModuleConfig):
 
     def ready(self):
         super().ready()
-        import_module("records.stat_forms.services")  # the save hooks: one per period, the lock
         import_module("records.stat_forms.reminders")  # a reported form's reminders close

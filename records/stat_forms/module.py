@@ -6,8 +6,8 @@ statistics of a form and period, and completeness (statistics, completeness)."""
 from datetime import date
 
 from records.kit.declaration import RecordModule, Section, register
-from records.kit.pages import Page, add_pages
-from records.stat_forms import rules_report, statistics, views, views_deadlines
+from records.kit.pages import Page
+from records.stat_forms import rules_report, services, statistics, views, views_deadlines
 from records.stat_forms.models import StatForm
 
 HEADER = ["form_type", "year", "quarter", "reporter", "phone", "reported_on"]
@@ -54,22 +54,17 @@ stat_forms = register(
             "statistics": lambda request: statistics.statistics_page(request, stat_forms),
         },
         extras=[views.paper_part],
+        own_pages=[
+            Page("completeness", "completeness/", views_deadlines.completeness_page),
+            Page("exception", "completeness/exception/", views_deadlines.exception_page, "post"),
+            Page("deadlines", "deadlines/", views_deadlines.deadlines_page),
+            Page("rules", "rules/", rules_report.rules_page),
+        ],
+        before_save=services.before_save,
         links=[
             ("报表上报情况", "stat_forms:completeness"),
             ("校验规则", "stat_forms:rules"),
             ("上报截止日期", "stat_forms:deadlines"),
         ],
     )
-)
-
-
-def _own(module) -> bool:
-    return module is stat_forms
-
-
-add_pages(
-    Page("completeness", "completeness/", views_deadlines.completeness_page, when=_own),
-    Page("exception", "completeness/exception/", views_deadlines.exception_page, "post", when=_own),
-    Page("deadlines", "deadlines/", views_deadlines.deadlines_page, when=_own),
-    Page("rules", "rules/", rules_report.rules_page, when=_own),
 )

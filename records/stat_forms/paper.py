@@ -4,13 +4,12 @@ statistics' drill-down and Excel all draw `paper_lines`."""
 
 import io
 from decimal import Decimal
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from audit.spreadsheets import XLSX, text_cell
+from audit.spreadsheets import download, text_cell
 from records.stat_forms.layout import FormType, number
 
 
@@ -76,7 +75,4 @@ def paper_workbook(title: str, header: list[tuple[str, str]], form: FormType, va
 
 
 def xlsx_download(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename=\"stat-form.xlsx\"; filename*=UTF-8''{quote(filename)}"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(content, filename, "stat-form.xlsx")

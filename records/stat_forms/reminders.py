@@ -13,8 +13,8 @@ from approvals import reminders
 from approvals import services as approvals
 from approvals.models import ReportAction
 from audit.services import audit_record
-from flows.flows import NoticeFlow
 from org.models import Module, Unit
+from records.kit.notices import reminders_start
 from records.stat_forms import deadlines
 from records.stat_forms.catalogue import FORM_TYPES
 from records.stat_forms.events import StatFormEvent
@@ -60,13 +60,10 @@ def _message(form_type: str, year: int, quarter: int, stage: str) -> str:
 def _remind_batch(form_type: str, year: int, quarter: int, stage: str) -> int:
     units = list(unreminded_units(form_type, year, quarter, stage)[:BATCH])
     message = _message(form_type, year, quarter, stage)
-    actions = ReportAction.objects.bulk_create([
+    actions = reminders_start([
         ReportAction(kind=KINDS[stage], module=Module.STAT_FORMS, sender=unit, receiver=unit, message=message)
         for unit in units
     ])  # fmt: skip
-    for action in actions:
-        action.process = NoticeFlow.start.run(action=action)
-    ReportAction.objects.bulk_update(actions, ["process"])
     StatReminder.objects.bulk_create([
         StatReminder(unit=unit, form_type=form_type, year=year, quarter=quarter, stage=stage, action=action)
         for unit, action in zip(units, actions, strict=True)

@@ -5,13 +5,12 @@ period (deadlines)."""
 
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from audit.services import audit_record
 from org.errors import DomainError
 from org.models import Module, Unit, User
 from org.permissions import require_module
-from records.kit import services
 from records.stat_forms import deadlines
 from records.stat_forms.catalogue import FORM_TYPES
 from records.stat_forms.events import StatFormEvent
@@ -24,14 +23,10 @@ def one_per_period(row: StatForm) -> None:
         raise DomainError(f"本单位已填报{row},请修改已有的报表。", "year")
 
 
-def before_save(module, row, actor) -> None:
-    if module.key != Module.STAT_FORMS:
-        return
+def before_save(row: StatForm, actor: User) -> None:
+    """RecordModule.before_save of the forms: one per unit, type and period; no locked period."""
     one_per_period(row)
     deadlines.refuse_if_locked(row, actor.unit)
-
-
-services.BEFORE_SAVE.append(before_save)
 
 
 def _period(form_type: str, year: int, quarter: int) -> str:
@@ -70,7 +65,13 @@ def exception_grant(*, actor: User, unit: Unit, form_type: str, year: int, quart
         raise DomainError("只有上级单位才能批准逾期填报。")
     if not deadlines.is_locked(form_type, year, quarter, unit):
         raise DomainError(f"{unit.name}的{_period(form_type, year, quarter)}未锁定,不需要批准。")
-    granted = StatException.objects.create(unit=unit, form_type=form_type, year=year, quarter=quarter, granted_by=actor)
+    try:
+        with transaction.atomic():
+            granted = StatException.objects.create(
+                unit=unit, form_type=form_type, year=year, quarter=quarter, granted_by=actor
+            )
+    except IntegrityError:  # granted by another user at the same moment
+        raise DomainError(f"{unit.name}的{_period(form_type, year, quarter)}已批准逾期填报。") from None
     detail = {"unit": unit.pk, "form_type": form_type, "year": year, "quarter": quarter}
     audit_record(event=StatFormEvent.EXCEPTION_GRANTED, actor=actor, request=request, obj=granted, detail=detail)
     return granted

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from org.errors import DomainError
+from org.errors import saved_or_told
 from org.permissions import require_module
 from records.kit import services
 from records.kit.sheet import header_lines
@@ -24,11 +24,7 @@ FORM_PARAM = "form"
 
 def _saved(request, form, save):
     """The service's answer, or its refusal next to its field (above the form when it names none)."""
-    try:
-        return save()
-    except DomainError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-        return None
+    return saved_or_told(form, save)
 
 
 def warn_soft(request, row) -> None:

@@ -107,3 +107,19 @@ def test_a_merge_moves_the_attachments_and_their_stored_files_stay(cast):
     assert attachment.worker_file_id == kept.pk and Path(attachment.content.path).exists()
     page = cast.client("street_a").get(reverse("files:detail", args=[kept.pk])).content.decode()
     assert attachment.name in page
+
+
+def test_a_save_that_fails_after_the_file_was_written_leaves_no_file(cast, reported, monkeypatch):
+    """The storage takes no part in the transaction: when the audit row fails, the file the
+    row's save wrote goes with the rolled-back row."""
+    from org import attachments
+
+    def fail(**_kwargs):
+        raise RuntimeError("audit log unavailable")
+
+    monkeypatch.setattr(attachments, "audit_record", fail)
+    with pytest.raises(RuntimeError):
+        attachments.attachment_add(actor=cast.users["street_a"], model=FileAttachment, worker_file=reported, kind=kind(),
+                                   upload=upload("低保证.pdf", b"%PDF-1.4 proof"))  # fmt: skip
+    assert not FileAttachment.objects.exists()
+    assert not [p for p in Path(settings.ATTACHMENT_DIR).rglob("*") if p.is_file()]

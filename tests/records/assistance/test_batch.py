@@ -59,6 +59,11 @@ def test_one_assistance_per_checked_file_with_its_lines_owned_by_the_acting_unit
         assert [(m.position, m.amount) for m in row.measures.all()] == [(1, 300), (2, 200.50)]
     audit = AuditLog.objects.get(event="assistance_batch_created")
     assert audit.detail["count"] == 2
+    created = AuditLog.objects.filter(event="assistance_created").order_by("object_id")
+    assert [(a.object_type, a.object_id, a.user_id) for a in created] == [
+        ("assistance", str(row.pk), clerk.pk) for row in rows
+    ]  # each row audited as its own save would be, in the batch's one statement
+    assert created[0].object_repr.startswith(rows[0].file.head_name)
     page = client.get(response.url).content.decode()
     assert "已为 2 名职工增加帮扶救助信息" in page
 

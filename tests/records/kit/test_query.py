@@ -392,3 +392,12 @@ def test_a_print_reads_the_same_number_of_queries_however_many_rows(cast, legal_
     for _ in range(4):
         make_record(legal_aid, clerk)
     assert queries() == few
+
+
+def test_a_rerun_query_sorts_names_as_the_list_does_in_pinyin_order(cast):
+    """The worker's export reruns the query with the list's stored sort: 姓名 by its pinyin key,
+    as the page shows it, not by code point (赵 < 陈 by code point, zhao > chen by pinyin)."""
+    for name in ("赵建国", "陈秀英", "安海燕"):
+        make_petition(cast.users["street_a"], name=name)
+    rows = kit_query.query_results(get("petitions"), {}, unit=cast.units["street_a"], sort="name")
+    assert [row.name for row in rows] == ["安海燕", "陈秀英", "赵建国"]

@@ -166,3 +166,17 @@ def test_the_help_centre_profile_is_offered_as_suggested_values(cast):
     assert form.suggested == {"01A": 1, "01B": 0, "01C": 0, "01D": 1, "03A": 5, "03B": 0, "03C": 0, "03D": 5,
                               "04A": 3, "05A": 0, "06A": 1}  # fmt: skip
     assert cast.client("street_a").get("/stat-forms/new/?form=centre_stats").context["form"].suggested == {}
+
+
+def test_a_second_save_racing_past_the_check_is_refused_in_chinese(cast, monkeypatch):
+    """Two clicks on 保存 at once: both pass one_per_period before either has saved; the
+    database's constraint stops the second, which is told as the check would tell it."""
+    from records.stat_forms import services as form_services
+
+    make_form(cast.users["street_a"])
+    checks = iter([None])  # the first check (before the save) misses the other form; later ones see it
+    real = form_services.one_per_period
+    monkeypatch.setattr(form_services, "one_per_period", lambda row: next(checks, None) or real(row))
+    with pytest.raises(DomainError, match="本单位已填报"):
+        make_form(cast.users["street_a"])
+    assert StatForm.objects.count() == 1
