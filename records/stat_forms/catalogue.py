@@ -153,6 +153,13 @@ TRAINING_STATS = FormType(
         soft("4A + 4B + 4C + 4D = 3A"),
         soft("8B <= 8A"),
     ),
+    # Suggested from the unit's own training of the quarter (modules-spec §11: 一, 三, 四 and what
+    # the rows also answer); 六 (money) is not in them.
+    prefill={"1A": "training:institutions", "2A": "training:certified", "3A": "training:trained",
+             "3B": "training:skills", "3C": "training:startup", "3D": "training:degree",
+             "4A": "training:laid_off", "4B": "training:migrants", "4C": "training:in_work",
+             "4D": "training:students", "5A": "training:certificates", "7A": "training:bases",
+             "8A": "training:base_trainees", "8B": "training:base_employed"},
 )  # fmt: skip
 
 

@@ -5,6 +5,7 @@ the record's page, query, delete — is the kit's. Reads go through the kit's ge
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from org.errors import saved_or_told
@@ -15,7 +16,7 @@ from records.kit.views import get_record_for_user
 from records.stat_forms import prefill
 from records.stat_forms.catalogue import FORM_TYPES
 from records.stat_forms.forms import stat_form_form
-from records.stat_forms.layout import SOFT
+from records.stat_forms.layout import QUARTER, SOFT
 from records.stat_forms.models import StatForm
 from records.stat_forms.paper import paper_lines, paper_workbook, xlsx_download
 
@@ -40,6 +41,18 @@ def _page(request, module, form, row=None):
     return render(request, "stat_forms/form.html", context)
 
 
+def suggested_period(request, declared) -> tuple[int, int]:
+    """The period the suggested values are of: ?year=&quarter= when given (a link to a form of
+    a past quarter), else today's; quarter 0 for a yearly form."""
+    today = timezone.localdate()
+    year, quarter = request.GET.get("year", ""), request.GET.get("quarter", "")
+    year = int(year) if year.isascii() and year.isdigit() and 2000 <= int(year) <= 2100 else today.year
+    if declared.period_kind != QUARTER:
+        return year, 0
+    quarter = int(quarter) if quarter in ("1", "2", "3", "4") else (today.month - 1) // 3 + 1
+    return year, quarter
+
+
 @require_http_methods(["GET", "POST"])
 def stat_form_create(request, module):
     """新增: first which form (?form=), then its paper form with the suggested values."""
@@ -48,9 +61,13 @@ def stat_form_create(request, module):
     if declared is None:
         forms = [(form.key, form.text(form.title)) for form in FORM_TYPES.values()]
         return render(request, "stat_forms/choose.html", {"module": module, "forms": forms, "title": "填报统计表"})
-    suggested = prefill.suggestions(declared, request.user.unit)
+    period = suggested_period(request, declared)
+    suggested = prefill.suggestions(declared, request.user.unit, period)
     form = stat_form_form(declared)(
-        request.POST or None, instance=StatForm(form_type=declared.key), suggested=suggested
+        request.POST or None,
+        instance=StatForm(form_type=declared.key),
+        suggested=suggested,
+        initial={"year": period[0], **({"quarter": period[1]} if period[1] else {})},
     )
     if request.method == "POST" and form.is_valid():
         data = {"form_type": declared.key, **form.header_values(), "values": form.item_values()}
