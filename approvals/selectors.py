@@ -2,7 +2,9 @@
 
 unit U sees row r ⇔ r.unit_path starts with U.path and r.holder_depth ≤ U.depth: all of its
 own rows, and a subordinate's rows once they have reached U. Every list, detail, query,
-statistics and export of a reportable model reads through `visible_to`.
+statistics and export of a reportable model reads through `visible_to`. A model that is never
+reported (approvals.models.Unreported) is seen by its owner and every unit above it at once, or
+where its parent row is seen: `visible_to` reads such rows through `visible_unreported`.
 """
 
 from dataclasses import dataclass
@@ -15,7 +17,7 @@ from django.db.models.functions import Left
 from django.http import Http404
 from django.utils import timezone
 
-from approvals.models import Movement, ReportState, report_via
+from approvals.models import Movement, ReportState, is_reported, report_via
 from approvals.notices import label_of as kind_label_of
 from org.models import Unit
 from org.selectors import ancestors_of
@@ -32,11 +34,25 @@ class ViewerState(models.TextChoices):
 
 
 def visible_to(queryset: QuerySet, unit: Unit) -> QuerySet:
+    if not is_reported(queryset.model):
+        return visible_unreported(queryset, unit)
     return queryset.filter(unit_path__startswith=unit.path, holder_depth__lte=unit.depth)
+
+
+def visible_unreported(queryset: QuerySet, unit: Unit) -> QuerySet:
+    """Rows never reported: the owner's subtree prefix alone (人才信息: a county recommends a
+    street's job seeker), and for a child locked by its reported parent the parent's holder
+    too, so a vacancy is seen exactly where its recruiter is (the owner is the parent's)."""
+    rows = queryset.filter(unit_path__startswith=unit.path)
+    through = getattr(queryset.model, "visible_through", None)
+    return rows.filter(**{f"{through}__holder_depth__lte": unit.depth}) if through else rows
 
 
 def sees(unit: Unit, row) -> bool:
     """`visible_to` for one loaded row (a guard under its row lock)."""
+    if not is_reported(type(row)):
+        through = getattr(row, "visible_through", None)
+        return row.unit_path.startswith(unit.path) and (not through or sees(unit, getattr(row, through)))
     return row.unit_path.startswith(unit.path) and row.holder_depth <= unit.depth
 
 
@@ -103,6 +119,9 @@ def viewer_state(unit: Unit, *, labels: bool = False) -> Case:
 
 
 def with_viewer_state(queryset: QuerySet, unit: Unit) -> QuerySet:
+    """Each row with its ViewerState for `unit`; a row never reported has none ("")."""
+    if not is_reported(queryset.model):
+        return queryset.annotate(viewer_state=Value("", output_field=models.CharField()))
     return queryset.annotate(viewer_state=viewer_state(unit))
 
 
