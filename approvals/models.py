@@ -216,9 +216,9 @@ class Reportable(models.Model):
 
 class Unreported(models.Model):
     """A unit's row that is never reported (人才信息, 招聘职位, DESIGN.md §3): seen by its owner
-    and every unit above it at once (`unit_path` prefix, no holder); or, for a child row locked
-    by its reported parent (a vacancy under its recruiter), where that parent row is seen:
-    `visible_through` names the foreign key to the parent (selectors.visible_unreported).
+    and every unit above it at once (`unit_path` prefix, no holder); or, for a child row, where
+    its parent row is seen (a vacancy where its recruiter is, a recommendation where its job
+    seeker is): `visible_through` names the foreign key to the parent (selectors.visible_unreported).
     `reporting_module` is the permission (org.models.Module) that reads and writes the rows,
     as on a Reportable; unit moves rewrite `unit_path` (services.rows_reset_after_unit_move)."""
 

@@ -41,19 +41,31 @@ def visible_to(queryset: QuerySet, unit: Unit) -> QuerySet:
 
 def visible_unreported(queryset: QuerySet, unit: Unit) -> QuerySet:
     """Rows never reported: the owner's subtree prefix alone (人才信息: a county recommends a
-    street's job seeker), and for a child locked by its reported parent the parent's holder
-    too, so a vacancy is seen exactly where its recruiter is (the owner is the parent's)."""
-    rows = queryset.filter(unit_path__startswith=unit.path)
-    through = getattr(queryset.model, "visible_through", None)
-    return rows.filter(**{f"{through}__holder_depth__lte": unit.depth}) if through else rows
+    street's job seeker); a child row (`visible_through`) is seen where its parent row is: a
+    vacancy where its recruiter is, a recommendation wherever its job seeker is."""
+    return queryset.filter(_seen_q(queryset.model, unit))
+
+
+def _seen_q(model, unit: Unit, prefix: str = "") -> Q:
+    """The visibility rule of `model`'s rows, on the path `prefix` from the rows queried."""
+    if is_reported(model):
+        return Q(**{f"{prefix}unit_path__startswith": unit.path, f"{prefix}holder_depth__lte": unit.depth})
+    through = getattr(model, "visible_through", None)
+    if through is None:
+        return Q(**{f"{prefix}unit_path__startswith": unit.path})
+    parent = model._meta.get_field(through).related_model
+    seen = _seen_q(parent, unit, f"{prefix}{through}__")
+    if is_reported(parent):  # its children are the parent owner's (a vacancy): its own path is an index range
+        seen &= Q(**{f"{prefix}unit_path__startswith": unit.path})
+    return seen
 
 
 def sees(unit: Unit, row) -> bool:
     """`visible_to` for one loaded row (a guard under its row lock)."""
-    if not is_reported(type(row)):
-        through = getattr(row, "visible_through", None)
-        return row.unit_path.startswith(unit.path) and (not through or sees(unit, getattr(row, through)))
-    return row.unit_path.startswith(unit.path) and row.holder_depth <= unit.depth
+    if is_reported(type(row)):
+        return row.unit_path.startswith(unit.path) and row.holder_depth <= unit.depth
+    through = getattr(row, "visible_through", None)
+    return sees(unit, getattr(row, through)) if through else row.unit_path.startswith(unit.path)
 
 
 def from_subtree(queryset: QuerySet, unit: Unit) -> QuerySet:

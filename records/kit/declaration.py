@@ -197,6 +197,8 @@ class RecordModule:
     # vacancies… all 职业介绍). "": the key.
     permission: str = ""
     parent: Parent | None = None
+    # False: rows are added and deleted, never changed (推荐信息, manual 7.3.3): no 编辑 page.
+    editable: bool = True
     person: PersonLink | None = None
     cases: CaseProgress | None = None
     # (rng, index, codes by table) → field values of one sample row, for `make run`.

@@ -68,7 +68,7 @@ def held_unreported() -> Q:
 
 
 def can_edit(actor: User, module: RecordModule, row) -> bool:
-    if lock_refusal(module, row):
+    if not module.editable or lock_refusal(module, row):
         return False
     if module.edit_rule is not None:
         return module.edit_rule(actor, row)
@@ -93,6 +93,8 @@ def delete_refusal(module: RecordModule, row) -> str:
 
 
 def edit_refusal(actor: User, module: RecordModule, row) -> str:
+    if not module.editable:
+        return f"{module.label}只能增加和删除,不能修改。"
     if refusal := lock_refusal(module, row):
         return refusal
     if not is_owner(actor, row):

@@ -11,7 +11,7 @@ add_pages(
     Page("quick", "quick/", None, when=lambda module: module.reported),
     Page("create", "new/", views.record_create),
     Page("detail", "<int:pk>/", views.record_detail, target=RECORD),
-    Page("edit", "<int:pk>/edit/", views.record_edit, target=RECORD),
+    Page("edit", "<int:pk>/edit/", views.record_edit, target=RECORD, when=lambda module: module.editable),
     Page("delete", "<int:pk>/delete/", views.record_delete, "post", target=RECORD),
 )
 

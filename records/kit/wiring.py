@@ -41,7 +41,7 @@ def check_declaration(module) -> None:
     if model.reporting_module != module.permission:
         raise ImproperlyConfigured(f"{model.__name__}.reporting_module must be {module.permission!r}")
     engine_parent = model.report_parent_field if module.reported else model.visible_through
-    expected = parent.field if parent and (module.reported or parent.locked_when_reported) else None
+    expected = parent.field if parent else None
     if engine_parent != expected:
         raise ImproperlyConfigured(
             f"{model.__name__}: the engine's parent field is {engine_parent!r}, not {expected!r}"
