@@ -8,7 +8,8 @@ Which rows are eligible is the caller's queryset; the guard and the target are d
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Concat, Substr
 
 from approvals.models import RESET_MOVE, Movement, ReportAction
 from org.models import Unit
@@ -78,3 +79,10 @@ def reset_moved_subtree(model, *, old_path: str, new_path: str, action: ReportAc
         RESET_MOVE.target,
     ]
     return len(_log_and_collect(model, moved, params, action))
+
+
+def rewrite_unit_paths(model, *, old_path: str, new_path: str) -> int:
+    """After a unit moved in the tree: the rows of a model never reported (Unreported) owned in
+    its subtree keep their owner, under the new path; one UPDATE."""
+    rows = model.objects.filter(unit_path__startswith=old_path)
+    return rows.update(unit_path=Concat(Value(new_path), Substr("unit_path", len(old_path) + 1)))

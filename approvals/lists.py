@@ -25,6 +25,7 @@ from django.views import View
 
 from approvals import services
 from approvals.forms import ReturnReasonField
+from approvals.models import is_reported
 from approvals.preferences import Display, Sort, display_for, register_list
 from approvals.selectors import (
     HELD_STATES,
@@ -269,15 +270,15 @@ class ReportableListView(View):
         if filter_form is not None:
             valid = filter_form.is_valid()
             rows = self.filter_queryset(rows, filter_form.cleaned_data) if valid else self.unfiltered(rows, filter_form)
-        state = request.GET.get("state")
+        state = request.GET.get("state") if self.reported else None
         size = self.display.page_size
         after = _int_or_none(request.GET.get("after"))
         export = request.GET.get("export")
-        counted, paged = held_and_above(rows, unit)
+        counted, paged = self.split(rows, unit)
         keys = self.page_of(self.branches(*paged, state), after)
         if export in dict(self.export_options):
             return self.export(export, everything=self.all_rows(rows, state), page=keys[:size])
-        counts = self.state_counts(*counted)
+        counts = self.state_counts(*counted) if self.reported else {}
         next_after = keys[size - 1] if len(keys) > size else None
         rows = [self.display_row(row) for row in self.page_rows(keys[:size], unit)]
         context = {
@@ -294,14 +295,29 @@ class ReportableListView(View):
             "next_after": next_after,
             "state": state,
             "counts": counts,
-            "state_tabs": state_tabs(counts, state, self.query_without("after", "state")),
+            "state_tabs": state_tabs(counts, state, self.query_without("after", "state")) if self.reported else [],
             "filter_form": filter_form,
-            "can_report": services.has_report_target(unit),
+            "reported": self.reported,
+            "can_report": self.reported and services.has_report_target(unit),
             "query_without_page": self.query_without("after"),
             "query_without_state": self.query_without("after", "state"),
             **switcher,
         }
         return render(request, self.template_name, context)
+
+    @cached_property
+    def reported(self) -> bool:
+        """Rows that travel up and down (state tabs, 上报/退回); else rows never reported
+        (approvals.models.Unreported), one branch of what the unit sees, no states."""
+        return is_reported(self.model)
+
+    def split(self, rows: QuerySet, unit: Unit) -> tuple:
+        """held_and_above: the rows to count and to page, by holder; a model never reported has
+        one branch, the rows the unit sees."""
+        if self.reported:
+            return held_and_above(rows, unit)
+        visible = visible_to(rows, unit)
+        return (visible, []), (visible.order_by("-pk"), [])
 
     def page_rows(self, pks: list[int], unit: Unit) -> list:
         """The page's rows in the list's order, each with its viewer_state and the relations
@@ -363,13 +379,13 @@ class ReportableListView(View):
     def display_row(self, row) -> dict:
         """What the template shows of a row, computed here: templates are slow at lookups."""
         url = row.get_absolute_url() if hasattr(row, "get_absolute_url") else None
-        state = ViewerState(row.viewer_state)
+        state = ViewerState(row.viewer_state) if row.viewer_state else None  # "": never reported
         return {
             "pk": row.pk,
             "label": str(row),
             "state": state,
-            "state_label": state.label,
-            "state_icon": STATE_ICONS[state],
+            "state_label": state.label if state else "",
+            "state_icon": STATE_ICONS[state] if state else "",
             "cells": [column.value(row) for column in self.display.columns],
             "url": url,
             "unit": row.unit_name,
@@ -409,6 +425,9 @@ class ReportableListView(View):
         action = request.POST.get("row_action")
         if action is not None:
             return self.post_row_action(request, action)
+        if not self.reported:
+            messages.error(request, f"{self.title or self.model._meta.verbose_name}不需要上报或退回。")
+            return redirect(request.get_full_path())
         form = MoveForm(request.POST)
         if not form.is_valid():
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))

@@ -62,7 +62,7 @@ def parent_row_is_up(model) -> list[tuple[Q, str]]:
         return []
     parent = model._meta.get_field(model.report_parent_field).related_model
     not_up = Q(**{f"{model.report_parent_field}__holder_depth__gte": F("holder_depth")})
-    return [(not_up, f"须先上报其所属的{parent._meta.verbose_name}")]
+    return [(not_up, model.report_parent_message or f"须先上报其所属的{parent._meta.verbose_name}")]
 
 
 @MoveCondition
@@ -84,7 +84,8 @@ def child_rows_are_down(model) -> list[tuple[Q, str]]:
             names.append(str(child._meta.verbose_name))
     if not above:
         return []
-    return [(functools.reduce(operator.or_, above), f"其下的{'、'.join(names)}已上报,须先退回")]
+    reason = model.return_children_message or f"其下的{'、'.join(names)}已上报,须先退回"
+    return [(functools.reduce(operator.or_, above), reason)]
 
 
 def report_via() -> Left:
@@ -146,7 +147,10 @@ class Reportable(models.Model):
     A module declares, as class attributes:
     - `reporting_module`: the module key (org.models.Module) whose permission moves the rows;
     - `report_blockers`: [(Q, reason)] — rows matching Q may not be reported (problem rows);
-    - `report_parent_field`: name of the FK to the parent row that must go up first.
+    - `report_parent_field`: name of the FK to the parent row that must go up first, and
+      `report_parent_message` the refusal a child row reported first gets (the manual's words:
+      此招聘单位信息不允许先被上报); on the parent, `return_children_message` the refusal of its
+      return while a child row sits above it.
     """
 
     unit = models.ForeignKey("org.Unit", verbose_name=_("填报单位"), on_delete=models.PROTECT, related_name="+")
@@ -167,6 +171,8 @@ class Reportable(models.Model):
     reporting_module: str = ""
     report_blockers: list = []
     report_parent_field: str | None = None
+    report_parent_message: str = ""
+    return_children_message: str = ""
 
     class Meta:
         abstract = True
@@ -206,6 +212,35 @@ class Reportable(models.Model):
         """A new row, or one that changes owner: `unit` owns and holds it, not reported."""
         self.unit = unit
         self.reset()
+
+
+class Unreported(models.Model):
+    """A unit's row that is never reported (人才信息, 招聘职位, DESIGN.md §3): seen by its owner
+    and every unit above it at once (`unit_path` prefix, no holder); or, for a child row, where
+    its parent row is seen (a vacancy where its recruiter is, a recommendation where its job
+    seeker is): `visible_through` names the foreign key to the parent (selectors.visible_unreported).
+    `reporting_module` is the permission (org.models.Module) that reads and writes the rows,
+    as on a Reportable; unit moves rewrite `unit_path` (services.rows_reset_after_unit_move)."""
+
+    unit = models.ForeignKey("org.Unit", verbose_name=_("填报单位"), on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(_("填报单位路径"), max_length=255, editable=False)
+
+    reporting_module: str = ""
+    visible_through: str | None = None
+
+    class Meta:
+        abstract = True
+        indexes = [models.Index(OpClass("unit_path", name="text_pattern_ops"), "id", name=f"{NAME_PREFIX}_scope")]
+
+    def place_at_owner(self, unit) -> None:
+        """A new row: `unit` owns it."""
+        self.unit = unit
+        self.unit_path = unit.path
+
+
+def is_reported(model) -> bool:
+    """Whether rows of `model` travel up and down the tree (else: Unreported)."""
+    return issubclass(model, Reportable)
 
 
 @dataclass(frozen=True)

@@ -41,3 +41,21 @@ def all_modules() -> list[ReportingModule]:
 
 def all_models() -> list:
     return [model for module in _modules.values() for model in module.models]
+
+
+def find(key: str) -> ReportingModule | None:
+    return _modules.get(key)
+
+
+# Models whose rows are never reported (approvals.models.Unreported): they have no place in a
+# reporting module, but a unit moved in the tree rewrites their paths too.
+_unreported: list = []
+
+
+def register_unreported(model) -> None:
+    if model not in _unreported:
+        _unreported.append(model)
+
+
+def unreported_models() -> list:
+    return list(_unreported)

@@ -2,7 +2,9 @@
 
 unit U sees row r ⇔ r.unit_path starts with U.path and r.holder_depth ≤ U.depth: all of its
 own rows, and a subordinate's rows once they have reached U. Every list, detail, query,
-statistics and export of a reportable model reads through `visible_to`.
+statistics and export of a reportable model reads through `visible_to`. A model that is never
+reported (approvals.models.Unreported) is seen by its owner and every unit above it at once, or
+where its parent row is seen: `visible_to` reads such rows through `visible_unreported`.
 """
 
 from dataclasses import dataclass
@@ -15,7 +17,7 @@ from django.db.models.functions import Left
 from django.http import Http404
 from django.utils import timezone
 
-from approvals.models import Movement, ReportState, report_via
+from approvals.models import Movement, ReportState, is_reported, report_via
 from approvals.notices import label_of as kind_label_of
 from org.models import Unit
 from org.selectors import ancestors_of
@@ -32,12 +34,38 @@ class ViewerState(models.TextChoices):
 
 
 def visible_to(queryset: QuerySet, unit: Unit) -> QuerySet:
+    if not is_reported(queryset.model):
+        return visible_unreported(queryset, unit)
     return queryset.filter(unit_path__startswith=unit.path, holder_depth__lte=unit.depth)
+
+
+def visible_unreported(queryset: QuerySet, unit: Unit) -> QuerySet:
+    """Rows never reported: the owner's subtree prefix alone (人才信息: a county recommends a
+    street's job seeker); a child row (`visible_through`) is seen where its parent row is: a
+    vacancy where its recruiter is, a recommendation wherever its job seeker is."""
+    return queryset.filter(_seen_q(queryset.model, unit))
+
+
+def _seen_q(model, unit: Unit, prefix: str = "") -> Q:
+    """The visibility rule of `model`'s rows, on the path `prefix` from the rows queried."""
+    if is_reported(model):
+        return Q(**{f"{prefix}unit_path__startswith": unit.path, f"{prefix}holder_depth__lte": unit.depth})
+    through = getattr(model, "visible_through", None)
+    if through is None:
+        return Q(**{f"{prefix}unit_path__startswith": unit.path})
+    parent = model._meta.get_field(through).related_model
+    seen = _seen_q(parent, unit, f"{prefix}{through}__")
+    if is_reported(parent):  # its children are the parent owner's (a vacancy): its own path is an index range
+        seen &= Q(**{f"{prefix}unit_path__startswith": unit.path})
+    return seen
 
 
 def sees(unit: Unit, row) -> bool:
     """`visible_to` for one loaded row (a guard under its row lock)."""
-    return row.unit_path.startswith(unit.path) and row.holder_depth <= unit.depth
+    if is_reported(type(row)):
+        return row.unit_path.startswith(unit.path) and row.holder_depth <= unit.depth
+    through = getattr(row, "visible_through", None)
+    return sees(unit, getattr(row, through)) if through else row.unit_path.startswith(unit.path)
 
 
 def from_subtree(queryset: QuerySet, unit: Unit) -> QuerySet:
@@ -103,6 +131,9 @@ def viewer_state(unit: Unit, *, labels: bool = False) -> Case:
 
 
 def with_viewer_state(queryset: QuerySet, unit: Unit) -> QuerySet:
+    """Each row with its ViewerState for `unit`; a row never reported has none ("")."""
+    if not is_reported(queryset.model):
+        return queryset.annotate(viewer_state=Value("", output_field=models.CharField()))
     return queryset.annotate(viewer_state=viewer_state(unit))
 
 

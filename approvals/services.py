@@ -278,6 +278,8 @@ def rows_reset_after_unit_move(*, actor: User, unit: Unit, old_path: str, new_pa
         action.count = moved
         action.save(update_fields=["count"])
         total += moved
+    for model in registry.unreported_models():  # not reported: no holder to reset, a path to rewrite
+        engine.rewrite_unit_paths(model, old_path=old_path, new_path=new_path)
     audit_record(
         event=ReportingEvent.ROWS_RESET,
         actor=actor,

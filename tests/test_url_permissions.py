@@ -50,7 +50,11 @@ Access rules:
   otherwise); a record's pages act on a row of street_a reported to county_a (seen by those two
   units, 403 there without the module, 404 everywhere else) or on a draft of street_a (only
   street_a sees it). A worker's export of query results of street_a (RESULT_EXPORT): only its
-  requesting user (200/302), everyone else 404.
+  requesting user (200/302), everyone else 404. "Holders of its module" hold the module's
+  permission (several modules share one: 职业介绍). A module never reported: a child locked by its
+  reported parent acts as its parent (seen where the parent is: street_a and county_a once the
+  parent is reported, street_a alone before); any other row of street_a is seen by street_a and
+  every unit above it (UPWARD_SEEN_BY).
 - BULLETINS_READ: policy documents (manual 15) are read by every holder of 政策文件; others 403.
   DOCUMENT_PUBLISH: new documents by holders who may publish in some category (bulletins.rules);
   DOCUMENT_EDIT: changing the national unit's document, only by its users who hold 政策文件
@@ -84,7 +88,7 @@ from records.models import BulkExport, FileCategory, FileImport, WorkerFile
 from tests.bulletins.conftest import make_attachment, make_bulletin
 from tests.conftest import USERS, make_user
 from tests.records.conftest import make_file, make_file_attachment
-from tests.records.kit.conftest import make_record
+from tests.records.kit.conftest import make_record, report_with_parents
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +115,7 @@ ANNOUNCE, PROVINCE_NOTICE = "announce", "province_notice"
 SECURITY_ADMIN = "security_admin"
 USER_ADMIN = "user_admin"
 DRAFT_SEEN_BY = ("street_a",)
+UPWARD_SEEN_BY = ("street_a", "county_a", "city_a", "province_a", "national")
 OK = {200, 302}
 
 
@@ -266,6 +271,10 @@ def kit_routes() -> list[Route]:
                     Route(name, "result_export", page.method, kwargs={"pk": "resultexport"}, module=module.key)
                 )
                 continue
+            if not module.reported and not (module.parent and module.parent.locked_when_reported):
+                routes.append(Route(name, RECORD, page.method, kwargs={"pk": "draftrecord"}, module=module.key,
+                                    seen_by=UPWARD_SEEN_BY))  # fmt: skip
+                continue
             routes.append(Route(name, RECORD, page.method, kwargs={"pk": "record"}, module=module.key))
             routes.append(
                 Route(name, RECORD, page.method, kwargs={"pk": "draftrecord"}, module=module.key, seen_by=DRAFT_SEEN_BY)
@@ -315,13 +324,13 @@ def expected_status(route: Route, cast, username: str) -> set[int]:
     if route.rule == PROVINCE_NOTICE:
         return OK if user.unit.is_within(cast.units["province_a"]) else {404}
     if route.rule == RECORDS:
-        return OK if user.has_module(route.module) else {403}
+        return OK if user.has_module(declaration.get(route.module).permission) else {403}
     if route.rule == "result_export":  # only the requesting user's
         return OK if username == "street_a" else {404}
     if route.rule == RECORD:
         if not any(user.unit == cast.units[key] for key in route.seen_by):
             return {404}
-        return OK if user.has_module(route.module) else {403}
+        return OK if user.has_module(declaration.get(route.module).permission) else {403}
     if route.rule == FILE_OWNER:
         if not any(user.unit == cast.units[key] for key in route.seen_by):
             return {404}
@@ -385,7 +394,7 @@ def resolve_kwargs(route: Route, cast) -> dict:
             module = declaration.get(route.module)
             row = make_record(module, cast.users["street_a"])
             if kind == "record":
-                approvals.report_rows(actor=cast.users["street_a"], model=module.model, pks=[row.pk])
+                report_with_parents(module, row, cast.users["street_a"])
             return row.pk
         if kind == "resultexport":
             from tests.records.kit.query_fixtures import make_result_export

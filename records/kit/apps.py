@@ -3,7 +3,7 @@ from importlib import import_module
 from django.apps import AppConfig
 
 # The parts of the kit that add pages (records.kit.pages) and hooks to every declaration.
-PARTS = ("urls", "statistics", "person", "documents", "views_query", "cases", "batch", "returns")
+PARTS = ("urls", "statistics", "person", "documents", "views_query", "cases", "batch", "returns", "parents")
 
 
 def load_parts() -> None:

@@ -113,7 +113,7 @@ def record_batch_create(
     """One new row of `data` (and `lines`) for each of `files` the actor's unit may take
     (re-checked here, whatever the page sent), owned and held by that unit, not reported; the
     same rules as one row. Returns how many were made."""
-    require_module(actor, module.key)
+    require_module(actor, module.permission)
     files = batch_files(actor.unit).filter(pk__in=files.order_by().values("pk"))
     sample_file = files.order_by().first()
     if sample_file is None:
@@ -189,7 +189,7 @@ def _results(files: QuerySet) -> dict:
 def batch_page(request, module: RecordModule):
     """Filter → check → the entry form → save: every step a POST (an ID number never goes into a
     URL), the filter and the choice carried along as hidden fields."""
-    require_module(request.user, module.key)
+    require_module(request.user, module.permission)
     selected = _selected_unit(request)
     form = filter_form()(request.POST or None, prefix=FILTER)  # apart from the entry form: both have 类别
     context = {"module": module, "title": module.person.batch, "filter_form": form,

@@ -87,7 +87,7 @@ def can_close(actor: User, row) -> bool:
 
 
 def _check_step(actor: User, module: RecordModule, row, transition, step: str) -> None:
-    require_module(actor, module.key)
+    require_module(actor, module.permission)
     if not services.is_owner(actor, row):
         raise DomainError(f"只有填报单位才能办理该{module.label}记录。")
     if not transition.can_proceed():
@@ -214,7 +214,7 @@ def _unreminded(module: RecordModule, today):
 def _notice(module: RecordModule, row) -> ReportAction:
     message = f"{module.label}“{row}”的办理期限为 {row.due_on:%Y-%m-%d},已逾期尚未办结,请尽快办理。"
     return ReportAction(
-        kind=CaseNotice.OVERDUE, module=module.key, sender_id=row.holder_id, receiver_id=row.holder_id, count=1,
+        kind=CaseNotice.OVERDUE, module=module.permission, sender_id=row.holder_id, receiver_id=row.holder_id, count=1,
         message=message,
     )  # fmt: skip
 

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from approvals.lists import RowAction
+from approvals.models import is_reported
 from forms_stats.crosstab import Measure, count_related, count_rows, sum_of
 
 ALWAYS, WHILE_HELD = "always", "while_held"  # edit_policy: files stay editable after reporting
@@ -102,6 +103,25 @@ class PersonLink:
 
 
 @dataclass(frozen=True)
+class Parent:
+    """The record is a child of a row of another declared module (a recruiter of its job agency,
+    a vacancy of its recruiter): `field` is the foreign key to it, `module` the parent module's
+    key. A child is added only to a parent row the actor's unit may still add to (services.
+    parent_rows); the parent's page lists its children with `add_label`; a parent with children
+    is not deleted (`delete_message`, the manual's 删除失败,当前机构下有信息).
+    `locked_when_reported` (a child never reported itself: vacancies, trainees): once the parent
+    row is reported, no add, edit or delete of its children (`locked_message`); print, Excel and
+    its page remain."""
+
+    field: str
+    module: str
+    add_label: str = ""  # "增加招聘单位"; "": 新增<the child's label>
+    locked_when_reported: bool = False
+    locked_message: str = ""  # "招聘单位已上报,不能增加、修改或删除其招聘职位"
+    delete_message: str = "删除失败,当前机构下有信息"
+
+
+@dataclass(frozen=True)
 class CaseProgress:
     """受理 → 办理中 → 办结 with a due date (records.kit.cases). `due_days` is the default;
     settings.CASE_DUE_DAYS[key] overrides it per module."""
@@ -150,7 +170,7 @@ count = count_rows  # the declaration's name for the engine's row count: count("
 
 @dataclass(eq=False)
 class RecordModule:
-    key: str  # an org.models.Module value: the permission, the URL namespace, the audit events
+    key: str  # the URL namespace and the audit events' key (an org.models.Module value, or a name of its own)
     label: str  # 信访接待: the navigation entry, titles, the reminder's subject
     model: type[models.Model]
     form_fields: Sequence[str]
@@ -172,6 +192,13 @@ class RecordModule:
     stat_rows: Callable | None = None
     stat_on_open: bool = True  # the first 统计项目's table as the page opens; False: after 统计
     edit_policy: str = WHILE_HELD
+    # The org.models.Module value that guards the module, and the reporting module its rows move
+    # in (approvals.registry): several declarations may share one (job agencies, recruiters,
+    # vacancies… all 职业介绍). "": the key.
+    permission: str = ""
+    parent: Parent | None = None
+    # False: rows are added and deleted, never changed (推荐信息, manual 7.3.3): no 编辑 page.
+    editable: bool = True
     person: PersonLink | None = None
     cases: CaseProgress | None = None
     # (rng, index, codes by table) → field values of one sample row, for `make run`.
@@ -207,6 +234,24 @@ class RecordModule:
     # Why a row held unreported by its owner still cannot be deleted ('' if it can): an
     # assistance whose line is in a fund summary table. Asked by the 删除 button and the service.
     delete_refusal: Callable | None = None
+
+    def __post_init__(self):
+        self.permission = self.permission or self.key
+
+    @property
+    def reported(self) -> bool:
+        """Whether the rows are reported (a Reportable); else they are seen upward at once, or
+        where their parent row is seen (approvals.models.Unreported)."""
+        return is_reported(self.model)
+
+    @property
+    def parent_module(self) -> "RecordModule | None":
+        return get(self.parent.module) if self.parent else None
+
+    @property
+    def children(self) -> list["RecordModule"]:
+        """The declared modules whose rows are children of this module's (recruiters of an agency)."""
+        return [module for module in _modules.values() if module.parent and module.parent.module == self.key]
 
     @property
     def url_prefix(self) -> str:
@@ -302,6 +347,7 @@ def of_model(model) -> RecordModule:
 
 
 __all__ = [
-    "ALWAYS", "WHILE_HELD", "CaseProgress", "Computed", "Lines", "ListAction", "ListKind", "PersonLink", "RecordModule",
+    "ALWAYS", "WHILE_HELD", "CaseProgress", "Computed", "Lines", "ListAction", "ListKind", "Parent", "PersonLink",
+    "RecordModule",
     "Section", "Table", "count", "count_related", "sum_of",
 ]  # fmt: skip

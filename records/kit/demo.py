@@ -1,7 +1,9 @@
 """Demo rows of every module declared on the kit, for `make run` (seed_demo calls `load` after
 the household files' demo): each street of 四川 enters a few rows from the module's own
 `demo_row`, reports most of them, and every county returns one with a message and passes some
-on — so each module shows rows at every stage of the reporting model."""
+on — so each module shows rows at every stage of the reporting model. A child module's rows go
+to the parent rows its street may add to (a module declared after its parent: those are made);
+rows never reported stay where they are made."""
 
 import random
 from datetime import date, timedelta
@@ -26,7 +28,7 @@ def load(password: str) -> str:
             continue
         for street in streets:
             _enter(module, street, codes, rng)
-        for county in counties:
+        for county in counties if module.reported else ():
             _review(module, county)
         if module.cases is not None:
             _progress(module, rng)
@@ -43,19 +45,26 @@ def codes_by_table() -> dict[str, list[Code]]:
 
 
 def _enter(module, street: Unit, codes, rng) -> None:
-    clerk = User.objects.filter(unit=street, modules__contains=[module.key]).first()
+    clerk = User.objects.filter(unit=street, modules__contains=[module.permission]).first()
     if clerk is None:
         return
     files = []
     if module.person is not None and module.person.required:
         files = list(WorkerFile.objects.filter(unit=street, status=FileStatus.ACTIVE).order_by("pk")[:ROWS_PER_STREET])
+    parents = list(services.parent_rows(clerk, module).order_by("pk")[:ROWS_PER_STREET]) if module.parent else []
+    if module.parent is not None and not parents:
+        return
     rows = []
     for n in range(ROWS_PER_STREET if not files else len(files)):
         data = module.demo_row(rng, n, codes)
         lines = data.pop("lines", None)  # position → values, for a module declaring Lines
         if files:
             data[module.person.field] = files[n]
+        if parents:
+            data[module.parent.field] = parents[n % len(parents)]
         rows.append(services.record_create(actor=clerk, module=module, data=data, lines=lines))
+    if not module.reported:
+        return
     chosen = [row.pk for row in rows if rng.random() < 0.7]
     approvals.report_rows(actor=clerk, model=module.model, pks=chosen, message=f"本月{module.label}记录,请审核。")
 
@@ -66,7 +75,7 @@ def _progress(module, rng) -> None:
     clerks = {}
     for row in module.model.objects.select_related("unit").order_by("pk"):
         if row.unit_id not in clerks:
-            clerks[row.unit_id] = User.objects.filter(unit=row.unit, modules__contains=[module.key]).first()
+            clerks[row.unit_id] = User.objects.filter(unit=row.unit, modules__contains=[module.permission]).first()
         clerk = clerks[row.unit_id]
         roll = rng.random()
         if roll < 0.3:
@@ -81,7 +90,7 @@ def _progress(module, rng) -> None:
 
 
 def _review(module, county: Unit) -> None:
-    reviewer = User.objects.filter(unit=county, modules__contains=[module.key]).first()
+    reviewer = User.objects.filter(unit=county, modules__contains=[module.permission]).first()
     if reviewer is None:
         return
     held = list(module.model.objects.filter(holder=county).order_by("pk").values_list("pk", flat=True))

@@ -146,7 +146,7 @@ def _restored(request, number: str) -> WorkerFile | None:
 @require_http_methods(["GET", "POST"])
 def person_lookup(request, module: RecordModule):
     """身份证号 + 查询 before the entry form of a module whose rows belong to a household file."""
-    require_module(request.user, module.key)
+    require_module(request.user, module.permission)
     form = IdNumberForm(request.POST or None)
     context = {"module": module, "form": form, "title": f"新增{module.label}:查询职工档案"}
     if form.is_valid():
@@ -248,7 +248,7 @@ def offering_modules(user: User) -> list[RecordModule]:
     """The modules whose entry the files' lists, query results, form and page offer to `user`."""
     return [
         module for module in declaration.all_modules()
-        if module.person is not None and module.person.offer_on_files and user.has_module(module.key)
+        if module.person is not None and module.person.offer_on_files and user.has_module(module.permission)
     ]  # fmt: skip
 
 
@@ -291,7 +291,7 @@ def related_rows(module: RecordModule):
     labels = [module.label_of(path) for path in columns]
 
     def rows(file: WorkerFile, user: User) -> tuple[list[str], list[list]]:
-        if not user.has_module(module.key):
+        if not user.has_module(module.permission):
             return labels, []
         records = (
             module.model.objects.filter(**{module.person.field: file})
@@ -313,7 +313,7 @@ def timeline_entries(module: RecordModule):
     on = module.person.timeline_date
 
     def entries(file: WorkerFile, user: User) -> list[TimelineEntry]:
-        if not user.has_module(module.key):
+        if not user.has_module(module.permission):
             return []
         rows = module.model.objects.filter(**{module.person.field: file}).select_related(*module.label_relations)
         newest = visible_to(rows, user.unit).order_by(f"-{on}", "-pk")[:TIMELINE_ROWS]

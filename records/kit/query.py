@@ -353,7 +353,7 @@ def query_results(module: RecordModule, conditions: dict, *, unit: Unit, sort: s
         rows = from_subtree(rows, selected)
     rows = visible_to(matching(module, rows, form.cleaned_data, selected), unit)
     state = conditions.get("state")
-    if state in ViewerState.values:
+    if module.reported and state in ViewerState.values:
         rows = rows.filter(viewer_state_q(unit, state))
     if flag := flag_shown(module, conditions):  # the 逾期 or 已修改 tab, as the list narrows to it
         rows = rows.filter(flag.condition(unit))

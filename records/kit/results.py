@@ -59,8 +59,9 @@ def columns_for(module: RecordModule, option: str, shown: list[Column]) -> list[
     return list(shown) if option in SHOWN_OPTIONS else all_columns(module)
 
 
-def headers_of(columns: list[Column]) -> list[str]:
-    return [STATE_LABEL, *(c.label for c in columns), UNIT_LABEL]
+def headers_of(columns: list[Column], *, reported: bool = True) -> list[str]:
+    """The header of the lines ResultLines gives: 状态 (of rows that are reported), the columns, 填报单位."""
+    return [*([STATE_LABEL] if reported else []), *(c.label for c in columns), UNIT_LABEL]
 
 
 class ResultLines:
@@ -81,7 +82,8 @@ class ResultLines:
             self.count += 1
             if full and self.has_id:
                 self.full_ids += 1
-            yield [ViewerState(row.viewer_state).label, *cells, row.unit_name]
+            state = [ViewerState(row.viewer_state).label] if row.viewer_state else []  # "": never reported
+            yield [*state, *cells, row.unit_name]
 
     @staticmethod
     def _value(row, path: str, full: bool):
@@ -118,7 +120,7 @@ def result_export_request(
     *, actor: User, module: RecordModule, conditions: dict, option: str, columns: list[Column], sort: str, request=None
 ) -> ResultExport:
     """A job for the worker (the caller sends it: records.kit.tasks.send_result_export)."""
-    require_module(actor, module.key)
+    require_module(actor, module.permission)
     job = ResultExport.objects.create(
         user=actor, unit=actor.unit, module_key=module.key, conditions=conditions, option=option,
         columns=[c.field for c in columns], sort=sort,
@@ -136,7 +138,7 @@ def get_result_export_for_user(user: User, module: RecordModule, pk) -> ResultEx
     job = ResultExport.objects.filter(pk=pk, user=user, module_key=module.key).first()
     if job is None:
         raise Http404("导出任务不存在。")
-    require_module(user, module.key)
+    require_module(user, module.permission)
     return job
 
 
@@ -178,7 +180,12 @@ def result_export_run(*, export_id: int) -> ResultExport | None:
         lines = ResultLines(module, rows, columns, unit=job.unit)
         with tempfile.NamedTemporaryFile(dir=results_dir(), prefix=_partial_prefix(job), delete=False) as out:
             partial = out.name
-            excel.write_workbook(out, title=file_title(module), headers=headers_of(columns), rows=_progress(job, lines))
+            excel.write_workbook(
+                out,
+                title=file_title(module),
+                headers=headers_of(columns, reported=module.reported),
+                rows=_progress(job, lines),
+            )
         final = results_dir() / f"query-result-{job.pk}-{timezone.localtime():%Y%m%d%H%M%S}.xlsx"
         os.replace(partial, final)
         partial = None
@@ -202,7 +209,7 @@ def _partial_prefix(job: ResultExport) -> str:
 def _job_rows(job: ResultExport) -> tuple[RecordModule, QuerySet]:
     """The job's query rerun as its unit sees it, if its user still may."""
     module = declaration.get(job.module_key)
-    if job.user.unit_id != job.unit_id or not job.user.has_module(module.key):
+    if job.user.unit_id != job.unit_id or not job.user.has_module(module.permission):
         raise DomainError(f"申请人已不在本单位或已没有“{module.label}”权限,导出没有进行。")
     rows = query_results(module, job.conditions, unit=job.unit, sort=job.sort)
     if rows is None:

@@ -47,7 +47,7 @@ def year_start() -> datetime.date:
 
 def returns_table(module: RecordModule, form: ReturnsForm, *, viewer: Unit, unit: Unit) -> CrossTab:
     """One grouped query: the module's return actions in the period, by area and reason."""
-    actions = ReportAction.objects.filter(module=module.key, kind__in=RETURNS)
+    actions = ReportAction.objects.filter(module=module.permission, kind__in=RETURNS)
     if start := form.cleaned_data.get("date_from"):
         actions = actions.filter(at__date__gte=start)
     if end := form.cleaned_data.get("date_to"):
@@ -67,7 +67,7 @@ def returns_table(module: RecordModule, form: ReturnsForm, *, viewer: Unit, unit
 def returns_page(request, module: RecordModule):
     """This year's returns as the page opens, then the period the form asks, for the unit of
     the switcher (`?unit=`, 404 outside the user's subtree); `?format=xlsx` its Excel."""
-    require_module(request.user, module.key)
+    require_module(request.user, module.permission)
     switcher = unit_switcher_context(request)
     data = request.GET if "date_from" in request.GET or "date_to" in request.GET else {"date_from": year_start()}
     form = ReturnsForm(data)
@@ -81,4 +81,4 @@ def returns_page(request, module: RecordModule):
     return render(request, "kit/returns.html", context)
 
 
-add_pages(Page("returns", "returns/", returns_page))
+add_pages(Page("returns", "returns/", returns_page, when=lambda module: module.reported))

@@ -5,6 +5,10 @@ button, so a button and its guard cannot disagree. Only the owning unit's users 
 module write; a module of edit_policy WHILE_HELD is edited only while its owner holds it
 (draft or returned, manual 3.2.1.3), one of ALWAYS also after reporting (household files,
 2.2.1.3); a row is deleted only while held unreported by its owner and nothing refers to it.
+A row never reported (approvals.models.Unreported) is always at its owner. A child of a parent
+row (declaration.Parent) is added only to a parent the actor's unit may add to, and one locked
+by its reported parent (a vacancy) is neither added, edited nor deleted; a parent row with
+children is not deleted.
 """
 
 from copy import copy
@@ -13,7 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
-from approvals.models import ReportState
+from approvals.models import ReportState, is_reported
+from approvals.selectors import visible_to
 from audit.services import audit_record
 from org.errors import DomainError
 from org.models import User
@@ -50,7 +55,10 @@ def is_owner(actor: User, row) -> bool:
 
 
 def is_held_unreported(row) -> bool:
-    """Back at its owner and not reported: draft, or returned all the way down."""
+    """Back at its owner and not reported: draft, or returned all the way down (a row never
+    reported always is)."""
+    if not is_reported(type(row)):
+        return True
     return row.holder_id == row.unit_id and row.report_state != ReportState.REPORTED
 
 
@@ -60,6 +68,8 @@ def held_unreported() -> Q:
 
 
 def can_edit(actor: User, module: RecordModule, row) -> bool:
+    if not module.editable or lock_refusal(module, row):
+        return False
     if module.edit_rule is not None:
         return module.edit_rule(actor, row)
     return is_owner(actor, row) and (module.edit_policy == ALWAYS or is_held_unreported(row))
@@ -72,13 +82,81 @@ def can_delete(actor: User, module: RecordModule, row) -> bool:
 
 
 def delete_refusal(module: RecordModule, row) -> str:
+    """Why the row cannot go, whoever asks ('' if it can): its parent's lock, its children
+    (删除失败,当前机构下有信息), the module's own rule."""
+    if refusal := lock_refusal(module, row):
+        return refusal
+    for child in module.children:
+        if child.model.objects.filter(**{child.parent.field: row.pk}).exists():
+            return child.parent.delete_message
     return module.delete_refusal(row) if module.delete_refusal else ""
 
 
 def edit_refusal(actor: User, module: RecordModule, row) -> str:
+    if not module.editable:
+        return f"{module.label}只能增加和删除,不能修改。"
+    if refusal := lock_refusal(module, row):
+        return refusal
     if not is_owner(actor, row):
         return f"只能修改本单位填报的{module.label}记录。"
     return f"该{module.label}记录已上报,上级退回后才能修改。"
+
+
+# --- children of a parent row (declaration.Parent) --------------------------------------------
+
+
+def parent_locks(module: RecordModule, parent_row) -> bool:
+    """A child never reported itself is locked once its parent row is reported (manual 7.2.3:
+    a reported recruiter's vacancies are neither added, edited nor deleted)."""
+    return module.parent is not None and module.parent.locked_when_reported and not is_held_unreported(parent_row)
+
+
+def locked_message(module: RecordModule) -> str:
+    parent = module.parent_module
+    return module.parent.locked_message or f"{parent.label}已上报,不能增加、修改或删除其{module.label}。"
+
+
+def lock_refusal(module: RecordModule, row) -> str:
+    """Why the row's parent row keeps it as it is ('' if it does not)."""
+    if module.parent is None or not module.parent.locked_when_reported:
+        return ""
+    return locked_message(module) if parent_locks(module, getattr(row, module.parent.field)) else ""
+
+
+def parent_rows(actor: User, module: RecordModule):
+    """The parent rows the actor's unit may add a child to: of those it sees, its own when the
+    parent module is reported (an agency of another unit is not its to fill), and only those
+    not reported when the parent locks its children; a parent never reported (a job seeker),
+    every one it sees (a county recommends a street's seeker)."""
+    parent = module.parent_module
+    rows = visible_to(parent.model.objects.all(), actor.unit)
+    if parent.reported:
+        rows = rows.filter(unit=actor.unit)
+    if module.parent.locked_when_reported:
+        rows = rows.filter(held_unreported())
+    return rows
+
+
+def may_add_child(actor: User, module: RecordModule, parent_row) -> bool:
+    """Whether the parent's page offers 增加<child> (asked by the page, checked by the service)."""
+    return actor.has_module(module.permission) and parent_rows(actor, module).filter(pk=parent_row.pk).exists()
+
+
+def _check_parent(actor: User, module: RecordModule, row) -> None:
+    """The row's parent is one the actor may add to, locked until the transaction ends so that
+    it is not reported meanwhile; no child without a parent (a recruiter without an agency)."""
+    if module.parent is None:
+        return
+    parent = module.parent_module
+    parent_id = getattr(row, f"{module.parent.field}_id")
+    if parent_id is None:
+        raise DomainError(f"请先选择{module.label_of(module.parent.field)}。", module.parent.field)
+    locked_parent = parent.model.objects.select_for_update(of=("self",)).filter(pk=parent_id).first()
+    if locked_parent is not None and parent_rows(actor, module).filter(pk=parent_id).exists():
+        return
+    if locked_parent is not None and parent_locks(module, locked_parent):
+        raise DomainError(locked_message(module), module.parent.field)
+    raise DomainError(f"只能在本单位可增加{module.label}的{parent.label}下增加。", module.parent.field)
 
 
 def _refusal(error: ValidationError) -> DomainError:
@@ -161,9 +239,10 @@ def _save_lines(module: RecordModule, row, settled: dict[int, object]) -> None:
 def record_create(*, actor: User, module: RecordModule, data: dict, lines: dict | None = None, request=None):
     """A new row owned and held by the actor's unit, not reported; with its lines (position →
     values) when the module declares them."""
-    require_module(actor, module.key)
+    require_module(actor, module.permission)
     row = module.model(**data)
     row.place_at_owner(actor.unit)
+    _check_parent(actor, module, row)
     settled = prepared(module, row, actor, data, lines)
     _stored(module, row, actor, data)
     _save_lines(module, row, settled)
@@ -175,8 +254,10 @@ def record_create(*, actor: User, module: RecordModule, data: dict, lines: dict 
 def locked(module: RecordModule, row):
     """The row again, locked until the transaction ends, with what its label reads (a legal-aid
     case's file); a row deleted meanwhile is a refusal, not an error page."""
-    rows = module.model.objects.select_for_update(of=("self",)).select_related(*module.label_relations)
-    locked = rows.filter(pk=row.pk).first()
+    rows, of = module.model.objects.select_related(*module.label_relations), ("self",)
+    if module.parent is not None and module.parent.locked_when_reported:  # not reported meanwhile
+        rows, of = rows.select_related(module.parent.field), ("self", module.parent.field)
+    locked = rows.select_for_update(of=of).filter(pk=row.pk).first()
     if locked is None:
         raise DomainError(f"该{module.label}记录已被删除。")
     return locked
@@ -192,6 +273,8 @@ def record_update(*, actor: User, module: RecordModule, row, data: dict, lines: 
     before = copy(row)
     for name, value in data.items():
         setattr(row, name, value)
+    if module.parent is not None and module.parent.field in data:
+        _check_parent(actor, module, row)
     settled = prepared(module, row, actor, data, lines)
     _stored(module, row, actor, data)
     _save_lines(module, row, settled)

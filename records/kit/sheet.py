@@ -156,6 +156,8 @@ def header_lines(row) -> list[tuple[str, str]]:
     lines = [("填报单位", row.unit.name)]
     if row.unit.depth > 1:
         lines.append(("所属单位", unit_chain(row.unit)))
+    if not row.viewer_state:  # never reported (approvals.models.Unreported)
+        return lines
     lines.append(("上报状态", str(ViewerState(row.viewer_state).label)))
     if row.holder_id != row.unit_id:
         lines.append(("当前所在单位", row.holder.name))

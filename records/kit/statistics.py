@@ -104,7 +104,7 @@ def statistics_page(request, module: RecordModule):
     """The table of the default 统计项目 at once (unless the module waits for 统计:
     stat_on_open), then of what the form asks, for the unit of the switcher (`?unit=`, 404
     outside the user's subtree)."""
-    require_module(request.user, module.key)
+    require_module(request.user, module.permission)
     switcher = unit_switcher_context(request)
     data = request.GET.copy()
     data.setdefault("dimension", module.stat_dimensions[0])

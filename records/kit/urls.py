@@ -8,10 +8,10 @@ from records.kit.pages import RECORD, Page, add_pages, pages_of
 
 add_pages(
     Page("list", "", None),
-    Page("quick", "quick/", None),
+    Page("quick", "quick/", None, when=lambda module: module.reported),
     Page("create", "new/", views.record_create),
     Page("detail", "<int:pk>/", views.record_detail, target=RECORD),
-    Page("edit", "<int:pk>/edit/", views.record_edit, target=RECORD),
+    Page("edit", "<int:pk>/edit/", views.record_edit, target=RECORD, when=lambda module: module.editable),
     Page("delete", "<int:pk>/delete/", views.record_delete, "post", target=RECORD),
 )
 
@@ -23,7 +23,7 @@ def _view(page: Page, module):
     if kind is not None:
         return views.list_view(module, kind.key).as_view()
     if page.name == "quick":
-        return lambda request: quick_actions(request, module_key=module.key)
+        return lambda request: quick_actions(request, module_key=module.permission)
     return lambda request, **kwargs: page.view(request, module, **kwargs)
 
 

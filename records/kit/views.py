@@ -151,7 +151,7 @@ class RecordListView(ReportableListView):
             links.append((module.person.batch, module.url("batch")))
         links += [(kind.title, module.url(module.list_url_name(kind))) for kind in module.list_kinds if not kind.nav]
         links += [(label, reverse(name)) for label, name in module.links]
-        return [*links, ("快速上报和退回", module.url("quick"))]
+        return [*links, *([("快速上报和退回", module.url("quick"))] if "quick" in present else [])]
 
     def run_row_action(self, key, pks):
         """The checked rows the user's unit sees, each through the action's service; what it
@@ -215,14 +215,15 @@ def get_record_for_user(module, user, pk):
     """A row the user's unit sees (404 otherwise, as if missing; a module's `gone` may say why),
     with the relations its sheet reads but the code tables' (sheet_of reads those at once); 403
     without the module (DESIGN.md §5.3)."""
-    rows = module.model.objects.select_related("unit", "holder", *related_paths(module, codes=False))
+    where = ("holder",) if module.reported else (module.parent.field,) if module.parent else ()
+    rows = module.model.objects.select_related("unit", *where, *related_paths(module, codes=False))
     try:
         row = get_visible_or_404(rows, user.unit, pk)
     except Http404:
         if module.gone is not None:
             module.gone(pk)
         raise
-    require_module(user, module.key)
+    require_module(user, module.permission)
     return row
 
 
@@ -256,6 +257,18 @@ def _form_page(request, module, form, lines, *, row=None, given=None):
 FORM_NOTES: list = []
 
 
+def entry_form(request, module, *, row=None, given=None):
+    """The module's form bound to the request: without the fields the entry gates fixed (`given`:
+    the parent row of a child entered from its parent's page), and a parent among those the
+    user's unit may add to (records.kit.services.parent_rows)."""
+    form = record_form(module)(request.POST or None, instance=row)
+    for name in given or {}:
+        form.fields.pop(name, None)
+    if module.parent is not None and module.parent.field in form.fields:
+        form.fields[module.parent.field].queryset = services.parent_rows(request.user, module)
+    return form
+
+
 def valid_with_lines(form, lines) -> bool:
     return form.is_valid() & (lines is None or lines.is_valid())  # both, so both show their errors
 
@@ -281,22 +294,22 @@ ENTRY_GATES: list = []
 
 @require_http_methods(["GET", "POST"])
 def record_create(request, module):
-    require_module(request.user, module.key)
+    require_module(request.user, module.permission)
     given = {}
     for gate in ENTRY_GATES:
         outcome = gate(request, module)
         if isinstance(outcome, HttpResponse):
             return outcome
         given |= outcome or {}
-    form = record_form(module)(request.POST or None)
+    form = entry_form(request, module, given=given)
     lines = bound_lines(module, request.POST or None)
     if request.method == "POST" and valid_with_lines(form, lines):
         row = saved_with_lines(request, module, form, lines, lambda data, entered: services.record_create(
             actor=request.user, module=module, data={**data, **given}, lines=entered, request=request))  # fmt: skip
         if row is not None:
             messages.success(request, f"{module.label}记录“{row}”已保存。")
-            if "add_another" in request.POST:
-                return redirect(module.url("create"))
+            if "add_another" in request.POST:  # the same form again, with what the gates fixed (a parent row)
+                return redirect(module.url("create") + (f"?{request.GET.urlencode()}" if request.GET else ""))
             return redirect(module.url("detail", row.pk))
     return _form_page(request, module, form, lines, given=given)
 
@@ -307,7 +320,7 @@ def record_edit(request, module, pk):
     if not services.can_edit(request.user, module, row):
         messages.error(request, services.edit_refusal(request.user, module, row))
         return redirect(module.url("detail", row.pk))
-    form = record_form(module)(request.POST or None, instance=row)
+    form = entry_form(request, module, row=row)
     lines = bound_lines(module, request.POST or None, row)
     if request.method == "POST" and valid_with_lines(form, lines):
         data = {name: form.cleaned_data[name] for name in module.form_fields}

@@ -98,7 +98,7 @@ class QueryListMixin:
             "option": dict(EXPORT_OPTIONS)[option],
             "conditions": form.described() if form.is_valid() else [],
             "selected_unit": selected_unit(self.request),
-            "headers": results.headers_of(columns),
+            "headers": results.headers_of(columns, reported=module.reported),
             "lines": [] if too_many else [[display_text(value) for value in line] for line in printed],
             "too_many": too_many,
             "limit": results.PRINT_LIMIT,
@@ -119,7 +119,7 @@ class QueryListMixin:
                 return render(self.request, "kit/query_export_confirm.html", context)
             return self.export_later(option, columns)
         lines = results.ResultLines(module, rows, columns, unit=self.request.user.unit)
-        title, headers = results.file_title(module), results.headers_of(columns)
+        title, headers = results.file_title(module), results.headers_of(columns, reported=module.reported)
         response = excel.xlsx_response(results.download_name(module), title=title, headers=headers, rows=lines)
         results.audit_results(
             KitEvent.RESULTS_EXPORTED, request=self.request, module=module, option=option, lines=lines
