@@ -46,6 +46,11 @@ def children(request, module, row) -> dict | None:
     return {"template": "kit/_children.html", "tables": tables, "below": True} if tables else None
 
 
+def is_id(text: str) -> bool:
+    """An id as a URL or form carries it: ASCII digits only ("²".isdigit() is true)."""
+    return text.isascii() and text.isdigit()
+
+
 def fixed_parent(request, module) -> dict | None:
     """records.kit.views.ENTRY_GATES: `?<parent field>=<pk>` (the parent page's add link) fixes
     the parent row, one the user's unit may add to (else 404, as for a row it does not see); a
@@ -58,7 +63,7 @@ def fixed_parent(request, module) -> dict | None:
         parent = declaration.get(module.parent.module)
         messages.info(request, f"请在{parent.label}的页面上增加{module.label}。")
         return redirect(parent.url("list"))
-    parent = services.parent_rows(request.user, module).filter(pk=pk if pk.isdigit() else None).first()
+    parent = services.parent_rows(request.user, module).filter(pk=pk if is_id(pk) else None).first()
     if parent is None:
         raise Http404("所选上级记录不存在,或已不能在其下增加。")
     return {module.parent.field: parent}
