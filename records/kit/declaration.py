@@ -119,6 +119,9 @@ class Parent:
     locked_when_reported: bool = False
     locked_message: str = ""  # "招聘单位已上报,不能增加、修改或删除其招聘职位"
     delete_message: str = "删除失败,当前机构下有信息"
+    # A child entered only from its parent's page (推荐信息 of a job seeker, manual 7.3.3): a form
+    # choosing among every parent the unit sees (a province's seekers) would be no form.
+    entered_from_parent: bool = False
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@ link that adds one (while the parent may take one); that link opens the child's 
 parent fixed; the form of a child whose unit has no parent to add to says so first (manual 7.2.1:
 no recruiter without an agency). The rules themselves are records.kit.services'."""
 
+from django.contrib import messages
 from django.http import Http404
+from django.shortcuts import redirect
 
 from approvals.lists import Column
 from approvals.selectors import visible_to
@@ -44,12 +46,24 @@ def children(request, module, row) -> dict | None:
     return {"template": "kit/_children.html", "tables": tables, "below": True} if tables else None
 
 
+def is_id(text: str) -> bool:
+    """An id as a URL or form carries it: ASCII digits only ("²".isdigit() is true)."""
+    return text.isascii() and text.isdigit()
+
+
 def fixed_parent(request, module) -> dict | None:
     """records.kit.views.ENTRY_GATES: `?<parent field>=<pk>` (the parent page's add link) fixes
-    the parent row, one the user's unit may add to (else 404, as for a row it does not see)."""
-    if module.parent is None or not (pk := request.GET.get(module.parent.field)):
+    the parent row, one the user's unit may add to (else 404, as for a row it does not see); a
+    child entered only from its parent's page is sent to the parents' list without one."""
+    if module.parent is None:
         return None
-    parent = services.parent_rows(request.user, module).filter(pk=pk if pk.isdigit() else None).first()
+    if not (pk := request.GET.get(module.parent.field)):
+        if not module.parent.entered_from_parent:
+            return None
+        parent = declaration.get(module.parent.module)
+        messages.info(request, f"请在{parent.label}的页面上增加{module.label}。")
+        return redirect(parent.url("list"))
+    parent = services.parent_rows(request.user, module).filter(pk=pk if is_id(pk) else None).first()
     if parent is None:
         raise Http404("所选上级记录不存在,或已不能在其下增加。")
     return {module.parent.field: parent}
