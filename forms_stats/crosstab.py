@@ -103,13 +103,14 @@ def sum_of(label: str, field: str) -> Measure:
     return Measure(label, Sum(field))
 
 
-def count_related(label: str, model, fk_field: str) -> Measure:
+def count_related(label: str, model, fk_field: str, **where) -> Measure:
     """The number of `model` rows pointing at each counted row through `fk_field` (a file's
     family members), summed per cell: a correlated COUNT per row on the foreign key's index,
     so the grouped query keeps one row per counted row (see the module docstring). COUNT(*),
-    not of a column: the foreign key's index alone answers it (an index-only scan)."""
+    not of a column: the foreign key's index alone answers it (an index-only scan). `where`
+    counts only the related rows matching it (a class's trainees employed after training)."""
     per_row = (
-        model._default_manager.filter(**{fk_field: OuterRef("pk")})
+        model._default_manager.filter(**{fk_field: OuterRef("pk")}, **where)
         .order_by()
         .values(n=Func(template="COUNT(*)", output_field=IntegerField()))
     )

@@ -9,12 +9,19 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from approvals.models import Reportable, holder_indexes, scope_index
+from approvals.models import Reportable, Unreported, holder_indexes, scope_index
 from org.models import Module, code_field
 from records import id_numbers
-from records.kit.models import Visitor, at_least_one, happened_on, head_count, remarks_field
+from records.kit.models import NotAfterToday, Visitor, at_least_one, happened_on, head_count, remarks_field
 
 ENDS_BEFORE_START = "结课日期不能早于开课日期。"
+
+
+def employment_of(employed: int, trainees: int) -> str:
+    """培训后就业: how many of the trainees found work after training, of how many."""
+    if not trainees:
+        return "暂无学员"
+    return f"{employed} / {trainees} 人({employed * 100 // trainees}%)"
 
 
 class TrainingInstitution(Reportable):
@@ -34,6 +41,7 @@ class TrainingInstitution(Reportable):
     description = models.TextField(_("简介"), blank=True)
 
     reporting_module = Module.TRAINING
+    return_children_message = "该培训机构有相关联的培训班信息已上报,不允许退回;请先退回其培训班信息。"
     label_fields = ("name",)
 
     class Meta(Reportable.Meta):
@@ -60,6 +68,7 @@ class TrainingClass(Reportable):
 
     reporting_module = Module.TRAINING
     report_parent_field = "institution"
+    report_parent_message = "此培训班信息不允许先被上报,请先上报其所属的培训机构信息。"
     label_fields = ("topic", "session")
 
     class Meta(Reportable.Meta):
@@ -78,30 +87,43 @@ class TrainingClass(Reportable):
     def __str__(self):
         return f"{self.topic}({self.session})"
 
+    @property
+    def dates(self) -> str:
+        """培训日期 as the manual's list shows it (L1734): 开课~结课."""
+        return f"{self.starts_on:%Y-%m-%d}~{self.ends_on:%Y-%m-%d}"
+
+    @property
+    def employment(self) -> str:
+        """培训后就业 of its trainees (a list showing it prefetches them: CLASS_OUTCOME)."""
+        trainees = list(self.trainees.all())
+        return employment_of(sum(trainee.employed_after for trainee in trainees), len(trainees))
+
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": ENDS_BEFORE_START})
 
 
-class Trainee(Visitor, models.Model):
+class Trainee(Visitor, Unreported):
     """培训学员 (8.2.3): a person in one class, with the GB 11643 check; the file of a head
     with the number is linked when the owner's unit sees it (records.kit.person). Not
-    reported: the class's unit owns it and its report locks it."""
+    reported: seen where its class is, and locked once the class is reported."""
 
     training_class = models.ForeignKey(
         TrainingClass, verbose_name=_("培训班"), on_delete=models.PROTECT, related_name="trainees"
     )
     id_number = models.CharField(_("身份证号"), max_length=18)
-    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True, validators=[NotAfterToday(_("出生日期"))])
     category = code_field("trainee_category", _("人员类别"), required=True)
     education = code_field("education", _("文化程度"))
     certificate = models.BooleanField(_("获得职业资格证书"), default=False)
     employed_after = models.BooleanField(_("培训后就业"), default=False)
     remarks = remarks_field()
 
+    reporting_module = Module.TRAINING
+    visible_through = "training_class"
     label_fields = ("name",)
 
-    class Meta:
+    class Meta(Unreported.Meta):
         verbose_name = verbose_name_plural = _("培训学员")
         constraints = [
             models.UniqueConstraint(fields=["training_class", "id_number"], name="training_trainee_once_per_class")

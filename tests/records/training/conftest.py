@@ -23,4 +23,7 @@ def make_class(institution, **fields) -> TrainingClass:
 def make_trainee(training_class, **fields) -> Trainee:
     values = {"name": "王建国", "id_number": id_number("19850612"),
               "category": code("trainee_category", "下岗失业人员")} | fields  # fmt: skip
-    return Trainee.objects.create(training_class=training_class, **values)
+    trainee = Trainee(training_class=training_class, **values)
+    trainee.place_at_owner(training_class.unit)
+    trainee.save()
+    return trainee

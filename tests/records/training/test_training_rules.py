@@ -41,6 +41,7 @@ def test_a_trainee_gender_and_birth_date_follow_the_number_when_left_blank(cast)
     training_class = make_class(make_institution(cast.units["street_a"]))
     trainee = Trainee(training_class=training_class, name="李秀英", id_number=id_number("19900301", female=True),
                       category=code("trainee_category", "农民工"))  # fmt: skip
+    trainee.place_at_owner(training_class.unit)
     trainee.full_clean()
     assert (trainee.gender, trainee.birth_date) == ("F", date(1990, 3, 1))
     trainee.birth_date = date(1990, 3, 2)  # derived, still editable (DESIGN.md §4)
