@@ -11,6 +11,7 @@ from records.kit import services
 from records.kit.declaration import get
 from records.training.models import Trainee, TrainingClass, TrainingInstitution
 from tests.records.conftest import code, id_number
+from tests.records.kit.query_fixtures import found, ids, query
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +236,29 @@ def test_the_institution_page_shows_the_employment_outcome_of_the_classes_the_vi
     assert "共 1 个培训班,培训后就业:1 / 2 人(50%)" in county and "家政服务" not in county
     class_page = cast.client("county_a").get(classes.url("detail", training_class.pk)).content.decode()
     assert "1 / 2 人(50%)" in class_page
+
+
+def test_the_class_query_by_institution_type_topic_dates_and_unit_with_its_subordinates(cast, modules):
+    """8.3: 培训机构, 培训类型, 培训主题, 开课日期 从–到, 填报单位 + 包含下级."""
+    institutions, classes, _trainees = modules
+    street, county = cast.users["street_a"], cast.users["county_a"]
+    school = services.record_create(actor=street, module=institutions, data=INSTITUTION)
+    centre = services.record_create(actor=street, module=institutions, data=INSTITUTION | {"name": "家政服务中心"})
+    lathe = services.record_create(actor=street, module=classes, data=class_data(school))
+    startup = code("training_type", "创业培训")
+    care = services.record_create(actor=street, module=classes, data=class_data(
+        centre, topic="家政服务", training_type=startup, starts_on="2026-06-01", ends_on="2026-06-02"))  # fmt: skip
+    own = services.record_create(actor=county, module=institutions, data=INSTITUTION | {"name": "区培训中心"})
+    county_class = services.record_create(actor=county, module=classes, data=class_data(own, topic="电工"))
+    for model, row in ((TrainingInstitution, school), (TrainingInstitution, centre), (TrainingClass, lathe),
+                       (TrainingClass, care)):  # fmt: skip
+        report(street, model, row)
+    client = cast.client("county_a")
+    below = {"include_subordinates": "on"}
+
+    assert found(query(client, classes, institution_name="家政", **below)) == ids(care)
+    assert found(query(client, classes, training_type=startup.pk, **below)) == ids(care)
+    assert found(query(client, classes, topic="车床", **below)) == ids(lathe)
+    assert found(query(client, classes, starts_on_from="2026-05-01", starts_on_to="2026-06-30", **below)) == ids(care)
+    assert found(query(client, classes, **below)) == ids(lathe, care, county_class)
+    assert found(query(client, classes)) == ids(county_class)  # without 包含下级: the county's own
