@@ -262,3 +262,15 @@ def test_the_class_query_by_institution_type_topic_dates_and_unit_with_its_subor
     assert found(query(client, classes, starts_on_from="2026-05-01", starts_on_to="2026-06-30", **below)) == ids(care)
     assert found(query(client, classes, **below)) == ids(lathe, care, county_class)
     assert found(query(client, classes)) == ids(county_class)  # without 包含下级: the county's own
+
+
+def test_a_quick_report_moves_the_institution_before_its_class_and_a_quick_return_brings_both(cast, tree):
+    institution, training_class, _trainee = tree
+    street, county = cast.users["street_a"], cast.users["county_a"]
+
+    moved = approvals.quick_report(actor=street, module_key="training", scope=street.unit)
+
+    assert moved.moved == 2 and moved.refused_total == 0
+    assert {TrainingInstitution.objects.get().holder, TrainingClass.objects.get().holder} == {cast.units["county_a"]}
+    back = approvals.quick_return(actor=county, module_key="training", child=street.unit, message="请核对")
+    assert back.moved == 2 and TrainingInstitution.objects.get().holder == street.unit
