@@ -75,6 +75,10 @@ class Lines(Table):
     rows: int = 3
     settle: Callable | None = None
     locked: Callable | None = None
+    # How 统计 measures the lines when its 统计项目 is a field of theirs (stat_dimensions
+    # "measures.measure"): measures over the lines' own fields (count: the lines, sum_of
+    # "amount": their amounts), never the record's, which a join would repeat once per line.
+    stat_measures: Sequence[Measure] = ()
 
 
 @dataclass(frozen=True)
