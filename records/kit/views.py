@@ -132,8 +132,13 @@ class RecordListView(ReportableListView):
 
     @property
     def prefetch_related(self):
-        """The related rows a shown worked-out column reads (an assistance's 帮扶措施: its lines)."""
+        """The related rows a shown worked-out column reads."""
         return self.module.prefetch_for([c.field for c in self.display.columns])
+
+    @cached_property
+    def annotations(self):
+        """The shown worked-out columns SQL works out (an assistance's 帮扶措施 from its lines)."""
+        return self.module.annotations_for([c.field for c in self.display.columns])
 
     def filter_queryset(self, queryset, data):
         return apply_filter(self.module, queryset, data)
