@@ -366,9 +366,13 @@ class ReportableListView(View):
         """Links above the list (label, url), e.g. 新增档案."""
         return []
 
+    def row_link(self, row) -> str | None:
+        """The page a row's first cell opens."""
+        return row.get_absolute_url() if hasattr(row, "get_absolute_url") else None
+
     def display_row(self, row) -> dict:
         """What the template shows of a row, computed here: templates are slow at lookups."""
-        url = row.get_absolute_url() if hasattr(row, "get_absolute_url") else None
+        url = self.row_link(row)
         state = ViewerState(row.viewer_state)
         return {
             "pk": row.pk,
