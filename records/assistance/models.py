@@ -6,8 +6,8 @@ from django.contrib.postgres.aggregates import StringAgg
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Concat
+from django.db.models import Case, F, Func, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import Reportable, holder_indexes, scope_index
@@ -180,9 +180,12 @@ def measures_text() -> Subquery:
     """帮扶措施 as a list shows it (L1196): 医疗救助(中央财政)、生活救助(工会经费) 已汇总, each line as its
     __str__ and 已汇总 beside a summarized one, in their order. SQL, a correlated subquery: a page
     annotates its rows with it and reads no line, no code in Python ('' without lines)."""
-    line = Concat(
-        "measure__value", Value("("), "fund_source__value", Value(")"),
-        Case(When(~Q(summarized_in=""), then=Value(" 已汇总")), default=Value("")), output_field=models.TextField(),
+    # PostgreSQL's CONCAT, one call (Django's Concat nests a pair per part: a third of the
+    # list query's compiling).
+    line = Func(
+        F("measure__value"), Value("("), F("fund_source__value"), Value(")"),
+        Case(When(~Q(summarized_in=""), then=Value(" 已汇总")), default=Value("")),
+        function="CONCAT", output_field=models.TextField(),
     )  # fmt: skip
     lines = AssistanceMeasure.objects.filter(assistance=OuterRef("pk")).order_by().values("assistance")
     text = lines.annotate(text=StringAgg(line, "、", order_by="position")).values("text")
