@@ -147,3 +147,13 @@ def test_one_grouped_query_with_one_join_of_the_lines(cast, helped):
     grouped = [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"] and lines in q["sql"]]
     assert len(grouped) == 1
     assert grouped[0].count("JOIN") == 1 and f'INNER JOIN "{lines}"' in grouped[0]
+
+
+@pytest.mark.parametrize("dimension", ["measures.amount", "measures__measure", "measures", "file.head.id_number"])
+def test_a_dimension_not_declared_is_refused_next_to_its_field(cast, helped, dimension):
+    """统计项目 is one of the declared ones: a line's other field, an ORM path or a relation typed
+    into the URL is a message next to 统计项目, no table and never a 500."""
+    response = cast.client("county_a").get(get("assistance").url("statistics"), {"dimension": dimension})
+    assert response.status_code == 200 and response.context["table"] is None
+    assert "dimension" in response.context["form"].errors
+    assert "stat-field-error" in response.content.decode()
