@@ -216,7 +216,8 @@ class ReportableListView(View):
     columns: list[Column] = []  # every column the display preferences offer
     default_columns: list[Column] | None = None  # shown without a preference; None: all of them
     select_related: tuple[str, ...] = ()  # what the columns read through relations
-    prefetch_related: tuple[str, ...] = ()  # what they read of related rows (an assistance's lines)
+    prefetch_related: tuple[str, ...] = ()  # what they read of related rows
+    annotations: dict = {}  # columns SQL works out, by name (an assistance's 帮扶措施 from its lines)
     # What a row reads beyond its columns, for its label (str(row)): e.g. ("head__name",).
     label_fields: tuple[str, ...] = ()
     filter_form_class: type[forms.Form] | None = None  # its clean data goes to filter_queryset
@@ -329,6 +330,8 @@ class ReportableListView(View):
             rows = rows.select_related(*self.select_related)
         if self.prefetch_related:
             rows = rows.prefetch_related(*self.prefetch_related)
+        if self.annotations:
+            rows = rows.annotate(**self.annotations)
         fields = self.row_fields()
         if fields is not None:
             rows = rows.only(*fields)
@@ -339,7 +342,10 @@ class ReportableListView(View):
         columns and its head 12, and reading all of them was a fifth of a list page's CPU. None
         (every field) when a column is no concrete field: a property would read deferred fields
         one query a row."""
-        paths = [column.field.replace(".", "__") for column in self.display.columns]
+        # An annotated column (a value SQL works out) reads no field.
+        paths = [
+            column.field.replace(".", "__") for column in self.display.columns if column.field not in self.annotations
+        ]
         if not all(_is_field_path(self.model, path) for path in paths):
             return None
         return [*paths, *self.label_fields, *self.select_related]  # a relation followed is read
@@ -376,9 +382,13 @@ class ReportableListView(View):
         """Links above the list (label, url), e.g. 新增档案."""
         return []
 
+    def row_link(self, row) -> str | None:
+        """The page a row's first cell opens."""
+        return row.get_absolute_url() if hasattr(row, "get_absolute_url") else None
+
     def display_row(self, row) -> dict:
         """What the template shows of a row, computed here: templates are slow at lookups."""
-        url = row.get_absolute_url() if hasattr(row, "get_absolute_url") else None
+        url = self.row_link(row)
         state = ViewerState(row.viewer_state) if row.viewer_state else None  # "": never reported
         return {
             "pk": row.pk,

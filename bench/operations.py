@@ -526,6 +526,9 @@ def record_statistics_pages(table, runs: int, modules=None) -> None:
         dates = f"&{date_field}_from=2024-06-01&{date_field}_to=2025-01-31"  # the query's condition
         cases = [(1, module.stat_dimensions[0], ""), (2, module.stat_dimensions[0], ""),
                  (2, second, dates), (4, module.stat_dimensions[0], "")]  # fmt: skip
+        # A dimension of the lines (an assistance's 帮扶措施): the GROUP BY joins them.
+        through = [d for d in module.stat_dimensions if module.lines and d.split(".")[0] == module.lines.relation]
+        cases += [(2, through[0], dates), (4, through[0], "")] if through else []
         for depth, dimension, dates in cases:
             user = users[depth]
             client = _client(user)

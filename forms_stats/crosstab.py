@@ -26,11 +26,13 @@ holder_depth selects (the rows held at the top), which that index cannot range o
 Measures over related rows (a file's family members) must be correlated subqueries per row
 (`count_related`), not joins: a join multiplies the rows, forcing COUNT(DISTINCT) for the row
 count and corrupting every SUM measure. PostgreSQL runs such a subquery in the leader of a
-parallel plan, a few microseconds per counted row on the foreign key's index.
+parallel plan, a few microseconds per counted row on the foreign key's index. The one join the engine makes
+is the other way round: a dimension whose values are on the related rows (an assistance's
+measure lines) counts those rows, each once, with measures of theirs (`Dimension.through`).
 """
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -70,11 +72,16 @@ class Dimension:
     label: str
     expression: str | Expression
     choices: Sequence[tuple[Any, str]] | Callable[[], Iterable[tuple[Any, str]]]
+    # A to-many relation of the counted rows whose rows carry the values (an assistance's
+    # "measures": its lines' 帮扶措施): the table then counts the related rows, each once in its
+    # own value's column, and its measures are theirs (`Measure.over`), never the holding row's
+    # (a record's total joined to each of its lines would count once per line).
+    through: str = ""
 
     @classmethod
-    def code_table(cls, label: str, field_path: str, table_key: str) -> "Dimension":
+    def code_table(cls, label: str, field_path: str, table_key: str, through: str = "") -> "Dimension":
         """A foreign key to one code table: one extra query reads the table's values in order."""
-        return cls(label, field_path, lambda: codes_of(table_key).values_list("pk", "value"))
+        return cls(label, field_path, lambda: codes_of(table_key).values_list("pk", "value"), through)
 
     def expression_for_query(self) -> Expression:
         return F(self.expression) if isinstance(self.expression, str) else self.expression
@@ -92,6 +99,25 @@ class Measure:
     label: str
     aggregate: Aggregate
     combine: Callable[[Iterable[Number]], Number] = sum
+
+    def over(self, relation: str) -> "Measure":
+        """The measure of a to-many relation's rows, aggregated from the rows that hold them:
+        Sum("amount") of an assistance's lines is Sum("measures__amount"), Count("pk") counts
+        the lines. The aggregate's field references are re-rooted; a correlated subquery
+        (count_related) has no such reading and is refused."""
+        return replace(self, aggregate=_rooted(self.aggregate, relation))
+
+
+def _rooted(expression, relation: str):
+    if expression is None:  # an aggregate's absent FILTER / ORDER BY
+        return None
+    if isinstance(expression, F):
+        return F(f"{relation}__{expression.name}")
+    if isinstance(expression, Subquery) or not hasattr(expression, "get_source_expressions"):
+        raise ValueError(f"{expression!r}: 不能统计 {relation} 的行")
+    rooted = expression.copy()
+    rooted.set_source_expressions([_rooted(part, relation) for part in expression.get_source_expressions()])
+    return rooted
 
 
 def count_rows(label: str) -> Measure:
@@ -199,9 +225,15 @@ def crosstab(
     conditions) as seen by `viewer`, by the areas under `unit` (the viewer or one of its
     subordinates) and the values of `dimension`. Visibility is applied here (see `scope`).
     Without a dimension each area is one row of its measures' 总数 (a statistical form: one
-    column per item)."""
-    aggregates = {f"m{i}": measure.aggregate for i, measure in enumerate(measures)}
+    column per item). A dimension `through` a to-many relation counts the related rows: the
+    rows are joined to them (an inner join, which the dimension and the measures share) and
+    `measures` are of the related rows (Sum("amount") is the lines' amount)."""
     selected = scope(queryset, viewer=viewer, unit=unit).order_by()
+    if dimension and dimension.through:
+        # Filtered before the annotations name the relation: they then reuse this one join.
+        selected = selected.filter(**{f"{dimension.through}__isnull": False})
+        measures = [measure.over(dimension.through) for measure in measures]
+    aggregates = {f"m{i}": measure.aggregate for i, measure in enumerate(measures)}
     selected = selected.annotate(stats_area=Left("unit_path", len(unit.path) + Unit.steplen))
     keys = ["stats_area"]
     if dimension:

@@ -2,10 +2,12 @@
 left hardship. The rules the spec states are the database's too (constraints below); the
 follow-up after exit (防返困) is this module's own (records.assistance.follow_ups)."""
 
+from django.contrib.postgres.aggregates import StringAgg
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Func, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import Reportable, holder_indexes, scope_index
@@ -67,11 +69,6 @@ class Assistance(Reportable):
 
     def __str__(self):
         return f"{self.file.head_name} {self.assisted_on:%Y-%m-%d}"
-
-    @property
-    def measures_text(self) -> str:
-        """帮扶措施 as a list shows it (L1196): 医疗救助(中央财政), 已汇总 beside a summarized line."""
-        return "、".join(f"{line}{' 已汇总' if line.summarized_in else ''}" for line in self.measures.all())
 
     def clean(self):
         errors = {}
@@ -177,3 +174,19 @@ class FollowUp(models.Model):
     @property
     def done(self) -> bool:
         return bool(self.outcome)
+
+
+def measures_text() -> Subquery:
+    """帮扶措施 as a list shows it (L1196): 医疗救助(中央财政)、生活救助(工会经费) 已汇总, each line as its
+    __str__ and 已汇总 beside a summarized one, in their order. SQL, a correlated subquery: a page
+    annotates its rows with it and reads no line, no code in Python ('' without lines)."""
+    # PostgreSQL's CONCAT, one call (Django's Concat nests a pair per part: a third of the
+    # list query's compiling).
+    line = Func(
+        F("measure__value"), Value("("), F("fund_source__value"), Value(")"),
+        Case(When(~Q(summarized_in=""), then=Value(" 已汇总")), default=Value("")),
+        function="CONCAT", output_field=models.TextField(),
+    )  # fmt: skip
+    lines = AssistanceMeasure.objects.filter(assistance=OuterRef("pk")).order_by().values("assistance")
+    text = lines.annotate(text=StringAgg(line, "、", order_by="position")).values("text")
+    return Coalesce(Subquery(text), Value(""), output_field=models.TextField())

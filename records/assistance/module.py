@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from approvals.selectors import visible_to
 from records.assistance import follow_ups, rules, services
 from records.assistance import views as assistance_views
-from records.assistance.models import MEASURE_LINES, Assistance, AssistanceMeasure, Helped
+from records.assistance.models import MEASURE_LINES, Assistance, AssistanceMeasure, Helped, measures_text
 from records.kit import services as kit_services
 from records.kit import views as kit_views
 from records.kit.declaration import (
@@ -37,8 +37,9 @@ MEASURES = Lines(
     rows=MEASURE_LINES,
     settle=rules.settle_measures,
     locked=rules.line_locked,
+    stat_measures=[count("人次"), sum_of("金额(元)", "amount")],  # by 帮扶措施 / 资金类别: one 人次 a line
 )  # fmt: skip
-MEASURES_TEXT = Computed("measures_text", "帮扶措施", prefetch=("measures__measure", "measures__fund_source"))
+MEASURES_TEXT = Computed("measures_text", "帮扶措施", expression=measures_text())
 
 
 def with_measure(rows, measure):
@@ -124,7 +125,15 @@ assistance = register(
             "exit_on",
         ],  # fmt: skip
         query_extras=QUERY_EXTRAS,
-        stat_dimensions=["helped", "category", "form", "exited", "exit_method"],
+        stat_dimensions=[
+            "helped",
+            "category",
+            "form",
+            "measures.measure",
+            "measures.fund_source",
+            "exited",
+            "exit_method",
+        ],  # fmt: skip
         stat_measures=[count("人次"), sum_of("金额(元)", "amount")],
         person=PersonLink(
             offer_on_files="增加帮扶救助信息", batch="批量帮扶", batch_skips=EXIT, timeline_date="assisted_on"

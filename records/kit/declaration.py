@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Expression, Q
 from django.urls import reverse
 
 from approvals.lists import RowAction
@@ -27,9 +27,13 @@ class Computed:
 
     name: str
     label: str
-    # What the value reads through relations, for prefetch_related when a list shows it (an
-    # assistance's 帮扶措施 reads its lines): a list may show a Computed as a column.
+    # What the value reads through relations, for prefetch_related when a list shows it: a list
+    # may show a Computed as a column.
     prefetch: Sequence[str] = ()
+    # Or the SQL that works it out (an assistance's 帮扶措施, a subquery over its lines): the rows
+    # a list, the file page's section and the query's exports read are annotated with it under
+    # `name`, so no row reads its relations in Python and a page reads no other row.
+    expression: Expression | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,10 @@ class Lines(Table):
     rows: int = 3
     settle: Callable | None = None
     locked: Callable | None = None
+    # How 统计 measures the lines when its 统计项目 is a field of theirs (stat_dimensions
+    # "measures.measure"): measures over the lines' own fields (count: the lines, sum_of
+    # "amount": their amounts), never the record's, which a join would repeat once per line.
+    stat_measures: Sequence[Measure] = ()
 
 
 @dataclass(frozen=True)
@@ -277,6 +285,11 @@ class RecordModule:
 
     def computed_named(self, name: str) -> Computed | None:
         return next((value for value in self.computed if value.name == name), None)
+
+    def annotations_for(self, paths) -> dict[str, Expression]:
+        """annotate() for the worked-out values among `paths` that SQL works out."""
+        worked_out = [self.computed_named(path) for path in paths]
+        return {value.name: value.expression for value in worked_out if value and value.expression is not None}
 
     def prefetch_for(self, paths) -> tuple[str, ...]:
         """prefetch_related for the worked-out values among `paths` (a list's shown columns)."""

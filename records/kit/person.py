@@ -297,6 +297,7 @@ def related_rows(module: RecordModule):
             module.model.objects.filter(**{module.person.field: file})
             .select_related(*related_paths(module, columns))
             .prefetch_related(*module.prefetch_for(columns))
+            .annotate(**module.annotations_for(columns))
         )
         cells = []
         for row in visible_to(records, user.unit).order_by("-pk")[:RELATED_ROWS]:

@@ -71,7 +71,7 @@ class ResultLines:
     def __init__(self, module: RecordModule, rows: QuerySet, columns: list[Column], *, unit: Unit):
         self.module, self.columns, self.unit = module, columns, unit
         self.rows = with_viewer_state(rows, unit).select_related(*related_paths(module))
-        self.rows = self.rows.annotate(unit_name=F("unit__name"))
+        self.rows = self.rows.annotate(unit_name=F("unit__name"), **module.annotations_for([c.field for c in columns]))
         self.has_id = any(c.field.endswith(ID_NUMBER) for c in columns)
         self.count = self.full_ids = 0
 

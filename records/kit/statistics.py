@@ -36,18 +36,35 @@ def orm_path(path: str) -> str:
     return path.replace(".", "__")
 
 
+def lines_through(module: RecordModule, path: str) -> str:
+    """The Lines relation a dimension's path starts with ("measures.fund_source"), or "": its
+    table counts the lines, measured as the Lines declare (Lines.stat_measures)."""
+    lines = module.lines
+    if not lines or path.split(".")[0] != lines.relation:
+        return ""
+    if not lines.stat_measures:
+        raise ValueError(f"{module.key}: 统计项目 {path} 按明细行统计,{lines.title} 须声明 stat_measures")
+    return lines.relation
+
+
 def dimension_of(module: RecordModule, path: str) -> Dimension:
     field = module.field(path)
     label = str(field.verbose_name)
+    through = lines_through(module, path)
     if table := code_table_of(field):
-        return Dimension.code_table(label, orm_path(path), table)
+        return Dimension.code_table(label, orm_path(path), table, through)
     if isinstance(field, models.BooleanField):
-        return Dimension(label, orm_path(path), YES_NO)
+        return Dimension(label, orm_path(path), YES_NO, through)
     if field.choices:
         # A text choice left blank is "" in the column: the same (未填) as a NULL.
         expression = NullIf(orm_path(path), Value("")) if field.blank else orm_path(path)
-        return Dimension(label, expression, field.flatchoices)
+        return Dimension(label, expression, field.flatchoices, through)
     raise ValueError(f"{module.key}: 统计项目 {path} 不是代码表、选项或是否字段")
+
+
+def measures_of(module: RecordModule, dimension: Dimension):
+    """The record's measures, or the lines' for a dimension of theirs (crosstab re-roots them)."""
+    return module.lines.stat_measures if dimension.through else module.stat_measures
 
 
 @cache
@@ -88,12 +105,13 @@ def statistics_form(module: RecordModule) -> type[StatisticsForm]:
 
 def statistics_table(module: RecordModule, form: StatisticsForm, *, viewer: Unit, unit: Unit) -> CrossTab:
     """The table of a valid form: the module's rows `viewer` sees, by the areas under `unit`."""
+    dimension = form.dimension()
     return crosstab(
         form.filter(module.model.objects.all()),
         viewer=viewer,
         unit=unit,
-        dimension=form.dimension(),
-        measures=module.stat_measures,
+        dimension=dimension,
+        measures=measures_of(module, dimension),
         title=f"{module.label}统计",
         conditions=form.described(),
     )

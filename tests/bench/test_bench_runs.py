@@ -36,6 +36,7 @@ def test_tiny_benchmark_builds_data_and_writes_its_table(bench_database, tmp_pat
         "| 帮扶救助 list, first |",  # its list with the 帮扶措施 column (operations.record_list_pages checks it)
         "| 帮扶救助 query, 帮扶金额(元) 1000–20000 + 帮扶措施 + date range |",
         "| 帮扶救助 statistics, by 是否帮扶 |",
+        "| 帮扶救助 statistics, by 帮扶措施 |",  # a dimension of its lines: the GROUP BY joins them
         "| realistic load, 1 s |",
         "| HTTP load, 1 s |",
     ):

@@ -240,3 +240,13 @@ def test_sum_of_adds_a_number_field_per_cell_and_a_cell_without_rows_is_zero(cas
     assert rows["玉林街道工会"].cells[female] == [1, Decimal("800.00")]
     assert rows["武侯区总工会(本级)"].total == [1, 0]
     assert table.totals.total == [4, Decimal("3300.00")]
+
+
+def test_a_measure_over_a_relation_reads_the_related_rows_fields():
+    """Measure.over (a dimension `through` a to-many relation): the aggregate's fields re-rooted
+    on the relation; a correlated count has no such reading and is refused."""
+    # repr: an expression's equality is of its constructor's arguments, which a copy keeps.
+    assert repr(sum_of("金额", "amount").over("measures").aggregate) == repr(Sum("measures__amount"))
+    assert repr(count_rows("人次").over("measures").aggregate) == repr(Count("measures__pk"))
+    with pytest.raises(ValueError, match="不能统计"):
+        count_related("人数", FamilyMember, "file").over("members")
