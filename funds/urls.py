@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from funds import views
+from funds import statistics, views
 
 app_name = "ledger"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("excel/", views.ledger_excel, name="excel"),
     path("new/<str:direction>/", views.ledger_entry_new, name="new"),
     path("<int:pk>/reverse/", views.ledger_entry_reverse, name="reverse"),
+    path("statistics/", statistics.fund_statistics, name="statistics"),
 ]

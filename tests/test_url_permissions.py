@@ -257,6 +257,7 @@ ROUTES = [
     Route("ledger:excel", RECORDS, module=Module.FUNDS),
     Route("ledger:new", RECORDS, module=Module.FUNDS, kwargs={"direction": "text:income"}),
     Route("ledger:reverse", LEDGER_ENTRY, "post", kwargs={"pk": "ledgerentry"}),
+    Route("ledger:statistics", RECORDS, module=Module.FUNDS),
     # The audit viewer (三员)
     Route("org:audit_log", AUDIT_ADMIN),
     Route("org:audit_export", AUDIT_ADMIN),
