@@ -1,7 +1,7 @@
-from django.apps import AppConfig
+from records.kit.apps import ModuleConfig
 
 
-class FundsConfig(AppConfig):
+class FundsConfig(ModuleConfig):
     name = "funds"
     verbose_name = "财政专项资金"
 
@@ -9,5 +9,6 @@ class FundsConfig(AppConfig):
         from org.models import Module
         from org.navigation import NavEntry, add_module_entry, holding
 
-        # 收支明细 in the navigation for holders of the module (the summary tables' entries are the kit's).
+        super().ready()  # the summary tables' declaration (funds.module)
+        # 收支明细 in the navigation for holders of the module, after the summary tables' lists.
         add_module_entry(NavEntry("收支明细", "ledger:entries", holding(Module.FUNDS)))

@@ -1,4 +1,5 @@
-"""财政专项资金 (manual ch. 14, modules-spec §14): the ledger of a unit's special funds.
+"""财政专项资金 (manual ch. 14, modules-spec §14): the ledger of a unit's special funds, and the
+real-name summary tables built from assistance measure lines.
 
 The ledger (收支明细, 14.1.1) is append-only in the database: a trigger refuses UPDATE and DELETE,
 so a mistake is corrected by a reversal (冲账), the exact opposite entry linked to the wrong one.
@@ -9,13 +10,15 @@ from decimal import Decimal
 
 import pgtrigger
 from django.contrib.postgres.indexes import OpClass
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from org.models import code_field
-from records.kit.models import NotAfterToday
+from approvals.models import Reportable, holder_indexes, scope_index
+from org.models import Module, code_field
+from records.kit.models import NotAfterToday, money
 
 INCOME_TYPES, EXPENSE_TYPES = "fund_income_type", "fund_expense_type"
 
@@ -85,3 +88,80 @@ class LedgerEntry(models.Model):
     def reversed(self) -> bool:
         """已冲账: a reversal of this entry exists."""
         return hasattr(self, "reversed_by")
+
+
+# --- 实名制汇总表 (14.2 中央财政资金帮扶情况, 14.3 地方帮扶资金情况) -------------------------------
+
+
+class Scope(models.TextChoices):
+    CENTRAL = "central", _("中央财政资金")
+    LOCAL = "local", _("地方帮扶资金")
+
+
+class Category(models.TextChoices):
+    """帮扶项目: six central tables (L2093), the same six and 其他帮扶类 locally (L2153)."""
+
+    LIVING = "living", _("生活救助类")
+    MEDICAL = "medical", _("医疗救助类")
+    JOBS = "jobs", _("职业介绍类")
+    SCHOOL = "school", _("助学救助类")
+    TRAINING = "training", _("职业培训类")
+    LEGAL = "legal", _("法律援助类")
+    OTHER = "other", _("其他帮扶类")
+
+
+# The 帮扶措施 (code table assistance_measure) whose lines enter each category's table; any other
+# measure is 其他帮扶类 (local only). The 帮扶资金类别 of central tables; every other source is local.
+CATEGORY_MEASURES = {
+    Category.LIVING: "生活救助", Category.MEDICAL: "医疗救助", Category.JOBS: "就业援助",
+    Category.SCHOOL: "助学救助", Category.TRAINING: "技能培训", Category.LEGAL: "法律援助",
+}  # fmt: skip
+CENTRAL_SOURCE = "中央财政"
+
+
+class FundSummary(Reportable):
+    """One real-name summary table of a unit, year and 帮扶项目 (header L2099-2101). Its rows are
+    assistance measure lines (FundSummaryLine); 帮扶资金总额 is their sum, kept by the service
+    that adds and removes them."""
+
+    scope = models.CharField(_("资金类别"), max_length=10, choices=Scope.choices, default=Scope.CENTRAL)
+    category = models.CharField(_("帮扶项目"), max_length=10, choices=Category.choices)
+    year = models.PositiveSmallIntegerField(
+        _("年份"),
+        validators=[MinValueValidator(2000, "年份应在 2000 年以后。"), MaxValueValidator(2100, "年份不正确。")],
+    )
+    reporter = models.CharField(_("填报人"), max_length=50)
+    phone = models.CharField(_("联系电话"), max_length=30)
+    filled_on = models.DateField(_("填报日期"), validators=[NotAfterToday("填报日期")])
+    total = money(_("帮扶资金总额(元)"), default=0, editable=False)
+
+    reporting_module = Module.FUNDS
+    label_fields = ("year", "scope", "category")
+
+    class Meta(Reportable.Meta):
+        verbose_name = verbose_name_plural = _("实名制汇总表")
+        indexes = [scope_index("fund_summary"), *holder_indexes(prefix="fund_summary")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(category=Category.OTHER) | Q(scope=Scope.LOCAL),
+                                   name="fund_summary_other_is_local"),
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"{self.year}年{self.get_scope_display()}{self.get_category_display()}"
+
+    def clean(self):
+        if self.category == Category.OTHER and self.scope == Scope.CENTRAL:
+            raise ValidationError({"category": "中央财政资金没有“其他帮扶类”汇总表。"})
+
+
+class FundSummaryLine(models.Model):
+    """One real-name row: one assistance measure line, in at most one table of one year (the
+    one-table rule, L2155-2157: the unique measure)."""
+
+    summary = models.ForeignKey(FundSummary, on_delete=models.CASCADE, related_name="lines")
+    measure = models.ForeignKey("assistance.AssistanceMeasure", verbose_name=_("帮扶措施"), on_delete=models.PROTECT,
+                                related_name="+")  # fmt: skip
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("实名制汇总表职工")
+        constraints = [models.UniqueConstraint(fields=["measure"], name="fund_summary_line_measure_once")]

@@ -1,6 +1,7 @@
 """The reads of the special funds. The ledger is seen upward at once (DESIGN.md §3): a unit
 reads its subtree's entries through the engine's prefix-only selector (approvals.selectors.
-from_subtree), with no holder."""
+from_subtree), with no holder. The summary tables are reportable: the kit reads them through
+visible_to, and the lines a table may take are the assistance its unit sees."""
 
 import calendar
 from dataclasses import dataclass
@@ -10,11 +11,14 @@ from decimal import Decimal
 from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value, When, Window
 from django.db.models.functions import Greatest, RowNumber
 
-from approvals.selectors import from_subtree
-from funds.models import Direction, LedgerEntry
+from approvals.selectors import from_subtree, visible_to
+from funds.models import CATEGORY_MEASURES, CENTRAL_SOURCE, Category, Direction, FundSummary, LedgerEntry, Scope
 from org.models import Code, Unit
+from org.selectors import codes_of
+from records.assistance.models import Assistance, AssistanceMeasure, Helped
 
 ZERO = Decimal("0.00")
+MEASURE_TABLE, FUND_SOURCES = "assistance_measure", "fund_source"
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
@@ -134,3 +138,79 @@ def ledger_month(viewer: Unit, unit: Unit, fund_type: Code, month: date | None) 
         total_income=first.get("total_income") or ZERO,
         total_expense=first.get("total_expense") or ZERO,
     )
+
+
+# --- 实名制汇总表 ---------------------------------------------------------------------------------
+
+PICK_PAGE = 50  # lines a page of the picker offers
+
+
+def _measure_codes(category: str) -> list[int]:
+    """The assistance_measure codes whose lines enter a table of `category` (one query)."""
+    codes = dict(codes_of(MEASURE_TABLE).values_list("value", "pk"))
+    if category == Category.OTHER:
+        named = set(CATEGORY_MEASURES.values())
+        return [pk for value, pk in codes.items() if value not in named]
+    pk = codes.get(CATEGORY_MEASURES[Category(category)])
+    return [pk] if pk else []
+
+
+def eligible_lines(summary: FundSummary):
+    """The measure lines the table may take (modules-spec §14.2): 已帮扶 in its 年份, a measure of
+    its category, a fund source of its scope (central ← 中央财政, local ← the others), visible to
+    its unit (the engine's selector), and in no table yet. Newest first, as the index reads them."""
+    year_start, next_year = date(summary.year, 1, 1), date(summary.year + 1, 1, 1)
+    assistance = Assistance.objects.filter(helped=Helped.HELPED, assisted_on__gte=year_start, assisted_on__lt=next_year)
+    central = codes_of(FUND_SOURCES).filter(value=CENTRAL_SOURCE).values("pk")
+    lines = AssistanceMeasure.objects.filter(
+        summarized_in="", measure_id__in=_measure_codes(summary.category),
+        assistance__in=visible_to(assistance, summary.unit),
+    )  # fmt: skip
+    lines = (
+        lines.filter(fund_source__in=central)
+        if summary.scope == Scope.CENTRAL
+        else lines.exclude(fund_source__in=central)
+    )
+    return lines.order_by("-id")
+
+
+def pick_page(summary: FundSummary, after: int | None):
+    """One keyset page of eligible lines (ids below `after`), with what the picker shows; a
+    further line read tells whether a next page exists."""
+    lines = eligible_lines(summary)
+    if after:
+        lines = lines.filter(id__lt=after)
+    rows = list(lines.select_related("assistance__file", "measure", "fund_source")[: PICK_PAGE + 1])
+    return rows[:PICK_PAGE], (rows[PICK_PAGE - 1].pk if len(rows) > PICK_PAGE else None)
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """A real-name row as the table prints it (L2105-2121): the person from the line's file, the
+    age in the table's 年份, the line's amount; 签字 is left blank for the paper."""
+
+    pk: int
+    name: str
+    gender: str
+    age: int | None
+    id_number: str
+    address: str
+    amount: Decimal
+    phone: str
+    assistance_id: int
+
+
+def summary_rows(summary: FundSummary) -> list[SummaryRow]:
+    """The table's rows in the order they were added (one query)."""
+    lines = summary.lines.select_related("measure__assistance__file__head").order_by("pk")
+    rows = []
+    for line in lines:
+        file = line.measure.assistance.file
+        head = file.head
+        rows.append(SummaryRow(
+            pk=line.pk, name=head.name, gender=head.get_gender_display(),
+            age=summary.year - head.birth_date.year if head.birth_date else None, id_number=head.id_number,
+            address=file.employer or file.address, amount=line.measure.amount, phone=file.phone,
+            assistance_id=line.measure.assistance_id,
+        ))  # fmt: skip
+    return rows

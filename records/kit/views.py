@@ -288,7 +288,9 @@ def record_create(request, module):
         if isinstance(outcome, HttpResponse):
             return outcome
         given |= outcome or {}
-    form = record_form(module)(request.POST or None)
+    # A list's 新增 link may preset fields of the form (ListKind.new: "scope=local").
+    preset = {name: value for name, value in request.GET.items() if name in module.form_fields}
+    form = record_form(module)(request.POST or None, initial=preset)
     lines = bound_lines(module, request.POST or None)
     if request.method == "POST" and valid_with_lines(form, lines):
         row = saved_with_lines(request, module, form, lines, lambda data, entered: services.record_create(
