@@ -8,7 +8,7 @@ from datetime import date
 from django import forms
 from django.db.models import Q
 
-from funds import services, views_summary
+from funds import reconcile, services, views_summary
 from funds.models import Category, FundSummary, Scope
 from records.kit.declaration import ListKind, RecordModule, Section, count, register, sum_of
 from records.kit.pages import RECORD, Page
@@ -53,6 +53,7 @@ funds = register(
             Page("lines", "<int:pk>/lines/", views_summary.lines_pick, target=RECORD),
             Page("line_remove", "<int:pk>/lines/remove/", views_summary.line_remove, "post", target=RECORD),
             Page("summary_statistics", "summary-statistics/", views_summary.summary_statistics),
+            Page("reconcile", "reconcile/", reconcile.reconcile_page),
         ],
         links=[
             ("收支明细", "ledger:entries"),
