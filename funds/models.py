@@ -134,6 +134,7 @@ class FundSummary(Reportable):
     phone = models.CharField(_("联系电话"), max_length=30)
     filled_on = models.DateField(_("填报日期"), validators=[NotAfterToday("填报日期")])
     total = money(_("帮扶资金总额(元)"), default=0, editable=False)
+    remarks = models.TextField(_("备注"), blank=True)  # PROPOSED: every other record has one
 
     reporting_module = Module.FUNDS
     label_fields = ("year", "scope", "category")
@@ -147,7 +148,7 @@ class FundSummary(Reportable):
         ]  # fmt: skip
 
     def __str__(self):
-        return f"{self.year}年{self.get_scope_display()}{self.get_category_display()}"
+        return f"{self.year} 年{self.get_scope_display()}{self.get_category_display()}"
 
     def clean(self):
         if self.category == Category.OTHER and self.scope == Scope.CENTRAL:

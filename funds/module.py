@@ -14,6 +14,14 @@ from records.kit.declaration import ListKind, RecordModule, Section, count, regi
 from records.kit.pages import RECORD, Page
 
 HEADER = ["year", "scope", "category", "reporter", "phone", "filled_on"]
+FIRST_YEAR = 2008  # the system's first year of use (the manual's sample tables)
+
+
+def year_choices() -> list[tuple[str, str]]:
+    """年份: this year first, back to FIRST_YEAR (a table is of a year that has begun)."""
+    return [("", "请选择年份"), *((str(y), f"{y}年") for y in range(date.today().year, FIRST_YEAR - 1, -1))]
+
+
 CENTRAL_CATEGORIES = [c for c in Category if c != Category.OTHER]
 
 
@@ -31,9 +39,9 @@ funds = register(
         key="funds",
         label="实名制汇总表",
         model=FundSummary,
-        form_fields=HEADER,
+        form_fields=[*HEADER, "remarks"],
         list_columns=["year", "scope", "category", "reporter", "filled_on", "total"],
-        sheet=[Section("汇总表", [*HEADER, "total"])],
+        sheet=[Section("汇总表", [*HEADER, "total", "remarks"])],
         filter_fields=["year", "category"],
         query_fields=["year", "scope", "category", "reporter", "filled_on", "total"],
         stat_dimensions=["category", "scope"],
@@ -42,7 +50,11 @@ funds = register(
             ListKind("list", "中央财政资金帮扶情况", Q(scope=Scope.CENTRAL), new=f"scope={Scope.CENTRAL}"),
             ListKind("local", "地方帮扶资金情况", Q(scope=Scope.LOCAL), new=f"scope={Scope.LOCAL}"),
         ],
-        widgets={"scope": forms.RadioSelect},
+        widgets={
+            "scope": forms.RadioSelect,
+            "year": forms.Select(choices=year_choices),
+            "remarks": forms.Textarea(attrs={"rows": 2}),
+        },
         demo_row=demo_row,
         extras=[views_summary.lines_part],
         pages={
@@ -58,7 +70,7 @@ funds = register(
         links=[
             ("收支明细", "ledger:entries"),
             ("资金情况统计", "ledger:statistics"),
-            ("实名制汇总表统计", "funds:summary_statistics"),
+            ("实名制汇总表人数金额统计", "funds:summary_statistics"),
         ],  # fmt: skip
         before_delete=services.summary_release,
     )

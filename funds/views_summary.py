@@ -125,7 +125,7 @@ def summary_excel(request, module, pk):
     output = BytesIO()
     book.save(output)
     response = HttpResponse(output.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, f"{summary}实名制汇总表.xlsx")
+    response["Content-Disposition"] = content_disposition_header(True, f"{module.label}_{summary}.xlsx")
     return private(response)
 
 
@@ -157,11 +157,11 @@ def summary_statistics(request, module):
             dimension=Dimension("帮扶项目", "summary__category", Category.choices),
             measures=[Measure("人数", Count("measure__assistance__file", distinct=True)),
                       Measure("金额(元)", Sum("measure__amount"))],
-            title=f"{data['year']}年{Scope(data['scope']).label}实名制汇总表统计",
+            title=f"{data['year']}年{Scope(data['scope']).label}实名制汇总表人数金额统计",
         )  # fmt: skip
     if excel := excel_answer(request, table, "fund-summary-statistics.xlsx"):
         return excel
     context = {**switcher, **table_context(request, table), "form": form, "module": module,
-               "title": "实名制汇总表统计", "print_url": url_with(request, print="1"), "page_url": url_with(request)}  # fmt: skip
+               "title": "实名制汇总表人数金额统计", "print_url": url_with(request, print="1"), "page_url": url_with(request)}  # fmt: skip
     printing = table is not None and request.GET.get("print") == "1"
     return render(request, "kit/statistics_print.html" if printing else "funds/summary_statistics.html", context)
