@@ -26,8 +26,10 @@ RESULTS = Path(__file__).resolve().parent / "results"
 YEARS = 3
 
 
-def _setup() -> None:
-    os.environ.setdefault("BENCH_DATABASE_NAME", "bangfu_bench_forms")
+def setup(database: str = "bangfu_bench_forms") -> None:
+    """Django on a benchmark database of its own (BENCH_DATABASE_NAME, else `database`), made
+    if missing (bench/funds.py's too)."""
+    os.environ.setdefault("BENCH_DATABASE_NAME", database)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     import django
     from django.conf import settings
@@ -133,11 +135,11 @@ def bare_statistics(form, year: int, quarter: int, unit):
         return cursor.fetchall()
 
 
-def bench_user(unit, name: str):
-    from org.models import Module, User
+def bench_user(unit, name: str, modules=("stat_forms",)):
+    from org.models import User
 
     user, _created = User.objects.get_or_create(
-        username=name, defaults={"unit": unit, "modules": [Module.STAT_FORMS], "must_change_password": False,
+        username=name, defaults={"unit": unit, "modules": list(modules), "must_change_password": False,
                                  "unit_confirmed": True, "profile_confirmed": True, "full_name": name},
     )  # fmt: skip
     return user
@@ -225,7 +227,7 @@ def main(argv=None) -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="the tree's size (bench.generate.fanout_for)")
     parser.add_argument("--output", default=str(RESULTS / "stat_forms.md"))
     args = parser.parse_args(argv)
-    _setup()
+    setup()
     prepared = prepare(args.rebuild, args.scale)
     rows = run(args.runs)
     print(write(rows, prepared, args.runs, Path(args.output)).read_text(encoding="utf-8"))

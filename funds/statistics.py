@@ -11,6 +11,7 @@ ledger knows."""
 from django import forms
 from django.db.models import Case, DecimalField, F, Q, Sum, When
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from forms_stats.crosstab import CrossTab, Measure, crosstab, seen_at_once
@@ -26,6 +27,10 @@ from org.views.switcher import unit_switcher_context
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 TITLE = "资金情况统计"
+SCOPE_NOTE = (
+    "统计范围是本单位及全部下级单位的收支明细(收支明细不上报,上级随时可见)。各支出类型、收入合计和支出合计是所选"
+    "期间的金额,冲账记录按负数计入;余额是从第一笔记录到期末的累计收入减累计支出。"
+)
 
 
 class FundStatisticsForm(forms.Form):
@@ -96,6 +101,7 @@ def fund_statistics(request):
     if excel := excel_answer(request, table, "fund-statistics.xlsx"):
         return excel
     context = {**switcher, **table_context(request, table), "form": form, "title": TITLE,
-               "print_url": url_with(request, print="1"), "page_url": url_with(request)}  # fmt: skip
+               "print_url": url_with(request, print="1"), "page_url": url_with(request),
+               "back_url": reverse("ledger:entries"), "back_label": "返回收支明细", "scope_note": SCOPE_NOTE}  # fmt: skip
     printing = table is not None and request.GET.get("print") == "1"
     return render(request, "kit/statistics_print.html" if printing else "funds/statistics.html", context)

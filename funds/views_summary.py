@@ -28,6 +28,9 @@ from records.kit import services as kit_services
 from records.kit.sheet import header_lines
 from records.kit.views import get_record_for_user
 
+SUMMARY_SCOPE_NOTE = (
+    "统计范围是本单位以及下级单位已经上报到本单位的实名制汇总表中的职工:人数是各帮扶项目的职工人数,金额是其帮扶金额。"
+)
 COLUMNS = ["序号", "姓名", "性别", "年龄", "身份证号", "工作单位或家庭地址", "帮扶金额(元)", "联系电话", "签字"]
 
 
@@ -162,6 +165,7 @@ def summary_statistics(request, module):
     if excel := excel_answer(request, table, "fund-summary-statistics.xlsx"):
         return excel
     context = {**switcher, **table_context(request, table), "form": form, "module": module,
-               "title": "实名制汇总表人数金额统计", "print_url": url_with(request, print="1"), "page_url": url_with(request)}  # fmt: skip
+               "title": "实名制汇总表人数金额统计", "print_url": url_with(request, print="1"), "page_url": url_with(request),
+               "back_url": module.url("list"), "back_label": "返回汇总表列表", "scope_note": SUMMARY_SCOPE_NOTE}  # fmt: skip
     printing = table is not None and request.GET.get("print") == "1"
-    return render(request, "kit/statistics_print.html" if printing else "funds/summary_statistics.html", context)
+    return render(request, "kit/statistics_print.html" if printing else "funds/statistics.html", context)
