@@ -166,3 +166,19 @@ class FundSummaryLine(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = _("实名制汇总表职工")
         constraints = [models.UniqueConstraint(fields=["measure"], name="fund_summary_line_measure_once")]
+        # The line's money is of the table's 年份 (L2155): the assistance's date in that year.
+        triggers = [
+            pgtrigger.Trigger(
+                name="fund_summary_line_of_its_year",
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                when=pgtrigger.Before,
+                func="""
+                IF (SELECT extract(year FROM a.assisted_on) FROM assistance_assistancemeasure m
+                    JOIN assistance_assistance a ON a.id = m.assistance_id WHERE m.id = NEW.measure_id)
+                   IS DISTINCT FROM (SELECT s.year FROM funds_fundsummary s WHERE s.id = NEW.summary_id) THEN
+                    RAISE EXCEPTION 'fund summary line of another year than its table';
+                END IF;
+                RETURN NEW;
+                """,
+            )
+        ]

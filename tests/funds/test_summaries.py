@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 
 from approvals import services as approvals
@@ -56,6 +56,13 @@ def test_a_line_enters_one_table_and_is_locked_in_assistance(cast):
     assert "已汇总" in kit_services.delete_refusal(assistance, line.assistance)
     with pytest.raises(IntegrityError), transaction.atomic():
         FundSummaryLine.objects.create(summary=local, measure=line)  # the database keeps the one-table rule
+
+
+def test_the_database_keeps_a_line_in_a_table_of_its_year(cast):
+    clerk = cast.users["street_a"]
+    line = make_assistance(clerk, on=date(2025, 5, 1))
+    with pytest.raises(DatabaseError, match="another year"), transaction.atomic():
+        FundSummaryLine.objects.create(summary=make_summary(clerk, year=2026), measure=line)
 
 
 def test_removing_a_row_or_deleting_the_draft_table_releases_the_line(cast):
