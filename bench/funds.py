@@ -65,24 +65,29 @@ def load_ledger(rows: int, user_id: int) -> None:
 def load_eligible(scale: float, province) -> int:
     """The province's assistance, made eligible for a central 医疗救助类 table of YEAR: its lines
     (as records.load_records spreads them) become 医疗救助 from 中央财政, their records 已帮扶 in
-    YEAR and held by the province."""
+    YEAR and held by the province. Each step is skipped when its rows are there (a run that
+    stopped half-way goes on); the last is an UPDATE, the same again."""
     from django.db import connection
 
     from bench.generate import load_files
     from bench.records import load_records
+    from records.assistance.models import Assistance
     from records.kit import declaration
+    from records.models import WorkerFile
 
     streets = type(province).objects.filter(path__startswith=province.path, depth=5).count()
     share = streets / max(1, type(province).objects.filter(depth=5).count())
     wanted = int(ELIGIBLE_AT_SCALE_1 * scale)
     assistances = int(wanted / 1.7 / share) + 1  # about 1.7 lines a record, the province's share of streets
-    load_files(int(4_700_000 * scale))
-    load_records({declaration.get("assistance"): assistances})
+    if not WorkerFile.objects.exists():
+        load_files(int(4_700_000 * scale))
+    if not Assistance.objects.exists():
+        load_records({declaration.get("assistance"): assistances})
     with connection.cursor() as cursor:
         cursor.execute(
             """
             UPDATE assistance_assistance SET helped = 'helped', holder_id = %s, holder_depth = 2,
-                   report_state = 'reported', assisted_on = make_date(%s, 1 + id %% 12, 1 + id %% 28),
+                   report_state = 'reported', assisted_on = make_date(%s, (1 + id %% 12)::int, (1 + id %% 28)::int),
                    exit_on = NULL, exited = false, exit_method_id = NULL
             WHERE unit_path LIKE %s;
             UPDATE assistance_assistancemeasure m SET
@@ -119,10 +124,9 @@ def prepare(rebuild: bool, scale: float) -> dict:
     national = Unit.objects.get(depth=1)
     province = Unit.objects.filter(depth=2).order_by("path").first()
     user = bench_user(national, "bench_funds_national")
-    eligible = None
     if not LedgerEntry.objects.exists():
         load_ledger(int(LEDGER_AT_SCALE_1 * scale), user.pk)
-        eligible = load_eligible(scale, province)
+    eligible = load_eligible(scale, province)
     return {"units": Unit.objects.count(), "entries": LedgerEntry.objects.count(), "eligible": eligible,
             "seconds": time.perf_counter() - started, "built": built}  # fmt: skip
 
