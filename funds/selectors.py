@@ -161,16 +161,17 @@ def eligible_lines(summary: FundSummary):
     its unit (the engine's selector), and in no table yet. Newest first, as the index reads them."""
     year_start, next_year = date(summary.year, 1, 1), date(summary.year + 1, 1, 1)
     assistance = Assistance.objects.filter(helped=Helped.HELPED, assisted_on__gte=year_start, assisted_on__lt=next_year)
-    central = codes_of(FUND_SOURCES).filter(value=CENTRAL_SOURCE).values("pk")
+    # The codes as constants (one small query): the planner then knows the lines' measure and
+    # fund source, not a subquery's, and can read the partial index in id order.
+    central = list(codes_of(FUND_SOURCES).filter(value=CENTRAL_SOURCE).values_list("pk", flat=True))
     lines = AssistanceMeasure.objects.filter(
         summarized_in="", measure_id__in=_measure_codes(summary.category),
         assistance__in=visible_to(assistance, summary.unit),
     )  # fmt: skip
-    lines = (
-        lines.filter(fund_source__in=central)
-        if summary.scope == Scope.CENTRAL
-        else lines.exclude(fund_source__in=central)
-    )
+    if summary.scope == Scope.CENTRAL:
+        lines = lines.filter(fund_source_id__in=central)
+    else:
+        lines = lines.exclude(fund_source_id__in=central)
     return lines.order_by("-id")
 
 

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='assistancemeasure',
-            index=models.Index(condition=models.Q(('summarized_in', '')), fields=['measure', 'id'], name='assistance_measure_free'),
+            index=models.Index(condition=models.Q(('summarized_in', '')), fields=['measure', 'fund_source', 'id'], name='assistance_measure_free'),
         ),
     ]
