@@ -165,8 +165,9 @@ def run(runs: int, scale: float) -> list[tuple]:
     clients = []
     for n, street in enumerate(streets):
         client = Client()
-        client.force_login(bench_user(street, f"bench_funds_{n}"), backend="org.auth.ModulePermissionBackend")
-        clients.append((client, street))
+        user = bench_user(street, f"bench_funds_{n}")  # an earlier run's user keeps its street
+        client.force_login(user, backend="org.auth.ModulePermissionBackend")
+        clients.append((client, user.unit))
     turn = iter(range(10**9))
 
     def month_page():
