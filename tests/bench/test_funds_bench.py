@@ -16,4 +16,4 @@ def test_the_funds_benchmark_builds_its_data_and_writes_its_table(bench_database
     table = output.read_text(encoding="utf-8")
     assert "10,000 ledger entries" in table
     assert "| a street's month page" in table and "| 资金情况统计 at national scope" in table
-    assert "| picker: first page" in table
+    assert "| picker: first page, province lines at the oldest ids" in table
