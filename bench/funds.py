@@ -116,21 +116,12 @@ def make_eligible(province) -> int:
 
 
 def prepare(rebuild: bool, scale: float) -> dict:
-    from django.core.management import call_command
-    from django.db import connection
-
-    from bench.generate import fanout_for, load_tree
     from funds.models import LedgerEntry
     from org.models import Unit
 
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    if rebuild:
-        with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE funds_ledgerentry, org_unit CASCADE")
-    started, built = time.perf_counter(), not LedgerEntry.objects.exists()
-    if not Unit.objects.exists():
-        load_tree(fanout_for(scale))
+    started = time.perf_counter()
+    stat_forms.own_tree(scale, rebuild, LedgerEntry._meta.db_table)
+    built = not LedgerEntry.objects.exists()
     national = Unit.objects.get(depth=1)
     province = Unit.objects.filter(depth=2).order_by("path").first()
     user = bench_user(national, "bench_funds_national")

@@ -87,25 +87,34 @@ def load_forms() -> int:
         return cursor.fetchone()[0]
 
 
-def prepare(rebuild: bool, scale: float) -> dict:
+def own_tree(scale: float, rebuild: bool, table: str) -> None:
+    """The database migrated, the static files' manifest (the pages render with the production
+    settings), `table` and the tree emptied with `rebuild`, and the tree at `scale` loaded when
+    missing (bench/funds.py's too)."""
     from django.core.management import call_command
     from django.db import connection
 
     from bench.generate import fanout_for, load_tree
     from org.models import Unit
-    from records.stat_forms.models import StatForm
 
     call_command("migrate", verbosity=0)
-    # The page renders with the production settings: its static files' manifest must exist.
     call_command("collectstatic", interactive=False, verbosity=0)
     if rebuild:
         with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE stat_forms_statform, org_unit CASCADE")
-    started, built = time.perf_counter(), not StatForm.objects.exists()
+            cursor.execute(f"TRUNCATE {table}, org_unit CASCADE")
     if not Unit.objects.exists():
         load_tree(fanout_for(scale))
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE org_unit")
+
+
+def prepare(rebuild: bool, scale: float) -> dict:
+    from org.models import Unit
+    from records.stat_forms.models import StatForm
+
+    started = time.perf_counter()
+    own_tree(scale, rebuild, StatForm._meta.db_table)
+    built = not StatForm.objects.exists()
     if not StatForm.objects.exists():
         load_forms()
     seconds = time.perf_counter() - started
