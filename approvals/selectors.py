@@ -69,7 +69,9 @@ def sees(unit: Unit, row) -> bool:
 
 
 def from_subtree(queryset: QuerySet, unit: Unit) -> QuerySet:
-    """Rows owned within `unit`'s subtree (the subordinate-unit selector of list pages)."""
+    """Rows owned within `unit`'s subtree (the subordinate-unit selector of list pages). For
+    rows that are not reported (the fund ledger, DESIGN.md §3) this is the whole visibility
+    rule: a unit sees its subtree's rows at once, with no holder."""
     return queryset.filter(unit_path__startswith=unit.path)
 
 

@@ -69,6 +69,12 @@ SHAPES = {
         "exit_method": _when(EXITED),
         "lines": ASSISTED,
     },
+    # A summary table's 帮扶项目 runs through the seven choices (g mod 7; 其他帮扶类 the last):
+    # 其他帮扶类 is local only (the constraint); its 年份 a real year.
+    "funds": {
+        "scope": _when("{row} %% 7 <> 6", otherwise="'local'"),
+        "year": lambda value: "2020 + g %% 6",
+    },
 }
 
 

@@ -26,8 +26,10 @@ RESULTS = Path(__file__).resolve().parent / "results"
 YEARS = 3
 
 
-def _setup() -> None:
-    os.environ.setdefault("BENCH_DATABASE_NAME", "bangfu_bench_forms")
+def setup(database: str = "bangfu_bench_forms") -> None:
+    """Django on a benchmark database of its own (BENCH_DATABASE_NAME, else `database`), made
+    if missing (bench/funds.py's too)."""
+    os.environ.setdefault("BENCH_DATABASE_NAME", database)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     import django
     from django.conf import settings
@@ -85,25 +87,34 @@ def load_forms() -> int:
         return cursor.fetchone()[0]
 
 
-def prepare(rebuild: bool, scale: float) -> dict:
+def own_tree(scale: float, rebuild: bool, table: str) -> None:
+    """The database migrated, the static files' manifest (the pages render with the production
+    settings), `table` and the tree emptied with `rebuild`, and the tree at `scale` loaded when
+    missing (bench/funds.py's too)."""
     from django.core.management import call_command
     from django.db import connection
 
     from bench.generate import fanout_for, load_tree
     from org.models import Unit
-    from records.stat_forms.models import StatForm
 
     call_command("migrate", verbosity=0)
-    # The page renders with the production settings: its static files' manifest must exist.
     call_command("collectstatic", interactive=False, verbosity=0)
     if rebuild:
         with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE stat_forms_statform, org_unit CASCADE")
-    started, built = time.perf_counter(), not StatForm.objects.exists()
+            cursor.execute(f"TRUNCATE {table}, org_unit CASCADE")
     if not Unit.objects.exists():
         load_tree(fanout_for(scale))
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE org_unit")
+
+
+def prepare(rebuild: bool, scale: float) -> dict:
+    from org.models import Unit
+    from records.stat_forms.models import StatForm
+
+    started = time.perf_counter()
+    own_tree(scale, rebuild, StatForm._meta.db_table)
+    built = not StatForm.objects.exists()
     if not StatForm.objects.exists():
         load_forms()
     seconds = time.perf_counter() - started
@@ -133,11 +144,11 @@ def bare_statistics(form, year: int, quarter: int, unit):
         return cursor.fetchall()
 
 
-def bench_user(unit, name: str):
-    from org.models import Module, User
+def bench_user(unit, name: str, modules=("stat_forms",)):
+    from org.models import User
 
     user, _created = User.objects.get_or_create(
-        username=name, defaults={"unit": unit, "modules": [Module.STAT_FORMS], "must_change_password": False,
+        username=name, defaults={"unit": unit, "modules": list(modules), "must_change_password": False,
                                  "unit_confirmed": True, "profile_confirmed": True, "full_name": name},
     )  # fmt: skip
     return user
@@ -225,7 +236,7 @@ def main(argv=None) -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="the tree's size (bench.generate.fanout_for)")
     parser.add_argument("--output", default=str(RESULTS / "stat_forms.md"))
     args = parser.parse_args(argv)
-    _setup()
+    setup()
     prepared = prepare(args.rebuild, args.scale)
     rows = run(args.runs)
     print(write(rows, prepared, args.runs, Path(args.output)).read_text(encoding="utf-8"))

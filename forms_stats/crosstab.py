@@ -207,8 +207,12 @@ def scope(queryset: QuerySet, *, viewer: Unit, unit: Unit) -> QuerySet:
 def seen_at_once(queryset: QuerySet, unit_path: str) -> QuerySet:
     """Rows of a model that is not reported, counted by `crosstab` as rows seen upward at once
     (DESIGN.md §3: visibility is the owning unit's path prefix, no holder): `unit_path` names
-    the path of the unit each row belongs to ("sender__path"), and every row is held at the top."""
-    return queryset.annotate(unit_path=F(unit_path), holder_depth=Value(1, output_field=IntegerField()))
+    the path of the unit each row belongs to ("sender__path"; "unit_path" for a model that keeps
+    its own copy: the fund ledger), and every row is held at the top."""
+    top = Value(1, output_field=IntegerField())
+    if unit_path == "unit_path":
+        return queryset.annotate(holder_depth=top)
+    return queryset.annotate(unit_path=F(unit_path), holder_depth=top)
 
 
 def crosstab(

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "records.training",
     "bulletins",
     "records.stat_forms",
+    "funds",
 ]
 if UNDER_PYTEST:
     # A small reportable module that exists only in tests, to prove the reporting engine.

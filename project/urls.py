@@ -15,6 +15,7 @@ urlpatterns = [
     path("reminders/", include("approvals.urls")),
     path("statistics/", include("forms_stats.urls")),
     path("", include("bulletins.urls")),
+    path("fund-ledger/", include("funds.urls")),
     *(path(f"{module.url_prefix}/", include(patterns_for(module))) for module in declaration.all_modules()),
 ]
 

@@ -40,6 +40,9 @@ def parameter_names() -> list[str]:
         text = path.read_text(encoding="utf-8")
         if "forms." in text:
             names |= set(re.findall(r"^\s+(\w+) = (?:forms|filters|django_filters)\.\w+\(", text, re.M))
+            # A ModelForm's Meta.fields, which no `name = forms.…(` line states.
+            for listed in re.findall(r"^\s+fields = \[([^\]]*)\]", text, re.M):
+                names |= set(re.findall(r'"(\w+)"', listed))
     names |= kit_form_names()
     names -= {"csrfmiddlewaretoken"}
     return sorted(names)

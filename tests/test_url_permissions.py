@@ -63,6 +63,8 @@ Access rules:
   政策文件; on the national unit's brief or notice, only its own (national_admin); 403 otherwise.
   Briefs and the national unit's notices are read by EVERYONE. PROVINCE_NOTICE: a notice of
   province_a is seen in province_a's subtree only; everyone else 404.
+- LEDGER_ENTRY: 冲账 of an entry of street_a's fund ledger, which is not reported: street_a and
+  every unit above it see it at once (403 there without 财政专项资金), everyone else 404.
 - AUDIT_ADMIN: the audit viewer: only the audit administrator (三员); everyone else 403, the
   unit admins and the other two duty accounts included.
 
@@ -87,6 +89,7 @@ from records.kit.pages import pages_of
 from records.models import BulkExport, FileCategory, FileImport, WorkerFile
 from tests.bulletins.conftest import make_attachment, make_bulletin
 from tests.conftest import USERS, make_user
+from tests.funds.conftest import enter
 from tests.records.conftest import make_file, make_file_attachment
 from tests.records.kit.conftest import make_record, report_with_parents
 
@@ -114,6 +117,7 @@ BULLETINS_READ, DOCUMENT_PUBLISH, DOCUMENT_EDIT = "bulletins_read", "document_pu
 ANNOUNCE, PROVINCE_NOTICE = "announce", "province_notice"
 SECURITY_ADMIN = "security_admin"
 USER_ADMIN = "user_admin"
+LEDGER_ENTRY = "ledger_entry"
 DRAFT_SEEN_BY = ("street_a",)
 UPWARD_SEEN_BY = ("street_a", "county_a", "city_a", "province_a", "national")
 OK = {200, 302}
@@ -251,6 +255,14 @@ ROUTES = [
     ),
     Route("bulletins:notice_detail", PROVINCE_NOTICE, kwargs={"pk": "provincenotice"}),
     Route("bulletins:notice_attachment", PROVINCE_NOTICE, kwargs={"pk": "provincenoticeattachment"}),
+    # The special funds' ledger (manual 14.1): holders of 财政专项资金; 冲账 of street_a's entry by
+    # the units that see it (LEDGER_ENTRY: 403 there without the module, 404 everywhere else).
+    Route("ledger:entries", RECORDS, module=Module.FUNDS),
+    Route("ledger:print", RECORDS, module=Module.FUNDS),
+    Route("ledger:excel", RECORDS, module=Module.FUNDS),
+    Route("ledger:new", RECORDS, module=Module.FUNDS, kwargs={"direction": "text:income"}),
+    Route("ledger:reverse", LEDGER_ENTRY, "post", kwargs={"pk": "ledgerentry"}),
+    Route("ledger:statistics", RECORDS, module=Module.FUNDS),
     # The audit viewer (三员)
     Route("org:audit_log", AUDIT_ADMIN),
     Route("org:audit_export", AUDIT_ADMIN),
@@ -325,6 +337,10 @@ def expected_status(route: Route, cast, username: str) -> set[int]:
         return OK if user.unit.is_within(cast.units["province_a"]) else {404}
     if route.rule == RECORDS:
         return OK if user.has_module(declaration.get(route.module).permission) else {403}
+    if route.rule == LEDGER_ENTRY:  # seen upward at once: street_a and every unit above it
+        if not cast.units["street_a"].is_within(user.unit):
+            return {404}
+        return OK if user.has_module(Module.FUNDS) else {403}
     if route.rule == "result_export":  # only the requesting user's
         return OK if username == "street_a" else {404}
     if route.rule == RECORD:
@@ -396,6 +412,10 @@ def resolve_kwargs(route: Route, cast) -> dict:
             if kind == "record":
                 report_with_parents(module, row, cast.users["street_a"])
             return row.pk
+        if kind == "text":
+            return key
+        if kind == "ledgerentry":
+            return enter(cast.users["street_a"], "100").pk
         if kind == "resultexport":
             from tests.records.kit.query_fixtures import make_result_export
 

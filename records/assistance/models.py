@@ -119,6 +119,12 @@ class AssistanceMeasure(models.Model):
                                    name="assistance_measure_position_range"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="assistance_measure_amount_not_negative"),
         ]  # fmt: skip
+        # The fund summary tables' picker (ch. 14): the newest lines of a measure and fund source
+        # in no table yet, a keyset page read in index order.
+        indexes = [
+            models.Index(fields=["measure", "fund_source", "id"], condition=Q(summarized_in=""),
+                         name="assistance_measure_free")
+        ]  # fmt: skip
 
     def __str__(self):
         return f"{self.measure}({self.fund_source})"

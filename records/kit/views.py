@@ -273,11 +273,11 @@ def _form_page(request, module, form, lines, *, row=None, given=None):
 FORM_NOTES: list = []
 
 
-def entry_form(request, module, *, row=None, given=None):
+def entry_form(request, module, *, row=None, given=None, initial=None):
     """The module's form bound to the request: without the fields the entry gates fixed (`given`:
     the parent row of a child entered from its parent's page), and a parent among those the
     user's unit may add to (records.kit.services.parent_rows)."""
-    form = record_form(module)(request.POST or None, instance=row)
+    form = record_form(module)(request.POST or None, instance=row, initial=initial)
     for name in given or {}:
         form.fields.pop(name, None)
     if module.parent is not None and module.parent.field in form.fields:
@@ -317,7 +317,9 @@ def record_create(request, module):
         if isinstance(outcome, HttpResponse):
             return outcome
         given |= outcome or {}
-    form = entry_form(request, module, given=given)
+    # A list's 新增 link may preset fields of the form (ListKind.new: "scope=local").
+    preset = {name: value for name, value in request.GET.items() if name in module.form_fields}
+    form = entry_form(request, module, given=given, initial=preset)
     lines = bound_lines(module, request.POST or None)
     if request.method == "POST" and valid_with_lines(form, lines):
         row = saved_with_lines(request, module, form, lines, lambda data, entered: services.record_create(

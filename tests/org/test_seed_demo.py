@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from funds.models import FundSummaryLine, LedgerEntry
 from org.management.commands.seed_demo import DEMO_PASSWORD, DUTY_LOGINS, LOGINS
 from org.models import Unit, User
 from records import merges
@@ -47,6 +48,9 @@ def test_demo_data_loads_once_and_every_login_reaches_home(capsys):
         if module.cases is not None:  # cases at every step of their progress, the overdue reminded
             assert set(module.model.objects.values_list("case_state", flat=True)) == set(CaseState.values)
             assert module.model.objects.filter(overdue_notice__isnull=False).exists(), module.key
+    # The special funds: ledgers with a reversed mistake, summary tables holding assistance lines.
+    assert LedgerEntry.objects.filter(reverses__isnull=False).exists()
+    assert FundSummaryLine.objects.exists()
     call_command("seed_demo")
     assert (Unit.objects.count(), User.objects.count(), WorkerFile.objects.count()) == (units, users, files)
     assert "演示数据已存在" in capsys.readouterr().out
