@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "records.consultations",
     "records.legal_aid",
     "records.assistance",
+    "records.jobs",
     "bulletins",
     "records.stat_forms",
 ]
