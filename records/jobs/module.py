@@ -108,7 +108,7 @@ vacancies = register(
         parent=Parent(
             "recruiter", "recruiters", add_label="增加招聘职位", locked_when_reported=True,
             locked_message="招聘单位已上报,不能增加、修改或删除其招聘职位",
-            delete_message="删除失败,当前招聘职位下有推荐信息",
+            delete_message="删除失败,当前招聘单位下有招聘职位信息",
         ),
         form_fields=VACANCY,
         list_columns=["title", "recruiter", "openings", "place", "education", "salary_from", "salary_to"],

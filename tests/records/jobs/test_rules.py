@@ -185,3 +185,9 @@ def test_one_seeker_per_household_file(cast):
     with pytest.raises(DomainError) as refused:
         make_seeker(street, file=seeker.file)
     assert JobSeeker.objects.count() == 1, refused.value.message
+
+
+def test_a_recruiter_with_vacancies_is_not_deleted(cast):
+    vacancy = make_vacancy(cast.users["street_a"])
+    with pytest.raises(DomainError, match="删除失败,当前招聘单位下有招聘职位信息"):
+        services.record_delete(actor=cast.users["street_a"], module=get("recruiters"), row=vacancy.recruiter)
