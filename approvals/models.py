@@ -233,9 +233,13 @@ class Unreported(models.Model):
         indexes = [models.Index(OpClass("unit_path", name="text_pattern_ops"), "id", name=f"{NAME_PREFIX}_scope")]
 
     def place_at_owner(self, unit) -> None:
-        """A new row: `unit` owns it."""
+        """A new row: `unit` owns it. A child of a row never reported (a recommendation of a job
+        seeker, made by a unit above the seeker's) is filed under its parent's path: seen where
+        the parent is by one index range of its own (selectors.visible_unreported), counted in
+        the parent's area, and rewritten with it when a unit moves."""
         self.unit = unit
-        self.unit_path = unit.path
+        parent = getattr(self, self.visible_through) if self.visible_through else None
+        self.unit_path = parent.unit_path if parent is not None and not is_reported(type(parent)) else unit.path
 
 
 def is_reported(model) -> bool:

@@ -47,16 +47,15 @@ def visible_unreported(queryset: QuerySet, unit: Unit) -> QuerySet:
 
 
 def _seen_q(model, unit: Unit, prefix: str = "") -> Q:
-    """The visibility rule of `model`'s rows, on the path `prefix` from the rows queried."""
+    """The visibility rule of `model`'s rows, on the path `prefix` from the rows queried: the
+    path's prefix (a child of a row never reported has its parent's path: Unreported.
+    place_at_owner), and the holder of a reportable row or of a reportable parent row."""
+    seen = Q(**{f"{prefix}unit_path__startswith": unit.path})
     if is_reported(model):
-        return Q(**{f"{prefix}unit_path__startswith": unit.path, f"{prefix}holder_depth__lte": unit.depth})
+        return seen & Q(**{f"{prefix}holder_depth__lte": unit.depth})
     through = getattr(model, "visible_through", None)
-    if through is None:
-        return Q(**{f"{prefix}unit_path__startswith": unit.path})
-    parent = model._meta.get_field(through).related_model
-    seen = _seen_q(parent, unit, f"{prefix}{through}__")
-    if is_reported(parent):  # its children are the parent owner's (a vacancy): its own path is an index range
-        seen &= Q(**{f"{prefix}unit_path__startswith": unit.path})
+    if through and is_reported(model._meta.get_field(through).related_model):
+        return seen & _seen_q(model._meta.get_field(through).related_model, unit, f"{prefix}{through}__")
     return seen
 
 
@@ -65,7 +64,8 @@ def sees(unit: Unit, row) -> bool:
     if is_reported(type(row)):
         return row.unit_path.startswith(unit.path) and row.holder_depth <= unit.depth
     through = getattr(row, "visible_through", None)
-    return sees(unit, getattr(row, through)) if through else row.unit_path.startswith(unit.path)
+    reported_parent = through and is_reported(row._meta.get_field(through).related_model)
+    return sees(unit, getattr(row, through)) if reported_parent else row.unit_path.startswith(unit.path)
 
 
 def from_subtree(queryset: QuerySet, unit: Unit) -> QuerySet:
