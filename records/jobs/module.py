@@ -152,8 +152,12 @@ recommendations = register(
         ),
         editable=False,
         form_fields=RECOMMENDATION,
-        list_columns=["recommended_on", "seeker", "employer", "success", "phone"],
-        sheet=[Section("推荐信息", [*RECOMMENDATION[:4], "vacancy", *RECOMMENDATION[4:]])],
+        # the seeker's name through its file, not str(seeker): one join, not a query a row
+        list_columns=["recommended_on", "seeker.file.head_name", "seeker.intention", "employer", "success", "phone"],
+        sheet=[
+            Section("求职人才", ["seeker.file.head_name", "seeker.intention"]),
+            Section("推荐信息", [*RECOMMENDATION[1:4], "vacancy", *RECOMMENDATION[4:]]),
+        ],
         filter_fields=["employer", "success"],
         stat_dimensions=["success"],
         stat_measures=[count("推荐次数")],

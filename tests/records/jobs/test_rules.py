@@ -162,7 +162,9 @@ def test_a_county_recommends_a_street_seeker_and_a_success_marks_them_employed(c
     assert JobSeeker.objects.get(pk=seeker.pk).employment.value == "已推荐"
     services.record_create(actor=county, module=recommendations, data=data | {"success": True})
     assert JobSeeker.objects.get(pk=seeker.pk).employment == code("employment_state", "已就业")
-    # seen wherever the seeker is: by the street too; deleted only by the recommending county
+    # filed under the seeker's path, so seen wherever the seeker is: by the street too; deleted
+    # only by the recommending county
+    assert (first.unit_id, first.unit_path) == (county.unit_id, seeker.unit_path)
     assert visible_to(Recommendation.objects.all(), street.unit).count() == 2
     assert not services.can_edit(county, recommendations, first)  # added and deleted only
     assert "只能增加和删除" in services.edit_refusal(county, recommendations, first)
