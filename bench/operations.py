@@ -521,9 +521,9 @@ def record_statistics_pages(table, runs: int, modules=None) -> None:
     dimension and by its second over a date range, beside the GROUP BY it runs, replayed."""
     users = bench_users()
     for module in modules or record_modules():
-        date_field = next(p for p in module.query_fields if isinstance(module.field(p), DateField))
+        date_field = next((p for p in module.query_fields if isinstance(module.field(p), DateField)), None)
         second = module.stat_dimensions[1 % len(module.stat_dimensions)]
-        dates = f"&{date_field}_from=2024-06-01&{date_field}_to=2025-01-31"  # the query's condition
+        dates = f"&{date_field}_from=2024-06-01&{date_field}_to=2025-01-31" if date_field else ""  # the query's
         cases = [(1, module.stat_dimensions[0], ""), (2, module.stat_dimensions[0], ""),
                  (2, second, dates), (4, module.stat_dimensions[0], "")]  # fmt: skip
         # A dimension of the lines (an assistance's 帮扶措施): the GROUP BY joins them.
@@ -562,8 +562,10 @@ def _query_cases(module) -> list[tuple[str, dict]]:
     """(label, conditions): a code condition and a date range; and where the module has amounts
     or a code condition of its own (an assistance's 帮扶措施), those with the date range."""
     fields = {path: module.field(path) for path in module.query_fields}
-    code = next(p for p, f in fields.items() if f.is_relation)
-    date_path = next(p for p, f in fields.items() if isinstance(f, DateField))
+    code = next((p for p, f in fields.items() if code_table_of(f)), None)
+    date_path = next((p for p, f in fields.items() if isinstance(f, DateField)), None)
+    if code is None or date_path is None:  # no query, or none of these conditions (推荐信息)
+        return []
     dates = {f"{date_path}_from": "2024-06-01", f"{date_path}_to": "2025-06-30"}
     cases = [(f"{module.label_of(code)} + date range", {code: _first_code(code_table_of(fields[code])), **dates})]
     amounts = [p for p, f in fields.items() if isinstance(f, DecimalField)][:1]
@@ -579,6 +581,26 @@ def _query_cases(module) -> list[tuple[str, dict]]:
 
 def _first_code(table_key: str) -> int:
     return Code.objects.filter(table__key=table_key).order_by("display_order", "pk").first().pk
+
+
+def job_matching(table, runs: int) -> None:
+    """职位匹配 of a job seeker and 匹配人才 of a vacancy (records.jobs.matching) at a province and a
+    county, beside the page's statements on the vacancies' and seekers' tables, replayed."""
+    from records.jobs.models import JobSeeker, Vacancy
+
+    seekers, vacancies = declaration.get("job_seekers"), declaration.get("vacancies")
+    keep = lambda sql: '"jobs_vacancy"' in sql or '"jobs_jobseeker"' in sql  # noqa: E731
+    for depth in (2, 4):
+        user = bench_users()[depth]
+        client = _client(user)
+        seeker = visible_to(JobSeeker.objects.all(), user.unit).order_by("pk").first()
+        vacancy = visible_to(Vacancy.objects.all(), user.unit).order_by("pk").first()
+        visible = visible_to(Vacancy.objects.all(), user.unit).count()
+        for label, url, rows in (("职位匹配 (vacancies for a seeker)", seekers.url("matches", seeker.pk), visible),
+                                 ("匹配人才 (seekers for a vacancy)", vacancies.url("matches", vacancy.pk),
+                                  visible_to(JobSeeker.objects.all(), user.unit).count())):  # fmt: skip
+            _page_row(table, label, f"{user.unit.level_name}({rows:,} 条可见)", client, url, runs, keep,
+                      "whole request vs its statements on the vacancies' and seekers' tables")  # fmt: skip
 
 
 def reload_records(scale: float, keys: list[str]) -> dict:
@@ -605,6 +627,8 @@ def module_operations(table, runs: int, keys: list[str]) -> None:
     record_list_pages(table, runs, modules)
     record_query_pages(table, runs, modules)
     record_statistics_pages(table, runs, modules)
+    if {"vacancies", "job_seekers"} & set(keys):
+        job_matching(table, runs)
 
 
 def run_all(table, runs: int, only: list[str] = ()) -> None:
@@ -615,6 +639,7 @@ def run_all(table, runs: int, only: list[str] = ()) -> None:
     record_list_pages(table, runs)
     record_query_pages(table, runs)
     record_statistics_pages(table, runs)
+    job_matching(table, runs)
     detail_pages(table, runs)
     query_pages(table, runs)
     statistics_pages(table, runs)

@@ -16,8 +16,13 @@ from records.kit import declaration
 from records.models import WorkerFile
 
 RECORDS_AT_SCALE_1 = 1_000_000  # per module: the issue's floor for each new module
-# Modules with more rows than the floor: about four assistances per household file (issue 18).
-ROWS_AT_SCALE_1 = {"assistance": 20_000_000}
+# Modules with other numbers of rows than the floor: about four assistances per household file
+# (issue 18); job placement's (issue 19) as many seekers and vacancies as the issue measures.
+ROWS_AT_SCALE_1 = {
+    "assistance": 20_000_000,
+    "job_agencies": 20_000, "recruiters": 100_000, "vacancies": 200_000, "job_seekers": 1_000_000,
+    "recommendations": 500_000,
+}  # fmt: skip
 REPORTING = {"id", "unit", "unit_path", "holder", "holder_depth", "report_state"}
 DAY = "DATE '2024-06-01' + (g %% 700)"  # every date of a row the same day: ordered dates hold
 CASE_STATES = "(ARRAY['accepted','in_progress','closed'])[g %% 3 + 1]"
@@ -58,7 +63,21 @@ def _when(condition: str, then: str = "{value}", otherwise: str = "NULL") -> Cal
     return lambda value: f"CASE WHEN {when} THEN {then.format(value=value)} ELSE {otherwise} END"
 
 
+# What the matching (records.jobs.matching) compares: vacancies and seekers of the same trades.
+TRADE = "(ARRAY['电工','焊工','钳工','车工','保洁员','保安员','厨师','收银员','叉车司机','育婴员'])[g %% 10 + 1]"
+SALARY_FROM = "(3000 + g %% 20 * 100)::numeric"
+
 SHAPES = {
+    "vacancies": {
+        "title": lambda _value: TRADE,
+        "trade": lambda _value: TRADE,
+        "age_from": lambda _value: "18",
+        "age_to": lambda _value: "(ARRAY[45,50,55,60])[g %% 4 + 1]",
+        "salary_from": lambda _value: SALARY_FROM,
+        "salary_to": lambda _value: f"{SALARY_FROM} + 2000",
+        "valid_until": lambda _value: "NULL",
+    },
+    "job_seekers": {"intention": lambda _value: TRADE, "expected_salary": lambda _value: SALARY_FROM},
     "assistance": {
         "helped": _when(ASSISTED, "'helped'", "'not_helped'"),
         "form": _when(ASSISTED),
@@ -85,6 +104,8 @@ def _value(field: models.Field, n: int) -> str:
             return _pick(code_table_of(field), f"(g / {n + 2})")
         if field.related_model is WorkerFile and not field.null:
             return _own_street_file()
+        if parent := _parent_of(field):
+            return _own_street_row(parent)
         return "NULL"
     if field.name == "case_state":
         return CASE_STATES
@@ -119,6 +140,21 @@ def _own_street_file() -> str:
     streets = Unit.objects.filter(depth=5).count()
     per_street = WorkerFile.objects.count() // streets
     assert per_street >= 1, "load the household files before the records"
+    return f"(g %% {streets} + {streets} * ((g / {streets}) %% {per_street} + (g %% {streets} = 0)::int))"
+
+
+def _parent_of(field: models.Field):
+    """The parent module when the field is its declaration's Parent (a recruiter's agency): its
+    rows are loaded first (record_modules keeps the declarations' order)."""
+    module = next((m for m in declaration.all_modules() if m.model is field.model), None)
+    return module.parent_module if module and module.parent and module.parent.field == field.name else None
+
+
+def _own_street_row(parent) -> str:
+    """A row of the parent module of row g's own street: parent row p sits in street p mod N like
+    row g in g mod N (_insert_rows), so p is g mod N plus a multiple of N below the parent's rows."""
+    streets = Unit.objects.filter(depth=5).count()
+    per_street = max(parent.model.objects.count() // streets, 1)
     return f"(g %% {streets} + {streets} * ((g / {streets}) %% {per_street} + (g %% {streets} = 0)::int))"
 
 
@@ -159,9 +195,22 @@ def load_records(rows: dict) -> dict[str, int]:
 
 def _insert_rows(cursor, module, rows: int) -> None:
     """Row g: a street's in turn, held at every level (40% at the owner, a tenth of those
-    returned, then 20/15/20/5% reported to county, city, province and national)."""
+    returned, then 20/15/20/5% reported to county, city, province and national); a module never
+    reported (approvals.models.Unreported) has its owner only."""
     table = module.model._meta.db_table
     columns, values = zip(*_record_columns(module), strict=True)
+    if not module.reported:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (id, unit_id, unit_path, {", ".join(columns)})
+            SELECT g, s.id, s.path, {", ".join(values)}
+            FROM generate_series(1, %s) AS g
+            JOIN bench_streets s ON s.rn = g %% (SELECT count(*) FROM bench_streets) + 1;
+            SELECT setval(pg_get_serial_sequence('{table}', 'id'), greatest(%s, 1));
+            """,
+            [rows, rows],
+        )
+        return
     cursor.execute(
         f"""
         INSERT INTO {table} (id, unit_id, unit_path, holder_id, holder_depth, report_state, {", ".join(columns)})

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "records.legal_aid",
     "records.assistance",
     "records.training",
+    "records.jobs",
     "bulletins",
     "records.stat_forms",
     "funds",

@@ -10,9 +10,10 @@ from django.db import connection
 from approvals import services
 from approvals.models import Movement, ReportAction, ReportState
 from org.models import Module
+from records.jobs.models import JobAgency, Recruiter
 from tests.approvals.conftest import new_row
 from tests.conftest import BUSINESS_MODULES, make_user
-from tests.reporting.models import SampleAgency, SampleRecord, SampleRecruiter
+from tests.reporting.models import SampleRecord
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -175,19 +176,19 @@ def test_jobs_quick_report_and_quick_return_racing(cast, people, round_):
     u = cast.units
     pairs = []
     for i in range(10):
-        agency = new_row(SampleAgency, u["street_a"], name=f"职介所{i}")
-        pairs.append((agency, new_row(SampleRecruiter, u["street_a"], name=f"招聘单位{i}", agency=agency)))
+        agency = new_row(JobAgency, u["street_a"], name=f"职介所{i}")
+        pairs.append((agency, new_row(Recruiter, u["street_a"], name=f"招聘单位{i}", agency=agency)))
     services.quick_report(actor=people["street_a"], module_key=Module.JOBS, scope=u["street_a"])
     results = race(
         lambda: services.quick_report(actor=people["county_a"], module_key=Module.JOBS, scope=u["street_a"]),
         lambda: services.quick_return(actor=people["county_a_b"], module_key=Module.JOBS, child=u["street_a"]),
     )
     assert sum(r.moved for r in results) == 2 * len(pairs)
-    for model, rows in ((SampleAgency, [a for a, _ in pairs]), (SampleRecruiter, [r for _, r in pairs])):
+    for model, rows in ((JobAgency, [a for a, _ in pairs]), (Recruiter, [r for _, r in pairs])):
         assert set(moves_per_row([r.pk for r in rows], model).values()) == {2}
     for agency, recruiter in pairs:
-        a = SampleAgency.objects.get(pk=agency.pk)
-        r = SampleRecruiter.objects.get(pk=recruiter.pk)
+        a = JobAgency.objects.get(pk=agency.pk)
+        r = Recruiter.objects.get(pk=recruiter.pk)
         # A recruiter never sits above its agency.
         assert r.holder_depth >= a.holder_depth
         assert (a.holder_id, a.report_state) in {

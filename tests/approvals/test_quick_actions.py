@@ -15,9 +15,10 @@ from audit.models import AuditLog
 from flows.flows import ReportUpFlow, ReturnDownFlow
 from org.errors import DomainError
 from org.models import Module
+from records.jobs.models import JobAgency, Recruiter
 from tests.approvals.conftest import new_row, where
 from tests.conftest import BUSINESS_MODULES, make_user
-from tests.reporting.models import SampleAgency, SampleRecord, SampleRecruiter
+from tests.reporting.models import SampleRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -262,8 +263,8 @@ def test_quick_return_needs_a_direct_child(cast, people, city_inbox, username, c
 def _jobs(unit, n=2):
     pairs = []
     for i in range(n):
-        agency = new_row(SampleAgency, unit, name=f"职介所{i}")
-        recruiter = new_row(SampleRecruiter, unit, name=f"招聘单位{i}", agency=agency)
+        agency = new_row(JobAgency, unit, name=f"职介所{i}")
+        recruiter = new_row(Recruiter, unit, name=f"招聘单位{i}", agency=agency)
         pairs.append((agency, recruiter))
     return pairs
 
@@ -282,7 +283,7 @@ def test_quick_report_moves_agencies_before_their_recruiters(cast, people):
     assert positions(everything) == {(u["county_a"].pk, ReportState.REPORTED)}
     (action,) = result.actions
     assert action.module == Module.JOBS and action.count == 4
-    assert _movement_order(action) == [SampleAgency, SampleAgency, SampleRecruiter, SampleRecruiter]
+    assert _movement_order(action) == [JobAgency, JobAgency, Recruiter, Recruiter]
     # One level up, through a child-scoped quick report.
     result = quick_report(people["county_a"], u["street_a"], module=Module.JOBS)
     assert result.moved == 4 and positions(everything) == {(u["city_a"].pk, ReportState.REPORTED)}
@@ -298,7 +299,7 @@ def test_quick_return_moves_recruiters_before_their_agencies(cast, people):
     assert (result.moved, result.refused) == (4, [])
     assert positions(everything) == {(u["county_a"].pk, ReportState.RETURNED)}
     (action,) = result.actions
-    assert _movement_order(action) == [SampleRecruiter, SampleRecruiter, SampleAgency, SampleAgency]
+    assert _movement_order(action) == [Recruiter, Recruiter, JobAgency, JobAgency]
     result = quick_return(people["county_a"], u["street_a"], module=Module.JOBS)
     assert result.moved == 4 and positions(everything) == {(u["street_a"].pk, ReportState.RETURNED)}
 
@@ -310,10 +311,10 @@ def test_returned_pair_goes_down_together_and_the_recruiter_waits_for_its_agency
     (agency, recruiter), (agency2, recruiter2) = _jobs(u["street_a"])
     quick_report(people["street_a"], u["street_a"], module=Module.JOBS)
     # The county returns one recruiter and then its agency; the street re-reports only the recruiter.
-    services.return_rows(actor=people["county_a"], model=SampleRecruiter, pks=[recruiter.pk])
-    services.return_rows(actor=people["county_a"], model=SampleAgency, pks=[agency.pk])
-    result = services.report_rows(actor=people["street_a"], model=SampleRecruiter, pks=[recruiter.pk])
-    assert result.moved == 0 and [r.reason for r in result.refused] == ["须先上报其所属的职介机构"]
+    services.return_rows(actor=people["county_a"], model=Recruiter, pks=[recruiter.pk])
+    services.return_rows(actor=people["county_a"], model=JobAgency, pks=[agency.pk])
+    result = services.report_rows(actor=people["street_a"], model=Recruiter, pks=[recruiter.pk])
+    assert result.moved == 0 and [r.reason for r in result.refused] == [Recruiter.report_parent_message]
     # The county's quick report takes the other pair; the first pair's rows are not at the county.
     result = quick_report(people["county_a"], u["county_a"], module=Module.JOBS)
     assert result.moved == 2 and result.refused == []

@@ -16,9 +16,10 @@ from approvals.events import ReportingEvent
 from approvals.models import ReportAction
 from audit.models import AuditLog
 from org.models import Module
+from records.jobs.models import JobAgency
 from tests.approvals.conftest import new_row
 from tests.conftest import BUSINESS_MODULES, make_user
-from tests.reporting.models import SampleAgency, SampleRecord
+from tests.reporting.models import SampleRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +131,7 @@ def test_street_gets_a_reminder_when_the_county_returns_rows(cast):
 
 def test_a_user_without_the_module_does_not_see_its_reminders(cast):
     petitions = report(cast)
-    jobs = report(cast, model=SampleAgency)
+    jobs = report(cast, model=JobAgency)
     add_user(cast, "county_petitions", "county_a", [Module.PETITIONS])
     add_user(cast, "county_files", "county_a", [Module.FILES])
     assert [r.pk for r in cast.client("county_petitions").get(PENDING).context["page"].rows] == [petitions.pk]
@@ -278,7 +279,7 @@ def test_the_pending_flag_is_the_state_of_the_process(cast):
 
 def test_all_reminders_filters_by_module_and_date(cast):
     petitions = report(cast)
-    jobs = report(cast, model=SampleAgency)
+    jobs = report(cast, model=JobAgency)
     old = report(cast)
     ReportAction.objects.filter(pk=old.pk).update(at=timezone.now() - datetime.timedelta(days=40))
     client = cast.client("county_a")
@@ -344,7 +345,7 @@ def header_count(client):
 
 def test_header_shows_the_pending_count(cast):
     first = report(cast)
-    report(cast, model=SampleAgency)
+    report(cast, model=JobAgency)
     client = cast.client("county_a")
     shown, response = header_count(client)
     assert shown == 1 and "待处理提醒 (2)" in response.content.decode()
@@ -358,7 +359,7 @@ def test_header_shows_the_pending_count(cast):
 
 def test_the_compiled_header_count_is_the_selectors_count(cast):
     first = report(cast)
-    report(cast, model=SampleAgency)
+    report(cast, model=JobAgency)
     add_user(cast, "county_petitions", "county_a", [Module.PETITIONS])
     for username in ["county_a", "county_petitions", "street_a", "county_a_admin"]:
         user = cast.users[username]
@@ -396,7 +397,7 @@ def test_list_queries_do_not_grow_with_rows(cast, url):
     client = cast.client("county_a")
     few = _reminder_queries(client, url)
     for _ in range(6):
-        report(cast, model=SampleAgency)
+        report(cast, model=JobAgency)
     client.post(HANDLE_MANY, {"ids": list(ReportAction.objects.values_list("pk", flat=True)[:3])})
     many = _reminder_queries(client, url)
     assert (

@@ -16,17 +16,18 @@ from audit.models import AuditLog
 from flows.flows import ReportUpFlow, ReturnDownFlow
 from org.errors import DomainError
 from org.models import Module, Unit
+from records.jobs.models import JobAgency, Recruiter
 from tests.approvals.conftest import new_row, reload, where
 from tests.conftest import BUSINESS_MODULES, make_user
-from tests.reporting.models import SampleAgency, SampleRecord, SampleRecruiter
+from tests.reporting.models import SampleRecord
 
 pytestmark = pytest.mark.django_db
 
 NOT_HELD = "已不在本单位(可能已被他人上报或退回),请刷新列表"
 OWN_ROWS = "本单位填报的数据不能退回"
 INCOMPLETE = "信息项没有填写完整"
-AGENCY_FIRST = "须先上报其所属的职介机构"
-RECRUITERS_UP = "其下的招聘单位已上报,须先退回"
+AGENCY_FIRST = Recruiter.report_parent_message  # 此招聘单位信息不允许先被上报 (manual 7.2.2)
+RECRUITERS_UP = JobAgency.return_children_message
 VIEWERS = ["national", "province_a", "city_a", "county_a", "street_a", "street_a2", "county_a2", "province_b"]
 
 
@@ -352,42 +353,42 @@ def test_only_invalid_rows_create_no_action(cast, people):
 
 def test_recruiter_cannot_go_up_before_its_agency(cast, people):
     u = cast.units
-    agency = new_row(SampleAgency, u["street_a"], name="浆洗街职介所")
-    recruiter = new_row(SampleRecruiter, u["street_a"], name="某招聘单位", agency=agency)
+    agency = new_row(JobAgency, u["street_a"], name="浆洗街职介所")
+    recruiter = new_row(Recruiter, u["street_a"], name="某招聘单位", agency=agency)
     before = snapshot()
-    result = report(people["street_a"], recruiter, model=SampleRecruiter)
+    result = report(people["street_a"], recruiter, model=Recruiter)
     assert result.moved == 0 and reasons(result) == [(recruiter.pk, AGENCY_FIRST)]
     assert snapshot() == before and where(recruiter) == (u["street_a"].pk, ReportState.DRAFT)
 
-    assert report(people["street_a"], agency, model=SampleAgency).moved == 1
-    assert report(people["street_a"], recruiter, model=SampleRecruiter).moved == 1
+    assert report(people["street_a"], agency, model=JobAgency).moved == 1
+    assert report(people["street_a"], recruiter, model=Recruiter).moved == 1
     assert where(recruiter) == (u["county_a"].pk, ReportState.REPORTED)
     # One level up the same rule holds: both at the county, the recruiter still waits.
-    result = report(people["county_a"], recruiter, model=SampleRecruiter)
+    result = report(people["county_a"], recruiter, model=Recruiter)
     assert result.moved == 0 and reasons(result) == [(recruiter.pk, AGENCY_FIRST)]
-    assert report(people["county_a"], agency, model=SampleAgency).moved == 1
-    assert report(people["county_a"], recruiter, model=SampleRecruiter).moved == 1
+    assert report(people["county_a"], agency, model=JobAgency).moved == 1
+    assert report(people["county_a"], recruiter, model=Recruiter).moved == 1
     assert where(agency)[0] == where(recruiter)[0] == u["city_a"].pk
 
 
 def test_agency_cannot_be_returned_while_its_recruiter_is_at_or_above_the_unit(cast, people):
     u = cast.units
-    agency = new_row(SampleAgency, u["street_a"], name="职介所")
-    recruiter = new_row(SampleRecruiter, u["street_a"], name="招聘单位", agency=agency)
+    agency = new_row(JobAgency, u["street_a"], name="职介所")
+    recruiter = new_row(Recruiter, u["street_a"], name="招聘单位", agency=agency)
     for sender in ("street_a", "county_a"):
-        report(people[sender], agency, model=SampleAgency)
-        report(people[sender], recruiter, model=SampleRecruiter)
+        report(people[sender], agency, model=JobAgency)
+        report(people[sender], recruiter, model=Recruiter)
     # Both at the city: the agency may not go down before its recruiter.
     before = snapshot()
-    result = give_back(people["city_a"], agency, model=SampleAgency)
+    result = give_back(people["city_a"], agency, model=JobAgency)
     assert result.moved == 0 and reasons(result) == [(agency.pk, RECRUITERS_UP)]
     assert snapshot() == before and where(agency) == (u["city_a"].pk, ReportState.REPORTED)
     # The recruiter goes down first; then the agency may follow.
-    assert give_back(people["city_a"], recruiter, model=SampleRecruiter).moved == 1
-    assert give_back(people["city_a"], agency, model=SampleAgency).moved == 1
+    assert give_back(people["city_a"], recruiter, model=Recruiter).moved == 1
+    assert give_back(people["city_a"], agency, model=JobAgency).moved == 1
     assert where(agency) == where(recruiter) == (u["county_a"].pk, ReportState.RETURNED)
     # At the county (recruiter at the returning unit itself) the same rule applies.
-    result = give_back(people["county_a"], agency, model=SampleAgency)
+    result = give_back(people["county_a"], agency, model=JobAgency)
     assert result.moved == 0 and reasons(result) == [(agency.pk, RECRUITERS_UP)]
 
 
@@ -548,21 +549,21 @@ def test_the_owner_cannot_return_its_own_row_draft_or_returned(cast, people):
 
 def test_a_child_row_waits_for_its_parent_row_both_ways(cast, people):
     u = cast.units
-    agency = new_row(SampleAgency, u["street_a"], name="职介所")
-    recruiter = new_row(SampleRecruiter, u["street_a"], name="招聘方", agency=agency)
+    agency = new_row(JobAgency, u["street_a"], name="职介所")
+    recruiter = new_row(Recruiter, u["street_a"], name="招聘方", agency=agency)
     # Up: the recruiter only after its agency, refused alike by the transition and the set move.
     assert not may("report", recruiter)
-    assert reasons(report(people["street_a"], recruiter, model=SampleRecruiter)) == [(recruiter.pk, AGENCY_FIRST)]
-    assert report(people["street_a"], agency, model=SampleAgency).moved == 1
+    assert reasons(report(people["street_a"], recruiter, model=Recruiter)) == [(recruiter.pk, AGENCY_FIRST)]
+    assert report(people["street_a"], agency, model=JobAgency).moved == 1
     assert may("report", recruiter)
-    assert report(people["street_a"], recruiter, model=SampleRecruiter).moved == 1
+    assert report(people["street_a"], recruiter, model=Recruiter).moved == 1
     # Down: the agency only after its recruiter.
     assert not may("return", agency)
-    assert reasons(give_back(people["county_a"], agency, model=SampleAgency)) == [(agency.pk, RECRUITERS_UP)]
+    assert reasons(give_back(people["county_a"], agency, model=JobAgency)) == [(agency.pk, RECRUITERS_UP)]
     assert may("return", recruiter)
-    assert give_back(people["county_a"], recruiter, model=SampleRecruiter).moved == 1
+    assert give_back(people["county_a"], recruiter, model=Recruiter).moved == 1
     assert may("return", agency)
-    assert give_back(people["county_a"], agency, model=SampleAgency).moved == 1
+    assert give_back(people["county_a"], agency, model=JobAgency).moved == 1
     assert where(agency) == where(recruiter) == (u["street_a"].pk, ReportState.RETURNED)
 
 

@@ -12,9 +12,10 @@ from org.errors import DomainError
 from org.events import OrgEvent
 from org.models import Module, Unit
 from org.services.units import unit_move
+from records.jobs.models import JobAgency, Recruiter
 from tests.approvals.conftest import new_row, reload
 from tests.conftest import BUSINESS_MODULES, make_user
-from tests.reporting.models import SampleAgency, SampleRecord, SampleRecruiter
+from tests.reporting.models import SampleRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -132,11 +133,11 @@ def test_after_the_move_rows_travel_up_the_new_branch(cast, people, spread):
 def test_moving_a_street_changes_depths_and_jobs_rows(cast, people):
     """A street moved under a city becomes a county-level unit: holder_depth follows."""
     u = cast.units
-    agency = new_row(SampleAgency, u["street_a"], name="职介所")
-    recruiter = new_row(SampleRecruiter, u["street_a"], name="招聘单位", agency=agency)
-    up(people["street_a"], agency, model=SampleAgency)
-    up(people["street_a"], recruiter, model=SampleRecruiter)
-    up(people["county_a"], agency, model=SampleAgency)
+    agency = new_row(JobAgency, u["street_a"], name="职介所")
+    recruiter = new_row(Recruiter, u["street_a"], name="招聘单位", agency=agency)
+    up(people["street_a"], agency, model=JobAgency)
+    up(people["street_a"], recruiter, model=Recruiter)
+    up(people["county_a"], agency, model=JobAgency)
     sibling = new_row(SampleRecord, u["street_a2"], title="玉林")
     up(people["street_a2"], sibling)
 

@@ -38,7 +38,7 @@ def test_demo_data_loads_once_and_every_login_reaches_home(capsys):
     assert exports == {"浆洗街街道工会": "exported", "武侯区总工会": "requested", "成都市总工会": "rejected",
                        "中华全国总工会": "approved"}  # fmt: skip
     assert BulkExport.objects.get(state="exported").row_count > 0
-    # Every module declared on the kit has rows at every stage too.
+    # Every module declared on the kit has rows at every stage too; one never reported has rows.
     for module in declaration.all_modules():
         if not module.reported:  # rows never reported (trainees): where they were entered
             assert module.model.objects.values("unit").distinct().count() > 1, module.key

@@ -3,10 +3,11 @@
 from approvals import services as approvals
 from records import merges, services
 from records.forms import WorkerFileForm
+from records.jobs.models import JobSeeker
 from records.models import FileAttachment, FileImport, FileImportItem, Person, WorkerFile
 from records.services import PERSON_FIELDS
 from tests.records.conftest import code, file_data, head_data, id_number, make_file_attachment, member_data
-from tests.reporting.models import SampleAssistance, SampleAttachment, SampleJobSeeker, SampleLegalAid
+from tests.reporting.models import SampleAssistance, SampleAttachment, SampleLegalAid
 
 
 def worker(actor, *, name="王建华", birth="19700412", members=1, number=None, report=True, **overrides) -> WorkerFile:
@@ -53,14 +54,22 @@ def link_everything(file: WorkerFile, *, job_seeker=True) -> None:
     legal_aid.place_at_owner(file.unit)
     legal_aid.save()
     if job_seeker:
-        SampleJobSeeker.objects.create(file=file, skill="电工")
+        make_job_seeker(file, intention="电工")
     SampleAttachment.objects.create(file=file, name="低保证明.pdf")
     make_file_attachment(file, file.created_by)
     job = FileImport.objects.create(unit=file.unit, file_name="导入.xlsx")
     FileImportItem.objects.create(job=job, code=file.code, file=file)
 
 
-LINKED_MODELS = [SampleAssistance, SampleLegalAid, SampleJobSeeker, SampleAttachment, FileAttachment, FileImportItem]
+def make_job_seeker(file: WorkerFile, **fields) -> JobSeeker:
+    """人才信息 of the file, owned by the file's unit (one per file: records.jobs)."""
+    seeker = JobSeeker(file=file, **fields)
+    seeker.place_at_owner(file.unit)
+    seeker.save()
+    return seeker
+
+
+LINKED_MODELS = [SampleAssistance, SampleLegalAid, JobSeeker, SampleAttachment, FileAttachment, FileImportItem]
 
 
 def linked_counts(file_ids) -> dict[str, int]:

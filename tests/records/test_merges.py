@@ -15,8 +15,7 @@ from org.errors import DomainError
 from records import merges, services, transfers
 from records.events import FileEvent
 from records.models import FamilyMember, FileAttachment, FileSnapshot, Person, WorkerFile
-from tests.records.merge_helpers import link_everything, linked_counts, merge_input, worker
-from tests.reporting.models import SampleJobSeeker
+from tests.records.merge_helpers import link_everything, linked_counts, make_job_seeker, merge_input, worker
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +48,7 @@ def test_merging_three_files_keeps_every_linked_row_on_the_kept_file(cast, three
     assert before == {
         "SampleAssistance": 3,
         "SampleLegalAid": 3,
-        "SampleJobSeeker": 1,
+        "JobSeeker": 1,
         "SampleAttachment": 3,
         "FileAttachment": 3,
         "FileImportItem": 3,
@@ -142,7 +141,7 @@ def test_rows_a_relation_left_behind_are_caught_by_the_count_check(cast, three, 
 
 def test_two_one_to_one_records_refuse_the_merge(cast, three):
     kept, other, _third = three
-    SampleJobSeeker.objects.create(file=kept, skill="焊工")
+    make_job_seeker(kept, intention="焊工")
     with pytest.raises(DomainError, match="人才信息"):
         merges.files_merge(actor=cast.users["county_a_admin"], kept_id=kept.pk, merged_ids=[other.pk],
                            form=merge_input(kept, [kept, other]))  # fmt: skip

@@ -21,39 +21,9 @@ class SampleRecord(Reportable):
         return self.title
 
 
-class SampleAgency(Reportable):
-    """Like a job agency: the parent of recruiters."""
-
-    name = models.CharField("名称", max_length=100)
-
-    reporting_module = Module.JOBS
-
-    class Meta(Reportable.Meta):
-        verbose_name = "职介机构"
-
-    def __str__(self):
-        return self.name
-
-
-class SampleRecruiter(Reportable):
-    """Like a recruiter: cannot go up before its agency."""
-
-    name = models.CharField("名称", max_length=100)
-    agency = models.ForeignKey(SampleAgency, on_delete=models.PROTECT, related_name="recruiters")
-
-    reporting_module = Module.JOBS
-    report_parent_field = "agency"
-
-    class Meta(Reportable.Meta):
-        verbose_name = "招聘单位"
-
-    def __str__(self):
-        return self.name
-
-
-# Records that refer to a household file, as the assistance, legal-aid, job-seeker and
-# attachment modules will: a merge must carry every one of them to the kept file
-# (records.merges discovers them from WorkerFile's reverse relations).
+# Records that refer to a household file, as the assistance, legal-aid and attachment modules
+# do: a merge must carry every one of them to the kept file (records.merges discovers them from
+# WorkerFile's reverse relations; the job seekers are the real records.jobs.JobSeeker).
 
 
 class SampleAssistance(Reportable):
@@ -80,16 +50,6 @@ class SampleLegalAid(Reportable):
 
     class Meta(Reportable.Meta):
         verbose_name = "法律援助"
-
-
-class SampleJobSeeker(models.Model):
-    """Like 人才信息: one per file at most."""
-
-    file = models.OneToOneField("records.WorkerFile", null=True, on_delete=models.CASCADE, related_name="+")
-    skill = models.CharField("技能", max_length=100, default="")
-
-    class Meta:
-        verbose_name = "人才信息"
 
 
 class SampleAttachment(models.Model):
