@@ -77,6 +77,8 @@ SHAPES = {
         "salary_to": lambda _value: f"{SALARY_FROM} + 2000",
         "valid_until": lambda _value: "NULL",
     },
+    # A trainee is once per class (its constraint on class and ID number): a number of its own.
+    "trainees": {"id_number": lambda _value: "lpad(g::text, 18, '0')"},
     "job_seekers": {"intention": lambda _value: TRADE, "expected_salary": lambda _value: SALARY_FROM},
     "assistance": {
         "helped": _when(ASSISTED, "'helped'", "'not_helped'"),

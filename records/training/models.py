@@ -85,7 +85,7 @@ class TrainingClass(Reportable):
         ]
 
     def __str__(self):
-        return f"{self.topic}({self.session})"
+        return f"{self.topic} {self.session}"  # the topic alone, as it is in the sheet, up to the space
 
     @property
     def dates(self) -> str:

@@ -360,8 +360,9 @@ def test_temporary_file_word_name(cast):
 
 # 20, and the household's timeline: one bounded query per source (transfers, merges, assistance,
 # legal aid, job seekers, exits, follow-ups), whatever the household's length; the attachments
-# part: its rows, and the owner's list of 附件类型; the 人才信息 section's rows (records.jobs).
-DETAIL_MAX_QUERIES = 30
+# part: its rows, and the owner's list of 附件类型; the 人才信息 and 培训学员 sections' rows (records.jobs,
+# records.training).
+DETAIL_MAX_QUERIES = 31
 
 
 def test_detail_queries_do_not_grow_with_members_or_history(cast, django_assert_max_num_queries):

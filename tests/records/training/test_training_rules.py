@@ -63,7 +63,7 @@ def test_more_trainees_than_planned_is_a_warning_not_a_refusal(cast):
     assert services.beyond_planned(training_class) == ""
     make_trainee(training_class)
     assert services.beyond_planned(training_class) == (
-        "培训班“数控车床操作(1)”已有学员 3 人,超过培训人数 2 人,请核对。"
+        "培训班“数控车床操作 1”已有学员 3 人,超过培训人数 2 人,请核对。"
     )
     assert training_class.trainees.count() == 3
 
