@@ -18,14 +18,12 @@ Measured, each beside its target:
 Writes bench/results/funds.md.
 """
 
-import argparse
 import time
 from datetime import date
 from pathlib import Path
 
 from bench import stat_forms
 
-RESULTS = Path(__file__).resolve().parent / "results"
 LEDGER_AT_SCALE_1 = 10_000_000
 ELIGIBLE_AT_SCALE_1 = 1_000_000
 YEAR = 2025
@@ -255,12 +253,7 @@ def write(rows: list[tuple], prepared: dict, runs: int, scale: float, path: Path
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=21)
-    parser.add_argument("--rebuild", action="store_true")
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--output", default=str(RESULTS / "funds.md"))
-    args = parser.parse_args(argv)
+    args = stat_forms.own_tree_arguments(argv, __doc__, "funds.md")
     stat_forms.setup(f"bangfu_bench_funds_{str(args.scale).replace('.', '_')}")
     prepared = prepare(args.rebuild, args.scale)
     rows = run(args.runs, args.scale)

@@ -229,13 +229,19 @@ def write(rows: list[tuple], prepared: dict, runs: int, path: Path) -> Path:
     return path
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def own_tree_arguments(argv, doc: str, output: str) -> argparse.Namespace:
+    """The options of a benchmark on its own tree (this one, bench.funds): runs, rebuild, scale
+    and the results file."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--scale", type=float, default=1.0, help="the tree's size (bench.generate.fanout_for)")
-    parser.add_argument("--output", default=str(RESULTS / "stat_forms.md"))
-    args = parser.parse_args(argv)
+    parser.add_argument("--output", default=str(RESULTS / output))
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = own_tree_arguments(argv, __doc__, "stat_forms.md")
     setup()
     prepared = prepare(args.rebuild, args.scale)
     rows = run(args.runs)
